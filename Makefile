@@ -1,0 +1,25 @@
+# hinge: hinge loss and linear support vector machines in PostgreSQL
+
+EXTENSION = hinge
+MODULE_big = hinge
+OBJS = \
+	src/validate.o \
+	src/array.o \
+	src/loss.o \
+	src/multiclass.o \
+	src/ranking.o \
+	src/score.o
+
+DATA = hinge--1.0.sql
+
+# one file per feature, in the order they run
+REGRESS = validation loss multiclass ranking score
+REGRESS_OPTS = --load-extension=hinge
+
+EXTRA_CLEAN = results regression.diffs regression.out
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(OBJS): src/hinge.h
