@@ -1,0 +1,22 @@
+-- Generated from README.md by scripts/readme.py; edit README.md instead.
+SET extra_float_digits = 0;
+SELECT hinge_loss(1, 0.3) AS inside_margin,
+       hinge_loss(-1, 0.3) AS wrong_side,
+       hinge_loss(1, 2.5) AS confident,
+       squared_hinge_loss(-1, 0.5) AS squared,
+       smooth_hinge_loss(1, 0.5) AS smooth;
+CREATE TABLE points (id int, x float8[], y float8);
+INSERT INTO points VALUES (1, '{2, 1}', 1), (2, '{0.5, 0.5}', 1), (3, '{-1, 0}', -1), (4, '{1, -2}', -1);
+SELECT id, y,
+       hinge_score('{1, 0.5, -1}', x) AS score,
+       hinge_predict('{1, 0.5, -1}', x) AS predicted,
+       hinge_loss(y, hinge_score('{1, 0.5, -1}', x)) AS loss,
+       round(hinge_geometric_margin('{1, 0.5, -1}', x, y)::numeric, 4) AS distance
+FROM points ORDER BY id;
+SELECT hinge_scores('{{1, 0}, {0, 1}, {-1, -1}}', '{0.5, 2}'::float8[]) AS scores,
+       hinge_predict_class('{{1, 0}, {0, 1}, {-1, -1}}', '{0.5, 2}'::float8[]) AS class,
+       multiclass_hinge_loss('{0.5, 2, -2.5}', 1) AS crammer_singer,
+       multiclass_hinge_loss('{0.5, 2, -2.5}', 1, 'weston_watkins') AS weston_watkins,
+       multiclass_hinge_loss_grad('{0.5, 2, -2.5}', 1) AS subgradient;
+SELECT hinge_loss(0, 0.3);
+SELECT hinge_score('{1, 2, 3, 4}', '{1, 2}'::float8[]);
