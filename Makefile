@@ -8,12 +8,15 @@ OBJS = \
 	src/loss.o \
 	src/multiclass.o \
 	src/ranking.o \
-	src/score.o
+	src/score.o \
+	src/state.o \
+	src/accum.o \
+	src/multiclass_accum.o
 
 DATA = hinge--1.0.sql
 
 # one file per feature, in the order they run
-REGRESS = validation loss multiclass ranking score readme
+REGRESS = validation loss multiclass ranking score aggregates readme
 REGRESS_OPTS = --load-extension=hinge
 
 EXTRA_CLEAN = results regression.diffs regression.out

@@ -202,3 +202,741 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION hinge_predict_class(float8[], real[]) IS
 '1-based class (row of the weight matrix w) with the highest score for real[] features; ties go to the lowest class';
+
+/*
+ * Aggregates over table rows at a given weight vector w: one scan gives the
+ * objective, its subgradient (a cutting plane for a bundle-method solver),
+ * the mean loss or margin statistics.  States are float8[] with a combine
+ * function, so parallel workers (and Citus workers) split the scan.  Rows
+ * with a NULL argument are skipped; no rows give NULL.  The weights and the
+ * parameters must be the same in every row of a group.
+ */
+
+CREATE TYPE hinge_margin_stats AS (
+    n bigint,
+    mean_loss float8,
+    misclassified bigint,
+    margin_violators bigint,
+    support_vectors bigint,
+    accuracy float8,
+    min_margin float8,
+    mean_margin float8,
+    geometric_margin float8
+);
+
+COMMENT ON TYPE hinge_margin_stats IS
+'result of hinge_margin_stats: rows, mean hinge loss, misclassified (y*score <= 0), margin violators (y*score < 1), support vectors (y*score <= 1), accuracy, minimum and mean functional margin, geometric margin 1/||w||';
+
+CREATE FUNCTION hinge_binary_combinefn(float8[], float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_binary_combinefn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_binary_combinefn(float8[], float8[]) IS
+'combine function of the binary hinge aggregates: merges two partial states';
+
+CREATE FUNCTION hinge_objective_finalfn(float8[])
+RETURNS float8
+AS 'MODULE_PATHNAME', 'hinge_objective_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_objective_finalfn(float8[]) IS
+'final function of the *_objective aggregates: lambda/2 ||w||^2 + mean weighted loss';
+
+CREATE FUNCTION hinge_subgradient_finalfn(float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_subgradient_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_subgradient_finalfn(float8[]) IS
+'final function of the *_subgradient aggregates: lambda w + mean loss subgradient';
+
+CREATE FUNCTION hinge_loss_avg_finalfn(float8[])
+RETURNS float8
+AS 'MODULE_PATHNAME', 'hinge_loss_avg_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_loss_avg_finalfn(float8[]) IS
+'final function of hinge_loss_avg: the mean hinge loss';
+
+CREATE FUNCTION hinge_margin_stats_finalfn(float8[])
+RETURNS @extschema@.hinge_margin_stats
+AS 'MODULE_PATHNAME', 'hinge_margin_stats_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_margin_stats_finalfn(float8[]) IS
+'final function of hinge_margin_stats';
+
+-- hinge: objective and subgradient, plain and class-weighted
+
+CREATE FUNCTION hinge_objective_transfn(float8[], float8[], float8[], float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_objective_transfn(float8[], float8[], float8[], float8, float8) IS
+'transition function of hinge_objective';
+
+CREATE AGGREGATE hinge_objective(w float8[], x float8[], y float8, lambda float8) (
+    SFUNC = @extschema@.hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_objective(float8[], float8[], float8, float8) IS
+'regularised hinge objective lambda/2 ||w||^2 + (1/n) sum loss(y, w.x) over the rows';
+
+CREATE FUNCTION hinge_objective_transfn(float8[], float8[], real[], float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_objective_transfn(float8[], float8[], real[], float8, float8) IS
+'transition function of hinge_objective';
+
+CREATE AGGREGATE hinge_objective(w float8[], x real[], y float8, lambda float8) (
+    SFUNC = @extschema@.hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_objective(float8[], real[], float8, float8) IS
+'regularised hinge objective lambda/2 ||w||^2 + (1/n) sum loss(y, w.x) over the rows (real[] features)';
+
+CREATE FUNCTION hinge_objective_transfn(float8[], float8[], float8[], float8, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_objective_transfn(float8[], float8[], float8[], float8, float8, float8, float8) IS
+'transition function of hinge_objective';
+
+CREATE AGGREGATE hinge_objective(w float8[], x float8[], y float8, lambda float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_objective(float8[], float8[], float8, float8, float8, float8) IS
+'class-weighted hinge objective lambda/2 ||w||^2 + (1/n) sum c_y loss(y, w.x), c_+ = positive_weight, c_- = negative_weight';
+
+CREATE FUNCTION hinge_objective_transfn(float8[], float8[], real[], float8, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_objective_transfn(float8[], float8[], real[], float8, float8, float8, float8) IS
+'transition function of hinge_objective';
+
+CREATE AGGREGATE hinge_objective(w float8[], x real[], y float8, lambda float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_objective(float8[], real[], float8, float8, float8, float8) IS
+'class-weighted hinge objective lambda/2 ||w||^2 + (1/n) sum c_y loss(y, w.x), c_+ = positive_weight, c_- = negative_weight (real[] features)';
+
+CREATE FUNCTION hinge_subgradient_transfn(float8[], float8[], float8[], float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_subgradient_transfn(float8[], float8[], float8[], float8, float8) IS
+'transition function of hinge_subgradient';
+
+CREATE AGGREGATE hinge_subgradient(w float8[], x float8[], y float8, lambda float8) (
+    SFUNC = @extschema@.hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_subgradient(float8[], float8[], float8, float8) IS
+'subgradient of hinge_objective at w (intercept regularised like any weight)';
+
+CREATE FUNCTION hinge_subgradient_transfn(float8[], float8[], real[], float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_subgradient_transfn(float8[], float8[], real[], float8, float8) IS
+'transition function of hinge_subgradient';
+
+CREATE AGGREGATE hinge_subgradient(w float8[], x real[], y float8, lambda float8) (
+    SFUNC = @extschema@.hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_subgradient(float8[], real[], float8, float8) IS
+'subgradient of hinge_objective at w (intercept regularised like any weight) (real[] features)';
+
+CREATE FUNCTION hinge_subgradient_transfn(float8[], float8[], float8[], float8, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_subgradient_transfn(float8[], float8[], float8[], float8, float8, float8, float8) IS
+'transition function of hinge_subgradient';
+
+CREATE AGGREGATE hinge_subgradient(w float8[], x float8[], y float8, lambda float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_subgradient(float8[], float8[], float8, float8, float8, float8) IS
+'subgradient of the class-weighted hinge_objective at w';
+
+CREATE FUNCTION hinge_subgradient_transfn(float8[], float8[], real[], float8, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_subgradient_transfn(float8[], float8[], real[], float8, float8, float8, float8) IS
+'transition function of hinge_subgradient';
+
+CREATE AGGREGATE hinge_subgradient(w float8[], x real[], y float8, lambda float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_subgradient(float8[], real[], float8, float8, float8, float8) IS
+'subgradient of the class-weighted hinge_objective at w (real[] features)';
+
+-- squared hinge: objective and subgradient, plain and class-weighted
+
+CREATE FUNCTION squared_hinge_objective_transfn(float8[], float8[], float8[], float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'squared_hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION squared_hinge_objective_transfn(float8[], float8[], float8[], float8, float8) IS
+'transition function of squared_hinge_objective';
+
+CREATE AGGREGATE squared_hinge_objective(w float8[], x float8[], y float8, lambda float8) (
+    SFUNC = @extschema@.squared_hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE squared_hinge_objective(float8[], float8[], float8, float8) IS
+'regularised squared hinge objective lambda/2 ||w||^2 + (1/n) sum loss(y, w.x) over the rows';
+
+CREATE FUNCTION squared_hinge_objective_transfn(float8[], float8[], real[], float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'squared_hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION squared_hinge_objective_transfn(float8[], float8[], real[], float8, float8) IS
+'transition function of squared_hinge_objective';
+
+CREATE AGGREGATE squared_hinge_objective(w float8[], x real[], y float8, lambda float8) (
+    SFUNC = @extschema@.squared_hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE squared_hinge_objective(float8[], real[], float8, float8) IS
+'regularised squared hinge objective lambda/2 ||w||^2 + (1/n) sum loss(y, w.x) over the rows (real[] features)';
+
+CREATE FUNCTION squared_hinge_objective_transfn(float8[], float8[], float8[], float8, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'squared_hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION squared_hinge_objective_transfn(float8[], float8[], float8[], float8, float8, float8, float8) IS
+'transition function of squared_hinge_objective';
+
+CREATE AGGREGATE squared_hinge_objective(w float8[], x float8[], y float8, lambda float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.squared_hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE squared_hinge_objective(float8[], float8[], float8, float8, float8, float8) IS
+'class-weighted squared hinge objective lambda/2 ||w||^2 + (1/n) sum c_y loss(y, w.x), c_+ = positive_weight, c_- = negative_weight';
+
+CREATE FUNCTION squared_hinge_objective_transfn(float8[], float8[], real[], float8, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'squared_hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION squared_hinge_objective_transfn(float8[], float8[], real[], float8, float8, float8, float8) IS
+'transition function of squared_hinge_objective';
+
+CREATE AGGREGATE squared_hinge_objective(w float8[], x real[], y float8, lambda float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.squared_hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE squared_hinge_objective(float8[], real[], float8, float8, float8, float8) IS
+'class-weighted squared hinge objective lambda/2 ||w||^2 + (1/n) sum c_y loss(y, w.x), c_+ = positive_weight, c_- = negative_weight (real[] features)';
+
+CREATE FUNCTION squared_hinge_subgradient_transfn(float8[], float8[], float8[], float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'squared_hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION squared_hinge_subgradient_transfn(float8[], float8[], float8[], float8, float8) IS
+'transition function of squared_hinge_subgradient';
+
+CREATE AGGREGATE squared_hinge_subgradient(w float8[], x float8[], y float8, lambda float8) (
+    SFUNC = @extschema@.squared_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE squared_hinge_subgradient(float8[], float8[], float8, float8) IS
+'gradient of squared_hinge_objective at w (intercept regularised like any weight)';
+
+CREATE FUNCTION squared_hinge_subgradient_transfn(float8[], float8[], real[], float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'squared_hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION squared_hinge_subgradient_transfn(float8[], float8[], real[], float8, float8) IS
+'transition function of squared_hinge_subgradient';
+
+CREATE AGGREGATE squared_hinge_subgradient(w float8[], x real[], y float8, lambda float8) (
+    SFUNC = @extschema@.squared_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE squared_hinge_subgradient(float8[], real[], float8, float8) IS
+'gradient of squared_hinge_objective at w (intercept regularised like any weight) (real[] features)';
+
+CREATE FUNCTION squared_hinge_subgradient_transfn(float8[], float8[], float8[], float8, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'squared_hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION squared_hinge_subgradient_transfn(float8[], float8[], float8[], float8, float8, float8, float8) IS
+'transition function of squared_hinge_subgradient';
+
+CREATE AGGREGATE squared_hinge_subgradient(w float8[], x float8[], y float8, lambda float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.squared_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE squared_hinge_subgradient(float8[], float8[], float8, float8, float8, float8) IS
+'gradient of the class-weighted squared_hinge_objective at w';
+
+CREATE FUNCTION squared_hinge_subgradient_transfn(float8[], float8[], real[], float8, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'squared_hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION squared_hinge_subgradient_transfn(float8[], float8[], real[], float8, float8, float8, float8) IS
+'transition function of squared_hinge_subgradient';
+
+CREATE AGGREGATE squared_hinge_subgradient(w float8[], x real[], y float8, lambda float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.squared_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE squared_hinge_subgradient(float8[], real[], float8, float8, float8, float8) IS
+'gradient of the class-weighted squared_hinge_objective at w (real[] features)';
+
+-- smoothed hinge: objective and subgradient, plain and class-weighted
+
+CREATE FUNCTION smooth_hinge_objective_transfn(float8[], float8[], float8[], float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'smooth_hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION smooth_hinge_objective_transfn(float8[], float8[], float8[], float8, float8, float8) IS
+'transition function of smooth_hinge_objective';
+
+CREATE AGGREGATE smooth_hinge_objective(w float8[], x float8[], y float8, lambda float8, gamma float8) (
+    SFUNC = @extschema@.smooth_hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE smooth_hinge_objective(float8[], float8[], float8, float8, float8) IS
+'regularised smoothed hinge objective lambda/2 ||w||^2 + (1/n) sum loss(y, w.x) over the rows';
+
+CREATE FUNCTION smooth_hinge_objective_transfn(float8[], float8[], real[], float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'smooth_hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION smooth_hinge_objective_transfn(float8[], float8[], real[], float8, float8, float8) IS
+'transition function of smooth_hinge_objective';
+
+CREATE AGGREGATE smooth_hinge_objective(w float8[], x real[], y float8, lambda float8, gamma float8) (
+    SFUNC = @extschema@.smooth_hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE smooth_hinge_objective(float8[], real[], float8, float8, float8) IS
+'regularised smoothed hinge objective lambda/2 ||w||^2 + (1/n) sum loss(y, w.x) over the rows (real[] features)';
+
+CREATE FUNCTION smooth_hinge_objective_transfn(float8[], float8[], float8[], float8, float8, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'smooth_hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION smooth_hinge_objective_transfn(float8[], float8[], float8[], float8, float8, float8, float8, float8) IS
+'transition function of smooth_hinge_objective';
+
+CREATE AGGREGATE smooth_hinge_objective(w float8[], x float8[], y float8, lambda float8, gamma float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.smooth_hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE smooth_hinge_objective(float8[], float8[], float8, float8, float8, float8, float8) IS
+'class-weighted smoothed hinge objective lambda/2 ||w||^2 + (1/n) sum c_y loss(y, w.x), c_+ = positive_weight, c_- = negative_weight';
+
+CREATE FUNCTION smooth_hinge_objective_transfn(float8[], float8[], real[], float8, float8, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'smooth_hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION smooth_hinge_objective_transfn(float8[], float8[], real[], float8, float8, float8, float8, float8) IS
+'transition function of smooth_hinge_objective';
+
+CREATE AGGREGATE smooth_hinge_objective(w float8[], x real[], y float8, lambda float8, gamma float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.smooth_hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE smooth_hinge_objective(float8[], real[], float8, float8, float8, float8, float8) IS
+'class-weighted smoothed hinge objective lambda/2 ||w||^2 + (1/n) sum c_y loss(y, w.x), c_+ = positive_weight, c_- = negative_weight (real[] features)';
+
+CREATE FUNCTION smooth_hinge_subgradient_transfn(float8[], float8[], float8[], float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'smooth_hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION smooth_hinge_subgradient_transfn(float8[], float8[], float8[], float8, float8, float8) IS
+'transition function of smooth_hinge_subgradient';
+
+CREATE AGGREGATE smooth_hinge_subgradient(w float8[], x float8[], y float8, lambda float8, gamma float8) (
+    SFUNC = @extschema@.smooth_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE smooth_hinge_subgradient(float8[], float8[], float8, float8, float8) IS
+'gradient of smooth_hinge_objective at w (intercept regularised like any weight)';
+
+CREATE FUNCTION smooth_hinge_subgradient_transfn(float8[], float8[], real[], float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'smooth_hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION smooth_hinge_subgradient_transfn(float8[], float8[], real[], float8, float8, float8) IS
+'transition function of smooth_hinge_subgradient';
+
+CREATE AGGREGATE smooth_hinge_subgradient(w float8[], x real[], y float8, lambda float8, gamma float8) (
+    SFUNC = @extschema@.smooth_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE smooth_hinge_subgradient(float8[], real[], float8, float8, float8) IS
+'gradient of smooth_hinge_objective at w (intercept regularised like any weight) (real[] features)';
+
+CREATE FUNCTION smooth_hinge_subgradient_transfn(float8[], float8[], float8[], float8, float8, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'smooth_hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION smooth_hinge_subgradient_transfn(float8[], float8[], float8[], float8, float8, float8, float8, float8) IS
+'transition function of smooth_hinge_subgradient';
+
+CREATE AGGREGATE smooth_hinge_subgradient(w float8[], x float8[], y float8, lambda float8, gamma float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.smooth_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE smooth_hinge_subgradient(float8[], float8[], float8, float8, float8, float8, float8) IS
+'gradient of the class-weighted smooth_hinge_objective at w';
+
+CREATE FUNCTION smooth_hinge_subgradient_transfn(float8[], float8[], real[], float8, float8, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'smooth_hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION smooth_hinge_subgradient_transfn(float8[], float8[], real[], float8, float8, float8, float8, float8) IS
+'transition function of smooth_hinge_subgradient';
+
+CREATE AGGREGATE smooth_hinge_subgradient(w float8[], x real[], y float8, lambda float8, gamma float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.smooth_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE smooth_hinge_subgradient(float8[], real[], float8, float8, float8, float8, float8) IS
+'gradient of the class-weighted smooth_hinge_objective at w (real[] features)';
+
+-- mean loss and margin statistics
+
+CREATE FUNCTION hinge_loss_avg_transfn(float8[], float8[], float8[], float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_loss_avg_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_loss_avg_transfn(float8[], float8[], float8[], float8) IS
+'transition function of hinge_loss_avg';
+
+CREATE AGGREGATE hinge_loss_avg(w float8[], x float8[], y float8) (
+    SFUNC = @extschema@.hinge_loss_avg_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_loss_avg_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_loss_avg(float8[], float8[], float8) IS
+'mean hinge loss (1/n) sum max(0, 1 - y w.x) over the rows';
+
+CREATE FUNCTION hinge_loss_avg_transfn(float8[], float8[], real[], float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_loss_avg_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_loss_avg_transfn(float8[], float8[], real[], float8) IS
+'transition function of hinge_loss_avg';
+
+CREATE AGGREGATE hinge_loss_avg(w float8[], x real[], y float8) (
+    SFUNC = @extschema@.hinge_loss_avg_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_loss_avg_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_loss_avg(float8[], real[], float8) IS
+'mean hinge loss (1/n) sum max(0, 1 - y w.x) over the rows (real[] features)';
+
+CREATE FUNCTION hinge_margin_stats_transfn(float8[], float8[], float8[], float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_margin_stats_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_margin_stats_transfn(float8[], float8[], float8[], float8) IS
+'transition function of hinge_margin_stats';
+
+CREATE AGGREGATE hinge_margin_stats(w float8[], x float8[], y float8) (
+    SFUNC = @extschema@.hinge_margin_stats_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_margin_stats_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_margin_stats(float8[], float8[], float8) IS
+'margin statistics of w over the rows: see type hinge_margin_stats';
+
+CREATE FUNCTION hinge_margin_stats_transfn(float8[], float8[], real[], float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_margin_stats_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_margin_stats_transfn(float8[], float8[], real[], float8) IS
+'transition function of hinge_margin_stats';
+
+CREATE AGGREGATE hinge_margin_stats(w float8[], x real[], y float8) (
+    SFUNC = @extschema@.hinge_margin_stats_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_margin_stats_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_margin_stats(float8[], real[], float8) IS
+'margin statistics of w over the rows: see type hinge_margin_stats (real[] features)';
+
+-- multiclass: weight matrix W, one row per class; label is the 1-based class
+
+CREATE FUNCTION multiclass_hinge_combinefn(float8[], float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_combinefn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_combinefn(float8[], float8[]) IS
+'combine function of the multiclass hinge aggregates: merges two partial states';
+
+CREATE FUNCTION multiclass_hinge_objective_finalfn(float8[])
+RETURNS float8
+AS 'MODULE_PATHNAME', 'multiclass_hinge_objective_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_objective_finalfn(float8[]) IS
+'final function of multiclass_hinge_objective';
+
+CREATE FUNCTION multiclass_hinge_subgradient_finalfn(float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_subgradient_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_subgradient_finalfn(float8[]) IS
+'final function of multiclass_hinge_subgradient';
+
+CREATE FUNCTION multiclass_hinge_objective_transfn(float8[], float8[], float8[], int, float8, text)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_objective_transfn(float8[], float8[], float8[], int, float8, text) IS
+'transition function of multiclass_hinge_objective';
+
+CREATE AGGREGATE multiclass_hinge_objective(w float8[], x float8[], label int, lambda float8, variant text) (
+    SFUNC = @extschema@.multiclass_hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_objective(float8[], float8[], int, float8, text) IS
+'regularised multiclass hinge objective lambda/2 sum ||W_r||^2 + (1/n) sum loss over the rows; variant crammer_singer or weston_watkins';
+
+CREATE FUNCTION multiclass_hinge_objective_transfn(float8[], float8[], real[], int, float8, text)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_objective_transfn(float8[], float8[], real[], int, float8, text) IS
+'transition function of multiclass_hinge_objective';
+
+CREATE AGGREGATE multiclass_hinge_objective(w float8[], x real[], label int, lambda float8, variant text) (
+    SFUNC = @extschema@.multiclass_hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_objective(float8[], real[], int, float8, text) IS
+'regularised multiclass hinge objective lambda/2 sum ||W_r||^2 + (1/n) sum loss over the rows; variant crammer_singer or weston_watkins (real[] features)';
+
+CREATE FUNCTION multiclass_hinge_subgradient_transfn(float8[], float8[], float8[], int, float8, text)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_subgradient_transfn(float8[], float8[], float8[], int, float8, text) IS
+'transition function of multiclass_hinge_subgradient';
+
+CREATE AGGREGATE multiclass_hinge_subgradient(w float8[], x float8[], label int, lambda float8, variant text) (
+    SFUNC = @extschema@.multiclass_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_subgradient(float8[], float8[], int, float8, text) IS
+'subgradient of multiclass_hinge_objective at W, a matrix shaped like W';
+
+CREATE FUNCTION multiclass_hinge_subgradient_transfn(float8[], float8[], real[], int, float8, text)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_subgradient_transfn(float8[], float8[], real[], int, float8, text) IS
+'transition function of multiclass_hinge_subgradient';
+
+CREATE AGGREGATE multiclass_hinge_subgradient(w float8[], x real[], label int, lambda float8, variant text) (
+    SFUNC = @extschema@.multiclass_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_subgradient(float8[], real[], int, float8, text) IS
+'subgradient of multiclass_hinge_objective at W, a matrix shaped like W (real[] features)';

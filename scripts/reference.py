@@ -204,11 +204,141 @@ def matrix_block(rng):
                   "predicted_class int"], rows)
 
 
+# Aggregates -----------------------------------------------------------------
+
+LOSSES = {
+    # loss(z) and d loss / dz of the functional margin z, margin 1
+    "hinge": (lambda z, g: np.maximum(0.0, 1 - z),
+              lambda z, g: np.where(z < 1, -1.0, 0.0)),
+    "squared_hinge": (lambda z, g: np.maximum(0.0, 1 - z) ** 2,
+                      lambda z, g: -2.0 * np.maximum(0.0, 1 - z)),
+    "smooth_hinge": (lambda z, g: smooth_hinge(z, g),
+                     lambda z, g: np.where(z >= 1, 0.0, np.where(z <= 1 - g, -1.0, -(1 - z) / g))),
+}
+
+
+def binary_aggregates(X, y, w, lam, loss, gamma, cpos, cneg):
+    """Objective, subgradient and mean loss of one weight vector, with
+    exactly rounded sums (math.fsum)."""
+    n, d = X.shape
+    Xb = np.hstack([X, np.ones((n, 1))]) if len(w) > d else X
+    scores = np.array([dot(w, row) for row in Xb])
+    z = y * scores
+    c = np.where(y > 0, cpos, cneg)
+    fn, dfn = LOSSES[loss]
+    losses = c * fn(z, gamma)
+    coef = c * dfn(z, gamma) * y
+    objective = lam / 2 * dot(w, w) + math.fsum(losses) / n
+    grad = [lam * w[j] + math.fsum(coef * Xb[:, j]) / n for j in range(len(w))]
+    return objective, grad, math.fsum(losses) / n, z
+
+
+def margin_stats(X, y, w):
+    n, d = X.shape
+    _, _, mean_loss, z = binary_aggregates(X, y, w, 0.0, "hinge", 0.0, 1.0, 1.0)
+    norm = math.sqrt(dot(w[:d], w[:d]))
+    return [n, mean_loss, int((z <= 0).sum()), int((z < 1).sum()),
+            int((z <= 1 + 1e-8).sum()), float((z > 0).mean()), float(z.min()),
+            math.fsum(z) / n, 1 / norm]
+
+
+def multiclass_aggregates(X, labels, W, lam, variant):
+    n, d = X.shape
+    k, cols = W.shape
+    Xb = np.hstack([X, np.ones((n, 1))]) if cols > d else X
+    G = np.zeros((n, k, cols))
+    losses = np.zeros(n)
+    fn = crammer_singer if variant == "crammer_singer" else weston_watkins
+    for i in range(n):
+        s = np.array([dot(W[r], Xb[i]) for r in range(k)])
+        losses[i], a = fn(s, labels[i] - 1, 1.0)
+        G[i] = np.outer(a, Xb[i])
+    objective = lam / 2 * dot(W.ravel(), W.ravel()) + math.fsum(losses) / n
+    grad = [[lam * W[r, j] + math.fsum(G[:, r, j]) / n for j in range(cols)] for r in range(k)]
+    return objective, grad
+
+
+def big_table(n):
+    """The million-row table of sql/aggregates.sql, built the same way: integer
+    arithmetic, then one IEEE division per feature."""
+    i = np.arange(1, n + 1, dtype=np.int64)
+    a = (i * 7919) % 2001 - 1000
+    b = (i * 104729) % 1999 - 999
+    c = (i * 1299709) % 2003 - 1001
+    e = (i * 15485863) % 1997 - 998
+    X = np.stack([a / 997.0, b / 1013.0, c / 991.0, e / 1009.0], axis=1)
+    y = np.where(2 * a + b + (i * 31) % 401 - 200 > 0, 1.0, -1.0)
+    return X, y
+
+
+BIG_ROWS = 1000000
+BIG_W = np.array([0.3, -0.2, 0.1, 0.05, 0.02])
+BIG_LAMBDA = 1e-3
+
+
+def aggregates_block(rng):
+    n, d = 120, 4
+    X = np.round(rng.normal(0, 1, (n, d)), 3)
+    truth = rng.normal(0, 1, d)
+    y = np.where(X @ truth + rng.normal(0, 0.5, n) > 0, 1.0, -1.0)
+    labels = 1 + np.argmax(X[:, :3] + rng.normal(0, 0.7, (n, 3)), axis=1)
+    parts = [table("agg_rows", ["id int", "x float8[]", "y float8", "label int"],
+                   [[str(i + 1), arr(X[i]), num(y[i]), str(labels[i])] for i in range(n)])]
+
+    rows = []
+    for loss in LOSSES:
+        for intercept in (False, True):
+            for lam, gamma, cpos, cneg in ((0.1, 1.0, 1.0, 1.0), (1e-3, 0.5, 3.0, 0.5)):
+                w = np.round(rng.normal(0, 0.7, d + intercept), 3)
+                g = gamma if loss == "smooth_hinge" else 0.0
+                weighted = (cpos, cneg) != (1.0, 1.0)
+                obj, grad, avg, z = binary_aggregates(X, y, w, lam, loss, g, cpos, cneg)
+                assert np.abs(z - 1).min() > 1e-9 and np.abs(z - (1 - g)).min() > 1e-9
+                rows.append([f"'{loss}'", arr(w), num(lam), num(g),
+                             num(cpos) if weighted else "NULL",
+                             num(cneg) if weighted else "NULL",
+                             num(obj), arr(grad), num(avg)])
+    parts.append(table("ref_binary",
+                       ["loss text", "w float8[]", "lambda float8", "gamma float8",
+                        "positive_weight float8", "negative_weight float8",
+                        "objective float8", "subgradient float8[]", "loss_avg float8"], rows))
+
+    rows = []
+    for intercept in (False, True):
+        w = np.round(rng.normal(0, 0.7, d + intercept), 3)
+        rows.append([arr(w)] + [num(v) if isinstance(v, float) else str(v)
+                                for v in margin_stats(X, y, w)])
+    parts.append(table("ref_stats",
+                       ["w float8[]", "n bigint", "mean_loss float8", "misclassified bigint",
+                        "margin_violators bigint", "support_vectors bigint",
+                        "accuracy float8", "min_margin float8", "mean_margin float8",
+                        "geometric_margin float8"], rows))
+
+    rows = []
+    for variant in ("crammer_singer", "weston_watkins"):
+        for intercept in (False, True):
+            W = np.round(rng.normal(0, 0.7, (3, d + intercept)), 3)
+            obj, grad = multiclass_aggregates(X, labels, W, 0.05, variant)
+            rows.append([f"'{variant}'", mat(W), num(0.05), num(obj), mat(grad)])
+    parts.append(table("ref_multiclass_agg",
+                       ["variant text", "w float8[]", "lambda float8",
+                        "objective float8", "subgradient float8[]"], rows))
+
+    X, y = big_table(BIG_ROWS)
+    obj, grad, _, z = binary_aggregates(X, y, BIG_W, BIG_LAMBDA, "hinge", 0.0, 1.0, 1.0)
+    assert np.abs(z - 1).min() > 1e-9
+    parts.append(table("ref_big", ["w float8[]", "lambda float8", "objective float8",
+                                   "subgradient float8[]"],
+                       [[arr(BIG_W), num(BIG_LAMBDA), num(obj), arr(grad)]]))
+    return "\n".join(parts)
+
+
 BLOCKS = {
     "loss": lambda rng: loss_block(rng),
     "multiclass": lambda rng: multiclass_block(rng),
     "ranking": lambda rng: ranking_block(rng),
     "score": lambda rng: score_block(rng) + "\n" + matrix_block(rng),
+    "aggregates": aggregates_block,
 }
 
 

@@ -12,21 +12,42 @@
 
 #include "hinge.h"
 
+/* A new zero-filled float8[] of ndim (1 or 2) dimensions */
+static ArrayType *
+new_float8_array(int ndim, const int *dims, float8 **data)
+{
+	Size		n = ndim == 1 ? (Size) dims[0] : (Size) dims[0] * dims[1];
+	Size		nbytes = ARR_OVERHEAD_NONULLS(ndim) + sizeof(float8) * n;
+	ArrayType  *result;
+	int			i;
+
+	Assert(n > 0 && n <= 3 * (Size) HINGE_MAX_ELEMENTS + 64);
+	result = (ArrayType *) palloc0(nbytes);
+	SET_VARSIZE(result, nbytes);
+	result->ndim = ndim;
+	result->dataoffset = 0;		/* no NULL bitmap */
+	result->elemtype = FLOAT8OID;
+	for (i = 0; i < ndim; i++)
+	{
+		ARR_DIMS(result)[i] = dims[i];
+		ARR_LBOUND(result)[i] = 1;
+	}
+	*data = (float8 *) ARR_DATA_PTR(result);
+	return result;
+}
+
 /* A new zero-filled 1-D float8[] of n elements; *data points at them */
 ArrayType *
 hinge_new_float8_array(int n, float8 **data)
 {
-	Size		nbytes = ARR_OVERHEAD_NONULLS(1) + sizeof(float8) * (Size) n;
-	ArrayType  *result;
+	return new_float8_array(1, &n, data);
+}
 
-	Assert(n > 0 && n <= HINGE_MAX_ELEMENTS);
-	result = (ArrayType *) palloc0(nbytes);
-	SET_VARSIZE(result, nbytes);
-	result->ndim = 1;
-	result->dataoffset = 0;		/* no NULL bitmap */
-	result->elemtype = FLOAT8OID;
-	ARR_DIMS(result)[0] = n;
-	ARR_LBOUND(result)[0] = 1;
-	*data = (float8 *) ARR_DATA_PTR(result);
-	return result;
+/* A new zero-filled rows x cols float8[][], row-major */
+ArrayType *
+hinge_new_float8_matrix(int rows, int cols, float8 **data)
+{
+	int			dims[2] = {rows, cols};
+
+	return new_float8_array(2, dims, data);
 }

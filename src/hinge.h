@@ -20,6 +20,7 @@
 
 #include <math.h>
 
+#include "fmgr.h"
 #include "utils/array.h"
 
 /*
@@ -53,6 +54,9 @@ typedef enum HingeMulticlassVariant
 } HingeMulticlassVariant;
 
 extern HingeMulticlassVariant hinge_multiclass_variant(text *name);
+extern float8 hinge_multiclass_loss(const float8 *scores, int k, int label,
+									HingeMulticlassVariant variant,
+									float8 margin, float8 *grad);
 
 /* validate.c: the one validator, used by every entry point */
 extern HingeVector hinge_vector_arg(ArrayType *array, const char *what);
@@ -75,9 +79,57 @@ extern float8 hinge_check_result(float8 result);
 
 /* array.c: a new zero-filled one-dimensional float8[] and its data */
 extern ArrayType *hinge_new_float8_array(int n, float8 **data);
+extern ArrayType *hinge_new_float8_matrix(int rows, int cols, float8 **data);
+
+/*
+ * state.c: aggregate states (float8[] with a layout tag first) and the
+ * per-query cache that lets a transition function skip re-reading weights
+ * that have not changed since the previous row.
+ */
+typedef struct HingeArgCache
+{
+	bool		valid;			/* validated at least once */
+	bool		constant;		/* the weights are a constant of the query */
+	ArrayType  *state;			/* state they were last checked against */
+	Size		raw_size;		/* raw (possibly TOASTed) bytes last seen */
+	Size		raw_capacity;
+	char	   *raw;
+	float8	   *scratch;		/* per-row working space, reused */
+	int			scratch_length;
+} HingeArgCache;
+
+extern bool hinge_weights_unchanged(FunctionCallInfo fcinfo, int argno,
+									ArrayType *state);
+extern void hinge_weights_validated(FunctionCallInfo fcinfo, int argno,
+									ArrayType *state);
+extern float8 *hinge_scratch(FunctionCallInfo fcinfo, int n);
+extern float8 *hinge_state_data(ArrayType *state, float8 tag, int header_length,
+								int (*expected_length) (const float8 *header));
+extern void hinge_state_corrupt(void) pg_attribute_noreturn();
+extern bool hinge_state_is_empty(ArrayType *state);
+extern ArrayType *hinge_state_new(int n, float8 **data);
+extern ArrayType *hinge_state_for_update(FunctionCallInfo fcinfo, int argno);
+extern void hinge_compensated_merge(float8 *sum, float8 *comp,
+									const float8 *sum2, const float8 *comp2,
+									int n);
+
+/*
+ * Neumaier's compensated summation: *sum + *comp carries the sum of all
+ * values added with about one rounding in total, whatever their order.
+ */
+static inline void
+hinge_compensated_add(float8 *sum, float8 *comp, float8 value)
+{
+	float8		s = *sum;
+	float8		t = s + value;
+
+	*comp += fabs(s) >= fabs(value) ? (s - t) + value : (value - t) + s;
+	*sum = t;
+}
 
 /* score.c: the score w[1:d].x (+ w[d+1]) used by scoring and aggregates */
 extern float8 hinge_score_vectors(HingeVector w, HingeVector x);
+extern float8 hinge_norm(const float8 *v, int n);
 
 static inline float8
 hinge_vector_get(HingeVector v, int i)

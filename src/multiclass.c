@@ -18,19 +18,78 @@
 
 #include "hinge.h"
 
+static bool
+text_equals(text *t, const char *s)
+{
+	return VARSIZE_ANY_EXHDR(t) == strlen(s) &&
+		memcmp(VARDATA_ANY(t), s, strlen(s)) == 0;
+}
+
+/* Parses a variant name; cheap enough to call once per row */
 HingeMulticlassVariant
 hinge_multiclass_variant(text *name)
 {
-	char	   *variant = text_to_cstring(name);
-
-	if (strcmp(variant, "crammer_singer") == 0)
+	if (text_equals(name, "crammer_singer"))
 		return HINGE_CRAMMER_SINGER;
-	if (strcmp(variant, "weston_watkins") == 0)
+	if (text_equals(name, "weston_watkins"))
 		return HINGE_WESTON_WATKINS;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown multiclass hinge variant \"%s\"", variant),
+			 errmsg("unknown multiclass hinge variant \"%s\"", text_to_cstring(name)),
 			 errhint("Use 'crammer_singer' (max over wrong classes) or 'weston_watkins' (sum over wrong classes).")));
+}
+
+/*
+ * The loss of finite scores s[0..k) with true class label (0-based); when
+ * grad is not NULL, also fills grad[0..k) with its subgradient in s.
+ */
+float8
+hinge_multiclass_loss(const float8 *s, int k, int label,
+					  HingeMulticlassVariant variant, float8 margin,
+					  float8 *grad)
+{
+	float8		loss = 0.0;
+	int			j;
+
+	if (grad != NULL)
+		memset(grad, 0, sizeof(float8) * k);
+	if (variant == HINGE_CRAMMER_SINGER)
+	{
+		int			rival = -1;
+
+		for (j = 0; j < k; j++)
+			if (j != label && (rival < 0 || s[j] > s[rival]))
+				rival = j;
+		/* a violation below -DBL_MAX is -Infinity: no loss, not an error */
+		loss = margin + s[rival] - s[label];
+		if (loss <= 0.0)
+			return 0.0;
+		hinge_check_result(loss);
+		if (grad != NULL)
+		{
+			grad[rival] = 1.0;
+			grad[label] = -1.0;
+		}
+		return loss;
+	}
+	for (j = 0; j < k; j++)
+	{
+		float8		violation;
+
+		if (j == label)
+			continue;
+		violation = margin + s[j] - s[label];
+		if (violation > 0.0)
+		{
+			loss += hinge_check_result(violation);
+			if (grad != NULL)
+			{
+				grad[j] = 1.0;
+				grad[label] -= 1.0;
+			}
+		}
+	}
+	return hinge_check_result(loss);
 }
 
 /* The arguments shared by the loss and its subgradient, checked */
@@ -48,6 +107,7 @@ multiclass_args(FunctionCallInfo fcinfo)
 	MulticlassArgs args;
 
 	args.scores = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(0), "scores");
+	Assert(!args.scores.is_float4);
 	if (args.scores.n < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -62,44 +122,16 @@ multiclass_args(FunctionCallInfo fcinfo)
 	return args;
 }
 
-/* The wrong class with the largest score (lowest index on ties) */
-static int
-strongest_rival(HingeVector scores, int label)
-{
-	int			best = -1;
-	int			j;
-
-	for (j = 0; j < scores.n; j++)
-		if (j != label &&
-			(best < 0 || hinge_vector_get(scores, j) > hinge_vector_get(scores, best)))
-			best = j;
-	return best;
-}
-
-/* The violation m + s_j - s_y of one wrong class j, positive when it counts */
-static inline float8
-violation(const MulticlassArgs *args, int j)
-{
-	return args->margin + hinge_vector_get(args->scores, j) -
-		hinge_vector_get(args->scores, args->label);
-}
-
 /* The multiclass hinge loss of one row */
 PG_FUNCTION_INFO_V1(multiclass_hinge_loss);
 Datum
 multiclass_hinge_loss(PG_FUNCTION_ARGS)
 {
 	MulticlassArgs args = multiclass_args(fcinfo);
-	float8		loss = 0.0;
-	int			j;
 
-	if (args.variant == HINGE_CRAMMER_SINGER)
-		loss = fmax(0.0, violation(&args, strongest_rival(args.scores, args.label)));
-	else
-		for (j = 0; j < args.scores.n; j++)
-			if (j != args.label)
-				loss += fmax(0.0, violation(&args, j));
-	PG_RETURN_FLOAT8(hinge_check_result(loss));
+	PG_RETURN_FLOAT8(hinge_multiclass_loss(args.scores.data, args.scores.n,
+										   args.label, args.variant,
+										   args.margin, NULL));
 }
 
 /* A subgradient of the multiclass hinge loss with respect to the scores */
@@ -110,25 +142,8 @@ multiclass_hinge_loss_grad(PG_FUNCTION_ARGS)
 	MulticlassArgs args = multiclass_args(fcinfo);
 	float8	   *grad;
 	ArrayType  *result = hinge_new_float8_array(args.scores.n, &grad);
-	int			j;
 
-	if (args.variant == HINGE_CRAMMER_SINGER)
-	{
-		int			rival = strongest_rival(args.scores, args.label);
-
-		if (hinge_check_result(violation(&args, rival)) > 0.0)
-		{
-			grad[rival] = 1.0;
-			grad[args.label] = -1.0;
-		}
-	}
-	else
-		for (j = 0; j < args.scores.n; j++)
-			if (j != args.label && hinge_check_result(violation(&args, j)) > 0.0)
-			{
-				grad[j] = 1.0;
-				grad[args.label] -= 1.0;
-			}
-
+	(void) hinge_multiclass_loss(args.scores.data, args.scores.n, args.label,
+								 args.variant, args.margin, grad);
 	PG_RETURN_ARRAYTYPE_P(result);
 }

@@ -57,8 +57,8 @@ hinge_predict(PG_FUNCTION_ARGS)
  * Euclidean norm of v[0:n], scaled by the largest magnitude first so that
  * weights near the float8 limits neither overflow nor underflow.
  */
-static float8
-euclidean_norm(const float8 *v, int n)
+float8
+hinge_norm(const float8 *v, int n)
 {
 	float8		scale = 0.0;
 	float8		sum = 0.0;
@@ -90,7 +90,7 @@ hinge_geometric_margin(PG_FUNCTION_ARGS)
 
 	hinge_check_finite(y, "label");
 	hinge_check_label(y);
-	norm = euclidean_norm((const float8 *) w.data, x.n);
+	norm = hinge_norm((const float8 *) w.data, x.n);
 	if (norm == 0.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DIVISION_BY_ZERO),

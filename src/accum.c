@@ -1,0 +1,587 @@
+/*
+ * accum.c
+ *		Aggregates of binary (y = -1/+1) margin losses over table rows: the
+ *		regularised objective, its subgradient, the mean loss and margin
+ *		statistics, at a given weight vector w.
+ *
+ *	  P(w) = lambda/2 ||w||^2 + (1/n) sum_i c_{y_i} loss(y_i, w.x_i)
+ *
+ * with class weights c_+ and c_- (1 unless given) and loss the hinge, the
+ * squared hinge or the smoothed hinge (loss.c).  When w carries an
+ * intercept (one element more than x), it is the weight of a constant
+ * feature 1 and is regularised like every other weight, as liblinear's -B 1
+ * does.  One pass gives a cutting plane of the objective, which is what a
+ * bundle-method solver (BMRM: Teo et al., JMLR 2010; OCAS: Franc and
+ * Sonnenburg, JMLR 2009) needs per iteration.
+ *
+ * State layout (float8[]), see also state.c:
+ *	[0]  layout tag: STATE_OBJECTIVE, STATE_SUBGRADIENT or STATE_STATS
+ *	[1]  loss: LOSS_HINGE, LOSS_SQUARED or LOSS_SMOOTH
+ *	[2]  d, the number of weights (features, plus 1 with an intercept)
+ *	[3]  the number of features
+ *	[4]  lambda		[5] gamma (smoothed hinge; else 0)
+ *	[6]  c_+		[7] c_-
+ *	[8]  n, rows so far
+ *	[9]  sum of c_y * loss, [10] its compensation
+ *	[11 .. 11+d)  w
+ * then, for STATE_SUBGRADIENT, 2d more: sum_i c_y dloss/dscore * (x_i, 1)
+ * and its compensations; for STATE_STATS, the STATS_* fields below.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/float.h"
+
+#include "hinge.h"
+
+#define STATE_OBJECTIVE		7301.0
+#define STATE_SUBGRADIENT	7302.0
+#define STATE_STATS			7303.0
+
+enum
+{
+	LOSS_HINGE = 0,
+	LOSS_SQUARED = 1,
+	LOSS_SMOOTH = 2
+};
+
+#define ST_TAG			0
+#define ST_LOSS			1
+#define ST_NWEIGHTS		2
+#define ST_NFEATURES	3
+#define ST_LAMBDA		4
+#define ST_GAMMA		5
+#define ST_CPOS			6
+#define ST_CNEG			7
+#define ST_N			8
+#define ST_LOSS_SUM		9
+#define ST_LOSS_COMP	10
+#define ST_HEADER		11
+
+/* STATE_STATS fields, after w */
+#define STATS_MISCLASSIFIED		0	/* y * score <= 0 */
+#define STATS_VIOLATORS			1	/* y * score < 1 */
+#define STATS_SUPPORT_VECTORS	2	/* y * score <= 1 + SUPPORT_TOLERANCE */
+#define STATS_MIN_MARGIN		3
+#define STATS_MARGIN_SUM		4
+#define STATS_MARGIN_COMP		5
+#define STATS_FIELDS			6
+
+/*
+ * Rows within this of the margin count as support vectors: a solver stops
+ * at a tolerance, so the rows it put on the margin sit at 1 +/- rounding.
+ */
+#define SUPPORT_TOLERANCE	1e-8
+
+/* The parameters that must be the same for every row of an aggregate */
+typedef struct BinaryParams
+{
+	int			loss;
+	float8		lambda;
+	float8		gamma;
+	float8		cpos;
+	float8		cneg;
+} BinaryParams;
+
+/* The arguments after (state, w, x, y): [lambda] [gamma] [c_+, c_-] */
+static BinaryParams
+binary_params(FunctionCallInfo fcinfo, int loss, bool has_lambda)
+{
+	BinaryParams p = {loss, 0.0, 0.0, 1.0, 1.0};
+	int			argno = 4;
+
+	if (has_lambda)
+		p.lambda = PG_GETARG_FLOAT8(argno++);
+	if (loss == LOSS_SMOOTH)
+		p.gamma = PG_GETARG_FLOAT8(argno++);
+	if (PG_NARGS() >= argno + 2)
+	{
+		p.cpos = PG_GETARG_FLOAT8(argno);
+		p.cneg = PG_GETARG_FLOAT8(argno + 1);
+	}
+	return p;
+}
+
+static void
+check_params(BinaryParams p)
+{
+	hinge_check_nonnegative(p.lambda, "lambda",
+							"lambda is the regularisation strength: liblinear's C is 1 / (lambda * n).");
+	if (p.loss == LOSS_SMOOTH)
+		hinge_check_positive(p.gamma, "gamma",
+							 "gamma is the width of the quadratic part below z = 1: 1 is usual, smaller is closer to the hinge.");
+	hinge_check_positive(p.cpos, "positive_weight",
+						 "Class weights scale each class's losses; 1 for both leaves them as they are.");
+	hinge_check_positive(p.cneg, "negative_weight",
+						 "Class weights scale each class's losses; 1 for both leaves them as they are.");
+}
+
+static int
+extra_length(float8 tag, int d)
+{
+	if (tag == STATE_SUBGRADIENT)
+		return 2 * d;
+	if (tag == STATE_STATS)
+		return STATS_FIELDS;
+	return 0;
+}
+
+/* The length a state's header implies, or -1 for a header that is not sane */
+static int
+binary_state_length(const float8 *st)
+{
+	float8		d = st[ST_NWEIGHTS];
+	float8		nf = st[ST_NFEATURES];
+
+	if (st[ST_TAG] != STATE_OBJECTIVE && st[ST_TAG] != STATE_SUBGRADIENT &&
+		st[ST_TAG] != STATE_STATS)
+		return -1;
+	if (!(d >= 1 && d <= HINGE_MAX_ELEMENTS + 1 && d == floor(d)) ||
+		!(nf == d || nf == d - 1) || nf < 1)
+		return -1;
+	if (!(st[ST_LOSS] == LOSS_HINGE || st[ST_LOSS] == LOSS_SQUARED ||
+		  st[ST_LOSS] == LOSS_SMOOTH))
+		return -1;
+	if (!(st[ST_N] >= 1 && st[ST_N] <= 9007199254740992.0) ||
+		!(st[ST_LAMBDA] >= 0 && isfinite(st[ST_LAMBDA])))
+		return -1;
+	return ST_HEADER + (int) d + extra_length(st[ST_TAG], (int) d);
+}
+
+/* A non-empty state's data, checked against the tag expected */
+static float8 *
+binary_state_data(ArrayType *state, float8 tag)
+{
+	return hinge_state_data(state, tag, ST_HEADER, binary_state_length);
+}
+
+/*
+ * The loss of one row from its functional margin z, and its derivative in z.
+ * The hinge's is 0 at the kink (z = 1), as in loss.c.
+ */
+static inline float8
+row_loss(int loss, float8 gamma, float8 z, float8 *dloss_dz)
+{
+	float8		shortfall = 1.0 - z;
+
+	if (shortfall <= 0.0)
+	{
+		*dloss_dz = 0.0;
+		return 0.0;
+	}
+	switch (loss)
+	{
+		case LOSS_HINGE:
+			*dloss_dz = -1.0;
+			return shortfall;
+		case LOSS_SQUARED:
+			*dloss_dz = -2.0 * shortfall;
+			return shortfall * shortfall;
+		default:
+			if (shortfall >= gamma)
+			{
+				*dloss_dz = -1.0;
+				return shortfall - gamma / 2.0;
+			}
+			*dloss_dz = -shortfall / gamma;
+			return 0.5 * shortfall * (shortfall / gamma);
+	}
+}
+
+static void
+weights_differ_error(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("weights must be the same in every row of a hinge aggregate"),
+			 errhint("Pass the weights as a constant or a one-row subquery; to evaluate several weight vectors, GROUP BY the one they come from.")));
+}
+
+static void
+params_differ_error(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s must be the same in every row of a hinge aggregate", what)));
+}
+
+/* Checks the parameters of this row against those the state was made with */
+static inline void
+check_same_params(const float8 *st, BinaryParams p)
+{
+	if (unlikely(st[ST_LAMBDA] != p.lambda))
+		params_differ_error("lambda");
+	if (unlikely(st[ST_GAMMA] != p.gamma))
+		params_differ_error("gamma");
+	if (unlikely(st[ST_CPOS] != p.cpos || st[ST_CNEG] != p.cneg))
+		params_differ_error("class weights");
+}
+
+/* A new state for the first row, made from its weights and parameters */
+static ArrayType *
+new_binary_state(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
+				 int n_features)
+{
+	HingeVector w = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "weights");
+	bool		intercept = hinge_has_intercept(w.n, n_features, "weights");
+	ArrayType  *state;
+	float8	   *st;
+
+	Assert(!w.is_float4);
+	hinge_check_finite_vector(w, "weights");
+	check_params(p);
+	state = hinge_state_new(ST_HEADER + w.n + extra_length(tag, w.n), &st);
+	st[ST_TAG] = tag;
+	st[ST_LOSS] = p.loss;
+	st[ST_NWEIGHTS] = w.n;
+	st[ST_NFEATURES] = intercept ? w.n - 1 : w.n;
+	st[ST_LAMBDA] = p.lambda;
+	st[ST_GAMMA] = p.gamma;
+	st[ST_CPOS] = p.cpos;
+	st[ST_CNEG] = p.cneg;
+	memcpy(st + ST_HEADER, w.data, sizeof(float8) * w.n);
+	if (tag == STATE_STATS)
+		st[ST_HEADER + w.n + STATS_MIN_MARGIN] = get_float8_infinity();
+	hinge_weights_validated(fcinfo, 1, state);
+	return state;
+}
+
+/*
+ * The state to accumulate this row into: a new one for the first row, else
+ * the current one, after making sure the weights and parameters are still
+ * those it was made with (cheaply, see hinge_weights_unchanged).
+ */
+static ArrayType *
+binary_state_for_row(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
+					 int n_features, float8 **st_out)
+{
+	ArrayType  *state;
+	float8	   *st;
+
+	if (hinge_state_is_empty(PG_GETARG_ARRAYTYPE_P(0)))
+		state = new_binary_state(fcinfo, tag, p, n_features);
+	else
+	{
+		state = hinge_state_for_update(fcinfo, 0);
+		st = binary_state_data(state, tag);
+		check_same_params(st, p);
+		if (!hinge_weights_unchanged(fcinfo, 1, state))
+		{
+			HingeVector w = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "weights");
+
+			if (w.n != (int) st[ST_NWEIGHTS] ||
+				memcmp(w.data, st + ST_HEADER, sizeof(float8) * w.n) != 0)
+				weights_differ_error();
+			hinge_weights_validated(fcinfo, 1, state);
+		}
+	}
+	st = (float8 *) ARR_DATA_PTR(state);
+	if (unlikely(n_features != (int) st[ST_NFEATURES]))
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("a row has %d features but the weights expect %d",
+						n_features, (int) st[ST_NFEATURES]),
+				 errhint("Every row's feature array must have the same length; weights may add one element, last, for the intercept.")));
+	*st_out = st;
+	return state;
+}
+
+/* The transition shared by every binary aggregate */
+static Datum
+binary_transfn(FunctionCallInfo fcinfo, float8 tag, int loss, bool has_lambda)
+{
+	BinaryParams p = binary_params(fcinfo, loss, has_lambda);
+	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(2), "features");
+	float8		y = PG_GETARG_FLOAT8(3);
+	float8	   *st;
+	ArrayType  *state = binary_state_for_row(fcinfo, tag, p, x.n, &st);
+	int			d = (int) st[ST_NWEIGHTS];
+	const float8 *w = st + ST_HEADER;
+	float8		score,
+				z,
+				dloss_dz,
+				weighted_loss;
+
+	hinge_check_finite(y, "label");
+	hinge_check_label(y);
+
+	score = hinge_dot(w, x, x.n) + (d > x.n ? w[x.n] : 0.0);
+	if (unlikely(!isfinite(score)))
+	{
+		HingeVector wv = {d, false, w};
+
+		hinge_report_nonfinite(wv, "weights", x, "features");
+	}
+	z = y * score;
+	weighted_loss = (y > 0 ? st[ST_CPOS] : st[ST_CNEG]) *
+		row_loss(loss, st[ST_GAMMA], z, &dloss_dz);
+	if (unlikely(!isfinite(weighted_loss)))
+		float_overflow_error();
+
+	st[ST_N] += 1;
+	hinge_compensated_add(&st[ST_LOSS_SUM], &st[ST_LOSS_COMP], weighted_loss);
+
+	if (tag == STATE_SUBGRADIENT && dloss_dz != 0.0)
+	{
+		/* d (c_y loss) / dw = c_y * dloss/dz * y * (x, 1) */
+		float8		coef = (y > 0 ? st[ST_CPOS] : st[ST_CNEG]) * dloss_dz * y;
+		float8	   *sum = st + ST_HEADER + d;
+		float8	   *comp = sum + d;
+		int			j;
+
+		if (x.is_float4)
+			for (j = 0; j < x.n; j++)
+				hinge_compensated_add(&sum[j], &comp[j],
+									  coef * ((const float4 *) x.data)[j]);
+		else
+			for (j = 0; j < x.n; j++)
+				hinge_compensated_add(&sum[j], &comp[j],
+									  coef * ((const float8 *) x.data)[j]);
+		if (d > x.n)
+			hinge_compensated_add(&sum[x.n], &comp[x.n], coef);
+	}
+	else if (tag == STATE_STATS)
+	{
+		float8	   *stats = st + ST_HEADER + d;
+
+		stats[STATS_MISCLASSIFIED] += (z <= 0.0);
+		stats[STATS_VIOLATORS] += (z < 1.0);
+		stats[STATS_SUPPORT_VECTORS] += (z <= 1.0 + SUPPORT_TOLERANCE);
+		stats[STATS_MIN_MARGIN] = fmin(stats[STATS_MIN_MARGIN], z);
+		hinge_compensated_add(&stats[STATS_MARGIN_SUM],
+							  &stats[STATS_MARGIN_COMP], z);
+	}
+	PG_RETURN_ARRAYTYPE_P(state);
+}
+
+/* Transition functions, one per (aggregate, loss) */
+PG_FUNCTION_INFO_V1(hinge_objective_transfn);
+Datum
+hinge_objective_transfn(PG_FUNCTION_ARGS)
+{
+	return binary_transfn(fcinfo, STATE_OBJECTIVE, LOSS_HINGE, true);
+}
+
+PG_FUNCTION_INFO_V1(squared_hinge_objective_transfn);
+Datum
+squared_hinge_objective_transfn(PG_FUNCTION_ARGS)
+{
+	return binary_transfn(fcinfo, STATE_OBJECTIVE, LOSS_SQUARED, true);
+}
+
+PG_FUNCTION_INFO_V1(smooth_hinge_objective_transfn);
+Datum
+smooth_hinge_objective_transfn(PG_FUNCTION_ARGS)
+{
+	return binary_transfn(fcinfo, STATE_OBJECTIVE, LOSS_SMOOTH, true);
+}
+
+PG_FUNCTION_INFO_V1(hinge_subgradient_transfn);
+Datum
+hinge_subgradient_transfn(PG_FUNCTION_ARGS)
+{
+	return binary_transfn(fcinfo, STATE_SUBGRADIENT, LOSS_HINGE, true);
+}
+
+PG_FUNCTION_INFO_V1(squared_hinge_subgradient_transfn);
+Datum
+squared_hinge_subgradient_transfn(PG_FUNCTION_ARGS)
+{
+	return binary_transfn(fcinfo, STATE_SUBGRADIENT, LOSS_SQUARED, true);
+}
+
+PG_FUNCTION_INFO_V1(smooth_hinge_subgradient_transfn);
+Datum
+smooth_hinge_subgradient_transfn(PG_FUNCTION_ARGS)
+{
+	return binary_transfn(fcinfo, STATE_SUBGRADIENT, LOSS_SMOOTH, true);
+}
+
+PG_FUNCTION_INFO_V1(hinge_loss_avg_transfn);
+Datum
+hinge_loss_avg_transfn(PG_FUNCTION_ARGS)
+{
+	return binary_transfn(fcinfo, STATE_OBJECTIVE, LOSS_HINGE, false);
+}
+
+PG_FUNCTION_INFO_V1(hinge_margin_stats_transfn);
+Datum
+hinge_margin_stats_transfn(PG_FUNCTION_ARGS)
+{
+	return binary_transfn(fcinfo, STATE_STATS, LOSS_HINGE, false);
+}
+
+/*
+ * Merges two partial states of the same aggregate (parallel workers, Citus
+ * shards).  An empty state is a worker that saw no rows.
+ */
+PG_FUNCTION_INFO_V1(hinge_binary_combinefn);
+Datum
+hinge_binary_combinefn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state1;
+	ArrayType  *state2 = PG_GETARG_ARRAYTYPE_P(1);
+	float8	   *a,
+			   *b;
+	float8		tag;
+	int			d;
+
+	if (hinge_state_is_empty(state2))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (hinge_state_is_empty(PG_GETARG_ARRAYTYPE_P(0)))
+	{
+		(void) binary_state_data(state2, ARR_NDIM(state2) == 1 ?
+								 ((float8 *) ARR_DATA_PTR(state2))[0] : 0);
+		PG_RETURN_ARRAYTYPE_P(state2);
+	}
+
+	state1 = hinge_state_for_update(fcinfo, 0);
+	tag = ((float8 *) ARR_DATA_PTR(state1))[ST_TAG];
+	a = binary_state_data(state1, tag);
+	b = binary_state_data(state2, tag);
+	d = (int) a[ST_NWEIGHTS];
+	if (memcmp(a + ST_LOSS, b + ST_LOSS, sizeof(float8) * (ST_N - ST_LOSS)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine hinge aggregate states made with different parameters")));
+	if (memcmp(a + ST_HEADER, b + ST_HEADER, sizeof(float8) * d) != 0)
+		weights_differ_error();
+
+	a[ST_N] += b[ST_N];
+	hinge_compensated_merge(&a[ST_LOSS_SUM], &a[ST_LOSS_COMP],
+							&b[ST_LOSS_SUM], &b[ST_LOSS_COMP], 1);
+	if (tag == STATE_SUBGRADIENT)
+		hinge_compensated_merge(a + ST_HEADER + d, a + ST_HEADER + 2 * d,
+								b + ST_HEADER + d, b + ST_HEADER + 2 * d, d);
+	else if (tag == STATE_STATS)
+	{
+		float8	   *sa = a + ST_HEADER + d;
+		float8	   *sb = b + ST_HEADER + d;
+
+		sa[STATS_MISCLASSIFIED] += sb[STATS_MISCLASSIFIED];
+		sa[STATS_VIOLATORS] += sb[STATS_VIOLATORS];
+		sa[STATS_SUPPORT_VECTORS] += sb[STATS_SUPPORT_VECTORS];
+		sa[STATS_MIN_MARGIN] = fmin(sa[STATS_MIN_MARGIN], sb[STATS_MIN_MARGIN]);
+		hinge_compensated_merge(&sa[STATS_MARGIN_SUM], &sa[STATS_MARGIN_COMP],
+								&sb[STATS_MARGIN_SUM], &sb[STATS_MARGIN_COMP], 1);
+	}
+	PG_RETURN_ARRAYTYPE_P(state1);
+}
+
+/* The mean weighted loss (1/n) sum c_y loss of a state */
+static float8
+mean_loss(const float8 *st)
+{
+	return (st[ST_LOSS_SUM] + st[ST_LOSS_COMP]) / st[ST_N];
+}
+
+/* ||w||^2 over all weights, the intercept included (see the top) */
+static float8
+squared_norm(const float8 *st)
+{
+	const float8 *w = st + ST_HEADER;
+
+	return hinge_dot_f8(w, w, (int) st[ST_NWEIGHTS]);
+}
+
+/* lambda/2 ||w||^2 + (1/n) sum c_y loss(y, w.x), or NULL for no rows */
+PG_FUNCTION_INFO_V1(hinge_objective_finalfn);
+Datum
+hinge_objective_finalfn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	float8	   *st;
+
+	if (hinge_state_is_empty(state))
+		PG_RETURN_NULL();
+	st = binary_state_data(state, STATE_OBJECTIVE);
+	PG_RETURN_FLOAT8(hinge_check_result(st[ST_LAMBDA] / 2.0 * squared_norm(st) +
+										mean_loss(st)));
+}
+
+/* (1/n) sum loss(y, w.x), or NULL for no rows */
+PG_FUNCTION_INFO_V1(hinge_loss_avg_finalfn);
+Datum
+hinge_loss_avg_finalfn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+
+	if (hinge_state_is_empty(state))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(mean_loss(binary_state_data(state, STATE_OBJECTIVE)));
+}
+
+/* lambda w + (1/n) sum c_y dloss/dscore (x, 1), or NULL for no rows */
+PG_FUNCTION_INFO_V1(hinge_subgradient_finalfn);
+Datum
+hinge_subgradient_finalfn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	const float8 *st;
+	const float8 *w,
+			   *sum,
+			   *comp;
+	float8	   *grad;
+	ArrayType  *result;
+	int			d,
+				j;
+
+	if (hinge_state_is_empty(state))
+		PG_RETURN_NULL();
+	st = binary_state_data(state, STATE_SUBGRADIENT);
+	d = (int) st[ST_NWEIGHTS];
+	w = st + ST_HEADER;
+	sum = w + d;
+	comp = sum + d;
+	result = hinge_new_float8_array(d, &grad);
+	for (j = 0; j < d; j++)
+		grad[j] = hinge_check_result(st[ST_LAMBDA] * w[j] +
+									 (sum[j] + comp[j]) / st[ST_N]);
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/* The hinge_margin_stats composite, or NULL for no rows */
+PG_FUNCTION_INFO_V1(hinge_margin_stats_finalfn);
+Datum
+hinge_margin_stats_finalfn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	const float8 *st;
+	const float8 *stats;
+	TupleDesc	tupdesc;
+	Datum		values[9];
+	bool		nulls[9] = {false};
+	float8		n,
+				w_norm;
+	int			n_features;
+
+	if (hinge_state_is_empty(state))
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type of hinge_margin_stats must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (tupdesc->natts != lengthof(values))
+		elog(ERROR, "hinge_margin_stats has %d fields, expected %d",
+			 tupdesc->natts, (int) lengthof(values));
+
+	st = binary_state_data(state, STATE_STATS);
+	n = st[ST_N];
+	n_features = (int) st[ST_NFEATURES];
+	stats = st + ST_HEADER + (int) st[ST_NWEIGHTS];
+	w_norm = hinge_norm(st + ST_HEADER, n_features);
+
+	values[0] = Int64GetDatum((int64) n);
+	values[1] = Float8GetDatum(mean_loss(st));
+	values[2] = Int64GetDatum((int64) stats[STATS_MISCLASSIFIED]);
+	values[3] = Int64GetDatum((int64) stats[STATS_VIOLATORS]);
+	values[4] = Int64GetDatum((int64) stats[STATS_SUPPORT_VECTORS]);
+	values[5] = Float8GetDatum((n - stats[STATS_MISCLASSIFIED]) / n);
+	values[6] = Float8GetDatum(stats[STATS_MIN_MARGIN]);
+	values[7] = Float8GetDatum((stats[STATS_MARGIN_SUM] + stats[STATS_MARGIN_COMP]) / n);
+	/* 1/||w||: the half-width of the margin; NULL for w = 0 */
+	values[8] = Float8GetDatum(1.0 / w_norm);
+	nulls[8] = !isfinite(1.0 / w_norm);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}

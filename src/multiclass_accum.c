@@ -1,0 +1,308 @@
+/*
+ * multiclass_accum.c
+ *		Aggregates of the multiclass hinge losses over table rows: the
+ *		regularised objective and its subgradient at a weight matrix W.
+ *
+ *	  P(W) = lambda/2 sum_r ||W_r||^2 + (1/n) sum_i loss(W x_i, y_i)
+ *
+ * W has one row per class (k >= 2), optionally with an intercept column
+ * last; y_i is the 1-based class; loss is Crammer-Singer or Weston-Watkins
+ * with margin 1 (multiclass.c).  The subgradient of row i's loss is
+ * sum_r a_r e_r (x_i, 1)^T, where a is the loss's subgradient in the scores.
+ *
+ * State layout (float8[]), see also state.c:
+ *	[0]  layout tag: STATE_MC_OBJECTIVE or STATE_MC_SUBGRADIENT
+ *	[1]  variant (HingeMulticlassVariant)
+ *	[2]  k, classes		[3] columns of W	[4] features
+ *	[5]  lambda
+ *	[6]  n, rows so far
+ *	[7]  sum of losses, [8] its compensation
+ *	[9 .. 9+k*cols)  W, row-major
+ * then, for STATE_MC_SUBGRADIENT, the k*cols sums of the loss subgradient
+ * and k*cols compensations.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/float.h"
+
+#include "hinge.h"
+
+#define STATE_MC_OBJECTIVE		7311.0
+#define STATE_MC_SUBGRADIENT	7312.0
+
+#define MC_TAG			0
+#define MC_VARIANT		1
+#define MC_CLASSES		2
+#define MC_COLUMNS		3
+#define MC_FEATURES		4
+#define MC_LAMBDA		5
+#define MC_N			6
+#define MC_LOSS_SUM		7
+#define MC_LOSS_COMP	8
+#define MC_HEADER		9
+
+/* The length a state's header implies, or -1 for a header that is not sane */
+static int
+multiclass_state_length(const float8 *st)
+{
+	float8		k = st[MC_CLASSES];
+	float8		cols = st[MC_COLUMNS];
+	float8		nf = st[MC_FEATURES];
+	float8		size = k * cols;
+
+	if (st[MC_TAG] != STATE_MC_OBJECTIVE && st[MC_TAG] != STATE_MC_SUBGRADIENT)
+		return -1;
+	if (!(k >= 2 && cols >= 1 && size <= HINGE_MAX_ELEMENTS &&
+		  k == floor(k) && cols == floor(cols)) ||
+		!(nf == cols || nf == cols - 1) || nf < 1)
+		return -1;
+	if (!(st[MC_VARIANT] == HINGE_CRAMMER_SINGER ||
+		  st[MC_VARIANT] == HINGE_WESTON_WATKINS))
+		return -1;
+	if (!(st[MC_N] >= 1 && st[MC_N] <= 9007199254740992.0) ||
+		!(st[MC_LAMBDA] >= 0 && isfinite(st[MC_LAMBDA])))
+		return -1;
+	return MC_HEADER + (int) size * (st[MC_TAG] == STATE_MC_SUBGRADIENT ? 3 : 1);
+}
+
+static float8 *
+multiclass_state_data(ArrayType *state, float8 tag)
+{
+	return hinge_state_data(state, tag, MC_HEADER, multiclass_state_length);
+}
+
+static ArrayType *
+new_multiclass_state(FunctionCallInfo fcinfo, float8 tag, float8 lambda,
+					 HingeMulticlassVariant variant, int n_features)
+{
+	HingeMatrix W = hinge_matrix_arg(PG_GETARG_ARRAYTYPE_P(1), "weight matrix");
+	HingeVector flat = {W.rows * W.cols, false, W.data};
+	bool		intercept = hinge_has_intercept(W.cols, n_features,
+												"weight matrix rows");
+	int			size = W.rows * W.cols;
+	ArrayType  *state;
+	float8	   *st;
+
+	hinge_check_finite_vector(flat, "weight matrix");
+	hinge_check_nonnegative(lambda, "lambda",
+							"lambda is the regularisation strength: liblinear's C is 1 / (lambda * n).");
+	state = hinge_state_new(MC_HEADER + size * (tag == STATE_MC_SUBGRADIENT ? 3 : 1),
+							&st);
+	st[MC_TAG] = tag;
+	st[MC_VARIANT] = variant;
+	st[MC_CLASSES] = W.rows;
+	st[MC_COLUMNS] = W.cols;
+	st[MC_FEATURES] = intercept ? W.cols - 1 : W.cols;
+	st[MC_LAMBDA] = lambda;
+	memcpy(st + MC_HEADER, W.data, sizeof(float8) * size);
+	hinge_weights_validated(fcinfo, 1, state);
+	return state;
+}
+
+/* The state for this row, its weights and parameters checked as in accum.c */
+static ArrayType *
+multiclass_state_for_row(FunctionCallInfo fcinfo, float8 tag, int n_features,
+						 float8 **st_out)
+{
+	float8		lambda = PG_GETARG_FLOAT8(4);
+	HingeMulticlassVariant variant = hinge_multiclass_variant(PG_GETARG_TEXT_PP(5));
+	ArrayType  *state;
+	float8	   *st;
+
+	if (hinge_state_is_empty(PG_GETARG_ARRAYTYPE_P(0)))
+		state = new_multiclass_state(fcinfo, tag, lambda, variant, n_features);
+	else
+	{
+		state = hinge_state_for_update(fcinfo, 0);
+		st = multiclass_state_data(state, tag);
+		if (unlikely(st[MC_LAMBDA] != lambda || st[MC_VARIANT] != variant))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("lambda and variant must be the same in every row of a hinge aggregate")));
+		if (!hinge_weights_unchanged(fcinfo, 1, state))
+		{
+			HingeMatrix W = hinge_matrix_arg(PG_GETARG_ARRAYTYPE_P(1),
+											 "weight matrix");
+
+			if (W.rows != (int) st[MC_CLASSES] || W.cols != (int) st[MC_COLUMNS] ||
+				memcmp(W.data, st + MC_HEADER,
+					   sizeof(float8) * W.rows * W.cols) != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("weights must be the same in every row of a hinge aggregate"),
+						 errhint("Pass the weights as a constant or a one-row subquery; to evaluate several weight matrices, GROUP BY the one they come from.")));
+			hinge_weights_validated(fcinfo, 1, state);
+		}
+	}
+	st = (float8 *) ARR_DATA_PTR(state);
+	if (unlikely(n_features != (int) st[MC_FEATURES]))
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("a row has %d features but the weight matrix expects %d",
+						n_features, (int) st[MC_FEATURES]),
+				 errhint("Every row's feature array must have the same length; the weight matrix may add one column, last, for the intercept.")));
+	*st_out = st;
+	return state;
+}
+
+static Datum
+multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
+{
+	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(2), "features");
+	int32		label = PG_GETARG_INT32(3);
+	float8	   *st;
+	ArrayType  *state = multiclass_state_for_row(fcinfo, tag, x.n, &st);
+	int			k = (int) st[MC_CLASSES];
+	int			cols = (int) st[MC_COLUMNS];
+	bool		intercept = cols > x.n;
+	const float8 *W = st + MC_HEADER;
+	float8	   *scores = hinge_scratch(fcinfo, 2 * k);
+	float8	   *grad = scores + k;
+	bool		all_finite = true;
+	float8		loss;
+	int			r;
+
+	hinge_check_class_label(label, k);
+	for (r = 0; r < k; r++)
+	{
+		const float8 *row = W + (Size) r * cols;
+
+		scores[r] = hinge_dot(row, x, x.n) + (intercept ? row[x.n] : 0.0);
+		all_finite &= isfinite(scores[r]);
+	}
+	if (unlikely(!all_finite))
+	{
+		HingeVector flat = {k * cols, false, W};
+
+		hinge_report_nonfinite(flat, "weight matrix", x, "features");
+	}
+	loss = hinge_multiclass_loss(scores, k, label - 1,
+								 (HingeMulticlassVariant) st[MC_VARIANT], 1.0,
+								 tag == STATE_MC_SUBGRADIENT ? grad : NULL);
+	st[MC_N] += 1;
+	hinge_compensated_add(&st[MC_LOSS_SUM], &st[MC_LOSS_COMP], loss);
+
+	if (tag == STATE_MC_SUBGRADIENT && loss > 0.0)
+	{
+		float8	   *sum = st + MC_HEADER + (Size) k * cols;
+		float8	   *comp = sum + (Size) k * cols;
+
+		for (r = 0; r < k; r++)
+		{
+			float8	   *s = sum + (Size) r * cols;
+			float8	   *c = comp + (Size) r * cols;
+			int			j;
+
+			if (grad[r] == 0.0)
+				continue;
+			for (j = 0; j < x.n; j++)
+				hinge_compensated_add(&s[j], &c[j], grad[r] * hinge_vector_get(x, j));
+			if (intercept)
+				hinge_compensated_add(&s[x.n], &c[x.n], grad[r]);
+		}
+	}
+	PG_RETURN_ARRAYTYPE_P(state);
+}
+
+PG_FUNCTION_INFO_V1(multiclass_hinge_objective_transfn);
+Datum
+multiclass_hinge_objective_transfn(PG_FUNCTION_ARGS)
+{
+	return multiclass_transfn(fcinfo, STATE_MC_OBJECTIVE);
+}
+
+PG_FUNCTION_INFO_V1(multiclass_hinge_subgradient_transfn);
+Datum
+multiclass_hinge_subgradient_transfn(PG_FUNCTION_ARGS)
+{
+	return multiclass_transfn(fcinfo, STATE_MC_SUBGRADIENT);
+}
+
+/* Merges two partial states; an empty state is a worker that saw no rows */
+PG_FUNCTION_INFO_V1(multiclass_hinge_combinefn);
+Datum
+multiclass_hinge_combinefn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state1;
+	ArrayType  *state2 = PG_GETARG_ARRAYTYPE_P(1);
+	float8	   *a,
+			   *b;
+	float8		tag;
+	int			size;
+
+	if (hinge_state_is_empty(state2))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (hinge_state_is_empty(PG_GETARG_ARRAYTYPE_P(0)))
+	{
+		(void) multiclass_state_data(state2, ARR_NDIM(state2) == 1 ?
+									 ((float8 *) ARR_DATA_PTR(state2))[0] : 0);
+		PG_RETURN_ARRAYTYPE_P(state2);
+	}
+	state1 = hinge_state_for_update(fcinfo, 0);
+	tag = ((float8 *) ARR_DATA_PTR(state1))[MC_TAG];
+	a = multiclass_state_data(state1, tag);
+	b = multiclass_state_data(state2, tag);
+	size = (int) a[MC_CLASSES] * (int) a[MC_COLUMNS];
+	if (memcmp(a + MC_VARIANT, b + MC_VARIANT, sizeof(float8) * (MC_N - MC_VARIANT)) != 0 ||
+		memcmp(a + MC_HEADER, b + MC_HEADER, sizeof(float8) * size) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine hinge aggregate states made with different weights or parameters")));
+	a[MC_N] += b[MC_N];
+	hinge_compensated_merge(&a[MC_LOSS_SUM], &a[MC_LOSS_COMP],
+							&b[MC_LOSS_SUM], &b[MC_LOSS_COMP], 1);
+	if (tag == STATE_MC_SUBGRADIENT)
+		hinge_compensated_merge(a + MC_HEADER + size, a + MC_HEADER + 2 * size,
+								b + MC_HEADER + size, b + MC_HEADER + 2 * size,
+								size);
+	PG_RETURN_ARRAYTYPE_P(state1);
+}
+
+/* lambda/2 ||W||^2 + mean loss, or NULL for no rows */
+PG_FUNCTION_INFO_V1(multiclass_hinge_objective_finalfn);
+Datum
+multiclass_hinge_objective_finalfn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	const float8 *st;
+	int			size;
+
+	if (hinge_state_is_empty(state))
+		PG_RETURN_NULL();
+	st = multiclass_state_data(state, STATE_MC_OBJECTIVE);
+	size = (int) st[MC_CLASSES] * (int) st[MC_COLUMNS];
+	PG_RETURN_FLOAT8(hinge_check_result(
+		st[MC_LAMBDA] / 2.0 * hinge_dot_f8(st + MC_HEADER, st + MC_HEADER, size) +
+		(st[MC_LOSS_SUM] + st[MC_LOSS_COMP]) / st[MC_N]));
+}
+
+/* lambda W + (1/n) sum of loss subgradients, k x cols, or NULL for no rows */
+PG_FUNCTION_INFO_V1(multiclass_hinge_subgradient_finalfn);
+Datum
+multiclass_hinge_subgradient_finalfn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	const float8 *st;
+	const float8 *W,
+			   *sum,
+			   *comp;
+	float8	   *grad;
+	ArrayType  *result;
+	int			size,
+				i;
+
+	if (hinge_state_is_empty(state))
+		PG_RETURN_NULL();
+	st = multiclass_state_data(state, STATE_MC_SUBGRADIENT);
+	size = (int) st[MC_CLASSES] * (int) st[MC_COLUMNS];
+	W = st + MC_HEADER;
+	sum = W + size;
+	comp = sum + size;
+	result = hinge_new_float8_matrix((int) st[MC_CLASSES], (int) st[MC_COLUMNS],
+									 &grad);
+	for (i = 0; i < size; i++)
+		grad[i] = hinge_check_result(st[MC_LAMBDA] * W[i] +
+									 (sum[i] + comp[i]) / st[MC_N]);
+	PG_RETURN_ARRAYTYPE_P(result);
+}
