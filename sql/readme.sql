@@ -20,3 +20,9 @@ SELECT hinge_scores('{{1, 0}, {0, 1}, {-1, -1}}', '{0.5, 2}'::float8[]) AS score
        multiclass_hinge_loss_grad('{0.5, 2, -2.5}', 1) AS subgradient;
 SELECT hinge_loss(0, 0.3);
 SELECT hinge_score('{1, 2, 3, 4}', '{1, 2}'::float8[]);
+SELECT hinge_objective('{1, 0.5, -1}', x, y, 0.1) AS objective,
+       hinge_subgradient('{1, 0.5, -1}', x, y, 0.1) AS subgradient,
+       hinge_loss_avg('{1, 0.5, -1}', x, y) AS mean_loss
+FROM points;
+SELECT n, mean_loss, misclassified, margin_violators, support_vectors, accuracy
+FROM (SELECT (hinge_margin_stats('{1, 0.5, -1}', x, y)).* FROM points) AS s;
