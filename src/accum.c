@@ -329,16 +329,8 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, int loss, bool has_lambda)
 		float8		coef = (y > 0 ? st[ST_CPOS] : st[ST_CNEG]) * dloss_dz * y;
 		float8	   *sum = st + ST_HEADER + d;
 		float8	   *comp = sum + d;
-		int			j;
 
-		if (x.is_float4)
-			for (j = 0; j < x.n; j++)
-				hinge_compensated_add(&sum[j], &comp[j],
-									  coef * ((const float4 *) x.data)[j]);
-		else
-			for (j = 0; j < x.n; j++)
-				hinge_compensated_add(&sum[j], &comp[j],
-									  coef * ((const float8 *) x.data)[j]);
+		hinge_compensated_axpy(sum, comp, coef, x);
 		if (d > x.n)
 			hinge_compensated_add(&sum[x.n], &comp[x.n], coef);
 	}

@@ -192,12 +192,10 @@ multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 		{
 			float8	   *s = sum + (Size) r * cols;
 			float8	   *c = comp + (Size) r * cols;
-			int			j;
 
 			if (grad[r] == 0.0)
 				continue;
-			for (j = 0; j < x.n; j++)
-				hinge_compensated_add(&s[j], &c[j], grad[r] * hinge_vector_get(x, j));
+			hinge_compensated_axpy(s, c, grad[r], x);
 			if (intercept)
 				hinge_compensated_add(&s[x.n], &c[x.n], grad[r]);
 		}
