@@ -11,7 +11,11 @@ OBJS = \
 	src/score.o \
 	src/state.o \
 	src/accum.o \
-	src/multiclass_accum.o
+	src/multiclass_accum.o \
+	src/bundle.o \
+	src/source.o \
+	src/train.o \
+	src/model.o
 
 DATA = hinge--1.0.sql
 

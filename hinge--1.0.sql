@@ -940,3 +940,233 @@ CREATE AGGREGATE multiclass_hinge_subgradient(w float8[], x real[], label int, l
 
 COMMENT ON AGGREGATE multiclass_hinge_subgradient(float8[], real[], int, float8, text) IS
 'subgradient of multiclass_hinge_objective at W, a matrix shaped like W (real[] features)';
+
+/*
+ * The solver's aggregates: every loss and parameter spelled out, for
+ * hinge_train and for anyone writing a solver of their own.
+ */
+
+CREATE FUNCTION hinge_cutting_plane_finalfn(float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_cutting_plane_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_cutting_plane_finalfn(float8[]) IS
+'final function of hinge_cutting_plane: [objective, subgradient...]';
+
+CREATE FUNCTION hinge_cutting_plane_transfn(float8[], float8[], float8[], float8, float8, text, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_cutting_plane_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_cutting_plane_transfn(float8[], float8[], float8[], float8, float8, text, float8, float8, float8) IS
+'transition function of hinge_cutting_plane';
+
+CREATE AGGREGATE hinge_cutting_plane(w float8[], x float8[], y float8, lambda float8, loss text,
+                                     gamma float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.hinge_cutting_plane_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_cutting_plane_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_cutting_plane(float8[], float8[], float8, float8, text, float8, float8, float8) IS
+'objective and subgradient at w in one array [P(w), g...], for loss hinge, squared_hinge or smooth_hinge (gamma), with class weights: a cutting plane P(v) >= P(w) + g.(v - w)';
+
+CREATE FUNCTION hinge_cutting_plane_transfn(float8[], float8[], real[], float8, float8, text, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_cutting_plane_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_cutting_plane_transfn(float8[], float8[], real[], float8, float8, text, float8, float8, float8) IS
+'transition function of hinge_cutting_plane';
+
+CREATE AGGREGATE hinge_cutting_plane(w float8[], x real[], y float8, lambda float8, loss text,
+                                     gamma float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.hinge_cutting_plane_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_cutting_plane_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_cutting_plane(float8[], real[], float8, float8, text, float8, float8, float8) IS
+'objective and subgradient at w in one array [P(w), g...] (real[] features)';
+
+CREATE FUNCTION hinge_line_objective_finalfn(float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_line_objective_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_line_objective_finalfn(float8[]) IS
+'final function of hinge_line_objective';
+
+CREATE FUNCTION hinge_line_objective_transfn(float8[], float8[], float8[], float8, float8, text, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_line_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_line_objective_transfn(float8[], float8[], float8[], float8, float8, text, float8, float8, float8) IS
+'transition function of hinge_line_objective';
+
+CREATE AGGREGATE hinge_line_objective(line float8[], x float8[], y float8, lambda float8, loss text,
+                                      gamma float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.hinge_line_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_line_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_line_objective(float8[], float8[], float8, float8, text, float8, float8, float8) IS
+'the objective at 32 points w_from + alpha (w_to - w_from) of a line given as ARRAY[w_from, w_to]: a 2 x 32 array of alphas and objectives, one scan';
+
+CREATE FUNCTION hinge_line_objective_transfn(float8[], float8[], real[], float8, float8, text, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_line_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_line_objective_transfn(float8[], float8[], real[], float8, float8, text, float8, float8, float8) IS
+'transition function of hinge_line_objective';
+
+CREATE AGGREGATE hinge_line_objective(line float8[], x real[], y float8, lambda float8, loss text,
+                                      gamma float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.hinge_line_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_line_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_line_objective(float8[], real[], float8, float8, text, float8, float8, float8) IS
+'the objective at 32 points of a line ARRAY[w_from, w_to] (real[] features)';
+
+/*
+ * Models: rows of hinge_model, trained by hinge_train from a relation, used
+ * by name.  pg_dump keeps the rows (pg_extension_config_dump).
+ */
+
+CREATE TABLE hinge_model (
+    name text PRIMARY KEY,
+    relation text NOT NULL,
+    features text[] NOT NULL,
+    feature_type text NOT NULL,
+    n_features int NOT NULL CHECK (n_features > 0),
+    label text NOT NULL,
+    classes text[] NOT NULL,
+    positive_class text NOT NULL,
+    weights float8[] NOT NULL,
+    intercept boolean NOT NULL,
+    lambda float8 NOT NULL,
+    loss text NOT NULL,
+    gamma float8 NOT NULL,
+    class_weights float8[] NOT NULL,
+    passes int NOT NULL,
+    objective float8 NOT NULL,
+    lower_bound float8 NOT NULL,
+    converged boolean NOT NULL,
+    rows_used bigint NOT NULL,
+    rows_skipped bigint NOT NULL,
+    train_seconds float8 NOT NULL,
+    trained_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.hinge_model', '');
+
+COMMENT ON TABLE hinge_model IS
+'trained hinge models: weights (intercept last), classes (negative, positive), training parameters and statistics';
+
+CREATE FUNCTION hinge_train(model_name text, relation regclass, features text, label text,
+                            lambda float8 DEFAULT NULL, loss text DEFAULT 'hinge',
+                            intercept boolean DEFAULT true, class_weight text DEFAULT NULL,
+                            tolerance float8 DEFAULT 1e-3, max_passes int DEFAULT 300,
+                            positive text DEFAULT NULL, gamma float8 DEFAULT 1)
+RETURNS @extschema@.hinge_model
+AS 'MODULE_PATHNAME', 'hinge_train'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION hinge_train(text, regclass, text, text, float8, text, boolean, text, float8, int, text, float8) IS
+'trains a linear SVM on relation (features: a float8[] or real[] column; label: a column with two values) to a certified relative optimality gap, stores it in hinge_model as model_name and returns it; lambda NULL means 1/n (liblinear C = 1)';
+
+CREATE FUNCTION hinge_train(model_name text, relation regclass, features text[], label text,
+                            lambda float8 DEFAULT NULL, loss text DEFAULT 'hinge',
+                            intercept boolean DEFAULT true, class_weight text DEFAULT NULL,
+                            tolerance float8 DEFAULT 1e-3, max_passes int DEFAULT 300,
+                            positive text DEFAULT NULL, gamma float8 DEFAULT 1)
+RETURNS @extschema@.hinge_model
+AS 'MODULE_PATHNAME', 'hinge_train'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION hinge_train(text, regclass, text[], text, float8, text, boolean, text, float8, int, text, float8) IS
+'trains a linear SVM on relation with features from a list of numeric columns, in that order; see the text version';
+
+CREATE FUNCTION hinge_score(model_name text, x float8[])
+RETURNS float8
+AS 'MODULE_PATHNAME', 'hinge_model_score'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_score(text, float8[]) IS
+'raw score of features x under the stored model model_name (looked up once per statement)';
+
+CREATE FUNCTION hinge_score(model_name text, x real[])
+RETURNS float8
+AS 'MODULE_PATHNAME', 'hinge_model_score'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_score(text, real[]) IS
+'raw score of real[] features x under the stored model model_name';
+
+CREATE FUNCTION hinge_predict(model_name text, x float8[])
+RETURNS text
+AS 'MODULE_PATHNAME', 'hinge_model_predict'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_predict(text, float8[]) IS
+'predicted class label of features x under the stored model: the positive class when the score is > 0';
+
+CREATE FUNCTION hinge_predict(model_name text, x real[])
+RETURNS text
+AS 'MODULE_PATHNAME', 'hinge_model_predict'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_predict(text, real[]) IS
+'predicted class label of real[] features x under the stored model';
+
+CREATE TYPE hinge_evaluation AS (
+    n bigint,
+    accuracy float8,
+    "precision" float8,
+    recall float8,
+    f1 float8,
+    true_positives bigint,
+    false_positives bigint,
+    true_negatives bigint,
+    false_negatives bigint,
+    mean_loss float8,
+    objective float8,
+    rows_skipped bigint
+);
+
+COMMENT ON TYPE hinge_evaluation IS
+'result of hinge_evaluate: rows, accuracy, precision, recall and F1 of the positive class, confusion counts, mean loss, objective, rows skipped for NULLs';
+
+CREATE FUNCTION hinge_evaluate(model_name text, relation regclass, features text, label text)
+RETURNS @extschema@.hinge_evaluation
+AS 'MODULE_PATHNAME', 'hinge_evaluate'
+LANGUAGE C STABLE STRICT PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION hinge_evaluate(text, regclass, text, text) IS
+'evaluates a stored model on the rows of relation: accuracy, precision, recall, F1, confusion counts, mean loss, objective';
+
+CREATE FUNCTION hinge_evaluate(model_name text, relation regclass, features text[], label text)
+RETURNS @extschema@.hinge_evaluation
+AS 'MODULE_PATHNAME', 'hinge_evaluate'
+LANGUAGE C STABLE STRICT PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION hinge_evaluate(text, regclass, text[], text) IS
+'evaluates a stored model on relation with features from a list of numeric columns';

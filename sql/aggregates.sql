@@ -223,7 +223,7 @@ FROM got_binary GROUP BY loss ORDER BY loss;
 SELECT count(*) FILTER (WHERE NOT pg_temp.close(got_hinge_loss_avg, loss_avg)) AS bad_loss_avg
 FROM got_binary WHERE loss = 'hinge' AND positive_weight IS NULL;
 -- the mean loss agrees with the row function, averaged by SQL
-SELECT pg_temp.close(hinge_loss_avg('{0.5,-1,0.25,2}', x, y), avg(hinge_loss(y, hinge_score('{0.5,-1,0.25,2}', x))))
+SELECT pg_temp.close(hinge_loss_avg('{0.5,-1,0.25,2}', x, y), avg(hinge_loss(y, hinge_score('{0.5,-1,0.25,2}'::float8[], x))))
        AS loss_avg_matches_row_function
 FROM agg_rows;
 

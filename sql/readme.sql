@@ -8,9 +8,9 @@ SELECT hinge_loss(1, 0.3) AS inside_margin,
 CREATE TABLE points (id int, x float8[], y float8);
 INSERT INTO points VALUES (1, '{2, 1}', 1), (2, '{0.5, 0.5}', 1), (3, '{-1, 0}', -1), (4, '{1, -2}', -1);
 SELECT id, y,
-       hinge_score('{1, 0.5, -1}', x) AS score,
-       hinge_predict('{1, 0.5, -1}', x) AS predicted,
-       hinge_loss(y, hinge_score('{1, 0.5, -1}', x)) AS loss,
+       hinge_score('{1, 0.5, -1}'::float8[], x) AS score,
+       hinge_predict('{1, 0.5, -1}'::float8[], x) AS predicted,
+       hinge_loss(y, hinge_score('{1, 0.5, -1}'::float8[], x)) AS loss,
        round(hinge_geometric_margin('{1, 0.5, -1}', x, y)::numeric, 4) AS distance
 FROM points ORDER BY id;
 SELECT hinge_scores('{{1, 0}, {0, 1}, {-1, -1}}', '{0.5, 2}'::float8[]) AS scores,
@@ -19,7 +19,7 @@ SELECT hinge_scores('{{1, 0}, {0, 1}, {-1, -1}}', '{0.5, 2}'::float8[]) AS score
        multiclass_hinge_loss('{0.5, 2, -2.5}', 1, 'weston_watkins') AS weston_watkins,
        multiclass_hinge_loss_grad('{0.5, 2, -2.5}', 1) AS subgradient;
 SELECT hinge_loss(0, 0.3);
-SELECT hinge_score('{1, 2, 3, 4}', '{1, 2}'::float8[]);
+SELECT hinge_score('{1, 2, 3, 4}'::float8[], '{1, 2}'::float8[]);
 SELECT hinge_objective('{1, 0.5, -1}', x, y, 0.1) AS objective,
        hinge_subgradient('{1, 0.5, -1}', x, y, 0.1) AS subgradient,
        hinge_loss_avg('{1, 0.5, -1}', x, y) AS mean_loss

@@ -2,22 +2,22 @@
 SET extra_float_digits = 0;
 
 -- Worked examples
-SELECT hinge_score('{2,-1}', '{3,4}'::float8[]) AS no_intercept,             -- 6 - 4
-       hinge_score('{2,-1,0.5}', '{3,4}'::float8[]) AS intercept,            -- 6 - 4 + 0.5
-       hinge_score('{2,-1,0.5}', '{3,4}'::real[]) AS real_features,
-       hinge_predict('{2,-1}', '{3,4}'::float8[]) AS positive,
-       hinge_predict('{2,-1,-2}', '{3,4}'::float8[]) AS zero_score_is_negative,
-       hinge_predict('{2,-1,-3}', '{3,4}'::real[]) AS negative,
+SELECT hinge_score('{2,-1}'::float8[], '{3,4}'::float8[]) AS no_intercept,             -- 6 - 4
+       hinge_score('{2,-1,0.5}'::float8[], '{3,4}'::float8[]) AS intercept,            -- 6 - 4 + 0.5
+       hinge_score('{2,-1,0.5}'::float8[], '{3,4}'::real[]) AS real_features,
+       hinge_predict('{2,-1}'::float8[], '{3,4}'::float8[]) AS positive,
+       hinge_predict('{2,-1,-2}'::float8[], '{3,4}'::float8[]) AS zero_score_is_negative,
+       hinge_predict('{2,-1,-3}'::float8[], '{3,4}'::real[]) AS negative,
        hinge_geometric_margin('{3,4,100}', '{0,0}'::float8[], -1) AS geometric; -- -100 / 5
--- integer, numeric and unknown arrays for w; float8[] columns need no cast
-SELECT hinge_score(ARRAY[1, 2], x), hinge_score(ARRAY[0.5, 2], x), hinge_score('{1,1,1}', x)
+-- integer and numeric arrays work for w; float8[] columns need no cast
+SELECT hinge_score(ARRAY[1, 2], x), hinge_score(ARRAY[0.5, 2], x), hinge_score('{1,1,1}'::float8[], x)
 FROM (VALUES ('{1,2}'::float8[])) AS t(x);
 SELECT hinge_scores('{{1,0},{0,1},{1,1}}', '{2,3}'::float8[]) AS scores,
        hinge_scores('{{1,0,10},{0,1,20}}', '{2,3}'::real[]) AS with_intercept,
        hinge_predict_class('{{1,0},{0,1},{1,1}}', '{2,3}'::float8[]) AS best,
        hinge_predict_class('{{1,0},{0,1}}', '{5,5}'::float8[]) AS tie_goes_to_first;
 -- the real[] overloads read the stored float4 values exactly
-SELECT hinge_score('{1}', '{0.1}'::real[]) = 0.1::real::float8 AS real_exact;
+SELECT hinge_score('{1}'::float8[], '{0.1}'::real[]) = 0.1::real::float8 AS real_exact;
 
 -- Against numpy (scripts/reference.py): vectors of 1 to 1001 elements with
 -- and without intercept; tolerance relative to sum |w_i x_i|
@@ -86,30 +86,34 @@ FROM ref_matrix, LATERAL (
     FROM generate_series(1, array_length(w, 1)) AS r) AS t;
 
 -- NULL in, NULL out
-SELECT hinge_score(NULL, '{1}'::float8[]) IS NULL AS w, hinge_score('{1}', NULL::float8[]) IS NULL AS x,
+SELECT hinge_score(NULL, '{1}'::float8[]) IS NULL AS w, hinge_score('{1}'::float8[], NULL::float8[]) IS NULL AS x,
        hinge_geometric_margin('{1}', '{1}'::float8[], NULL) IS NULL AS y,
        hinge_scores(NULL, '{1}'::float8[]) IS NULL AS big_w;
 
 -- Errors: lengths and shapes
-SELECT hinge_score('{1,2,3,4}', '{1,2}'::float8[]);
-SELECT hinge_score('{1}', '{1,2}'::real[]);
-SELECT hinge_predict('{{1,2},{3,4}}', '{1,2}'::float8[]);
+SELECT hinge_score('{1,2,3,4}'::float8[], '{1,2}'::float8[]);
+SELECT hinge_score('{1}'::float8[], '{1,2}'::real[]);
+SELECT hinge_predict('{{1,2},{3,4}}'::float8[], '{1,2}'::float8[]);
 SELECT hinge_scores('{1,2}', '{1,2}'::float8[]);
 SELECT hinge_scores('{{1,2}}', '{1,2}'::float8[]);
 SELECT hinge_scores('{{1,2},{3,4}}', '{1,2,3}'::float8[]);
 SELECT hinge_predict_class('{{{1,2},{3,4}}}', '{1,2}'::float8[]);
 SELECT hinge_scores('{{1,2},{3,NULL}}', '{1,2}'::float8[]);
 -- Errors: values
-SELECT hinge_score('{1,NaN}', '{1,2}'::float8[]);
-SELECT hinge_score('{1,2}', '{1,Infinity}'::float8[]);
-SELECT hinge_score('{0,2}', '{Infinity,1}'::float8[]);
-SELECT hinge_score('{1,2,NaN}', '{1,2}'::real[]);
-SELECT hinge_score('{1e300,1}', '{1e300,2}'::float8[]);
+SELECT hinge_score('{1,NaN}'::float8[], '{1,2}'::float8[]);
+SELECT hinge_score('{1,2}'::float8[], '{1,Infinity}'::float8[]);
+SELECT hinge_score('{0,2}'::float8[], '{Infinity,1}'::float8[]);
+SELECT hinge_score('{1,2,NaN}'::float8[], '{1,2}'::real[]);
+SELECT hinge_score('{1e300,1}'::float8[], '{1e300,2}'::float8[]);
 SELECT hinge_scores('{{1,2},{3,4}}', '{1,-Infinity}'::float8[]);
 SELECT hinge_predict_class('{{1,2},{1e308,1e308}}', '{10,10}'::float8[]);
 SELECT hinge_geometric_margin('{0,0,1}', '{1,2}'::float8[], 1);
 SELECT hinge_geometric_margin('{1,2}', '{1,2}'::float8[], 0);
 SELECT hinge_geometric_margin('{1e-300,1}', '{1e300}'::float8[], 1);
--- Calls resolve without casts when the features are a typed column or value;
--- a literal feature array needs ::float8[] or ::real[]
-SELECT hinge_score('{1,2}', '{1,2}');
+-- Calls resolve without casts when the features are a typed column or value
+-- or an untyped literal; an integer or numeric array of features could go to
+-- the float8[] or the real[] overload and needs a cast
+SELECT hinge_score('{1,2}'::float8[], '{1,2}') AS untyped_features;
+SELECT hinge_score('{1,2}'::float8[], ARRAY[1, 2]);
+-- an untyped first argument is a model name (hinge_score(model_name, x))
+SELECT hinge_score('{1,2}', '{1,2}'::float8[]);

@@ -25,13 +25,16 @@
  *	[9]  sum of c_y * loss, [10] its compensation
  *	[11 .. 11+d)  w
  * then, for STATE_SUBGRADIENT, 2d more: sum_i c_y dloss/dscore * (x_i, 1)
- * and its compensations; for STATE_STATS, the STATS_* fields below.
+ * and its compensations; for STATE_STATS, the STATS_* fields below; for
+ * STATE_LINE, whose "w" is w_from, d more for w_to, then LINE_POINTS sums of
+ * c_y * loss at each point of the line and their compensations.
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "utils/builtins.h"
 #include "utils/float.h"
 
 #include "hinge.h"
@@ -39,6 +42,20 @@
 #define STATE_OBJECTIVE		7301.0
 #define STATE_SUBGRADIENT	7302.0
 #define STATE_STATS			7303.0
+#define STATE_LINE			7304.0
+
+/*
+ * The line search grid: P(w_from + alpha (w_to - w_from)) at these alpha,
+ * denser below 1 where the bundle method's step usually lands.
+ */
+#define LINE_POINTS		32
+static const float8 line_alphas[LINE_POINTS] = {
+	1.0 / 128, 1.0 / 64, 1.0 / 32,
+	1.0 / 16, 2.0 / 16, 3.0 / 16, 4.0 / 16, 5.0 / 16, 6.0 / 16, 7.0 / 16, 8.0 / 16,
+	9.0 / 16, 10.0 / 16, 11.0 / 16, 12.0 / 16, 13.0 / 16, 14.0 / 16, 15.0 / 16, 1.0,
+	17.0 / 16, 18.0 / 16, 19.0 / 16, 20.0 / 16, 21.0 / 16, 22.0 / 16, 23.0 / 16, 24.0 / 16,
+	2.0, 3.0, 4.0, 6.0, 8.0
+};
 
 enum
 {
@@ -75,6 +92,25 @@ enum
  */
 #define SUPPORT_TOLERANCE	1e-8
 
+static const char *const loss_names[] = {"hinge", "squared_hinge", "smooth_hinge"};
+
+/* The loss named by a text argument */
+static int
+loss_arg(FunctionCallInfo fcinfo, int argno)
+{
+	text	   *name = PG_GETARG_TEXT_PP(argno);
+	int			loss;
+
+	for (loss = 0; loss < lengthof(loss_names); loss++)
+		if (VARSIZE_ANY_EXHDR(name) == strlen(loss_names[loss]) &&
+			memcmp(VARDATA_ANY(name), loss_names[loss], strlen(loss_names[loss])) == 0)
+			return loss;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown loss \"%s\"", text_to_cstring(name)),
+			 errhint("Use 'hinge', 'squared_hinge' or 'smooth_hinge'.")));
+}
+
 /* The parameters that must be the same for every row of an aggregate */
 typedef struct BinaryParams
 {
@@ -104,6 +140,24 @@ binary_params(FunctionCallInfo fcinfo, int loss, bool has_lambda)
 	return p;
 }
 
+/*
+ * The solver's form, all parameters spelled out:
+ * (state, w, x, y, lambda, loss text, gamma, c_+, c_-); gamma counts only
+ * for the smoothed hinge.
+ */
+static BinaryParams
+explicit_params(FunctionCallInfo fcinfo)
+{
+	BinaryParams p;
+
+	p.lambda = PG_GETARG_FLOAT8(4);
+	p.loss = loss_arg(fcinfo, 5);
+	p.gamma = p.loss == LOSS_SMOOTH ? PG_GETARG_FLOAT8(6) : 0.0;
+	p.cpos = PG_GETARG_FLOAT8(7);
+	p.cneg = PG_GETARG_FLOAT8(8);
+	return p;
+}
+
 static void
 check_params(BinaryParams p)
 {
@@ -125,6 +179,8 @@ extra_length(float8 tag, int d)
 		return 2 * d;
 	if (tag == STATE_STATS)
 		return STATS_FIELDS;
+	if (tag == STATE_LINE)
+		return d + 2 * LINE_POINTS;
 	return 0;
 }
 
@@ -136,7 +192,7 @@ binary_state_length(const float8 *st)
 	float8		nf = st[ST_NFEATURES];
 
 	if (st[ST_TAG] != STATE_OBJECTIVE && st[ST_TAG] != STATE_SUBGRADIENT &&
-		st[ST_TAG] != STATE_STATS)
+		st[ST_TAG] != STATE_STATS && st[ST_TAG] != STATE_LINE)
 		return -1;
 	if (!(d >= 1 && d <= HINGE_MAX_ELEMENTS + 1 && d == floor(d)) ||
 		!(nf == d || nf == d - 1) || nf < 1)
@@ -211,6 +267,8 @@ params_differ_error(const char *what)
 static inline void
 check_same_params(const float8 *st, BinaryParams p)
 {
+	if (unlikely(st[ST_LOSS] != p.loss))
+		params_differ_error("loss");
 	if (unlikely(st[ST_LAMBDA] != p.lambda))
 		params_differ_error("lambda");
 	if (unlikely(st[ST_GAMMA] != p.gamma))
@@ -219,31 +277,61 @@ check_same_params(const float8 *st, BinaryParams p)
 		params_differ_error("class weights");
 }
 
+/*
+ * The weights argument, flattened: a vector of d weights, or for the line
+ * search the 2 x d matrix (w_from, w_to).  *d is the length of one vector.
+ */
+static HingeVector
+weights_arg(FunctionCallInfo fcinfo, float8 tag, int *d)
+{
+	HingeVector w;
+
+	if (tag == STATE_LINE)
+	{
+		HingeMatrix line = hinge_matrix_arg(PG_GETARG_ARRAYTYPE_P(1), "line");
+
+		if (line.rows != 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("line must have 2 rows, the start and the end weights, not %d",
+							line.rows)));
+		w.n = 2 * line.cols;
+		w.is_float4 = false;
+		w.data = line.data;
+		*d = line.cols;
+		return w;
+	}
+	w = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "weights");
+	Assert(!w.is_float4);
+	*d = w.n;
+	return w;
+}
+
 /* A new state for the first row, made from its weights and parameters */
 static ArrayType *
 new_binary_state(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
 				 int n_features)
 {
-	HingeVector w = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "weights");
-	bool		intercept = hinge_has_intercept(w.n, n_features, "weights");
+	int			d;
+	HingeVector w = weights_arg(fcinfo, tag, &d);
+	bool		intercept = hinge_has_intercept(d, n_features, "weights");
 	ArrayType  *state;
 	float8	   *st;
 
-	Assert(!w.is_float4);
 	hinge_check_finite_vector(w, "weights");
 	check_params(p);
-	state = hinge_state_new(ST_HEADER + w.n + extra_length(tag, w.n), &st);
+	state = hinge_state_new(ST_HEADER + d + extra_length(tag, d), &st);
 	st[ST_TAG] = tag;
 	st[ST_LOSS] = p.loss;
-	st[ST_NWEIGHTS] = w.n;
-	st[ST_NFEATURES] = intercept ? w.n - 1 : w.n;
+	st[ST_NWEIGHTS] = d;
+	st[ST_NFEATURES] = intercept ? d - 1 : d;
 	st[ST_LAMBDA] = p.lambda;
 	st[ST_GAMMA] = p.gamma;
 	st[ST_CPOS] = p.cpos;
 	st[ST_CNEG] = p.cneg;
 	memcpy(st + ST_HEADER, w.data, sizeof(float8) * w.n);
 	if (tag == STATE_STATS)
-		st[ST_HEADER + w.n + STATS_MIN_MARGIN] = get_float8_infinity();
+		st[ST_HEADER + d + STATS_MIN_MARGIN] = get_float8_infinity();
 	hinge_weights_validated(fcinfo, 1, state);
 	return state;
 }
@@ -269,9 +357,10 @@ binary_state_for_row(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
 		check_same_params(st, p);
 		if (!hinge_weights_unchanged(fcinfo, 1, state))
 		{
-			HingeVector w = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "weights");
+			int			d;
+			HingeVector w = weights_arg(fcinfo, tag, &d);
 
-			if (w.n != (int) st[ST_NWEIGHTS] ||
+			if (d != (int) st[ST_NWEIGHTS] ||
 				memcmp(w.data, st + ST_HEADER, sizeof(float8) * w.n) != 0)
 				weights_differ_error();
 			hinge_weights_validated(fcinfo, 1, state);
@@ -290,9 +379,8 @@ binary_state_for_row(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
 
 /* The transition shared by every binary aggregate */
 static Datum
-binary_transfn(FunctionCallInfo fcinfo, float8 tag, int loss, bool has_lambda)
+binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
 {
-	BinaryParams p = binary_params(fcinfo, loss, has_lambda);
 	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(2), "features");
 	float8		y = PG_GETARG_FLOAT8(3);
 	float8	   *st;
@@ -316,7 +404,7 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, int loss, bool has_lambda)
 	}
 	z = y * score;
 	weighted_loss = (y > 0 ? st[ST_CPOS] : st[ST_CNEG]) *
-		row_loss(loss, st[ST_GAMMA], z, &dloss_dz);
+		row_loss(p.loss, st[ST_GAMMA], z, &dloss_dz);
 	if (unlikely(!isfinite(weighted_loss)))
 		float_overflow_error();
 
@@ -348,61 +436,118 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, int loss, bool has_lambda)
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 
+/*
+ * The line search: the loss of this row at every point of the grid along
+ * w_from + alpha (w_to - w_from), from the two scores.
+ */
+PG_FUNCTION_INFO_V1(hinge_line_objective_transfn);
+Datum
+hinge_line_objective_transfn(PG_FUNCTION_ARGS)
+{
+	BinaryParams p = explicit_params(fcinfo);
+	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(2), "features");
+	float8		y = PG_GETARG_FLOAT8(3);
+	float8	   *st;
+	ArrayType  *state = binary_state_for_row(fcinfo, STATE_LINE, p, x.n, &st);
+	int			d = (int) st[ST_NWEIGHTS];
+	const float8 *w_from = st + ST_HEADER;
+	const float8 *w_to = w_from + d;
+	float8	   *sum = st + ST_HEADER + 2 * d;
+	float8	   *comp = sum + LINE_POINTS;
+	float8		c,
+				from,
+				to;
+	int			k;
+
+	hinge_check_finite(y, "label");
+	hinge_check_label(y);
+	from = hinge_dot(w_from, x, x.n) + (d > x.n ? w_from[x.n] : 0.0);
+	to = hinge_dot(w_to, x, x.n) + (d > x.n ? w_to[x.n] : 0.0);
+	if (unlikely(!isfinite(from) || !isfinite(to)))
+	{
+		HingeVector wv = {2 * d, false, w_from};
+
+		hinge_report_nonfinite(wv, "line", x, "features");
+	}
+	c = y > 0 ? st[ST_CPOS] : st[ST_CNEG];
+	for (k = 0; k < LINE_POINTS; k++)
+	{
+		float8		dloss_dz;
+		float8		loss = c * row_loss(p.loss, st[ST_GAMMA],
+										y * (from + line_alphas[k] * (to - from)),
+										&dloss_dz);
+
+		if (unlikely(!isfinite(loss)))
+			float_overflow_error();
+		hinge_compensated_add(&sum[k], &comp[k], loss);
+	}
+	st[ST_N] += 1;
+	PG_RETURN_ARRAYTYPE_P(state);
+}
+
 /* Transition functions, one per (aggregate, loss) */
 PG_FUNCTION_INFO_V1(hinge_objective_transfn);
 Datum
 hinge_objective_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_OBJECTIVE, LOSS_HINGE, true);
+	return binary_transfn(fcinfo, STATE_OBJECTIVE, binary_params(fcinfo, LOSS_HINGE, true));
 }
 
 PG_FUNCTION_INFO_V1(squared_hinge_objective_transfn);
 Datum
 squared_hinge_objective_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_OBJECTIVE, LOSS_SQUARED, true);
+	return binary_transfn(fcinfo, STATE_OBJECTIVE, binary_params(fcinfo, LOSS_SQUARED, true));
 }
 
 PG_FUNCTION_INFO_V1(smooth_hinge_objective_transfn);
 Datum
 smooth_hinge_objective_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_OBJECTIVE, LOSS_SMOOTH, true);
+	return binary_transfn(fcinfo, STATE_OBJECTIVE, binary_params(fcinfo, LOSS_SMOOTH, true));
 }
 
 PG_FUNCTION_INFO_V1(hinge_subgradient_transfn);
 Datum
 hinge_subgradient_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_SUBGRADIENT, LOSS_HINGE, true);
+	return binary_transfn(fcinfo, STATE_SUBGRADIENT, binary_params(fcinfo, LOSS_HINGE, true));
 }
 
 PG_FUNCTION_INFO_V1(squared_hinge_subgradient_transfn);
 Datum
 squared_hinge_subgradient_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_SUBGRADIENT, LOSS_SQUARED, true);
+	return binary_transfn(fcinfo, STATE_SUBGRADIENT, binary_params(fcinfo, LOSS_SQUARED, true));
 }
 
 PG_FUNCTION_INFO_V1(smooth_hinge_subgradient_transfn);
 Datum
 smooth_hinge_subgradient_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_SUBGRADIENT, LOSS_SMOOTH, true);
+	return binary_transfn(fcinfo, STATE_SUBGRADIENT, binary_params(fcinfo, LOSS_SMOOTH, true));
 }
 
 PG_FUNCTION_INFO_V1(hinge_loss_avg_transfn);
 Datum
 hinge_loss_avg_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_OBJECTIVE, LOSS_HINGE, false);
+	return binary_transfn(fcinfo, STATE_OBJECTIVE, binary_params(fcinfo, LOSS_HINGE, false));
 }
 
 PG_FUNCTION_INFO_V1(hinge_margin_stats_transfn);
 Datum
 hinge_margin_stats_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_STATS, LOSS_HINGE, false);
+	return binary_transfn(fcinfo, STATE_STATS, binary_params(fcinfo, LOSS_HINGE, false));
+}
+
+/* The cutting plane of any loss, for solvers: see hinge_cutting_plane_finalfn */
+PG_FUNCTION_INFO_V1(hinge_cutting_plane_transfn);
+Datum
+hinge_cutting_plane_transfn(PG_FUNCTION_ARGS)
+{
+	return binary_transfn(fcinfo, STATE_SUBGRADIENT, explicit_params(fcinfo));
 }
 
 /*
@@ -438,7 +583,8 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot combine hinge aggregate states made with different parameters")));
-	if (memcmp(a + ST_HEADER, b + ST_HEADER, sizeof(float8) * d) != 0)
+	if (memcmp(a + ST_HEADER, b + ST_HEADER,
+			   sizeof(float8) * (tag == STATE_LINE ? 2 * d : d)) != 0)
 		weights_differ_error();
 
 	a[ST_N] += b[ST_N];
@@ -447,6 +593,11 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 	if (tag == STATE_SUBGRADIENT)
 		hinge_compensated_merge(a + ST_HEADER + d, a + ST_HEADER + 2 * d,
 								b + ST_HEADER + d, b + ST_HEADER + 2 * d, d);
+	else if (tag == STATE_LINE)
+		hinge_compensated_merge(a + ST_HEADER + 2 * d,
+								a + ST_HEADER + 2 * d + LINE_POINTS,
+								b + ST_HEADER + 2 * d,
+								b + ST_HEADER + 2 * d + LINE_POINTS, LINE_POINTS);
 	else if (tag == STATE_STATS)
 	{
 		float8	   *sa = a + ST_HEADER + d;
@@ -531,6 +682,86 @@ hinge_subgradient_finalfn(PG_FUNCTION_ARGS)
 	for (j = 0; j < d; j++)
 		grad[j] = hinge_check_result(st[ST_LAMBDA] * w[j] +
 									 (sum[j] + comp[j]) / st[ST_N]);
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/*
+ * The objective and its subgradient in one array, [P(w), g_1, ..., g_d]: a
+ * cutting plane P(v) >= P(w) + g.(v - w).  NULL for no rows.
+ */
+PG_FUNCTION_INFO_V1(hinge_cutting_plane_finalfn);
+Datum
+hinge_cutting_plane_finalfn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	const float8 *st;
+	const float8 *w,
+			   *sum,
+			   *comp;
+	float8	   *plane;
+	ArrayType  *result;
+	int			d,
+				j;
+
+	if (hinge_state_is_empty(state))
+		PG_RETURN_NULL();
+	st = binary_state_data(state, STATE_SUBGRADIENT);
+	d = (int) st[ST_NWEIGHTS];
+	w = st + ST_HEADER;
+	sum = w + d;
+	comp = sum + d;
+	result = hinge_new_float8_array(d + 1, &plane);
+	plane[0] = hinge_check_result(st[ST_LAMBDA] / 2.0 * squared_norm(st) +
+								  mean_loss(st));
+	for (j = 0; j < d; j++)
+		plane[j + 1] = hinge_check_result(st[ST_LAMBDA] * w[j] +
+										  (sum[j] + comp[j]) / st[ST_N]);
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/*
+ * The objective along the line, a 2 x LINE_POINTS array: alphas in the first
+ * row, P(w_from + alpha (w_to - w_from)) in the second.  NULL for no rows.
+ */
+PG_FUNCTION_INFO_V1(hinge_line_objective_finalfn);
+Datum
+hinge_line_objective_finalfn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	const float8 *st;
+	const float8 *w_from,
+			   *w_to,
+			   *sum,
+			   *comp;
+	float8	   *out;
+	ArrayType  *result;
+	int			d,
+				j,
+				k;
+
+	if (hinge_state_is_empty(state))
+		PG_RETURN_NULL();
+	st = binary_state_data(state, STATE_LINE);
+	d = (int) st[ST_NWEIGHTS];
+	w_from = st + ST_HEADER;
+	w_to = w_from + d;
+	sum = w_to + d;
+	comp = sum + LINE_POINTS;
+	result = hinge_new_float8_matrix(2, LINE_POINTS, &out);
+	for (k = 0; k < LINE_POINTS; k++)
+	{
+		float8		norm2 = 0.0;
+
+		for (j = 0; j < d; j++)
+		{
+			float8		w = w_from[j] + line_alphas[k] * (w_to[j] - w_from[j]);
+
+			norm2 += w * w;
+		}
+		out[k] = line_alphas[k];
+		out[LINE_POINTS + k] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
+												  (sum[k] + comp[k]) / st[ST_N]);
+	}
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 

@@ -169,6 +169,63 @@ hinge_compensated_axpy(float8 *sum, float8 *comp, float8 coef, HingeVector x)
 		hinge_compensated_add(&sum[j], &comp[j], coef * hinge_vector_get(x, j));
 }
 
+/* bundle.c: the bundle method's master problem (cutting-plane model) */
+typedef struct HingeBundle
+{
+	int			d;				/* weights per plane */
+	int			m;				/* planes */
+	int			capacity;
+	float8		lambda;
+	float8	   *a;				/* capacity x d: plane slopes */
+	float8	   *b;				/* plane offsets */
+	float8	   *alpha;			/* dual weights, on the simplex */
+	float8	   *gram;			/* capacity x capacity: a_s . a_t */
+	int		   *idle;			/* solves since alpha_t was last > 0 */
+} HingeBundle;
+
+extern void hinge_bundle_init(HingeBundle *bundle, int d, float8 lambda,
+							  int capacity);
+extern void hinge_bundle_add(HingeBundle *bundle, const float8 *a, float8 b);
+extern float8 hinge_bundle_solve(HingeBundle *bundle, float8 *w,
+								 float8 precision);
+
+/*
+ * source.c: the rows a model is trained or evaluated on, as SQL built from
+ * a relation and column names (quoted, never pasted).
+ */
+typedef struct HingeRowSource
+{
+	Oid			relid;
+	char	   *relation;		/* qualified and quoted, for SQL */
+	char	   *relation_name;	/* as regclass prints it, for the model row */
+	bool		feature_list;	/* features from a list of numeric columns */
+	int			n_feature_columns;
+	char	  **feature_columns;	/* raw column names */
+	const char *feature_type;	/* "double precision[]", "real[]", "columns" */
+	char	   *features_sql;	/* the feature vector as an expression */
+	char	   *usable_sql;		/* condition: features and label not NULL */
+	int			n_features;
+	char	   *label_name;		/* raw column name */
+	char	   *label_sql;		/* quoted column */
+	Oid			label_type;
+	char	   *classes[2];		/* negative, positive (text forms) */
+	int64		class_rows[2];
+	char	   *y_sql;			/* the label as -1 or +1 */
+	int64		rows_used;
+	int64		rows_skipped;
+} HingeRowSource;
+
+extern void hinge_row_source_init(HingeRowSource *src, Oid relid,
+								  Datum features, bool feature_list,
+								  const char *label);
+extern void hinge_row_source_count(HingeRowSource *src);
+extern void hinge_row_source_classes(HingeRowSource *src, const char *positive);
+extern char *hinge_row_source_label_is(HingeRowSource *src, int k);
+extern char *hinge_row_source_sql(HingeRowSource *src);
+extern char *hinge_row_source_columns(HingeRowSource *src);
+extern ArrayType *hinge_row_source_feature_names(HingeRowSource *src);
+extern char *hinge_extension_schema(FunctionCallInfo fcinfo);
+
 /* score.c: the score w[1:d].x (+ w[d+1]) used by scoring and aggregates */
 extern float8 hinge_score_vectors(HingeVector w, HingeVector x);
 extern float8 hinge_norm(const float8 *v, int n);

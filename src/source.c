@@ -1,0 +1,326 @@
+/*
+ * source.c
+ *		The rows a model is trained or evaluated on: a relation, a feature
+ *		column (float8[] or real[]) or a list of numeric columns, and a label
+ *		column with two values, turned into SQL.
+ *
+ * Names are looked up in the catalog and quoted, never pasted: a name that
+ * is not a column of the relation is an error before any SQL is built.
+ * Everything the SQL refers to is schema-qualified, operators included, so
+ * the caller's search_path cannot change what it means.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/typcache.h"
+
+#include "hinge.h"
+
+/* The extension's schema, quoted: the schema of the function called */
+char *
+hinge_extension_schema(FunctionCallInfo fcinfo)
+{
+	Oid			schema = get_func_namespace(fcinfo->flinfo->fn_oid);
+
+	return pstrdup(quote_identifier(get_namespace_name(schema)));
+}
+
+/* The type of a column, or an error that names the column and relation */
+static Oid
+column_type(HingeRowSource *src, const char *column, const char *role)
+{
+	AttrNumber	attnum = get_attnum(src->relid, column);
+
+	if (attnum == InvalidAttrNumber || attnum < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation %s does not exist",
+						column, src->relation),
+				 errhint("%s names a column of the relation, exactly as it is spelled (names are not case-folded).",
+						 role)));
+	return get_atttype(src->relid, attnum);
+}
+
+static bool
+is_numeric_type(Oid type)
+{
+	return type == INT2OID || type == INT4OID || type == INT8OID ||
+		type == FLOAT4OID || type == FLOAT8OID || type == NUMERICOID;
+}
+
+/*
+ * Resolves the relation and columns.  features is a text (one array column)
+ * or, with feature_list, a text[] of numeric columns.
+ */
+void
+hinge_row_source_init(HingeRowSource *src, Oid relid, Datum features,
+					  bool feature_list, const char *label)
+{
+	char	   *relname = get_rel_name(relid);
+	StringInfoData sql,
+				usable;
+	Oid			type;
+	int			i;
+
+	memset(src, 0, sizeof(*src));
+	if (relname == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	src->relid = relid;
+	src->relation = pstrdup(quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+													   relname));
+	src->relation_name = src->relation;
+	src->feature_list = feature_list;
+
+	initStringInfo(&sql);
+	initStringInfo(&usable);
+	if (feature_list)
+	{
+		ArrayType  *names = DatumGetArrayTypeP(features);
+		Datum	   *elems;
+		bool	   *nulls;
+
+		if (ARR_NDIM(names) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("features must be a one-dimensional array of column names")));
+		deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT,
+						  &elems, &nulls, &src->n_feature_columns);
+		if (src->n_feature_columns == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("features must name at least one column")));
+		src->feature_columns = palloc(sizeof(char *) * src->n_feature_columns);
+		appendStringInfoString(&sql, "ARRAY[");
+		for (i = 0; i < src->n_feature_columns; i++)
+		{
+			const char *column;
+
+			if (nulls[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("features must not contain NULL column names")));
+			column = TextDatumGetCString(elems[i]);
+			type = column_type(src, column, "features");
+			if (!is_numeric_type(type))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("feature column \"%s\" is of type %s, not a number",
+								column, format_type_be(type)),
+						 errhint("A list of feature columns takes smallint, integer, bigint, real, double precision or numeric columns.")));
+			src->feature_columns[i] = pstrdup(column);
+			appendStringInfo(&sql, "%s%s::pg_catalog.float8", i > 0 ? ", " : "",
+							 quote_identifier(column));
+			appendStringInfo(&usable, "%s IS NOT NULL AND ", quote_identifier(column));
+		}
+		appendStringInfoChar(&sql, ']');
+		src->feature_type = "columns";
+		src->n_features = src->n_feature_columns;
+	}
+	else
+	{
+		char	   *column = TextDatumGetCString(features);
+
+		type = column_type(src, column, "features");
+		if (type != FLOAT8ARRAYOID && type != FLOAT4ARRAYOID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("feature column \"%s\" is of type %s, not double precision[] or real[]",
+							column, format_type_be(type)),
+					 errhint("Pass an array column, or several numeric columns as an array of names such as ARRAY['age', 'income'].")));
+		src->n_feature_columns = 1;
+		src->feature_columns = palloc(sizeof(char *));
+		src->feature_columns[0] = column;
+		appendStringInfoString(&sql, quote_identifier(column));
+		appendStringInfo(&usable, "%s IS NOT NULL AND ", quote_identifier(column));
+		src->feature_type = type == FLOAT8ARRAYOID ? "double precision[]" : "real[]";
+	}
+	src->features_sql = sql.data;
+
+	src->label_name = pstrdup(label);
+	src->label_type = column_type(src, label, "label");
+	src->label_sql = pstrdup(quote_identifier(label));
+	appendStringInfo(&usable, "%s IS NOT NULL", src->label_sql);
+	src->usable_sql = usable.data;
+}
+
+/*
+ * Counts the rows, usable and skipped (a NULL label or NULL features), and
+ * finds the label's two values, in the label type's order; and, for an
+ * array column, the number of features.
+ */
+void
+hinge_row_source_count(HingeRowSource *src)
+{
+	char	   *query;
+	uint64		row;
+	int			n_classes = 0;
+
+	query = psprintf("SELECT l, pg_catalog.count(*) FROM "
+					 "(SELECT CASE WHEN %s THEN %s END AS l FROM %s) AS s "
+					 "GROUP BY l ORDER BY l NULLS FIRST",
+					 src->usable_sql, src->label_sql, src->relation);
+	if (SPI_execute(query, true, 4) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the labels of %s", src->relation);
+	for (row = 0; row < SPI_processed; row++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		bool		isnull;
+		int64		count = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &isnull));
+
+		(void) SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull);
+		if (isnull)
+		{
+			src->rows_skipped = count;
+			continue;
+		}
+		if (n_classes < 2)
+		{
+			src->classes[n_classes] = SPI_getvalue(tuple, SPI_tuptable->tupdesc, 1);
+			src->class_rows[n_classes] = count;
+		}
+		src->rows_used += count;
+		n_classes++;
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	if (n_classes == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("no rows to train on in %s", src->relation),
+				 errdetail("%lld rows, all with a NULL label or NULL features.",
+						   (long long) src->rows_skipped)));
+	if (n_classes == 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("label column \"%s\" has only one value, %s",
+						src->label_name, quote_literal_cstr(src->classes[0])),
+				 errhint("A binary model needs rows of two classes.")));
+	if (n_classes > 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("label column \"%s\" has more than two values",
+						src->label_name),
+				 errdetail("Among them %s and %s.", quote_literal_cstr(src->classes[0]),
+						   quote_literal_cstr(src->classes[1])),
+				 errhint("hinge_train trains binary models: map the labels to two classes, or filter the rows in a view.")));
+
+	if (!src->feature_list)
+	{
+		bool		isnull;
+
+		query = psprintf("SELECT pg_catalog.cardinality(%s) FROM %s WHERE %s LIMIT 1",
+						 src->features_sql, src->relation, src->usable_sql);
+		if (SPI_execute(query, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "could not read the features of %s", src->relation);
+		src->n_features = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+													  SPI_tuptable->tupdesc, 1, &isnull));
+		SPI_freetuptable(SPI_tuptable);
+		if (src->n_features < 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("feature column \"%s\" holds empty arrays",
+							src->feature_columns[0])));
+	}
+}
+
+/* label OPERATOR(schema.=) 'value'::schema.type, safe from search_path */
+static char *
+label_equals_sql(HingeRowSource *src, const char *value)
+{
+	TypeCacheEntry *typentry = lookup_type_cache(src->label_type, TYPECACHE_EQ_OPR);
+	HeapTuple	tuple;
+	Form_pg_operator operator;
+	char	   *sql;
+
+	if (!OidIsValid(typentry->eq_opr))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("label column \"%s\" is of type %s, which has no equality operator",
+						src->label_name, format_type_be(src->label_type))));
+	tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(typentry->eq_opr));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for operator %u", typentry->eq_opr);
+	operator = (Form_pg_operator) GETSTRUCT(tuple);
+	sql = psprintf("%s OPERATOR(%s.%s) %s::%s", src->label_sql,
+				   quote_identifier(get_namespace_name(operator->oprnamespace)),
+				   NameStr(operator->oprname), quote_literal_cstr(value),
+				   format_type_be_qualified(src->label_type));
+	ReleaseSysCache(tuple);
+	return sql;
+}
+
+/*
+ * Chooses the positive class: the one named, or else the greater of the two
+ * in the label type's order (so +1, 1 and true are positive).  Builds the
+ * expression of the label as +1 / -1.
+ */
+void
+hinge_row_source_classes(HingeRowSource *src, const char *positive)
+{
+	if (positive != NULL)
+	{
+		if (strcmp(positive, src->classes[0]) == 0)
+		{
+			char	   *swap = src->classes[0];
+			int64		rows = src->class_rows[0];
+
+			src->classes[0] = src->classes[1];
+			src->class_rows[0] = src->class_rows[1];
+			src->classes[1] = swap;
+			src->class_rows[1] = rows;
+		}
+		else if (strcmp(positive, src->classes[1]) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("positive class %s is not a value of label column \"%s\"",
+							quote_literal_cstr(positive), src->label_name),
+					 errhint("The label's values are %s and %s.",
+							 quote_literal_cstr(src->classes[0]),
+							 quote_literal_cstr(src->classes[1]))));
+	}
+	src->y_sql = psprintf("CASE WHEN %s THEN 1::pg_catalog.float8 ELSE -1::pg_catalog.float8 END",
+						  label_equals_sql(src, src->classes[1]));
+}
+
+/* The condition "the label is class k" (0 negative, 1 positive) */
+char *
+hinge_row_source_label_is(HingeRowSource *src, int k)
+{
+	return label_equals_sql(src, src->classes[k]);
+}
+
+/* FROM ... WHERE ...: the usable rows */
+char *
+hinge_row_source_sql(HingeRowSource *src)
+{
+	return psprintf("FROM %s WHERE %s", src->relation, src->usable_sql);
+}
+
+/* The feature vector and the +1/-1 label, as two select-list items */
+char *
+hinge_row_source_columns(HingeRowSource *src)
+{
+	return psprintf("%s, %s", src->features_sql, src->y_sql);
+}
+
+/* The feature column names as a text[] */
+ArrayType *
+hinge_row_source_feature_names(HingeRowSource *src)
+{
+	Datum	   *names = palloc(sizeof(Datum) * src->n_feature_columns);
+	int			i;
+
+	for (i = 0; i < src->n_feature_columns; i++)
+		names[i] = CStringGetTextDatum(src->feature_columns[i]);
+	return construct_array(names, src->n_feature_columns, TEXTOID, -1, false,
+						   TYPALIGN_INT);
+}
