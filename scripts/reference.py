@@ -13,9 +13,13 @@ The inputs are drawn from a fixed seed and include the boundary cases (points
 exactly on a kink) where conventions matter.
 """
 import argparse
+import csv
 import math
 import pathlib
+import shutil
+import subprocess
 import sys
+import tempfile
 
 import numpy as np
 
@@ -42,8 +46,8 @@ def dot(a, b):
     return math.fsum(float(u) * float(v) for u, v in zip(a, b))
 
 
-def table(name, columns, rows):
-    lines = [f"CREATE TEMP TABLE {name} ({', '.join(columns)});",
+def table(name, columns, rows, temp=True):
+    lines = [f"CREATE {'TEMP ' if temp else ''}TABLE {name} ({', '.join(columns)});",
              f"INSERT INTO {name} VALUES"]
     lines += ["    (" + ", ".join(r) + ")" + ("," if i < len(rows) - 1 else ";")
               for i, r in enumerate(rows)]
@@ -333,12 +337,64 @@ def aggregates_block(rng):
     return "\n".join(parts)
 
 
+# Training: the optimum that liblinear reaches ------------------------------
+
+def liblinear_weights(X, y, lam):
+    """w of liblinear-train -s 3 (hinge, L2, dual coordinate descent) with
+    C = 1 / (lambda n), no bias: the minimiser of lambda/2 ||w||^2 + mean hinge."""
+    exe = shutil.which("liblinear-train")
+    if exe is None:
+        sys.exit("liblinear-train is missing: apt-get install liblinear-tools")
+    with tempfile.TemporaryDirectory() as tmp:
+        data = pathlib.Path(tmp) / "train.svm"
+        with open(data, "w") as f:
+            for xi, yi in zip(X, y):
+                f.write("%+d " % yi + " ".join(f"{j + 1}:{repr(float(v))}"
+                                                for j, v in enumerate(xi) if v != 0) + "\n")
+        model = pathlib.Path(tmp) / "model"
+        C = 1.0 / (lam * len(y))
+        subprocess.run([exe, "-s", "3", "-c", repr(C), "-e", "1e-6", "-q", str(data), str(model)],
+                       check=True)
+        lines = model.read_text().split("\n")
+    labels = lines[2].split()[1:]
+    w = np.array([float(v) for v in lines[lines.index("w") + 1:] if v.strip()])
+    # liblinear's w scores its first label as positive
+    return w if labels[0] == "1" else -w
+
+
+def breast_cancer():
+    """data/breast_cancer.csv standardised as sql/train.sql does it: z-scores
+    with the sample standard deviation; y = +1 for malignant."""
+    with open(ROOT / "data" / "breast_cancer.csv") as f:
+        rows = list(csv.reader(f))[1:]
+    X = np.array([[float(v) for v in r[2:]] for r in rows])
+    y = np.array([1 if r[1] == "malignant" else -1 for r in rows])
+    return (X - X.mean(axis=0)) / X.std(axis=0, ddof=1), y
+
+
+def train_block(rng):
+    n, d = 400, 6
+    X = np.round(rng.normal(0, 1, (n, d)), 4)
+    y = np.where(X @ rng.normal(0, 1, d) + rng.normal(0, 0.8, n) > 0.3, 1, -1)
+    # a plain table: error messages then name it the same in every run
+    parts = [table("train_rows", ["id int", "x float8[]", "y int"],
+                   [[str(i + 1), arr(X[i]), str(y[i])] for i in range(n)], temp=False)]
+    rows = []
+    for name, (Xs, ys) in (("generated", (X, y)), ("breast_cancer", breast_cancer())):
+        for lam in (1e-2, 1e-3):
+            w = liblinear_weights(Xs, ys, lam)
+            rows.append([f"'{name}'", num(lam), "'{" + ",".join("%.12g" % v for v in w) + "}'"])
+    parts.append(table("ref_liblinear", ["dataset text", "lambda float8", "w float8[]"], rows))
+    return "\n".join(parts)
+
+
 BLOCKS = {
     "loss": lambda rng: loss_block(rng),
     "multiclass": lambda rng: multiclass_block(rng),
     "ranking": lambda rng: ranking_block(rng),
     "score": lambda rng: score_block(rng) + "\n" + matrix_block(rng),
     "aggregates": aggregates_block,
+    "train": train_block,
 }
 
 

@@ -82,15 +82,27 @@ hinge_bundle_add(HingeBundle *bundle, const float8 *a, float8 b)
 			remove_plane(bundle, t);
 	if (bundle->m == cap)
 	{
-		int			oldest = -1;
+		/*
+		 * Full: drop the longest unused plane, or else the one of least
+		 * weight, its weight moved to the heaviest.  Any subset of planes
+		 * still under-estimates the risk, so lower bounds stay valid.
+		 */
+		int			drop = 0,
+					heaviest = 0;
 
-		for (t = 0; t < bundle->m; t++)
-			if (bundle->alpha[t] == 0.0 &&
-				(oldest < 0 || bundle->idle[t] > bundle->idle[oldest]))
-				oldest = t;
-		if (oldest < 0)
-			elog(ERROR, "bundle of %d planes is full", cap);
-		remove_plane(bundle, oldest);
+		for (t = 1; t < bundle->m; t++)
+		{
+			if (bundle->alpha[t] < bundle->alpha[drop] ||
+				(bundle->alpha[t] == bundle->alpha[drop] &&
+				 bundle->idle[t] > bundle->idle[drop]))
+				drop = t;
+			if (bundle->alpha[t] > bundle->alpha[heaviest])
+				heaviest = t;
+		}
+		if (drop != heaviest)
+			bundle->alpha[heaviest] += bundle->alpha[drop];
+		bundle->alpha[drop] = 0.0;
+		remove_plane(bundle, drop);
 	}
 
 	t = bundle->m++;

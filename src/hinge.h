@@ -208,6 +208,7 @@ typedef struct HingeRowSource
 	char	   *label_name;		/* raw column name */
 	char	   *label_sql;		/* quoted column */
 	Oid			label_type;
+	bool		label_as_text;	/* compare text forms, not values */
 	char	   *classes[2];		/* negative, positive (text forms) */
 	int64		class_rows[2];
 	char	   *y_sql;			/* the label as -1 or +1 */

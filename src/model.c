@@ -197,6 +197,8 @@ hinge_evaluate(PG_FUNCTION_ARGS)
 	hinge_row_source_init(&src, PG_GETARG_OID(1), PG_GETARG_DATUM(2),
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	/* the relation's label may be of another type than the training one's */
+	src.label_as_text = true;
 	src.classes[0] = model->classes[0];
 	src.classes[1] = model->classes[1];
 	hinge_row_source_classes(&src, model->positive);
@@ -228,7 +230,7 @@ hinge_evaluate(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%lld rows of %s have a label that is not a class of model \"%s\"",
-						(long long) counts[4], src.relation, name),
+						(long long) counts[4], src.relation_name, name),
 				 errhint("The model's classes are %s and %s; filter the other rows out in a view.",
 						 quote_literal_cstr(model->classes[0]),
 						 quote_literal_cstr(model->classes[1]))));

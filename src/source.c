@@ -42,7 +42,7 @@ column_type(HingeRowSource *src, const char *column, const char *role)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("column \"%s\" of relation %s does not exist",
-						column, src->relation),
+						column, src->relation_name),
 				 errhint("%s names a column of the relation, exactly as it is spelled (names are not case-folded).",
 						 role)));
 	return get_atttype(src->relid, attnum);
@@ -77,7 +77,9 @@ hinge_row_source_init(HingeRowSource *src, Oid relid, Datum features,
 	src->relid = relid;
 	src->relation = pstrdup(quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 													   relname));
-	src->relation_name = src->relation;
+	/* as regclass prints it: qualified only when not on the search_path */
+	src->relation_name = DatumGetCString(DirectFunctionCall1(regclassout,
+															 ObjectIdGetDatum(relid)));
 	src->feature_list = feature_list;
 
 	initStringInfo(&sql);
@@ -195,8 +197,9 @@ hinge_row_source_count(HingeRowSource *src)
 	if (n_classes == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("no rows to train on in %s", src->relation),
-				 errdetail("%lld rows, all with a NULL label or NULL features.",
+				 errmsg("no rows to train on in %s", src->relation_name),
+				 src->rows_skipped == 0 ? errdetail("The relation has no rows.") :
+				 errdetail("All %lld rows have a NULL label or NULL features.",
 						   (long long) src->rows_skipped)));
 	if (n_classes == 1)
 		ereport(ERROR,
@@ -232,15 +235,22 @@ hinge_row_source_count(HingeRowSource *src)
 	}
 }
 
-/* label OPERATOR(schema.=) 'value'::schema.type, safe from search_path */
+/*
+ * label OPERATOR(schema.=) 'value'::schema.type, safe from search_path; or,
+ * comparing text forms, label::text = 'value' (any label type then works).
+ */
 static char *
 label_equals_sql(HingeRowSource *src, const char *value)
 {
-	TypeCacheEntry *typentry = lookup_type_cache(src->label_type, TYPECACHE_EQ_OPR);
+	TypeCacheEntry *typentry;
 	HeapTuple	tuple;
 	Form_pg_operator operator;
 	char	   *sql;
 
+	if (src->label_as_text)
+		return psprintf("%s::pg_catalog.text OPERATOR(pg_catalog.=) %s",
+						src->label_sql, quote_literal_cstr(value));
+	typentry = lookup_type_cache(src->label_type, TYPECACHE_EQ_OPR);
 	if (!OidIsValid(typentry->eq_opr))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),

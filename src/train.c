@@ -266,6 +266,19 @@ report_progress(const TrainSpec *spec, Progress *p, bool last)
 }
 
 /*
+ * How many planes to keep: one per plane pass, but at most 500 (the master
+ * problem grows as their square) and at most 256 MB of planes.
+ */
+static int
+bundle_capacity(const TrainSpec *spec, int d)
+{
+	int			capacity = spec->max_passes / 2 + 2;
+	int			by_memory = (int) Min((Size) 500, (Size) 256 * 1024 * 1024 / (sizeof(float8) * d));
+
+	return Max(10, Min(capacity, by_memory));
+}
+
+/*
  * The solver (see the top of this file).  Writes the best weights found to
  * w_best and returns the final progress.
  */
@@ -319,7 +332,7 @@ solve(TrainSpec *spec, const char *ext, float8 *w_best)
 	memset(w_best, 0, sizeof(float8) * d);
 
 	/* the risk is never negative: the plane R(w) >= 0 holds from the start */
-	hinge_bundle_init(&bundle, d, spec->lambda, spec->max_passes + 2);
+	hinge_bundle_init(&bundle, d, spec->lambda, bundle_capacity(spec, d));
 	memset(a, 0, sizeof(float8) * d);
 	hinge_bundle_add(&bundle, a, 0.0);
 
