@@ -1,7 +1,8 @@
 #!/bin/sh
-# Sets up hinge (scripts/setup.sh) and runs every test: the check that the
-# reference values in the tests are still what numpy computes, then the
-# pg_regress suite in a throwaway PostgreSQL cluster (pg_virtualenv).
+# Sets up hinge (scripts/setup.sh) and runs every test: the checks that the
+# reference values in the tests are still what numpy and liblinear compute
+# and that the README's examples are in sync, then the pg_regress suite and
+# the pg_dump/pg_restore test in a throwaway PostgreSQL cluster.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -15,9 +16,12 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 # -t: the cluster lives in a temporary directory, even when run as root
-pg_virtualenv -t -v 15 make -s installcheck 2>&1 | tee "$log" || status=$?
+pg_virtualenv -t -v 15 sh -c 'make -s installcheck && scripts/test_dump.sh' \
+    >"$log" 2>&1 || status=$?
+cat "$log"
 [ "$status" -eq 0 ] || status=1
 grep -q 'tests passed' "$log" || status=1
+grep -q '^test dump .* ok' "$log" || status=1
 if [ "$status" -ne 0 ] && [ -f regression.diffs ]; then
     cat regression.diffs
 fi
