@@ -26,3 +26,20 @@ SELECT hinge_objective('{1, 0.5, -1}', x, y, 0.1) AS objective,
 FROM points;
 SELECT n, mean_loss, misclassified, margin_violators, support_vectors, accuracy
 FROM (SELECT (hinge_margin_stats('{1, 0.5, -1}', x, y)).* FROM points) AS s;
+CREATE TABLE messages (id int, features float8[], label text);
+INSERT INTO messages
+SELECT i, ARRAY[sin(i), cos(3 * i), (i % 10) / 10.0],
+       CASE WHEN sin(i) + 0.5 * cos(3 * i) > 0.1 THEN 'spam' ELSE 'ham' END
+FROM generate_series(1, 1000) AS i;
+SET client_min_messages = warning;
+SELECT name, classes, positive_class, converged, rows_used,
+       round(objective::numeric, 4) AS objective,
+       (objective - lower_bound) / objective <= 1e-3 AS certified
+FROM hinge_train('spam_filter', 'messages', 'features', 'label', lambda => 1e-3);
+SELECT n, accuracy, true_positives, false_positives, true_negatives, false_negatives
+FROM hinge_evaluate('spam_filter', 'messages', 'features', 'label');
+CREATE VIEW scored_messages AS
+SELECT id, label, hinge_predict('spam_filter', features) AS predicted,
+       round(hinge_score('spam_filter', features)::numeric, 3) AS score
+FROM messages;
+SELECT * FROM scored_messages WHERE id <= 4 ORDER BY id;
