@@ -1,28 +1,28 @@
--- hinge demo: score the Wisconsin diagnostic breast cancer data with a linear
--- classifier and look at it through hinge's losses and margins.
+-- hinge demo: train a linear SVM on the Wisconsin diagnostic breast cancer
+-- data, evaluate it on held-out tumours, and score tumours by model name.
 --
 -- Run from the repository root (the \copy path below is relative to it):
 --     psql -X -v ON_ERROR_STOP=1 -f scripts/demo.sql
 -- or let scripts/demo.sh set everything up and run it in a throwaway cluster.
--- Everything it makes lives in schema "demo", which it drops and recreates.
---
--- The classifier is nearest centroid, computed in plain SQL: a stand-in until
--- hinge can train a linear SVM itself.  data/README.md says where the data
--- comes from and how scripts/make_demo_data.py made the CSV.
+-- Everything it makes lives in schema "demo", which it drops and recreates;
+-- the trained models are rows of hinge_model (breast_cancer and
+-- breast_cancer_balanced), which a rerun replaces.  data/README.md says where
+-- the data comes from and how scripts/make_demo_data.py made the CSV.
 
 \set QUIET on
-SET client_min_messages = warning;
+SET client_min_messages = warning;     -- quiet DROP ... CASCADE and friends
 
 CREATE EXTENSION IF NOT EXISTS hinge;
 DROP SCHEMA IF EXISTS demo CASCADE;
 CREATE SCHEMA demo;
 
 \echo
-\echo '== 1. Load data/breast_cancer.csv: 569 tumours, 30 features of the cell nuclei, a diagnosis'
+\echo '== 1. Load data/breast_cancer.csv: 569 tumours, 30 measurements of the cell nuclei, a diagnosis'
 
+-- diagnosis may be NULL: a tumour not yet diagnosed (section 7 adds one)
 CREATE TABLE demo.breast_cancer (
     id                       int PRIMARY KEY,
-    diagnosis                text NOT NULL CHECK (diagnosis IN ('malignant', 'benign')),
+    diagnosis                text CHECK (diagnosis IN ('malignant', 'benign')),
     mean_radius              float8 NOT NULL,
     mean_texture             float8 NOT NULL,
     mean_perimeter           float8 NOT NULL,
@@ -64,190 +64,226 @@ FROM demo.breast_cancer
 GROUP BY diagnosis
 ORDER BY diagnosis DESC;
 
-\echo '== 2. Features as z-scores in one float8[] per tumour; label y = +1 malignant, -1 benign'
+\echo '== 2. Standardise: the 30 measurements as z-scores in one float8[] per tumour'
 
--- Each feature j is standardised as (v - mean_j) / stddev_j, with the mean and
--- (population) standard deviation taken over the whole table.  Without this
--- the areas (hundreds to thousands) would swamp the smoothness (about 0.1).
-CREATE TABLE demo.cells (
-    id  int PRIMARY KEY REFERENCES demo.breast_cancer,
-    x   float8[] NOT NULL CHECK (cardinality(x) = 30),
-    y   float8 NOT NULL CHECK (y IN (-1, 1))
+-- Four tumours in five are for training, every fifth is held out for testing.
+-- Each feature j becomes (v - mean_j) / stddev_j, the mean and standard
+-- deviation taken over the training tumours only, so that nothing about the
+-- test tumours leaks into the model.  Without this the areas (hundreds to
+-- thousands) would swamp the smoothness (about 0.1) in ||w||.
+
+-- the measurements of one tumour, in column order
+CREATE FUNCTION demo.measurements(b demo.breast_cancer) RETURNS float8[]
+LANGUAGE sql IMMUTABLE
+RETURN ARRAY[b.mean_radius, b.mean_texture, b.mean_perimeter, b.mean_area,
+             b.mean_smoothness, b.mean_compactness, b.mean_concavity,
+             b.mean_concave_points, b.mean_symmetry, b.mean_fractal_dimension,
+             b.radius_error, b.texture_error, b.perimeter_error, b.area_error,
+             b.smoothness_error, b.compactness_error, b.concavity_error,
+             b.concave_points_error, b.symmetry_error, b.fractal_dimension_error,
+             b.worst_radius, b.worst_texture, b.worst_perimeter, b.worst_area,
+             b.worst_smoothness, b.worst_compactness, b.worst_concavity,
+             b.worst_concave_points, b.worst_symmetry, b.worst_fractal_dimension];
+
+CREATE TABLE demo.feature_stats (
+    j   int PRIMARY KEY,
+    mu  float8 NOT NULL,
+    sd  float8 NOT NULL CHECK (sd > 0)
 );
 
-INSERT INTO demo.cells (id, x, y)
-WITH raw AS (
-    SELECT id, diagnosis,
-           ARRAY[mean_radius, mean_texture, mean_perimeter, mean_area,
-                 mean_smoothness, mean_compactness, mean_concavity,
-                 mean_concave_points, mean_symmetry, mean_fractal_dimension,
-                 radius_error, texture_error, perimeter_error, area_error,
-                 smoothness_error, compactness_error, concavity_error,
-                 concave_points_error, symmetry_error, fractal_dimension_error,
-                 worst_radius, worst_texture, worst_perimeter, worst_area,
-                 worst_smoothness, worst_compactness, worst_concavity,
-                 worst_concave_points, worst_symmetry, worst_fractal_dimension]
-               AS features
-    FROM demo.breast_cancer
-), long AS (                    -- one row per (tumour, feature j)
-    SELECT raw.id, raw.diagnosis, f.j, f.v
-    FROM raw, unnest(raw.features) WITH ORDINALITY AS f(v, j)
-), stats AS (
-    SELECT j, avg(v) AS mu, stddev_pop(v) AS sd
-    FROM long
-    GROUP BY j
-)
-SELECT long.id,
-       array_agg((long.v - stats.mu) / stats.sd ORDER BY long.j),
-       CASE min(long.diagnosis) WHEN 'malignant' THEN 1 ELSE -1 END
-FROM long JOIN stats USING (j)
-GROUP BY long.id;
+INSERT INTO demo.feature_stats (j, mu, sd)
+SELECT f.j, avg(f.v), stddev_pop(f.v)
+FROM demo.breast_cancer b, unnest(demo.measurements(b)) WITH ORDINALITY AS f(v, j)
+WHERE b.id % 5 <> 0
+GROUP BY f.j;
 
--- four tumours in five to learn from, every fifth to test on
+-- the features of one tumour as the model sees them; new tumours go
+-- through the same function (section 7)
+CREATE FUNCTION demo.features(b demo.breast_cancer) RETURNS float8[]
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+    SELECT array_agg((f.v - s.mu) / s.sd ORDER BY f.j)
+    FROM unnest(demo.measurements(b)) WITH ORDINALITY AS f(v, j)
+    JOIN demo.feature_stats s USING (j);
+END;
+
+-- What hinge_train reads: the features, and the diagnosis as it is, a text
+-- label.  y is the same label as -1/+1, for the lower-level functions
+-- (hinge_margin, hinge_geometric_margin, hinge_margin_stats) that take it so.
+CREATE TABLE demo.cells (
+    id         int PRIMARY KEY REFERENCES demo.breast_cancer,
+    diagnosis  text NOT NULL,
+    x          float8[] NOT NULL CHECK (cardinality(x) = 30),
+    y          float8 GENERATED ALWAYS AS
+                   (CASE diagnosis WHEN 'malignant' THEN 1 ELSE -1 END) STORED
+);
+
+INSERT INTO demo.cells (id, diagnosis, x)
+SELECT b.id, b.diagnosis, demo.features(b)
+FROM demo.breast_cancer b;
+
 CREATE VIEW demo.train AS SELECT * FROM demo.cells WHERE id % 5 <> 0;
 CREATE VIEW demo.test  AS SELECT * FROM demo.cells WHERE id % 5 = 0;
 
 SELECT split, count(*) AS tumours,
-       count(*) FILTER (WHERE y = 1) AS malignant,
-       count(*) FILTER (WHERE y = -1) AS benign
-FROM (SELECT 'train' AS split, y FROM demo.train
+       count(*) FILTER (WHERE diagnosis = 'malignant') AS malignant,
+       count(*) FILTER (WHERE diagnosis = 'benign') AS benign
+FROM (SELECT 'train' AS split, diagnosis FROM demo.train
       UNION ALL
-      SELECT 'test', y FROM demo.test) s
+      SELECT 'test', diagnosis FROM demo.test) s
 GROUP BY split
 ORDER BY split DESC;
 
-\echo '== 3. A linear classifier from the training split: nearest centroid'
+\echo '== 3. Train a linear SVM on the training split'
+\echo '   hinge_train minimises lambda/2 ||w||^2 + mean hinge loss, one scan of demo.train'
+\echo '   per pass, reporting its progress as NOTICEs (shown this once; the seconds vary):'
+\echo
 
--- w = mean(x | y = +1) - mean(x | y = -1), element by element, and intercept
--- b = -w.(mu_plus + mu_minus)/2, so the hyperplane w.x + b = 0 is the
--- perpendicular bisector of the two class centroids.  Stored as w || b
--- (31 elements, intercept last), the layout hinge_score expects.
-CREATE TABLE demo.model (
-    name  text PRIMARY KEY,
-    w     float8[] NOT NULL
-);
+-- 'malignant' is the greater label, so it would be the positive class anyway;
+-- positive => says so explicitly.
+SET client_min_messages = notice;
+SELECT name, classes, positive_class, passes,
+       round(objective::numeric, 6) AS objective,
+       round(lower_bound::numeric, 6) AS lower_bound,
+       converged, rows_used, rows_skipped,
+       round(train_seconds::numeric, 2) AS train_seconds
+FROM hinge_train('breast_cancer', 'demo.train', 'x', 'diagnosis',
+                 lambda => 1e-3, positive => 'malignant');
+SET client_min_messages = warning;
 
-INSERT INTO demo.model (name, w)
-WITH centroid AS (              -- mean of feature j within each class
-    SELECT t.y, f.j, avg(f.v) AS mu
-    FROM demo.train t, unnest(t.x) WITH ORDINALITY AS f(v, j)
-    GROUP BY t.y, f.j
-), direction AS (
-    SELECT plus.j,
-           plus.mu - minus.mu AS w,
-           plus.mu + minus.mu AS mu_sum
-    FROM centroid plus
-    JOIN centroid minus ON minus.j = plus.j AND minus.y = -1
-    WHERE plus.y = 1
-)
-SELECT 'nearest_centroid_raw',
-       array_agg(w ORDER BY j) || -sum(w * mu_sum) / 2
-FROM direction;
+\echo '   objective is the objective of the weights returned; lower_bound is a certified'
+\echo '   lower bound on the best objective any weights could reach.  The true optimum'
+\echo '   lies between them, so these weights are within the relative gap of optimal:'
 
--- Scaling w (intercept included) by a positive constant moves no prediction,
--- but the hinge loss is not scale-free: it charges every point whose
--- functional margin y*score is below 1.  The raw centroid difference has an
--- arbitrary length, so its margins are in arbitrary units.  Dividing by the
--- median functional margin on train puts the "margin = 1" line in the middle
--- of the training data: half the training points sit beyond it (loss 0), half
--- inside it or misclassified (loss > 0), roughly where an SVM's margin falls
--- on data that is not perfectly separable.
-INSERT INTO demo.model (name, w)
-SELECT 'nearest_centroid',
-       array(SELECT e / med FROM unnest(m.w) WITH ORDINALITY AS u(e, k) ORDER BY k)
-FROM demo.model m,
-     LATERAL (SELECT percentile_cont(0.5) WITHIN GROUP
-                     (ORDER BY hinge_margin(t.y, hinge_score(m.w, t.x))) AS med
-              FROM demo.train t) s
-WHERE m.name = 'nearest_centroid_raw';
+SELECT round(((objective - lower_bound) / objective)::numeric, 6) AS relative_gap,
+       0.001 AS tolerance,              -- hinge_train's default
+       cardinality(weights) AS n_weights,
+       round(weights[cardinality(weights)]::numeric, 4) AS intercept
+FROM hinge_model
+WHERE name = 'breast_cancer';
 
-SELECT m.name,
-       cardinality(m.w) AS n_weights,
-       round(m.w[31]::numeric, 4) AS intercept,
-       round(sqrt((SELECT sum(e * e) FROM unnest(m.w[1:30]) e))::numeric, 4) AS norm_w,
-       round(percentile_cont(0.5) WITHIN GROUP
-             (ORDER BY hinge_margin(t.y, hinge_score(m.w, t.x)))::numeric, 4)
-           AS median_train_margin
-FROM demo.model m, demo.train t
-GROUP BY m.name, m.w
-ORDER BY m.name DESC;
+\echo '   the five heaviest weights (z-score units; positive pushes towards malignant):'
 
-\echo '   the five heaviest weights of the scaled model (features in z-score units):'
-
-SELECT f.name AS feature, round(u.w::numeric, 4) AS weight
-FROM demo.model m,
-     unnest(m.w[1:30]) WITH ORDINALITY AS u(w, j)
-JOIN (SELECT attname AS name, attnum - 2 AS j   -- columns 3..32 are features 1..30
+SELECT f.feature, round(u.w::numeric, 4) AS weight
+FROM hinge_model m,
+     unnest(m.weights[1:30]) WITH ORDINALITY AS u(w, j)
+JOIN (SELECT attname AS feature, attnum - 2 AS j   -- columns 3..32 are features 1..30
       FROM pg_attribute
       WHERE attrelid = 'demo.breast_cancer'::regclass AND attnum > 2) f
   ON f.j = u.j
-WHERE m.name = 'nearest_centroid'
+WHERE m.name = 'breast_cancer'
 ORDER BY abs(u.w) DESC
 LIMIT 5;
 
-\echo '== 4. Accuracy: the test split is what counts, train shown for comparison'
+\echo '== 4. Evaluate on the held-out test split (train shown for comparison)'
+\echo '   precision, recall and f1 are of the positive class, malignant'
 
-SELECT split, count(*) AS tumours,
-       count(*) FILTER (WHERE hinge_predict(m.w, s.x) = s.y) AS correct,
-       round(avg((hinge_predict(m.w, s.x) = s.y)::int)::numeric, 4) AS accuracy
-FROM (SELECT 'train' AS split, x, y FROM demo.train
-      UNION ALL
-      SELECT 'test', x, y FROM demo.test) s,
-     demo.model m
-WHERE m.name = 'nearest_centroid'
-GROUP BY split
+SELECT split, e.n,
+       round(e.accuracy::numeric, 4)    AS accuracy,
+       round(e.precision::numeric, 4)   AS precision,
+       round(e.recall::numeric, 4)      AS recall,
+       round(e.f1::numeric, 4)          AS f1,
+       e.true_positives AS tp, e.false_positives AS fp,
+       e.true_negatives AS tn, e.false_negatives AS fn,
+       round(e.mean_loss::numeric, 4)   AS mean_loss,
+       round(e.objective::numeric, 4)   AS objective
+FROM (VALUES ('test', 'demo.test'::regclass), ('train', 'demo.train')) AS s(split, rel),
+     LATERAL hinge_evaluate('breast_cancer', s.rel, 'x', 'diagnosis') AS e
 ORDER BY split DESC;
 
-\echo '== confusion counts on test (rows: true diagnosis, columns: predicted)'
+\echo '== 5. Score rows by model name: view demo.scored over the test split'
 
-SELECT CASE t.y WHEN 1 THEN 'malignant' ELSE 'benign' END AS diagnosis,
-       count(*) FILTER (WHERE hinge_predict(m.w, t.x) = 1)  AS predicted_malignant,
-       count(*) FILTER (WHERE hinge_predict(m.w, t.x) = -1) AS predicted_benign
-FROM demo.test t, demo.model m
-WHERE m.name = 'nearest_centroid'
-GROUP BY t.y
-ORDER BY t.y DESC;
-
-\echo '== losses and margins on test'
-
-SELECT round(avg(hinge_loss(t.y, s.score))::numeric, 4)         AS mean_hinge_loss,
-       round(avg(squared_hinge_loss(t.y, s.score))::numeric, 4) AS mean_squared_hinge_loss,
-       count(*) FILTER (WHERE hinge_margin(t.y, s.score) < 1)   AS margin_violators,
-       round(avg(hinge_geometric_margin(m.w, t.x, t.y))::numeric, 4) AS mean_geometric_margin,
-       round(min(hinge_geometric_margin(m.w, t.x, t.y))::numeric, 4) AS min_geometric_margin
-FROM demo.test t, demo.model m,
-     LATERAL (SELECT hinge_score(m.w, t.x) AS score) s
-WHERE m.name = 'nearest_centroid';
-
-\echo '   (margin violators: functional margin y*score below 1, i.e. hinge_loss > 0;'
-\echo '    geometric margin: signed distance to the hyperplane in z-score units,'
-\echo '    negative when misclassified)'
-\echo
-
-\echo '== the same test split under the unscaled model: same predictions and'
-\echo '   geometric margins, different hinge loss'
-
-SELECT m.name,
-       round(avg((hinge_predict(m.w, t.x) = t.y)::int)::numeric, 4) AS accuracy,
-       round(avg(hinge_loss(t.y, hinge_score(m.w, t.x)))::numeric, 4) AS mean_hinge_loss,
-       count(*) FILTER (WHERE hinge_margin(t.y, hinge_score(m.w, t.x)) < 1) AS margin_violators,
-       round(avg(hinge_geometric_margin(m.w, t.x, t.y))::numeric, 4) AS mean_geometric_margin
-FROM demo.test t, demo.model m
-GROUP BY m.name
-ORDER BY m.name DESC;
-
-\echo '== ten scored test tumours'
-
-SELECT b.id, b.diagnosis,
-       round(hinge_score(m.w, t.x)::numeric, 4)                AS hinge_score,
-       hinge_predict(m.w, t.x)                                 AS hinge_predict,
-       round(hinge_loss(t.y, hinge_score(m.w, t.x))::numeric, 4)   AS hinge_loss,
-       round(hinge_margin(t.y, hinge_score(m.w, t.x))::numeric, 4) AS hinge_margin
+-- hinge_score / hinge_predict look the model up by name once per statement;
+-- hinge_predict returns the class label itself.  The functional margin
+-- y*score is >= 1 for a tumour beyond the margin, in (0, 1) inside it, <= 0
+-- when misclassified; the geometric margin is the same divided by ||w||: the
+-- signed distance to the hyperplane, in z-score units.
+CREATE VIEW demo.scored AS
+SELECT t.id, t.diagnosis,
+       hinge_predict('breast_cancer', t.x) AS predicted,
+       s.score,
+       hinge_margin(t.y, s.score) AS margin,
+       hinge_geometric_margin(m.weights, t.x, t.y) AS geometric_margin
 FROM demo.test t
-JOIN demo.breast_cancer b USING (id)
-CROSS JOIN demo.model m
-WHERE m.name = 'nearest_centroid'
-ORDER BY b.id
+CROSS JOIN LATERAL (SELECT hinge_score('breast_cancer', t.x) AS score) s
+CROSS JOIN (SELECT weights FROM hinge_model WHERE name = 'breast_cancer') m;
+
+SELECT id, diagnosis, predicted,
+       round(score::numeric, 4)            AS score,
+       round(margin::numeric, 4)           AS margin,
+       round(geometric_margin::numeric, 4) AS geometric_margin
+FROM demo.scored
+ORDER BY id
 LIMIT 10;
 
-\echo 'Everything above is in schema demo: tables breast_cancer, cells, model; views train, test.'
+\echo '   the misclassified test tumours:'
+
+SELECT id, diagnosis, predicted,
+       round(score::numeric, 4)            AS score,
+       round(margin::numeric, 4)           AS margin,
+       round(geometric_margin::numeric, 4) AS geometric_margin
+FROM demo.scored
+WHERE predicted <> diagnosis
+ORDER BY margin;
+
+\echo '== 6. Margin statistics with the aggregate hinge_margin_stats(w, x, y)'
+\echo '   (violators: margin < 1; support vectors: margin <= 1; geometric_margin: 1/||w||,'
+\echo '    the half-width of the margin band in z-score units)'
+
+SELECT split, (st).n,
+       round((st).mean_loss::numeric, 4)        AS mean_loss,
+       (st).misclassified,
+       (st).margin_violators,
+       (st).support_vectors,
+       round((st).accuracy::numeric, 4)         AS accuracy,
+       round((st).min_margin::numeric, 4)       AS min_margin,
+       round((st).mean_margin::numeric, 4)      AS mean_margin,
+       round((st).geometric_margin::numeric, 4) AS geometric_margin
+FROM (SELECT 'test' AS split, hinge_margin_stats(m.weights, t.x, t.y) AS st
+      FROM demo.test t, hinge_model m WHERE m.name = 'breast_cancer'
+      UNION ALL
+      SELECT 'train', hinge_margin_stats(m.weights, t.x, t.y)
+      FROM demo.train t, hinge_model m WHERE m.name = 'breast_cancer') s
+ORDER BY split DESC;
+
+\echo '== 7. Class weights: retrain with class_weight => ''balanced'''
+\echo '   Malignant tumours are the minority (about 37%); balanced weights each class'
+\echo '   n / (2 n_class), so a missed malignant tumour costs more than a false alarm.'
+
+SELECT name, class_weights, passes, converged
+FROM hinge_train('breast_cancer_balanced', 'demo.train', 'x', 'diagnosis',
+                 lambda => 1e-3, positive => 'malignant', class_weight => 'balanced');
+
+\echo '   the two models on the test split:'
+
+SELECT model, e.n,
+       round(e.accuracy::numeric, 4)  AS accuracy,
+       round(e.precision::numeric, 4) AS precision,
+       round(e.recall::numeric, 4)    AS recall,
+       round(e.f1::numeric, 4)        AS f1,
+       e.false_positives AS fp, e.false_negatives AS fn
+FROM unnest(ARRAY['breast_cancer', 'breast_cancer_balanced']) AS model,
+     LATERAL hinge_evaluate(model, 'demo.test', 'x', 'diagnosis') AS e
+ORDER BY model;
+
+\echo '== 8. A new tumour, not yet diagnosed: insert its measurements, score it by name'
+
+-- Measurements as they would come from the lab (these are made up), with no
+-- diagnosis yet.  demo.features standardises them with the training split's
+-- statistics, as for every tumour the model was trained on.
+INSERT INTO demo.breast_cancer VALUES
+    (1001, NULL,
+     16.5, 21.0, 108.0, 850.0, 0.100, 0.120, 0.110, 0.060, 0.190, 0.062,
+     0.50, 1.20, 3.50, 55.0, 0.0065, 0.028, 0.035, 0.012, 0.020, 0.0037,
+     19.5, 28.5, 130.0, 1180.0, 0.140, 0.300, 0.340, 0.140, 0.310, 0.086);
+
+SELECT b.id, b.diagnosis,
+       round(hinge_score('breast_cancer', demo.features(b))::numeric, 4) AS score,
+       hinge_predict('breast_cancer', demo.features(b)) AS predicted,
+       hinge_predict('breast_cancer_balanced', demo.features(b)) AS predicted_balanced
+FROM demo.breast_cancer b
+WHERE b.id = 1001;
+
+\echo
+\echo 'Everything above is in schema demo (tables breast_cancer, feature_stats, cells;'
+\echo 'views train, test, scored); the models are rows of hinge_model.'
