@@ -207,6 +207,7 @@ static void
 run_pass(Pass *pass, ArrayType *point, float8 *out, int n_out)
 {
 	bool		isnull;
+	Datum		value;
 	ArrayType  *result;
 
 	pass->values[0] = PointerGetDatum(point);
@@ -214,12 +215,13 @@ run_pass(Pass *pass, ArrayType *point, float8 *out, int n_out)
 							  NULL, true, 1) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "training pass returned no row");
-	result = DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0],
-											  SPI_tuptable->tupdesc, 1, &isnull));
+	value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("no rows to train on")));
+				 errmsg("no rows to train on"),
+				 errdetail("The rows were deleted while training ran.")));
+	result = DatumGetArrayTypeP(value);
 	if (ArrayGetNItems(ARR_NDIM(result), ARR_DIMS(result)) != n_out)
 		elog(ERROR, "training pass returned %d values, expected %d",
 			 ArrayGetNItems(ARR_NDIM(result), ARR_DIMS(result)), n_out);
@@ -267,7 +269,7 @@ report_progress(const TrainSpec *spec, Progress *p, bool last)
 
 /*
  * How many planes to keep: one per plane pass, but at most 500 (the master
- * problem grows as their square) and at most 256 MB of planes.
+ * problem grows as their square) and about 256 MB of planes (at least 3).
  */
 static int
 bundle_capacity(const TrainSpec *spec, int d)
@@ -275,7 +277,7 @@ bundle_capacity(const TrainSpec *spec, int d)
 	int			capacity = spec->max_passes / 2 + 2;
 	int			by_memory = (int) Min((Size) 500, (Size) 256 * 1024 * 1024 / (sizeof(float8) * d));
 
-	return Max(10, Min(capacity, by_memory));
+	return Max(3, Min(capacity, by_memory));
 }
 
 /*
