@@ -1170,3 +1170,53 @@ LANGUAGE C STABLE STRICT PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION hinge_evaluate(text, regclass, text[], text) IS
 'evaluates a stored model on relation with features from a list of numeric columns';
+
+CREATE FUNCTION hinge_line_planes_finalfn(float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_line_planes_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_line_planes_finalfn(float8[]) IS
+'final function of hinge_line_planes';
+
+CREATE FUNCTION hinge_line_planes_transfn(float8[], float8[], float8[], float8, float8, text, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_line_planes_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_line_planes_transfn(float8[], float8[], float8[], float8, float8, text, float8, float8, float8) IS
+'transition function of hinge_line_planes';
+
+CREATE AGGREGATE hinge_line_planes(line float8[], x float8[], y float8, lambda float8, loss text,
+                                   gamma float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.hinge_line_planes_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_line_planes_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_line_planes(float8[], float8[], float8, float8, text, float8, float8, float8) IS
+'hinge loss only: at 32 points of the line ARRAY[w_from, w_to], the objective and its subgradient, one scan: a 32 x (d + 2) array of rows [alpha, P, subgradient...]';
+
+CREATE FUNCTION hinge_line_planes_transfn(float8[], float8[], real[], float8, float8, text, float8, float8, float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_line_planes_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_line_planes_transfn(float8[], float8[], real[], float8, float8, text, float8, float8, float8) IS
+'transition function of hinge_line_planes';
+
+CREATE AGGREGATE hinge_line_planes(line float8[], x real[], y float8, lambda float8, loss text,
+                                   gamma float8, positive_weight float8, negative_weight float8) (
+    SFUNC = @extschema@.hinge_line_planes_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_line_planes_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_line_planes(float8[], real[], float8, float8, text, float8, float8, float8) IS
+'hinge loss only: objectives and subgradients at 32 points of a line (real[] features)';

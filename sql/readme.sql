@@ -34,12 +34,13 @@ FROM generate_series(1, 1000) AS i;
 SET client_min_messages = warning;
 SELECT name, classes, positive_class, converged, rows_used,
        round(objective::numeric, 4) AS objective,
-       (objective - lower_bound) / objective <= 1e-3 AS certified
-FROM hinge_train('spam_filter', 'messages', 'features', 'label', lambda => 1e-3);
+       (objective - lower_bound) / objective <= 1e-6 AS certified
+FROM hinge_train('spam_filter', 'messages', 'features', 'label', lambda => 1e-3,
+                 tolerance => 1e-6);
 SELECT n, accuracy, true_positives, false_positives, true_negatives, false_negatives
 FROM hinge_evaluate('spam_filter', 'messages', 'features', 'label');
 CREATE VIEW scored_messages AS
 SELECT id, label, hinge_predict('spam_filter', features) AS predicted,
-       round(hinge_score('spam_filter', features)::numeric, 3) AS score
+       round(hinge_score('spam_filter', features)::numeric, 2) AS score
 FROM messages;
 SELECT * FROM scored_messages WHERE id <= 4 ORDER BY id;

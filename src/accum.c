@@ -27,7 +27,10 @@
  * then, for STATE_SUBGRADIENT, 2d more: sum_i c_y dloss/dscore * (x_i, 1)
  * and its compensations; for STATE_STATS, the STATS_* fields below; for
  * STATE_LINE, whose "w" is w_from, d more for w_to, then LINE_POINTS sums of
- * c_y * loss at each point of the line and their compensations.
+ * c_y * loss at each point of the line and their compensations;
+ * STATE_LINE_PLANES, the same followed by LINE_POINTS x d difference sums
+ * of the hinge subgradient along the line, and their compensations (see
+ * hinge_line_planes_transfn).
  */
 #include "postgres.h"
 
@@ -43,12 +46,16 @@
 #define STATE_SUBGRADIENT	7302.0
 #define STATE_STATS			7303.0
 #define STATE_LINE			7304.0
+#define STATE_LINE_PLANES	7305.0
 
 /*
  * The line search grid: P(w_from + alpha (w_to - w_from)) at these alpha,
  * denser below 1 where the bundle method's step usually lands.
  */
 #define LINE_POINTS		32
+
+/* hinge_line_planes keeps LINE_POINTS x d sums: at most 32 x 65536 */
+#define LINE_PLANES_MAX_WEIGHTS	65536
 static const float8 line_alphas[LINE_POINTS] = {
 	1.0 / 128, 1.0 / 64, 1.0 / 32,
 	1.0 / 16, 2.0 / 16, 3.0 / 16, 4.0 / 16, 5.0 / 16, 6.0 / 16, 7.0 / 16, 8.0 / 16,
@@ -181,6 +188,8 @@ extra_length(float8 tag, int d)
 		return STATS_FIELDS;
 	if (tag == STATE_LINE)
 		return d + 2 * LINE_POINTS;
+	if (tag == STATE_LINE_PLANES)
+		return d + 2 * LINE_POINTS + 2 * LINE_POINTS * d;
 	return 0;
 }
 
@@ -192,9 +201,11 @@ binary_state_length(const float8 *st)
 	float8		nf = st[ST_NFEATURES];
 
 	if (st[ST_TAG] != STATE_OBJECTIVE && st[ST_TAG] != STATE_SUBGRADIENT &&
-		st[ST_TAG] != STATE_STATS && st[ST_TAG] != STATE_LINE)
+		st[ST_TAG] != STATE_STATS && st[ST_TAG] != STATE_LINE &&
+		st[ST_TAG] != STATE_LINE_PLANES)
 		return -1;
 	if (!(d >= 1 && d <= HINGE_MAX_ELEMENTS + 1 && d == floor(d)) ||
+		(st[ST_TAG] == STATE_LINE_PLANES && d > LINE_PLANES_MAX_WEIGHTS) ||
 		!(nf == d || nf == d - 1) || nf < 1)
 		return -1;
 	if (!(st[ST_LOSS] == LOSS_HINGE || st[ST_LOSS] == LOSS_SQUARED ||
@@ -286,7 +297,7 @@ weights_arg(FunctionCallInfo fcinfo, float8 tag, int *d)
 {
 	HingeVector w;
 
-	if (tag == STATE_LINE)
+	if (tag == STATE_LINE || tag == STATE_LINE_PLANES)
 	{
 		HingeMatrix line = hinge_matrix_arg(PG_GETARG_ARRAYTYPE_P(1), "line");
 
@@ -320,6 +331,17 @@ new_binary_state(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
 
 	hinge_check_finite_vector(w, "weights");
 	check_params(p);
+	if (tag == STATE_LINE_PLANES && p.loss != LOSS_HINGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("hinge_line_planes takes the hinge loss only"),
+				 errhint("For other losses, use hinge_line_objective and then hinge_cutting_plane.")));
+	if (tag == STATE_LINE_PLANES && d > LINE_PLANES_MAX_WEIGHTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("hinge_line_planes takes at most %d weights, not %d",
+						LINE_PLANES_MAX_WEIGHTS, d),
+				 errhint("For more features, use hinge_line_objective and then hinge_cutting_plane.")));
 	state = hinge_state_new(ST_HEADER + d + extra_length(tag, d), &st);
 	st[ST_TAG] = tag;
 	st[ST_LOSS] = p.loss;
@@ -438,22 +460,29 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
 
 /*
  * The line search: the loss of this row at every point of the grid along
- * w_from + alpha (w_to - w_from), from the two scores.
+ * w_from + alpha (w_to - w_from), from the two scores.  With tag
+ * STATE_LINE_PLANES, also the hinge subgradient at every point: the row
+ * adds -c y (x, 1) at the points where it violates the margin.  Its margin
+ * is linear in alpha, so those points are a run of the grid; the row adds
+ * to a difference array only where the run starts and ends (two axpys, not
+ * 32), and the final function sums the differences up.
  */
-PG_FUNCTION_INFO_V1(hinge_line_objective_transfn);
-Datum
-hinge_line_objective_transfn(PG_FUNCTION_ARGS)
+static Datum
+line_transfn(FunctionCallInfo fcinfo, float8 tag)
 {
 	BinaryParams p = explicit_params(fcinfo);
 	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(2), "features");
 	float8		y = PG_GETARG_FLOAT8(3);
 	float8	   *st;
-	ArrayType  *state = binary_state_for_row(fcinfo, STATE_LINE, p, x.n, &st);
+	ArrayType  *state = binary_state_for_row(fcinfo, tag, p, x.n, &st);
 	int			d = (int) st[ST_NWEIGHTS];
 	const float8 *w_from = st + ST_HEADER;
 	const float8 *w_to = w_from + d;
 	float8	   *sum = st + ST_HEADER + 2 * d;
 	float8	   *comp = sum + LINE_POINTS;
+	float8	   *diff_sum = comp + LINE_POINTS;
+	float8	   *diff_comp = diff_sum + (Size) LINE_POINTS * d;
+	bool		was_violating = false;
 	float8		c,
 				from,
 				to;
@@ -480,9 +509,39 @@ hinge_line_objective_transfn(PG_FUNCTION_ARGS)
 		if (unlikely(!isfinite(loss)))
 			float_overflow_error();
 		hinge_compensated_add(&sum[k], &comp[k], loss);
+
+		/*
+		 * Where a run of violating points starts, the hinge's subgradient
+		 * -c y (x, 1) begins to count; where it ends, it is taken back.
+		 */
+		if (tag == STATE_LINE_PLANES && (dloss_dz != 0.0) != was_violating)
+		{
+			float8		coef = was_violating ? c * y : -c * y;
+			float8	   *row_sum = diff_sum + (Size) k * d;
+			float8	   *row_comp = diff_comp + (Size) k * d;
+
+			hinge_compensated_axpy(row_sum, row_comp, coef, x);
+			if (d > x.n)
+				hinge_compensated_add(&row_sum[x.n], &row_comp[x.n], coef);
+			was_violating = !was_violating;
+		}
 	}
 	st[ST_N] += 1;
 	PG_RETURN_ARRAYTYPE_P(state);
+}
+
+PG_FUNCTION_INFO_V1(hinge_line_objective_transfn);
+Datum
+hinge_line_objective_transfn(PG_FUNCTION_ARGS)
+{
+	return line_transfn(fcinfo, STATE_LINE);
+}
+
+PG_FUNCTION_INFO_V1(hinge_line_planes_transfn);
+Datum
+hinge_line_planes_transfn(PG_FUNCTION_ARGS)
+{
+	return line_transfn(fcinfo, STATE_LINE_PLANES);
 }
 
 /* Transition functions, one per (aggregate, loss) */
@@ -584,7 +643,7 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot combine hinge aggregate states made with different parameters")));
 	if (memcmp(a + ST_HEADER, b + ST_HEADER,
-			   sizeof(float8) * (tag == STATE_LINE ? 2 * d : d)) != 0)
+			   sizeof(float8) * (tag == STATE_LINE || tag == STATE_LINE_PLANES ? 2 * d : d)) != 0)
 		weights_differ_error();
 
 	a[ST_N] += b[ST_N];
@@ -593,11 +652,19 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 	if (tag == STATE_SUBGRADIENT)
 		hinge_compensated_merge(a + ST_HEADER + d, a + ST_HEADER + 2 * d,
 								b + ST_HEADER + d, b + ST_HEADER + 2 * d, d);
-	else if (tag == STATE_LINE)
-		hinge_compensated_merge(a + ST_HEADER + 2 * d,
-								a + ST_HEADER + 2 * d + LINE_POINTS,
-								b + ST_HEADER + 2 * d,
-								b + ST_HEADER + 2 * d + LINE_POINTS, LINE_POINTS);
+	else if (tag == STATE_LINE || tag == STATE_LINE_PLANES)
+	{
+		float8	   *sa = a + ST_HEADER + 2 * d;
+		float8	   *sb = b + ST_HEADER + 2 * d;
+
+		hinge_compensated_merge(sa, sa + LINE_POINTS, sb, sb + LINE_POINTS, LINE_POINTS);
+		if (tag == STATE_LINE_PLANES)
+			hinge_compensated_merge(sa + 2 * LINE_POINTS,
+									sa + 2 * LINE_POINTS + (Size) LINE_POINTS * d,
+									sb + 2 * LINE_POINTS,
+									sb + 2 * LINE_POINTS + (Size) LINE_POINTS * d,
+									LINE_POINTS * d);
+	}
 	else if (tag == STATE_STATS)
 	{
 		float8	   *sa = a + ST_HEADER + d;
@@ -761,6 +828,62 @@ hinge_line_objective_finalfn(PG_FUNCTION_ARGS)
 		out[k] = line_alphas[k];
 		out[LINE_POINTS + k] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
 												  (sum[k] + comp[k]) / st[ST_N]);
+	}
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/*
+ * Cutting planes along the line: a LINE_POINTS x (d + 2) array whose row k
+ * is [alpha_k, P(w_k), subgradient of P at w_k], w_k = w_from + alpha_k
+ * (w_to - w_from).  NULL for no rows.
+ */
+PG_FUNCTION_INFO_V1(hinge_line_planes_finalfn);
+Datum
+hinge_line_planes_finalfn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	const float8 *st;
+	const float8 *w_from,
+			   *w_to,
+			   *sum,
+			   *comp,
+			   *diff_sum,
+			   *diff_comp;
+	float8	   *out,
+			   *running;
+	ArrayType  *result;
+	int			d,
+				j,
+				k;
+
+	if (hinge_state_is_empty(state))
+		PG_RETURN_NULL();
+	st = binary_state_data(state, STATE_LINE_PLANES);
+	d = (int) st[ST_NWEIGHTS];
+	w_from = st + ST_HEADER;
+	w_to = w_from + d;
+	sum = w_to + d;
+	comp = sum + LINE_POINTS;
+	diff_sum = comp + LINE_POINTS;
+	diff_comp = diff_sum + (Size) LINE_POINTS * d;
+	result = hinge_new_float8_matrix(LINE_POINTS, d + 2, &out);
+	running = palloc0(sizeof(float8) * d);
+	for (k = 0; k < LINE_POINTS; k++)
+	{
+		float8	   *row = out + (Size) k * (d + 2);
+		float8		norm2 = 0.0;
+
+		for (j = 0; j < d; j++)
+		{
+			float8		w = w_from[j] + line_alphas[k] * (w_to[j] - w_from[j]);
+
+			norm2 += w * w;
+			running[j] += diff_sum[(Size) k * d + j] + diff_comp[(Size) k * d + j];
+			row[2 + j] = hinge_check_result(st[ST_LAMBDA] * w + running[j] / st[ST_N]);
+		}
+		row[0] = line_alphas[k];
+		row[1] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
+									(sum[k] + comp[k]) / st[ST_N]);
 	}
 	PG_RETURN_ARRAYTYPE_P(result);
 }

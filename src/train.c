@@ -284,12 +284,69 @@ bundle_capacity(const TrainSpec *spec, int d)
  * The solver (see the top of this file).  Writes the best weights found to
  * w_best and returns the final progress.
  */
+/* Adds the plane R(v) >= R(w) + a.(v - w) of the pass result P(w), g at w */
+static void
+add_plane(HingeBundle *bundle, const float8 *w, float8 objective,
+		  const float8 *subgradient, float8 lambda, float8 *a)
+{
+	int			d = bundle->d;
+	float8		risk = objective - lambda / 2.0 * hinge_dot_f8(w, w, d);
+	int			j;
+
+	/* the risk's subgradient is the objective's less lambda w */
+	for (j = 0; j < d; j++)
+		a[j] = subgradient[j] - lambda * w[j];
+	hinge_bundle_add(bundle, a, risk - hinge_dot_f8(a, w, d));
+}
+
+static void
+init_pass(Pass *pass, const TrainSpec *spec, const char *ext, const char *aggregate)
+{
+	HingeRowSource *src = (HingeRowSource *) &spec->source;
+
+	pass->query = psprintf("SELECT %s.%s($1, %s, $2, $3, $4, $5, $6) %s", ext, aggregate,
+						   hinge_row_source_columns(src), hinge_row_source_sql(src));
+	pass->argtypes[0] = FLOAT8ARRAYOID;
+	pass->argtypes[1] = FLOAT8OID;
+	pass->argtypes[2] = TEXTOID;
+	pass->argtypes[3] = FLOAT8OID;
+	pass->argtypes[4] = FLOAT8OID;
+	pass->argtypes[5] = FLOAT8OID;
+	pass->values[1] = Float8GetDatum(spec->lambda);
+	pass->values[2] = CStringGetTextDatum(spec->loss);
+	pass->values[3] = Float8GetDatum(spec->gamma);
+	pass->values[4] = Float8GetDatum(spec->cpos);
+	pass->values[5] = Float8GetDatum(spec->cneg);
+}
+
+/* The grid point nearest to alpha */
+static int
+nearest_grid_point(const float8 *rows, int stride, float8 alpha)
+{
+	int			k,
+				best = 0;
+
+	for (k = 1; k < LINE_POINTS; k++)
+		if (fabs(rows[k * stride] - alpha) < fabs(rows[best * stride] - alpha))
+			best = k;
+	return best;
+}
+
+/*
+ * The solver (see the top of this file).  Writes the best weights found to
+ * w_best and returns the final progress.
+ *
+ * For the hinge loss, one hinge_line_planes pass gives the objective and a
+ * subgradient at every point of the line search grid, so an iteration costs
+ * one pass: the planes at the new best point and at OCAS's next point come
+ * with it.  For the other losses, an iteration is a hinge_line_objective
+ * pass and a hinge_cutting_plane pass.
+ */
 static Progress
 solve(TrainSpec *spec, const char *ext, float8 *w_best)
 {
-	HingeRowSource *src = &spec->source;
 	int			d = spec->n_weights;
-	char	   *rows = hinge_row_source_sql(src);
+	bool		one_pass = strcmp(spec->loss, "hinge") == 0 && d <= 65536;
 	Pass		plane_pass,
 				line_pass;
 	ArrayType  *point_array,
@@ -297,74 +354,56 @@ solve(TrainSpec *spec, const char *ext, float8 *w_best)
 	float8	   *point,
 			   *line,
 			   *w_c,
+			   *w_k,
 			   *plane,
 			   *a,
-			   *objectives;
+			   *results;
+	int			stride = one_pass ? d + 2 : 1;
 	HingeBundle bundle;
 	Progress	p = {0, get_float8_infinity(), 0.0, GetCurrentTimestamp(), 0};
 	int			j;
 
-	plane_pass.query = psprintf("SELECT %s.hinge_cutting_plane($1, %s, $2, $3, $4, $5, $6) %s",
-								ext, hinge_row_source_columns(src), rows);
-	line_pass.query = psprintf("SELECT %s.hinge_line_objective($1, %s, $2, $3, $4, $5, $6) %s",
-							   ext, hinge_row_source_columns(src), rows);
-	for (j = 0; j < 2; j++)
-	{
-		Pass	   *pass = j == 0 ? &plane_pass : &line_pass;
-
-		pass->argtypes[0] = FLOAT8ARRAYOID;
-		pass->argtypes[1] = FLOAT8OID;
-		pass->argtypes[2] = TEXTOID;
-		pass->argtypes[3] = FLOAT8OID;
-		pass->argtypes[4] = FLOAT8OID;
-		pass->argtypes[5] = FLOAT8OID;
-		pass->values[1] = Float8GetDatum(spec->lambda);
-		pass->values[2] = CStringGetTextDatum(spec->loss);
-		pass->values[3] = Float8GetDatum(spec->gamma);
-		pass->values[4] = Float8GetDatum(spec->cpos);
-		pass->values[5] = Float8GetDatum(spec->cneg);
-	}
+	init_pass(&plane_pass, spec, ext, "hinge_cutting_plane");
+	init_pass(&line_pass, spec, ext, one_pass ? "hinge_line_planes" : "hinge_line_objective");
 
 	point_array = hinge_new_float8_array(d, &point);
 	line_array = hinge_new_float8_matrix(2, d, &line);
 	w_c = palloc0(sizeof(float8) * d);
+	w_k = palloc0(sizeof(float8) * d);
 	plane = palloc(sizeof(float8) * (d + 1));
-	a = palloc(sizeof(float8) * d);
-	objectives = palloc(sizeof(float8) * 2 * LINE_POINTS);
+	a = palloc0(sizeof(float8) * d);
+	results = palloc(sizeof(float8) * LINE_POINTS * (one_pass ? d + 2 : 2));
 	memset(w_best, 0, sizeof(float8) * d);
 
 	/* the risk is never negative: the plane R(w) >= 0 holds from the start */
 	hinge_bundle_init(&bundle, d, spec->lambda, bundle_capacity(spec, d));
-	memset(a, 0, sizeof(float8) * d);
 	hinge_bundle_add(&bundle, a, 0.0);
 
 	for (;;)
 	{
-		float8		risk_at_point,
-					offset;
-		int			best;
+		float8		alpha_best = 0.0;
+		int			best = 0,
+					k;
 
 		CHECK_FOR_INTERRUPTS();
 
-		/* 1. a cutting plane at the point */
-		run_pass(&plane_pass, point_array, plane, d + 1);
-		p.passes++;
-		if (plane[0] < p.upper)
+		/* 1. a cutting plane at the point (in one-pass mode, only at 0) */
+		if (!one_pass || p.passes == 0)
 		{
-			p.upper = plane[0];
-			memcpy(w_best, point, sizeof(float8) * d);
+			run_pass(&plane_pass, point_array, plane, d + 1);
+			p.passes++;
+			if (plane[0] < p.upper)
+			{
+				p.upper = plane[0];
+				memcpy(w_best, point, sizeof(float8) * d);
+			}
+			add_plane(&bundle, point, plane[0], plane + 1, spec->lambda, a);
 		}
-		/* R(w) >= R(point) + a.(w - point), a = g - lambda point */
-		risk_at_point = plane[0] - spec->lambda / 2.0 * hinge_dot_f8(point, point, d);
-		for (j = 0; j < d; j++)
-			a[j] = plane[j + 1] - spec->lambda * point[j];
-		offset = risk_at_point - hinge_dot_f8(a, point, d);
-		hinge_bundle_add(&bundle, a, offset);
 
 		/* 2. the model's minimiser, and the lower bound */
 		p.lower = fmax(p.lower,
 					   hinge_bundle_solve(&bundle, w_c,
-										  fmax(1e-3 * spec->tolerance * p.upper, 1e-15)));
+										  fmax(0.05 * spec->tolerance * p.upper, 1e-15)));
 		if (relative_gap(&p) <= spec->tolerance || p.passes >= spec->max_passes)
 			break;
 		report_progress(spec, &p, false);
@@ -372,27 +411,51 @@ solve(TrainSpec *spec, const char *ext, float8 *w_best)
 		/* 3. the line search from the best point towards w_c */
 		memcpy(line, w_best, sizeof(float8) * d);
 		memcpy(line + d, w_c, sizeof(float8) * d);
-		run_pass(&line_pass, line_array, objectives, 2 * LINE_POINTS);
+		run_pass(&line_pass, line_array, results, LINE_POINTS * (one_pass ? d + 2 : 2));
 		p.passes++;
-		best = 0;
-		for (j = 1; j < LINE_POINTS; j++)
-			if (objectives[LINE_POINTS + j] < objectives[LINE_POINTS + best])
-				best = j;
-		if (objectives[LINE_POINTS + best] < p.upper)
-		{
-			float8		alpha = objectives[best];
 
-			p.upper = objectives[LINE_POINTS + best];
+		/* rows [alpha, P, g...] in one-pass mode; else alphas, then Ps */
+		for (k = 1; k < LINE_POINTS; k++)
+			if (results[k * stride + (one_pass ? 1 : LINE_POINTS)] <
+				results[best * stride + (one_pass ? 1 : LINE_POINTS)])
+				best = k;
+		if (results[best * stride + (one_pass ? 1 : LINE_POINTS)] < p.upper)
+		{
+			alpha_best = results[best * stride];
+			p.upper = results[best * stride + (one_pass ? 1 : LINE_POINTS)];
+		}
+		else
+			best = -1;
+
+		/* 4. planes: at the new best point and just past it, towards w_c */
+		if (one_pass)
+		{
+			int			next = nearest_grid_point(results, stride,
+												  alpha_best + PLANE_STEP * (1.0 - alpha_best));
+
+			for (k = 0; k < LINE_POINTS; k++)
+			{
+				const float8 *row = results + (Size) k * stride;
+
+				if (k != best && k != next)
+					continue;
+				for (j = 0; j < d; j++)
+					w_k[j] = line[j] + row[0] * (w_c[j] - line[j]);
+				add_plane(&bundle, w_k, row[1], row + 2, spec->lambda, a);
+				if (k == best)
+					memcpy(w_best, w_k, sizeof(float8) * d);
+			}
+		}
+		else
+		{
 			for (j = 0; j < d; j++)
-				w_best[j] += alpha * (w_c[j] - w_best[j]);
+			{
+				w_best[j] += alpha_best * (w_c[j] - w_best[j]);
+				point[j] = w_best[j] + PLANE_STEP * (w_c[j] - w_best[j]);
+			}
 		}
 		if (relative_gap(&p) <= spec->tolerance || p.passes >= spec->max_passes)
 			break;
-		report_progress(spec, &p, false);
-
-		/* 4. the next plane just past the best point, towards w_c */
-		for (j = 0; j < d; j++)
-			point[j] = w_best[j] + PLANE_STEP * (w_c[j] - w_best[j]);
 	}
 	report_progress(spec, &p, true);
 	return p;
