@@ -1059,7 +1059,7 @@ CREATE TABLE hinge_model (
     n_features int NOT NULL CHECK (n_features > 0),
     label text NOT NULL,
     classes text[] NOT NULL,
-    positive_class text NOT NULL,
+    positive_class text,
     weights float8[] NOT NULL,
     intercept boolean NOT NULL,
     lambda float8 NOT NULL,
@@ -1073,36 +1073,39 @@ CREATE TABLE hinge_model (
     rows_used bigint NOT NULL,
     rows_skipped bigint NOT NULL,
     train_seconds float8 NOT NULL,
+    multiclass text,
     trained_at timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.hinge_model', '');
 
 COMMENT ON TABLE hinge_model IS
-'trained hinge models: weights (intercept last), classes (negative, positive), training parameters and statistics';
+'trained hinge models: weights (intercept last; one row per class for multiclass), classes (negative, positive; or every class), training parameters and statistics';
 
 CREATE FUNCTION hinge_train(model_name text, relation regclass, features text, label text,
                             lambda float8 DEFAULT NULL, loss text DEFAULT 'hinge',
                             intercept boolean DEFAULT true, class_weight text DEFAULT NULL,
                             tolerance float8 DEFAULT 1e-3, max_passes int DEFAULT 300,
-                            positive text DEFAULT NULL, gamma float8 DEFAULT 1)
+                            positive text DEFAULT NULL, gamma float8 DEFAULT 1,
+                            multiclass text DEFAULT 'crammer_singer')
 RETURNS @extschema@.hinge_model
 AS 'MODULE_PATHNAME', 'hinge_train'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
-COMMENT ON FUNCTION hinge_train(text, regclass, text, text, float8, text, boolean, text, float8, int, text, float8) IS
-'trains a linear SVM on relation (features: a float8[] or real[] column; label: a column with two values) to a certified relative optimality gap, stores it in hinge_model as model_name and returns it; lambda NULL means 1/n (liblinear C = 1)';
+COMMENT ON FUNCTION hinge_train(text, regclass, text, text, float8, text, boolean, text, float8, int, text, float8, text) IS
+'trains a linear SVM on relation (features: a float8[] or real[] column; label: a column of two or more values, multiclass crammer_singer or weston_watkins) to a certified relative optimality gap, stores it in hinge_model as model_name and returns it; lambda NULL means 1/n (liblinear C = 1)';
 
 CREATE FUNCTION hinge_train(model_name text, relation regclass, features text[], label text,
                             lambda float8 DEFAULT NULL, loss text DEFAULT 'hinge',
                             intercept boolean DEFAULT true, class_weight text DEFAULT NULL,
                             tolerance float8 DEFAULT 1e-3, max_passes int DEFAULT 300,
-                            positive text DEFAULT NULL, gamma float8 DEFAULT 1)
+                            positive text DEFAULT NULL, gamma float8 DEFAULT 1,
+                            multiclass text DEFAULT 'crammer_singer')
 RETURNS @extschema@.hinge_model
 AS 'MODULE_PATHNAME', 'hinge_train'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
-COMMENT ON FUNCTION hinge_train(text, regclass, text[], text, float8, text, boolean, text, float8, int, text, float8) IS
+COMMENT ON FUNCTION hinge_train(text, regclass, text[], text, float8, text, boolean, text, float8, int, text, float8, text) IS
 'trains a linear SVM on relation with features from a list of numeric columns, in that order; see the text version';
 
 CREATE FUNCTION hinge_score(model_name text, x float8[])
@@ -1220,3 +1223,101 @@ CREATE AGGREGATE hinge_line_planes(line float8[], x real[], y float8, lambda flo
 
 COMMENT ON AGGREGATE hinge_line_planes(float8[], real[], float8, float8, text, float8, float8, float8) IS
 'hinge loss only: objectives and subgradients at 32 points of a line (real[] features)';
+
+/* Multiclass solver aggregates and scoring of multiclass models by name */
+
+CREATE FUNCTION multiclass_hinge_cutting_plane_finalfn(float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_cutting_plane_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_cutting_plane_finalfn(float8[]) IS
+'final function of multiclass_hinge_cutting_plane';
+
+CREATE AGGREGATE multiclass_hinge_cutting_plane(w float8[], x float8[], label int, lambda float8, variant text) (
+    SFUNC = @extschema@.multiclass_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_cutting_plane_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_cutting_plane(float8[], float8[], int, float8, text) IS
+'multiclass objective and subgradient at W in one flat array [P(W), subgradient (row-major)...]: a cutting plane';
+
+CREATE AGGREGATE multiclass_hinge_cutting_plane(w float8[], x real[], label int, lambda float8, variant text) (
+    SFUNC = @extschema@.multiclass_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_cutting_plane_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_cutting_plane(float8[], real[], int, float8, text) IS
+'multiclass objective and subgradient at W in one flat array (real[] features)';
+
+CREATE FUNCTION multiclass_hinge_line_objective_finalfn(float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_line_objective_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_line_objective_finalfn(float8[]) IS
+'final function of multiclass_hinge_line_objective';
+
+CREATE FUNCTION multiclass_hinge_line_objective_transfn(float8[], float8[], float8[], int, float8, text)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_line_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_line_objective_transfn(float8[], float8[], float8[], int, float8, text) IS
+'transition function of multiclass_hinge_line_objective';
+
+CREATE AGGREGATE multiclass_hinge_line_objective(line float8[], x float8[], label int, lambda float8, variant text) (
+    SFUNC = @extschema@.multiclass_hinge_line_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_line_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_line_objective(float8[], float8[], int, float8, text) IS
+'the multiclass objective at 32 points W_from + alpha (W_to - W_from) of a line given as W_from stacked on W_to (2k rows): a 2 x 32 array of alphas and objectives';
+
+CREATE FUNCTION multiclass_hinge_line_objective_transfn(float8[], float8[], real[], int, float8, text)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_line_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_line_objective_transfn(float8[], float8[], real[], int, float8, text) IS
+'transition function of multiclass_hinge_line_objective';
+
+CREATE AGGREGATE multiclass_hinge_line_objective(line float8[], x real[], label int, lambda float8, variant text) (
+    SFUNC = @extschema@.multiclass_hinge_line_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_line_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_line_objective(float8[], real[], int, float8, text) IS
+'the multiclass objective at 32 points of a line (real[] features)';
+
+CREATE FUNCTION hinge_scores(model_name text, x float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_model_scores'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_scores(text, float8[]) IS
+'per-class scores of features x under the stored model model_name, in the order of its classes (one score for a binary model)';
+
+CREATE FUNCTION hinge_scores(model_name text, x real[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_model_scores'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_scores(text, real[]) IS
+'per-class scores of real[] features x under the stored model model_name';

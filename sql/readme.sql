@@ -13,7 +13,7 @@ SELECT id, y,
        hinge_loss(y, hinge_score('{1, 0.5, -1}'::float8[], x)) AS loss,
        round(hinge_geometric_margin('{1, 0.5, -1}', x, y)::numeric, 4) AS distance
 FROM points ORDER BY id;
-SELECT hinge_scores('{{1, 0}, {0, 1}, {-1, -1}}', '{0.5, 2}'::float8[]) AS scores,
+SELECT hinge_scores('{{1, 0}, {0, 1}, {-1, -1}}'::float8[], '{0.5, 2}'::float8[]) AS scores,
        hinge_predict_class('{{1, 0}, {0, 1}, {-1, -1}}', '{0.5, 2}'::float8[]) AS class,
        multiclass_hinge_loss('{0.5, 2, -2.5}', 1) AS crammer_singer,
        multiclass_hinge_loss('{0.5, 2, -2.5}', 1, 'weston_watkins') AS weston_watkins,

@@ -12,8 +12,8 @@ SELECT hinge_score('{2,-1}'::float8[], '{3,4}'::float8[]) AS no_intercept,      
 -- integer and numeric arrays work for w; float8[] columns need no cast
 SELECT hinge_score(ARRAY[1, 2], x), hinge_score(ARRAY[0.5, 2], x), hinge_score('{1,1,1}'::float8[], x)
 FROM (VALUES ('{1,2}'::float8[])) AS t(x);
-SELECT hinge_scores('{{1,0},{0,1},{1,1}}', '{2,3}'::float8[]) AS scores,
-       hinge_scores('{{1,0,10},{0,1,20}}', '{2,3}'::real[]) AS with_intercept,
+SELECT hinge_scores('{{1,0},{0,1},{1,1}}'::float8[], '{2,3}'::float8[]) AS scores,
+       hinge_scores('{{1,0,10},{0,1,20}}'::float8[], '{2,3}'::real[]) AS with_intercept,
        hinge_predict_class('{{1,0},{0,1},{1,1}}', '{2,3}'::float8[]) AS best,
        hinge_predict_class('{{1,0},{0,1}}', '{5,5}'::float8[]) AS tie_goes_to_first;
 -- the real[] overloads read the stored float4 values exactly
@@ -94,18 +94,18 @@ SELECT hinge_score(NULL, '{1}'::float8[]) IS NULL AS w, hinge_score('{1}'::float
 SELECT hinge_score('{1,2,3,4}'::float8[], '{1,2}'::float8[]);
 SELECT hinge_score('{1}'::float8[], '{1,2}'::real[]);
 SELECT hinge_predict('{{1,2},{3,4}}'::float8[], '{1,2}'::float8[]);
-SELECT hinge_scores('{1,2}', '{1,2}'::float8[]);
-SELECT hinge_scores('{{1,2}}', '{1,2}'::float8[]);
-SELECT hinge_scores('{{1,2},{3,4}}', '{1,2,3}'::float8[]);
+SELECT hinge_scores('{1,2}'::float8[], '{1,2}'::float8[]);
+SELECT hinge_scores('{{1,2}}'::float8[], '{1,2}'::float8[]);
+SELECT hinge_scores('{{1,2},{3,4}}'::float8[], '{1,2,3}'::float8[]);
 SELECT hinge_predict_class('{{{1,2},{3,4}}}', '{1,2}'::float8[]);
-SELECT hinge_scores('{{1,2},{3,NULL}}', '{1,2}'::float8[]);
+SELECT hinge_scores('{{1,2},{3,NULL}}'::float8[], '{1,2}'::float8[]);
 -- Errors: values
 SELECT hinge_score('{1,NaN}'::float8[], '{1,2}'::float8[]);
 SELECT hinge_score('{1,2}'::float8[], '{1,Infinity}'::float8[]);
 SELECT hinge_score('{0,2}'::float8[], '{Infinity,1}'::float8[]);
 SELECT hinge_score('{1,2,NaN}'::float8[], '{1,2}'::real[]);
 SELECT hinge_score('{1e300,1}'::float8[], '{1e300,2}'::float8[]);
-SELECT hinge_scores('{{1,2},{3,4}}', '{1,-Infinity}'::float8[]);
+SELECT hinge_scores('{{1,2},{3,4}}'::float8[], '{1,-Infinity}'::float8[]);
 SELECT hinge_predict_class('{{1,2},{1e308,1e308}}', '{10,10}'::float8[]);
 SELECT hinge_geometric_margin('{0,0,1}', '{1,2}'::float8[], 1);
 SELECT hinge_geometric_margin('{1,2}', '{1,2}'::float8[], 0);

@@ -618,7 +618,9 @@ SELECT hinge_train('e', 'train_rows', 'x', 'Y');
 SELECT hinge_train('e', 'train_rows', 'id', 'y');
 SELECT hinge_train('e', 'columns', ARRAY['a', 'answer'], 'answer');
 SELECT hinge_train('e', 'no_such_table', 'x', 'y');
-SELECT hinge_train('e', 'train_rows', 'x', 'id');
+SELECT hinge_train('e', 'train_rows', 'x', 'y', multiclass => 'one_vs_rest');
+CREATE TABLE many_labels AS SELECT ARRAY[i::float8] AS x, i AS label FROM generate_series(1, 1001) AS i;
+SELECT hinge_train('e', 'many_labels', 'x', 'label');
 SELECT hinge_train('e', '(SELECT 1)', 'x', 'y');
 SELECT hinge_train('e', 'labels', 'x', 'b', positive => 'maybe');
 SELECT hinge_train('e', 'train_rows', 'x', 'y', lambda => 0);
@@ -653,5 +655,5 @@ DROP TABLE private_rows;
 DROP ROLE regress_hinge_reader;
 
 DROP VIEW scored, generated_view;
-DROP TABLE train_rows, bc_raw, bc, trained, labels, columns, before, broken, slow,
+DROP TABLE many_labels, train_rows, bc_raw, bc, trained, labels, columns, before, broken, slow,
     one_class, empty_rows, ragged;

@@ -14,7 +14,7 @@ SELECT hinge_geometric_margin('{1,2}', '{{{1}},{{2}}}'::real[], 1);
 -- empty arrays
 SELECT hinge_score('{}'::float8[], '{}'::float8[]);
 SELECT hinge_score('{1}'::float8[], '{}'::float8[]);
-SELECT hinge_scores('{}', '{1}'::float8[]);
+SELECT hinge_scores('{}'::float8[], '{1}'::float8[]);
 -- non-default lower bounds are read by position
 SELECT hinge_score('[0:1]={2,3}'::float8[], '[5:6]={1,1}'::float8[]) AS lower_bounds;
 -- NaN and infinity anywhere are errors, never results

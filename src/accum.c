@@ -52,17 +52,17 @@
  * The line search grid: P(w_from + alpha (w_to - w_from)) at these alpha,
  * denser below 1 where the bundle method's step usually lands.
  */
-#define LINE_POINTS		32
-
-/* hinge_line_planes keeps LINE_POINTS x d sums: at most 32 x 65536 */
-#define LINE_PLANES_MAX_WEIGHTS	65536
-static const float8 line_alphas[LINE_POINTS] = {
+#define LINE_POINTS		HINGE_LINE_POINTS
+const float8 hinge_line_alphas[HINGE_LINE_POINTS] = {
 	1.0 / 128, 1.0 / 64, 1.0 / 32,
 	1.0 / 16, 2.0 / 16, 3.0 / 16, 4.0 / 16, 5.0 / 16, 6.0 / 16, 7.0 / 16, 8.0 / 16,
 	9.0 / 16, 10.0 / 16, 11.0 / 16, 12.0 / 16, 13.0 / 16, 14.0 / 16, 15.0 / 16, 1.0,
 	17.0 / 16, 18.0 / 16, 19.0 / 16, 20.0 / 16, 21.0 / 16, 22.0 / 16, 23.0 / 16, 24.0 / 16,
 	2.0, 3.0, 4.0, 6.0, 8.0
 };
+
+/* hinge_line_planes keeps LINE_POINTS x d sums: at most 32 x 65536 */
+#define LINE_PLANES_MAX_WEIGHTS	65536
 
 enum
 {
@@ -503,7 +503,7 @@ line_transfn(FunctionCallInfo fcinfo, float8 tag)
 	{
 		float8		dloss_dz;
 		float8		loss = c * row_loss(p.loss, st[ST_GAMMA],
-										y * (from + line_alphas[k] * (to - from)),
+										y * (from + hinge_line_alphas[k] * (to - from)),
 										&dloss_dz);
 
 		if (unlikely(!isfinite(loss)))
@@ -821,11 +821,11 @@ hinge_line_objective_finalfn(PG_FUNCTION_ARGS)
 
 		for (j = 0; j < d; j++)
 		{
-			float8		w = w_from[j] + line_alphas[k] * (w_to[j] - w_from[j]);
+			float8		w = w_from[j] + hinge_line_alphas[k] * (w_to[j] - w_from[j]);
 
 			norm2 += w * w;
 		}
-		out[k] = line_alphas[k];
+		out[k] = hinge_line_alphas[k];
 		out[LINE_POINTS + k] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
 												  (sum[k] + comp[k]) / st[ST_N]);
 	}
@@ -875,13 +875,13 @@ hinge_line_planes_finalfn(PG_FUNCTION_ARGS)
 
 		for (j = 0; j < d; j++)
 		{
-			float8		w = w_from[j] + line_alphas[k] * (w_to[j] - w_from[j]);
+			float8		w = w_from[j] + hinge_line_alphas[k] * (w_to[j] - w_from[j]);
 
 			norm2 += w * w;
 			running[j] += diff_sum[(Size) k * d + j] + diff_comp[(Size) k * d + j];
 			row[2 + j] = hinge_check_result(st[ST_LAMBDA] * w + running[j] / st[ST_N]);
 		}
-		row[0] = line_alphas[k];
+		row[0] = hinge_line_alphas[k];
 		row[1] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
 									(sum[k] + comp[k]) / st[ST_N]);
 	}

@@ -169,6 +169,10 @@ hinge_compensated_axpy(float8 *sum, float8 *comp, float8 coef, HingeVector x)
 		hinge_compensated_add(&sum[j], &comp[j], coef * hinge_vector_get(x, j));
 }
 
+/* accum.c: the line search grid of the *_line_* aggregates */
+#define HINGE_LINE_POINTS	32
+extern const float8 hinge_line_alphas[HINGE_LINE_POINTS];
+
 /* bundle.c: the bundle method's master problem (cutting-plane model) */
 typedef struct HingeBundle
 {
@@ -209,9 +213,12 @@ typedef struct HingeRowSource
 	char	   *label_sql;		/* quoted column */
 	Oid			label_type;
 	bool		label_as_text;	/* compare text forms, not values */
-	char	   *classes[2];		/* negative, positive (text forms) */
-	int64		class_rows[2];
-	char	   *y_sql;			/* the label as -1 or +1 */
+	int			n_classes;
+	char	  **classes;		/* text forms: binary (negative, positive), or
+								 * multiclass in the label type's order */
+	int64	   *class_rows;
+	char	   *y_sql;			/* the label as -1 or +1, or as the 1-based
+								 * class of a multiclass model */
 	int64		rows_used;
 	int64		rows_skipped;
 } HingeRowSource;
@@ -221,6 +228,10 @@ extern void hinge_row_source_init(HingeRowSource *src, Oid relid,
 								  const char *label);
 extern void hinge_row_source_count(HingeRowSource *src);
 extern void hinge_row_source_classes(HingeRowSource *src, const char *positive);
+extern void hinge_row_source_class_index(HingeRowSource *src);
+
+/* A multiclass model has at most this many classes */
+#define HINGE_MAX_CLASSES	1000
 extern char *hinge_row_source_label_is(HingeRowSource *src, int k);
 extern char *hinge_row_source_sql(HingeRowSource *src);
 extern char *hinge_row_source_columns(HingeRowSource *src);

@@ -23,10 +23,12 @@
 typedef struct ModelCache
 {
 	char	   *name;
-	int			n_weights;
+	int			n_rows;			/* 1 for a binary model, else the classes */
+	int			n_weights;		/* per row */
 	int			n_features;
 	float8	   *weights;
-	char	   *classes[2];		/* negative, positive */
+	int			n_classes;
+	char	  **classes;		/* binary: negative, positive */
 	char	   *positive;
 	float8		lambda;
 	char	   *loss;
@@ -49,7 +51,8 @@ load_model(const char *ext, const char *name, MemoryContext mcxt)
 	ArrayType  *class_weights;
 	Datum	   *elems;
 	bool	   *nulls;
-	int			n;
+	int			n,
+				i;
 	bool		isnull;
 
 	SPI_connect();
@@ -71,24 +74,28 @@ load_model(const char *ext, const char *name, MemoryContext mcxt)
 	model = palloc0(sizeof(ModelCache));
 	model->name = pstrdup(name);
 	weights = DatumGetArrayTypePCopy(SPI_getbinval(tuple, tupdesc, 1, &isnull));
-	model->n_weights = ArrayGetNItems(ARR_NDIM(weights), ARR_DIMS(weights));
+	model->n_rows = ARR_NDIM(weights) == 2 ? ARR_DIMS(weights)[0] : 1;
+	model->n_weights = ArrayGetNItems(ARR_NDIM(weights), ARR_DIMS(weights)) / model->n_rows;
 	model->weights = (float8 *) ARR_DATA_PTR(weights);
 	classes = DatumGetArrayTypeP(SPI_getbinval(tuple, tupdesc, 2, &isnull));
 	deconstruct_array(classes, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	if (n != 2)
+	model->n_classes = n;
+	model->classes = palloc(sizeof(char *) * n);
+	for (i = 0; i < n; i++)
+		model->classes[i] = TextDatumGetCString(elems[i]);
+	if (n != (model->n_rows == 1 ? 2 : model->n_rows))
 		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("model \"%s\" has %d classes; scoring by name takes binary models", name, n)));
-	model->classes[0] = TextDatumGetCString(elems[0]);
-	model->classes[1] = TextDatumGetCString(elems[1]);
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("model \"%s\" has %d classes but %d rows of weights",
+						name, n, model->n_rows)));
 	model->positive = SPI_getvalue(tuple, tupdesc, 3);
-	model->positive = pstrdup(model->positive);
 	model->n_features = DatumGetInt32(SPI_getbinval(tuple, tupdesc, 4, &isnull));
 	model->lambda = DatumGetFloat8(SPI_getbinval(tuple, tupdesc, 5, &isnull));
 	model->loss = pstrdup(SPI_getvalue(tuple, tupdesc, 6));
 	model->gamma = DatumGetFloat8(SPI_getbinval(tuple, tupdesc, 7, &isnull));
 	class_weights = DatumGetArrayTypeP(SPI_getbinval(tuple, tupdesc, 8, &isnull));
-	memcpy(model->class_weights, ARR_DATA_PTR(class_weights), sizeof(float8) * 2);
+	if (n == 2)
+		memcpy(model->class_weights, ARR_DATA_PTR(class_weights), sizeof(float8) * 2);
 	MemoryContextSwitchTo(old);
 	SPI_finish();
 
@@ -117,36 +124,78 @@ model_arg(FunctionCallInfo fcinfo)
 	return model;
 }
 
-static float8
-model_score(FunctionCallInfo fcinfo, ModelCache *model)
+/* Fills scores[n_rows] with the model's score(s) of the features argument */
+static void
+model_scores(FunctionCallInfo fcinfo, ModelCache *model, float8 *scores)
 {
 	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features");
-	HingeVector w = {model->n_weights, false, model->weights};
+	int			r;
 
 	if (x.n != model->n_features)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("model \"%s\" takes %d features, not %d",
 						model->name, model->n_features, x.n)));
-	return hinge_score_vectors(w, x);
+	for (r = 0; r < model->n_rows; r++)
+	{
+		HingeVector w = {model->n_weights, false, model->weights + (Size) r * model->n_weights};
+
+		scores[r] = hinge_score_vectors(w, x);
+	}
 }
 
-/* The raw score of features x under the named model */
+/* The raw score of features x under the named binary model */
 PG_FUNCTION_INFO_V1(hinge_model_score);
 Datum
 hinge_model_score(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_FLOAT8(model_score(fcinfo, model_arg(fcinfo)));
+	ModelCache *model = model_arg(fcinfo);
+	float8		score;
+
+	if (model->n_rows > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" has %d classes, and hinge_score takes a binary model",
+						model->name, model->n_classes),
+				 errhint("Use hinge_scores(model_name, x) for one score per class, or hinge_predict for the class.")));
+	model_scores(fcinfo, model, &score);
+	PG_RETURN_FLOAT8(score);
 }
 
-/* The predicted class label: the positive class for a score > 0 */
+/* One score per class (one for a binary model), in the model's class order */
+PG_FUNCTION_INFO_V1(hinge_model_scores);
+Datum
+hinge_model_scores(PG_FUNCTION_ARGS)
+{
+	ModelCache *model = model_arg(fcinfo);
+	float8	   *scores;
+	ArrayType  *result = hinge_new_float8_array(model->n_rows, &scores);
+
+	model_scores(fcinfo, model, scores);
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/*
+ * The predicted class label: for a binary model the positive class when the
+ * score is > 0; for a multiclass one the class of the highest score (the
+ * first in class order on ties).
+ */
 PG_FUNCTION_INFO_V1(hinge_model_predict);
 Datum
 hinge_model_predict(PG_FUNCTION_ARGS)
 {
 	ModelCache *model = model_arg(fcinfo);
+	float8	   *scores = palloc(sizeof(float8) * model->n_rows);
+	int			best = 0,
+				r;
 
-	PG_RETURN_TEXT_P(cstring_to_text(model->classes[model_score(fcinfo, model) > 0.0 ? 1 : 0]));
+	model_scores(fcinfo, model, scores);
+	if (model->n_rows == 1)
+		PG_RETURN_TEXT_P(cstring_to_text(model->classes[scores[0] > 0.0 ? 1 : 0]));
+	for (r = 1; r < model->n_rows; r++)
+		if (scores[r] > scores[best])
+			best = r;
+	PG_RETURN_TEXT_P(cstring_to_text(model->classes[best]));
 }
 
 static Datum
@@ -184,6 +233,12 @@ hinge_evaluate(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type of hinge_evaluate must be a row type");
+	if (model->n_rows > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("hinge_evaluate takes binary models; model \"%s\" has %d classes",
+						name, model->n_classes),
+				 errhint("Compare hinge_predict(model_name, x) with the label in SQL for now.")));
 	tupdesc = BlessTupleDesc(tupdesc);
 	memcpy(w, model->weights, sizeof(float8) * model->n_weights);
 	values[0] = PointerGetDatum(weights);
@@ -199,8 +254,8 @@ hinge_evaluate(PG_FUNCTION_ARGS)
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
 	/* the relation's label may be of another type than the training one's */
 	src.label_as_text = true;
-	src.classes[0] = model->classes[0];
-	src.classes[1] = model->classes[1];
+	src.n_classes = 2;
+	src.classes = model->classes;
 	hinge_row_source_classes(&src, model->positive);
 
 	query = psprintf("SELECT pg_catalog.count(*) FILTER (WHERE ok AND known AND y > 0 AND s > 0), "

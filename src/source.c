@@ -156,22 +156,25 @@ hinge_row_source_init(HingeRowSource *src, Oid relid, Datum features,
 
 /*
  * Counts the rows, usable and skipped (a NULL label or NULL features), and
- * finds the label's two values, in the label type's order; and, for an
- * array column, the number of features.
+ * finds the label's values, in the label type's order; and, for an array
+ * column, the number of features.
  */
 void
 hinge_row_source_count(HingeRowSource *src)
 {
 	char	   *query;
 	uint64		row;
-	int			n_classes = 0;
 
 	query = psprintf("SELECT l, pg_catalog.count(*) FROM "
 					 "(SELECT CASE WHEN %s THEN %s END AS l FROM %s) AS s "
 					 "GROUP BY l ORDER BY l NULLS FIRST",
 					 src->usable_sql, src->label_sql, src->relation);
-	if (SPI_execute(query, true, 4) != SPI_OK_SELECT)
+	/* the NULL group and one value past the limit, to tell it was passed */
+	if (SPI_execute(query, true, HINGE_MAX_CLASSES + 2) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the labels of %s", src->relation);
+	src->classes = palloc(sizeof(char *) * (HINGE_MAX_CLASSES + 2));
+	src->class_rows = palloc(sizeof(int64) * (HINGE_MAX_CLASSES + 2));
+	src->n_classes = 0;
 	for (row = 0; row < SPI_processed; row++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[row];
@@ -184,37 +187,33 @@ hinge_row_source_count(HingeRowSource *src)
 			src->rows_skipped = count;
 			continue;
 		}
-		if (n_classes < 2)
-		{
-			src->classes[n_classes] = SPI_getvalue(tuple, SPI_tuptable->tupdesc, 1);
-			src->class_rows[n_classes] = count;
-		}
+		src->classes[src->n_classes] = SPI_getvalue(tuple, SPI_tuptable->tupdesc, 1);
+		src->class_rows[src->n_classes] = count;
 		src->rows_used += count;
-		n_classes++;
+		src->n_classes++;
 	}
 	SPI_freetuptable(SPI_tuptable);
 
-	if (n_classes == 0)
+	if (src->n_classes == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("no rows to train on in %s", src->relation_name),
 				 src->rows_skipped == 0 ? errdetail("The relation has no rows.") :
 				 errdetail("All %lld rows have a NULL label or NULL features.",
 						   (long long) src->rows_skipped)));
-	if (n_classes == 1)
+	if (src->n_classes == 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("label column \"%s\" has only one value, %s",
 						src->label_name, quote_literal_cstr(src->classes[0])),
-				 errhint("A binary model needs rows of two classes.")));
-	if (n_classes > 2)
+				 errhint("A model needs rows of at least two classes.")));
+	if (src->n_classes > HINGE_MAX_CLASSES)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("label column \"%s\" has more than two values",
-						src->label_name),
-				 errdetail("Among them %s and %s.", quote_literal_cstr(src->classes[0]),
-						   quote_literal_cstr(src->classes[1])),
-				 errhint("hinge_train trains binary models: map the labels to two classes, or filter the rows in a view.")));
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("label column \"%s\" has more than %d distinct values",
+						src->label_name, HINGE_MAX_CLASSES),
+				 errhint("A label names classes; is \"%s\" a measurement rather than a class?",
+						 src->label_name)));
 
 	if (!src->feature_list)
 	{
@@ -276,6 +275,7 @@ label_equals_sql(HingeRowSource *src, const char *value)
 void
 hinge_row_source_classes(HingeRowSource *src, const char *positive)
 {
+	Assert(src->n_classes == 2);
 	if (positive != NULL)
 	{
 		if (strcmp(positive, src->classes[0]) == 0)
@@ -299,6 +299,26 @@ hinge_row_source_classes(HingeRowSource *src, const char *positive)
 	}
 	src->y_sql = psprintf("CASE WHEN %s THEN 1::pg_catalog.float8 ELSE -1::pg_catalog.float8 END",
 						  label_equals_sql(src, src->classes[1]));
+}
+
+/*
+ * Builds the expression of the label as its 1-based class, for a multiclass
+ * model: array_position over the classes, compared by the type's equality.
+ */
+void
+hinge_row_source_class_index(HingeRowSource *src)
+{
+	StringInfoData sql;
+	int			k;
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "pg_catalog.array_position(ARRAY[");
+	for (k = 0; k < src->n_classes; k++)
+		appendStringInfo(&sql, "%s%s::%s", k > 0 ? ", " : "",
+						 quote_literal_cstr(src->classes[k]),
+						 format_type_be_qualified(src->label_type));
+	appendStringInfo(&sql, "], %s)", src->label_sql);
+	src->y_sql = sql.data;
 }
 
 /* The condition "the label is class k" (0 negative, 1 positive) */

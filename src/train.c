@@ -39,8 +39,7 @@
 /* OCAS's step past the best point towards the model's minimiser */
 #define PLANE_STEP	0.1
 
-/* The line search grid has this many points (accum.c) */
-#define LINE_POINTS	32
+#define LINE_POINTS	HINGE_LINE_POINTS
 
 static const char *const loss_names[] = {"hinge", "squared_hinge", "smooth_hinge"};
 
@@ -70,12 +69,21 @@ typedef struct TrainSpec
 	float8		tolerance;
 	int			max_passes;
 	char	   *positive;		/* NULL: the greater label */
+	char	   *multiclass;		/* the strategy for more than two classes */
 
 	HingeRowSource source;		/* relation, features and label as SQL */
-	int			n_weights;		/* features, plus 1 with an intercept */
+	int			n_rows;			/* rows of the weights: 1, or k classes */
+	int			n_columns;		/* features, plus 1 with an intercept */
+	int			n_weights;		/* n_rows x n_columns */
 	float8		cpos,
 				cneg;
 } TrainSpec;
+
+static bool
+is_multiclass(const TrainSpec *spec)
+{
+	return spec->n_rows > 1;
+}
 
 /* Reads hinge_train's arguments */
 static TrainSpec
@@ -97,10 +105,11 @@ train_args(FunctionCallInfo fcinfo)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s must not be NULL",
 							i == 5 ? "loss" : i == 6 ? "intercept" : "tolerance")));
-	if (PG_ARGISNULL(9) || PG_ARGISNULL(11))
+	if (PG_ARGISNULL(9) || PG_ARGISNULL(11) || PG_ARGISNULL(12))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be NULL", PG_ARGISNULL(9) ? "max_passes" : "gamma")));
+				 errmsg("%s must not be NULL", PG_ARGISNULL(9) ? "max_passes" :
+						PG_ARGISNULL(11) ? "gamma" : "multiclass")));
 
 	spec.model_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	if (spec.model_name[0] == '\0')
@@ -132,7 +141,32 @@ train_args(FunctionCallInfo fcinfo)
 	spec.gamma = PG_GETARG_FLOAT8(11);
 	hinge_check_positive(spec.gamma, "gamma",
 						 "gamma is the width of the quadratic part of the smoothed hinge: 1 is usual.");
+	spec.multiclass = text_to_cstring(PG_GETARG_TEXT_PP(12));
+	if (strcmp(spec.multiclass, "crammer_singer") != 0 &&
+		strcmp(spec.multiclass, "weston_watkins") != 0)
+		ereport(ERROR,
+				(errcode(strcmp(spec.multiclass, "one_vs_rest") == 0 ?
+						 ERRCODE_FEATURE_NOT_SUPPORTED : ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("multiclass strategy \"%s\" is not available", spec.multiclass),
+				 errhint("Use 'crammer_singer' or 'weston_watkins'.")));
 	return spec;
+}
+
+/* What a label with more than two values asks of the other arguments */
+static void
+check_multiclass_args(TrainSpec *spec)
+{
+	const char *unsupported = spec->positive != NULL ? "positive" :
+		spec->class_weight != NULL ? "class_weight" :
+		strcmp(spec->loss, "hinge") != 0 ? "loss" : NULL;
+
+	if (unsupported != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s is not available for a multiclass model", unsupported),
+				 errdetail("Label column \"%s\" has %d values.",
+						   spec->source.label_name, spec->source.n_classes),
+				 errhint("A multiclass model uses the multiclass hinge loss chosen by multiclass, without class weights.")));
 }
 
 /* Class weights c_+ and c_- from the class_weight argument */
@@ -199,6 +233,7 @@ resolve_class_weights(TrainSpec *spec)
 typedef struct Pass
 {
 	const char *query;
+	int			nargs;
 	Oid			argtypes[6];
 	Datum		values[6];
 } Pass;
@@ -211,7 +246,7 @@ run_pass(Pass *pass, ArrayType *point, float8 *out, int n_out)
 	ArrayType  *result;
 
 	pass->values[0] = PointerGetDatum(point);
-	if (SPI_execute_with_args(pass->query, 6, pass->argtypes, pass->values,
+	if (SPI_execute_with_args(pass->query, pass->nargs, pass->argtypes, pass->values,
 							  NULL, true, 1) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "training pass returned no row");
@@ -299,20 +334,34 @@ add_plane(HingeBundle *bundle, const float8 *w, float8 objective,
 	hinge_bundle_add(bundle, a, risk - hinge_dot_f8(a, w, d));
 }
 
+/*
+ * A pass of the named aggregate over the rows: binary aggregates take the
+ * loss and its parameters, multiclass ones the variant.
+ */
 static void
 init_pass(Pass *pass, const TrainSpec *spec, const char *ext, const char *aggregate)
 {
 	HingeRowSource *src = (HingeRowSource *) &spec->source;
 
-	pass->query = psprintf("SELECT %s.%s($1, %s, $2, $3, $4, $5, $6) %s", ext, aggregate,
-						   hinge_row_source_columns(src), hinge_row_source_sql(src));
 	pass->argtypes[0] = FLOAT8ARRAYOID;
 	pass->argtypes[1] = FLOAT8OID;
+	pass->values[1] = Float8GetDatum(spec->lambda);
+	if (is_multiclass(spec))
+	{
+		pass->query = psprintf("SELECT %s.multiclass_%s($1, %s, $2, $3) %s", ext, aggregate,
+							   hinge_row_source_columns(src), hinge_row_source_sql(src));
+		pass->nargs = 3;
+		pass->argtypes[2] = TEXTOID;
+		pass->values[2] = CStringGetTextDatum(spec->multiclass);
+		return;
+	}
+	pass->query = psprintf("SELECT %s.%s($1, %s, $2, $3, $4, $5, $6) %s", ext, aggregate,
+						   hinge_row_source_columns(src), hinge_row_source_sql(src));
+	pass->nargs = 6;
 	pass->argtypes[2] = TEXTOID;
 	pass->argtypes[3] = FLOAT8OID;
 	pass->argtypes[4] = FLOAT8OID;
 	pass->argtypes[5] = FLOAT8OID;
-	pass->values[1] = Float8GetDatum(spec->lambda);
 	pass->values[2] = CStringGetTextDatum(spec->loss);
 	pass->values[3] = Float8GetDatum(spec->gamma);
 	pass->values[4] = Float8GetDatum(spec->cpos);
@@ -346,7 +395,8 @@ static Progress
 solve(TrainSpec *spec, const char *ext, float8 *w_best)
 {
 	int			d = spec->n_weights;
-	bool		one_pass = strcmp(spec->loss, "hinge") == 0 && d <= 65536;
+	bool		one_pass = !is_multiclass(spec) && strcmp(spec->loss, "hinge") == 0 &&
+		d <= 65536;
 	Pass		plane_pass,
 				line_pass;
 	ArrayType  *point_array,
@@ -366,8 +416,17 @@ solve(TrainSpec *spec, const char *ext, float8 *w_best)
 	init_pass(&plane_pass, spec, ext, "hinge_cutting_plane");
 	init_pass(&line_pass, spec, ext, one_pass ? "hinge_line_planes" : "hinge_line_objective");
 
-	point_array = hinge_new_float8_array(d, &point);
-	line_array = hinge_new_float8_matrix(2, d, &line);
+	/* a weight vector, or a matrix of one row per class; a line stacks two */
+	if (is_multiclass(spec))
+	{
+		point_array = hinge_new_float8_matrix(spec->n_rows, spec->n_columns, &point);
+		line_array = hinge_new_float8_matrix(2 * spec->n_rows, spec->n_columns, &line);
+	}
+	else
+	{
+		point_array = hinge_new_float8_array(d, &point);
+		line_array = hinge_new_float8_matrix(2, d, &line);
+	}
 	w_c = palloc0(sizeof(float8) * d);
 	w_k = palloc0(sizeof(float8) * d);
 	plane = palloc(sizeof(float8) * (d + 1));
@@ -466,22 +525,32 @@ static Datum
 store_model(TrainSpec *spec, const char *ext, const float8 *w, Progress *p)
 {
 	HingeRowSource *src = &spec->source;
-	Oid			argtypes[21];
-	Datum		values[21];
-	char		nulls[21];
+	Oid			argtypes[22];
+	Datum		values[22];
+	char		nulls[22];
 	float8	   *data;
-	ArrayType  *weights = hinge_new_float8_array(spec->n_weights, &data);
-	Datum		classes[2];
-	Datum		class_weights[2];
+	ArrayType  *weights = is_multiclass(spec) ?
+		hinge_new_float8_matrix(spec->n_rows, spec->n_columns, &data) :
+		hinge_new_float8_array(spec->n_weights, &data);
+	int			n_classes = src->n_classes;
+	Datum	   *classes = palloc(sizeof(Datum) * n_classes);
+	Datum	   *class_weights = palloc(sizeof(Datum) * n_classes);
 	char	   *query;
-	int			i = 0;
+	int			i = 0,
+				k;
 
 	memcpy(data, w, sizeof(float8) * spec->n_weights);
 	memset(nulls, ' ', sizeof(nulls));
-	classes[0] = CStringGetTextDatum(src->classes[0]);
-	classes[1] = CStringGetTextDatum(src->classes[1]);
-	class_weights[0] = Float8GetDatum(spec->cneg);
-	class_weights[1] = Float8GetDatum(spec->cpos);
+	for (k = 0; k < n_classes; k++)
+	{
+		classes[k] = CStringGetTextDatum(src->classes[k]);
+		class_weights[k] = Float8GetDatum(1.0);
+	}
+	if (!is_multiclass(spec))
+	{
+		class_weights[0] = Float8GetDatum(spec->cneg);
+		class_weights[1] = Float8GetDatum(spec->cpos);
+	}
 
 #define ARG(type, value) (argtypes[i] = (type), values[i++] = (value))
 	ARG(TEXTOID, CStringGetTextDatum(spec->model_name));
@@ -490,14 +559,16 @@ store_model(TrainSpec *spec, const char *ext, const float8 *w, Progress *p)
 	ARG(TEXTOID, CStringGetTextDatum(src->feature_type));
 	ARG(INT4OID, Int32GetDatum(src->n_features));
 	ARG(TEXTOID, CStringGetTextDatum(src->label_name));
-	ARG(TEXTARRAYOID, PointerGetDatum(construct_array(classes, 2, TEXTOID, -1, false, TYPALIGN_INT)));
-	ARG(TEXTOID, CStringGetTextDatum(src->classes[1]));
+	ARG(TEXTARRAYOID, PointerGetDatum(construct_array(classes, n_classes, TEXTOID, -1, false, TYPALIGN_INT)));
+	if (is_multiclass(spec))
+		nulls[i] = 'n';
+	ARG(TEXTOID, is_multiclass(spec) ? (Datum) 0 : CStringGetTextDatum(src->classes[1]));
 	ARG(FLOAT8ARRAYOID, PointerGetDatum(weights));
 	ARG(BOOLOID, BoolGetDatum(spec->intercept));
 	ARG(FLOAT8OID, Float8GetDatum(spec->lambda));
 	ARG(TEXTOID, CStringGetTextDatum(spec->loss));
 	ARG(FLOAT8OID, Float8GetDatum(spec->gamma));
-	ARG(FLOAT8ARRAYOID, PointerGetDatum(construct_array(class_weights, 2, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)));
+	ARG(FLOAT8ARRAYOID, PointerGetDatum(construct_array(class_weights, n_classes, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)));
 	ARG(INT4OID, Int32GetDatum(p->passes));
 	ARG(FLOAT8OID, Float8GetDatum(p->upper));
 	ARG(FLOAT8OID, Float8GetDatum(p->lower));
@@ -505,25 +576,29 @@ store_model(TrainSpec *spec, const char *ext, const float8 *w, Progress *p)
 	ARG(INT8OID, Int64GetDatum(src->rows_used));
 	ARG(INT8OID, Int64GetDatum(src->rows_skipped));
 	ARG(FLOAT8OID, Float8GetDatum(seconds_since(p->started)));
+	if (!is_multiclass(spec))
+		nulls[i] = 'n';
+	ARG(TEXTOID, is_multiclass(spec) ? CStringGetTextDatum(spec->multiclass) : (Datum) 0);
 #undef ARG
 
 	query = psprintf("INSERT INTO %s.hinge_model AS m (name, relation, features, feature_type, "
 					 "n_features, label, classes, positive_class, weights, intercept, lambda, "
 					 "loss, gamma, class_weights, passes, objective, lower_bound, converged, "
-					 "rows_used, rows_skipped, train_seconds, trained_at) "
+					 "rows_used, rows_skipped, train_seconds, multiclass, trained_at) "
 					 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-					 "$15, $16, $17, $18, $19, $20, $21, pg_catalog.now()) "
+					 "$15, $16, $17, $18, $19, $20, $21, $22, pg_catalog.now()) "
 					 "ON CONFLICT (name) DO UPDATE SET (relation, features, feature_type, "
 					 "n_features, label, classes, positive_class, weights, intercept, lambda, "
 					 "loss, gamma, class_weights, passes, objective, lower_bound, converged, "
-					 "rows_used, rows_skipped, train_seconds, trained_at) = "
+					 "rows_used, rows_skipped, train_seconds, multiclass, trained_at) = "
 					 "(EXCLUDED.relation, EXCLUDED.features, EXCLUDED.feature_type, "
 					 "EXCLUDED.n_features, EXCLUDED.label, EXCLUDED.classes, "
 					 "EXCLUDED.positive_class, EXCLUDED.weights, EXCLUDED.intercept, "
 					 "EXCLUDED.lambda, EXCLUDED.loss, EXCLUDED.gamma, EXCLUDED.class_weights, "
 					 "EXCLUDED.passes, EXCLUDED.objective, EXCLUDED.lower_bound, "
 					 "EXCLUDED.converged, EXCLUDED.rows_used, EXCLUDED.rows_skipped, "
-					 "EXCLUDED.train_seconds, EXCLUDED.trained_at) RETURNING m.*", ext);
+					 "EXCLUDED.train_seconds, EXCLUDED.multiclass, EXCLUDED.trained_at) "
+					 "RETURNING m.*", ext);
 	if (SPI_execute_with_args(query, i, argtypes, values, nulls, false, 1) != SPI_OK_INSERT_RETURNING ||
 		SPI_processed != 1)
 		elog(ERROR, "could not store model \"%s\"", spec->model_name);
@@ -552,11 +627,27 @@ hinge_train(PG_FUNCTION_ARGS)
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
 	hinge_row_source_count(src);
-	hinge_row_source_classes(src, spec.positive);
+	spec.n_columns = src->n_features + (spec.intercept ? 1 : 0);
+	if (src->n_classes == 2)
+	{
+		hinge_row_source_classes(src, spec.positive);
+		spec.n_rows = 1;
+	}
+	else
+	{
+		check_multiclass_args(&spec);
+		hinge_row_source_class_index(src);
+		spec.n_rows = src->n_classes;
+		if ((int64) spec.n_rows * spec.n_columns > HINGE_MAX_ELEMENTS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("a model of %d classes and %d weights each is too large",
+							spec.n_rows, spec.n_columns)));
+	}
+	spec.n_weights = spec.n_rows * spec.n_columns;
 	if (isnan(spec.lambda))
 		spec.lambda = 1.0 / src->rows_used;
 	resolve_class_weights(&spec);
-	spec.n_weights = src->n_features + (spec.intercept ? 1 : 0);
 
 	w = palloc(sizeof(float8) * spec.n_weights);
 	progress = solve(&spec, ext, w);
