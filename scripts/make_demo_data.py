@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""Writes data/breast_cancer.csv, the data set scripts/demo.sql loads.
+"""Writes data/breast_cancer.csv (the demo's data set), data/iris.csv and
+data/wine.csv (multiclass tests) from the copies Debian's python3-sklearn
+ships.
 
 It converts the Wisconsin diagnostic breast cancer data shipped by Debian's
 python3-sklearn package into a plain CSV file with a header row:
@@ -16,6 +18,9 @@ as they are written in the source (no rounding).
 Uses only the standard library, so Debian's /usr/bin/python3 runs it:
 
     /usr/bin/python3 scripts/make_demo_data.py [SOURCE [OUTPUT]]
+
+iris.csv and wine.csv are converted the same way: a header row, an id, the
+class name as the label (species; cultivar), then the features.
 """
 
 import csv
@@ -65,5 +70,42 @@ def main(source=SOURCE, output=OUTPUT):
           + ", ".join(f"{n} {c}" for c, n in counts.items()))
 
 
+# The multiclass sets: source file, label column, class names, features
+DATA = os.path.dirname(SOURCE)
+MULTICLASS = {
+    "iris": (os.path.join(DATA, "iris.csv"), "species",
+             ["setosa", "versicolor", "virginica"],
+             ["sepal_length", "sepal_width", "petal_length", "petal_width"]),
+    "wine": (os.path.join(DATA, "wine_data.csv"), "cultivar",
+             ["class_0", "class_1", "class_2"],
+             ["alcohol", "malic_acid", "ash", "alcalinity_of_ash", "magnesium",
+              "total_phenols", "flavanoids", "nonflavanoid_phenols",
+              "proanthocyanins", "color_intensity", "hue",
+              "od280_od315_of_diluted_wines", "proline"]),
+}
+
+
+def multiclass(name):
+    source, label, classes, features = MULTICLASS[name]
+    output = os.path.join(os.path.dirname(OUTPUT), f"{name}.csv")
+    with open(source, newline="") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:]
+    if int(header[1]) != len(features) or header[2:] != classes or \
+            len(body) != int(header[0]):
+        sys.exit(f"{source}: unexpected header {header}")
+    out = [["id", label] + features]
+    for i, row in enumerate(body, start=1):
+        for v in row[:-1]:
+            float(v)
+        out.append([i, classes[int(row[-1])]] + row[:-1])
+    with open(output, "w", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(out)
+    print(f"wrote {os.path.normpath(output)}: {len(body)} rows")
+
+
 if __name__ == "__main__":
     main(*sys.argv[1:3])
+    if len(sys.argv) == 1:
+        for name in MULTICLASS:
+            multiclass(name)

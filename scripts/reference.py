@@ -388,6 +388,103 @@ def train_block(rng):
     return "\n".join(parts)
 
 
+# Multiclass training: liblinear -s 4 and an independent QP for Weston-Watkins
+
+def liblinear_crammer_singer(X, labels, lam):
+    """W (k x d) of liblinear-train -s 4 with C = 1 / (lambda n), no bias:
+    the minimiser of lambda/2 ||W||^2 + mean Crammer-Singer loss.  labels
+    are 1-based classes."""
+    exe = shutil.which("liblinear-train")
+    if exe is None:
+        sys.exit("liblinear-train is missing: apt-get install liblinear-tools")
+    with tempfile.TemporaryDirectory() as tmp:
+        data = pathlib.Path(tmp) / "train.svm"
+        with open(data, "w") as f:
+            for xi, yi in zip(X, labels):
+                f.write(f"{yi} " + " ".join(f"{j + 1}:{repr(float(v))}"
+                                            for j, v in enumerate(xi) if v != 0) + "\n")
+        model = pathlib.Path(tmp) / "model"
+        C = 1.0 / (lam * len(labels))
+        subprocess.run([exe, "-s", "4", "-c", repr(C), "-e", "1e-6", "-q", str(data), str(model)],
+                       check=True)
+        lines = model.read_text().split("\n")
+    order = [int(v) for v in lines[2].split()[1:]]
+    w = np.array([[float(v) for v in line.split()] for line in lines[lines.index("w") + 1:]
+                  if line.strip()])
+    W = np.zeros((len(order), X.shape[1]))
+    for column, label in enumerate(order):
+        W[label - 1] = w[:, column]
+    return W
+
+
+def weston_watkins_qp(X, labels, lam):
+    """The Weston-Watkins optimum by a general QP solver (scipy's SLSQP) on
+    min lambda/2 ||W||^2 + (1/n) sum xi, xi_ij >= 1 + (w_j - w_y).x_i, xi >= 0:
+    nothing shared with hinge's bundle method."""
+    from scipy.optimize import minimize
+    n, d = X.shape
+    k = int(labels.max())
+    pairs = [(i, j) for i in range(n) for j in range(k) if j != labels[i] - 1]
+    m = len(pairs)
+
+    def objective(v):
+        W = v[:k * d]
+        return lam / 2 * W @ W + v[k * d:].sum() / n
+
+    def gradient(v):
+        return np.concatenate([lam * v[:k * d], np.full(m, 1.0 / n)])
+
+    A = np.zeros((m, k * d + m))
+    for p, (i, j) in enumerate(pairs):
+        A[p, j * d:(j + 1) * d] -= X[i]
+        A[p, (labels[i] - 1) * d:labels[i] * d] += X[i]
+        A[p, k * d + p] = 1.0
+    constraints = [{"type": "ineq", "fun": lambda v: A @ v - 1.0, "jac": lambda v: A}]
+    bounds = [(None, None)] * (k * d) + [(0, None)] * m
+    result = minimize(objective, np.zeros(k * d + m), jac=gradient, bounds=bounds,
+                      constraints=constraints, method="SLSQP",
+                      options={"maxiter": 1000, "ftol": 1e-13})
+    if not result.success:
+        sys.exit(f"Weston-Watkins QP: {result.message}")
+    return result.x[:k * d].reshape(k, d)
+
+
+def standardised_csv(name, label):
+    with open(ROOT / "data" / f"{name}.csv") as f:
+        rows = list(csv.DictReader(f))
+    features = [c for c in rows[0] if c not in ("id", label)]
+    X = np.array([[float(r[c]) for c in features] for r in rows])
+    classes = sorted({r[label] for r in rows})
+    labels = np.array([classes.index(r[label]) + 1 for r in rows])
+    return (X - X.mean(axis=0)) / X.std(axis=0, ddof=1), labels
+
+
+def multiclass_train_block(rng):
+    n, d, k = 60, 2, 3
+    centres = rng.normal(0, 2, (k, d))
+    labels = rng.integers(1, k + 1, n)
+    X = np.round(centres[labels - 1] + rng.normal(0, 1.2, (n, d)), 4)
+    parts = [table("mc_rows", ["id int", "x float8[]", "label int"],
+                   [[str(i + 1), arr(X[i]), str(labels[i])] for i in range(n)], temp=False)]
+    rows = []
+    datasets = {"generated": (X, labels), "iris": standardised_csv("iris", "species"),
+                "wine": standardised_csv("wine", "cultivar")}
+    for name in ("generated", "iris", "wine"):
+        Xs, ys = datasets[name]
+        for lam in (1e-2, 1e-3):
+            W = liblinear_crammer_singer(Xs, ys, lam)
+            rows.append([f"'{name}'", "'crammer_singer'", "'liblinear'", num(lam),
+                         "'{" + ",".join("{" + ",".join("%.12g" % v for v in r) + "}" for r in W) + "}'"])
+    for name in ("generated", "iris"):
+        Xs, ys = datasets[name]
+        W = weston_watkins_qp(Xs, ys, 1e-2)
+        rows.append([f"'{name}'", "'weston_watkins'", "'qp'", num(1e-2),
+                     "'{" + ",".join("{" + ",".join("%.12g" % v for v in r) + "}" for r in W) + "}'"])
+    parts.append(table("ref_multiclass_optimum",
+                       ["dataset text", "variant text", "solver text", "lambda float8", "w float8[]"], rows))
+    return "\n".join(parts)
+
+
 BLOCKS = {
     "loss": lambda rng: loss_block(rng),
     "multiclass": lambda rng: multiclass_block(rng),
@@ -395,6 +492,7 @@ BLOCKS = {
     "score": lambda rng: score_block(rng) + "\n" + matrix_block(rng),
     "aggregates": aggregates_block,
     "train": train_block,
+    "multiclass_train": multiclass_train_block,
 }
 
 
