@@ -45,6 +45,94 @@ hinge_vector_get(HingeVector v, int i)
 		: ((const float8 *) v.data)[i];
 }
 
+/*
+ * Kernels.  Dot products keep eight partial sums, element i going to sum
+ * i % 8, added up pairwise at the end.  Eight independent sums break the
+ * serial dependency on one accumulator and map onto SIMD registers, while
+ * the order of every addition stays fixed: the same result whatever the
+ * vector width, on every build for a given architecture.  GCC's and
+ * clang's vector extensions make the SIMD explicit (-O2 does not vectorise
+ * a strict floating-point reduction); other compilers get the same
+ * arithmetic in scalar code.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define HINGE_VECTOR_EXTENSIONS 1
+typedef double hinge_v2df __attribute__((vector_size(16)));
+typedef float hinge_v2sf __attribute__((vector_size(8)));
+typedef long long hinge_v2di __attribute__((vector_size(16)));
+
+static inline hinge_v2df
+hinge_load_f8(const float8 *p)
+{
+	hinge_v2df	v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline hinge_v2df
+hinge_load_f4(const float4 *p)
+{
+	hinge_v2sf	v;
+
+	memcpy(&v, p, sizeof(v));
+	return __builtin_convertvector(v, hinge_v2df);
+}
+#endif
+
+/* The eight partial sums added pairwise, then the tail */
+#define HINGE_DOT_BODY(LOAD_B) \
+	int			i = 0; \
+	float8		tail = 0.0; \
+	HINGE_DOT_VECTOR(LOAD_B) \
+	for (; i < n; i++) \
+		tail += a[i] * (float8) b[i]; \
+	return HINGE_DOT_SUM + tail
+
+#ifdef HINGE_VECTOR_EXTENSIONS
+#define HINGE_DOT_VECTOR(LOAD_B) \
+	hinge_v2df	s0 = {0, 0}, s1 = {0, 0}, s2 = {0, 0}, s3 = {0, 0}; \
+	for (; i + 8 <= n; i += 8) \
+	{ \
+		s0 += hinge_load_f8(a + i) * LOAD_B(b + i); \
+		s1 += hinge_load_f8(a + i + 2) * LOAD_B(b + i + 2); \
+		s2 += hinge_load_f8(a + i + 4) * LOAD_B(b + i + 4); \
+		s3 += hinge_load_f8(a + i + 6) * LOAD_B(b + i + 6); \
+	}
+#define HINGE_DOT_SUM \
+	(((s0[0] + s2[0]) + (s1[0] + s3[0])) + ((s0[1] + s2[1]) + (s1[1] + s3[1])))
+#else
+#define HINGE_DOT_VECTOR(LOAD_B) \
+	float8		s[8] = {0}; \
+	for (; i + 8 <= n; i += 8) \
+		for (int l = 0; l < 8; l++) \
+			s[l] += a[i + l] * (float8) b[i + l];
+#define HINGE_DOT_SUM \
+	(((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7])))
+#endif
+
+/* a[0:n] . b[0:n] */
+static inline float8
+hinge_dot_f8(const float8 *a, const float8 *b, int n)
+{
+	HINGE_DOT_BODY(hinge_load_f8);
+}
+
+/* a[0:n] . b[0:n] with single-precision b, each element widened exactly */
+static inline float8
+hinge_dot_f8_f4(const float8 *a, const float4 *b, int n)
+{
+	HINGE_DOT_BODY(hinge_load_f4);
+}
+
+/* w[0:n] . x, with x float8 or float4 */
+static inline float8
+hinge_dot(const float8 *w, HingeVector x, int n)
+{
+	return x.is_float4 ? hinge_dot_f8_f4(w, (const float4 *) x.data, n)
+		: hinge_dot_f8(w, (const float8 *) x.data, n);
+}
+
 /* A validated two-dimensional float8 array: rows x cols, row-major. */
 typedef struct HingeMatrix
 {
@@ -241,93 +329,5 @@ extern char *hinge_extension_schema(FunctionCallInfo fcinfo);
 /* score.c: the score w[1:d].x (+ w[d+1]) used by scoring and aggregates */
 extern float8 hinge_score_vectors(HingeVector w, HingeVector x);
 extern float8 hinge_norm(const float8 *v, int n);
-
-/*
- * Kernels.  Dot products keep eight partial sums, element i going to sum
- * i % 8, added up pairwise at the end.  Eight independent sums break the
- * serial dependency on one accumulator and map onto SIMD registers, while
- * the order of every addition stays fixed: the same result whatever the
- * vector width, on every build for a given architecture.  GCC's and
- * clang's vector extensions make the SIMD explicit (-O2 does not vectorise
- * a strict floating-point reduction); other compilers get the same
- * arithmetic in scalar code.
- */
-#if defined(__GNUC__) || defined(__clang__)
-#define HINGE_VECTOR_EXTENSIONS 1
-typedef double hinge_v2df __attribute__((vector_size(16)));
-typedef float hinge_v2sf __attribute__((vector_size(8)));
-typedef long long hinge_v2di __attribute__((vector_size(16)));
-
-static inline hinge_v2df
-hinge_load_f8(const float8 *p)
-{
-	hinge_v2df	v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline hinge_v2df
-hinge_load_f4(const float4 *p)
-{
-	hinge_v2sf	v;
-
-	memcpy(&v, p, sizeof(v));
-	return __builtin_convertvector(v, hinge_v2df);
-}
-#endif
-
-/* The eight partial sums added pairwise, then the tail */
-#define HINGE_DOT_BODY(LOAD_B) \
-	int			i = 0; \
-	float8		tail = 0.0; \
-	HINGE_DOT_VECTOR(LOAD_B) \
-	for (; i < n; i++) \
-		tail += a[i] * (float8) b[i]; \
-	return HINGE_DOT_SUM + tail
-
-#ifdef HINGE_VECTOR_EXTENSIONS
-#define HINGE_DOT_VECTOR(LOAD_B) \
-	hinge_v2df	s0 = {0, 0}, s1 = {0, 0}, s2 = {0, 0}, s3 = {0, 0}; \
-	for (; i + 8 <= n; i += 8) \
-	{ \
-		s0 += hinge_load_f8(a + i) * LOAD_B(b + i); \
-		s1 += hinge_load_f8(a + i + 2) * LOAD_B(b + i + 2); \
-		s2 += hinge_load_f8(a + i + 4) * LOAD_B(b + i + 4); \
-		s3 += hinge_load_f8(a + i + 6) * LOAD_B(b + i + 6); \
-	}
-#define HINGE_DOT_SUM \
-	(((s0[0] + s2[0]) + (s1[0] + s3[0])) + ((s0[1] + s2[1]) + (s1[1] + s3[1])))
-#else
-#define HINGE_DOT_VECTOR(LOAD_B) \
-	float8		s[8] = {0}; \
-	for (; i + 8 <= n; i += 8) \
-		for (int l = 0; l < 8; l++) \
-			s[l] += a[i + l] * (float8) b[i + l];
-#define HINGE_DOT_SUM \
-	(((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7])))
-#endif
-
-/* a[0:n] . b[0:n] */
-static inline float8
-hinge_dot_f8(const float8 *a, const float8 *b, int n)
-{
-	HINGE_DOT_BODY(hinge_load_f8);
-}
-
-/* a[0:n] . b[0:n] with single-precision b, each element widened exactly */
-static inline float8
-hinge_dot_f8_f4(const float8 *a, const float4 *b, int n)
-{
-	HINGE_DOT_BODY(hinge_load_f4);
-}
-
-/* w[0:n] . x, with x float8 or float4 */
-static inline float8
-hinge_dot(const float8 *w, HingeVector x, int n)
-{
-	return x.is_float4 ? hinge_dot_f8_f4(w, (const float4 *) x.data, n)
-		: hinge_dot_f8(w, (const float8 *) x.data, n);
-}
 
 #endif							/* HINGE_H */
