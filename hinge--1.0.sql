@@ -1093,7 +1093,7 @@ AS 'MODULE_PATHNAME', 'hinge_train'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION hinge_train(text, regclass, text, text, float8, text, boolean, text, float8, int, text, float8, text) IS
-'trains a linear SVM on relation (features: a float8[] or real[] column; label: a column of two or more values, multiclass crammer_singer or weston_watkins) to a certified relative optimality gap, stores it in hinge_model as model_name and returns it; lambda NULL means 1/n (liblinear C = 1)';
+'trains a linear SVM on relation (features: a float8[] or real[] column; label: a column of two or more values; multiclass crammer_singer, weston_watkins or one_vs_rest) to a certified relative optimality gap, stores it in hinge_model as model_name and returns it; lambda NULL means 1/n (liblinear C = 1)';
 
 CREATE FUNCTION hinge_train(model_name text, relation regclass, features text[], label text,
                             lambda float8 DEFAULT NULL, loss text DEFAULT 'hinge',
@@ -1224,7 +1224,10 @@ CREATE AGGREGATE hinge_line_planes(line float8[], x real[], y float8, lambda flo
 COMMENT ON AGGREGATE hinge_line_planes(float8[], real[], float8, float8, text, float8, float8, float8) IS
 'hinge loss only: objectives and subgradients at 32 points of a line (real[] features)';
 
-/* Multiclass solver aggregates and scoring of multiclass models by name */
+/*
+ * Multiclass solver aggregates: every parameter spelled out, class weights
+ * (one per class, in the order of W's rows) included.
+ */
 
 CREATE FUNCTION multiclass_hinge_cutting_plane_finalfn(float8[])
 RETURNS float8[]
@@ -1234,30 +1237,6 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION multiclass_hinge_cutting_plane_finalfn(float8[]) IS
 'final function of multiclass_hinge_cutting_plane';
 
-CREATE AGGREGATE multiclass_hinge_cutting_plane(w float8[], x float8[], label int, lambda float8, variant text) (
-    SFUNC = @extschema@.multiclass_hinge_subgradient_transfn,
-    STYPE = float8[],
-    INITCOND = '{}',
-    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
-    FINALFUNC = @extschema@.multiclass_hinge_cutting_plane_finalfn,
-    PARALLEL = SAFE
-);
-
-COMMENT ON AGGREGATE multiclass_hinge_cutting_plane(float8[], float8[], int, float8, text) IS
-'multiclass objective and subgradient at W in one flat array [P(W), subgradient (row-major)...]: a cutting plane';
-
-CREATE AGGREGATE multiclass_hinge_cutting_plane(w float8[], x real[], label int, lambda float8, variant text) (
-    SFUNC = @extschema@.multiclass_hinge_subgradient_transfn,
-    STYPE = float8[],
-    INITCOND = '{}',
-    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
-    FINALFUNC = @extschema@.multiclass_hinge_cutting_plane_finalfn,
-    PARALLEL = SAFE
-);
-
-COMMENT ON AGGREGATE multiclass_hinge_cutting_plane(float8[], real[], int, float8, text) IS
-'multiclass objective and subgradient at W in one flat array (real[] features)';
-
 CREATE FUNCTION multiclass_hinge_line_objective_finalfn(float8[])
 RETURNS float8[]
 AS 'MODULE_PATHNAME', 'multiclass_hinge_line_objective_finalfn'
@@ -1266,15 +1245,137 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION multiclass_hinge_line_objective_finalfn(float8[]) IS
 'final function of multiclass_hinge_line_objective';
 
-CREATE FUNCTION multiclass_hinge_line_objective_transfn(float8[], float8[], float8[], int, float8, text)
+CREATE FUNCTION one_vs_rest_cutting_planes_finalfn(float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'one_vs_rest_cutting_planes_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION one_vs_rest_cutting_planes_finalfn(float8[]) IS
+'final function of one_vs_rest_cutting_planes';
+
+CREATE FUNCTION one_vs_rest_line_objective_finalfn(float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'one_vs_rest_line_objective_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION one_vs_rest_line_objective_finalfn(float8[]) IS
+'final function of one_vs_rest_line_objective';
+
+CREATE FUNCTION multiclass_hinge_objective_transfn(float8[], float8[], float8[], int, float8, text, float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_objective_transfn(float8[], float8[], float8[], int, float8, text, float8[]) IS
+'transition function of multiclass_hinge_objective';
+
+CREATE AGGREGATE multiclass_hinge_objective(w float8[], x float8[], label int, lambda float8, variant text, class_weights float8[]) (
+    SFUNC = @extschema@.multiclass_hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_objective(float8[], float8[], int, float8, text, float8[]) IS
+'class-weighted multiclass hinge objective: the loss of each row scaled by the weight of its class (class_weights: one per row of W, in order)';
+
+CREATE FUNCTION multiclass_hinge_objective_transfn(float8[], float8[], real[], int, float8, text, float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_objective_transfn(float8[], float8[], real[], int, float8, text, float8[]) IS
+'transition function of multiclass_hinge_objective';
+
+CREATE AGGREGATE multiclass_hinge_objective(w float8[], x real[], label int, lambda float8, variant text, class_weights float8[]) (
+    SFUNC = @extschema@.multiclass_hinge_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_objective(float8[], real[], int, float8, text, float8[]) IS
+'class-weighted multiclass hinge objective: the loss of each row scaled by the weight of its class (class_weights: one per row of W, in order) (real[] features)';
+
+CREATE FUNCTION multiclass_hinge_subgradient_transfn(float8[], float8[], float8[], int, float8, text, float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_subgradient_transfn(float8[], float8[], float8[], int, float8, text, float8[]) IS
+'transition function of multiclass_hinge_subgradient';
+
+CREATE AGGREGATE multiclass_hinge_subgradient(w float8[], x float8[], label int, lambda float8, variant text, class_weights float8[]) (
+    SFUNC = @extschema@.multiclass_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_subgradient(float8[], float8[], int, float8, text, float8[]) IS
+'subgradient of the class-weighted multiclass hinge objective at W';
+
+CREATE FUNCTION multiclass_hinge_subgradient_transfn(float8[], float8[], real[], int, float8, text, float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'multiclass_hinge_subgradient_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION multiclass_hinge_subgradient_transfn(float8[], float8[], real[], int, float8, text, float8[]) IS
+'transition function of multiclass_hinge_subgradient';
+
+CREATE AGGREGATE multiclass_hinge_subgradient(w float8[], x real[], label int, lambda float8, variant text, class_weights float8[]) (
+    SFUNC = @extschema@.multiclass_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_subgradient_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_subgradient(float8[], real[], int, float8, text, float8[]) IS
+'subgradient of the class-weighted multiclass hinge objective at W (real[] features)';
+
+CREATE AGGREGATE multiclass_hinge_cutting_plane(w float8[], x float8[], label int, lambda float8,
+                                               variant text, class_weights float8[]) (
+    SFUNC = @extschema@.multiclass_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_cutting_plane_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_cutting_plane(float8[], float8[], int, float8, text, float8[]) IS
+'multiclass objective and subgradient at W in one flat array [P(W), subgradient (row-major)...]: a cutting plane';
+
+CREATE AGGREGATE multiclass_hinge_cutting_plane(w float8[], x real[], label int, lambda float8,
+                                               variant text, class_weights float8[]) (
+    SFUNC = @extschema@.multiclass_hinge_subgradient_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.multiclass_hinge_cutting_plane_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE multiclass_hinge_cutting_plane(float8[], real[], int, float8, text, float8[]) IS
+'multiclass objective and subgradient at W in one flat array [P(W), subgradient (row-major)...]: a cutting plane (real[] features)';
+
+CREATE FUNCTION multiclass_hinge_line_objective_transfn(float8[], float8[], float8[], int, float8, text, float8[])
 RETURNS float8[]
 AS 'MODULE_PATHNAME', 'multiclass_hinge_line_objective_transfn'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-COMMENT ON FUNCTION multiclass_hinge_line_objective_transfn(float8[], float8[], float8[], int, float8, text) IS
+COMMENT ON FUNCTION multiclass_hinge_line_objective_transfn(float8[], float8[], float8[], int, float8, text, float8[]) IS
 'transition function of multiclass_hinge_line_objective';
 
-CREATE AGGREGATE multiclass_hinge_line_objective(line float8[], x float8[], label int, lambda float8, variant text) (
+CREATE AGGREGATE multiclass_hinge_line_objective(line float8[], x float8[], label int, lambda float8, variant text, class_weights float8[]) (
     SFUNC = @extschema@.multiclass_hinge_line_objective_transfn,
     STYPE = float8[],
     INITCOND = '{}',
@@ -1283,18 +1384,18 @@ CREATE AGGREGATE multiclass_hinge_line_objective(line float8[], x float8[], labe
     PARALLEL = SAFE
 );
 
-COMMENT ON AGGREGATE multiclass_hinge_line_objective(float8[], float8[], int, float8, text) IS
+COMMENT ON AGGREGATE multiclass_hinge_line_objective(float8[], float8[], int, float8, text, float8[]) IS
 'the multiclass objective at 32 points W_from + alpha (W_to - W_from) of a line given as W_from stacked on W_to (2k rows): a 2 x 32 array of alphas and objectives';
 
-CREATE FUNCTION multiclass_hinge_line_objective_transfn(float8[], float8[], real[], int, float8, text)
+CREATE FUNCTION multiclass_hinge_line_objective_transfn(float8[], float8[], real[], int, float8, text, float8[])
 RETURNS float8[]
 AS 'MODULE_PATHNAME', 'multiclass_hinge_line_objective_transfn'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-COMMENT ON FUNCTION multiclass_hinge_line_objective_transfn(float8[], float8[], real[], int, float8, text) IS
+COMMENT ON FUNCTION multiclass_hinge_line_objective_transfn(float8[], float8[], real[], int, float8, text, float8[]) IS
 'transition function of multiclass_hinge_line_objective';
 
-CREATE AGGREGATE multiclass_hinge_line_objective(line float8[], x real[], label int, lambda float8, variant text) (
+CREATE AGGREGATE multiclass_hinge_line_objective(line float8[], x real[], label int, lambda float8, variant text, class_weights float8[]) (
     SFUNC = @extschema@.multiclass_hinge_line_objective_transfn,
     STYPE = float8[],
     INITCOND = '{}',
@@ -1303,8 +1404,88 @@ CREATE AGGREGATE multiclass_hinge_line_objective(line float8[], x real[], label 
     PARALLEL = SAFE
 );
 
-COMMENT ON AGGREGATE multiclass_hinge_line_objective(float8[], real[], int, float8, text) IS
-'the multiclass objective at 32 points of a line (real[] features)';
+COMMENT ON AGGREGATE multiclass_hinge_line_objective(float8[], real[], int, float8, text, float8[]) IS
+'the multiclass objective at 32 points W_from + alpha (W_to - W_from) of a line given as W_from stacked on W_to (2k rows): a 2 x 32 array of alphas and objectives (real[] features)';
+
+CREATE FUNCTION one_vs_rest_cutting_planes_transfn(float8[], float8[], float8[], int, float8, float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'one_vs_rest_cutting_planes_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION one_vs_rest_cutting_planes_transfn(float8[], float8[], float8[], int, float8, float8[]) IS
+'transition function of one_vs_rest_cutting_planes';
+
+CREATE AGGREGATE one_vs_rest_cutting_planes(w float8[], x float8[], label int, lambda float8, class_weights float8[]) (
+    SFUNC = @extschema@.one_vs_rest_cutting_planes_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.one_vs_rest_cutting_planes_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE one_vs_rest_cutting_planes(float8[], float8[], int, float8, float8[]) IS
+'the k one-vs-rest hinge problems (class r against the rest) at once: a k x (1 + cols) array of rows [objective, subgradient...], one scan';
+
+CREATE FUNCTION one_vs_rest_cutting_planes_transfn(float8[], float8[], real[], int, float8, float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'one_vs_rest_cutting_planes_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION one_vs_rest_cutting_planes_transfn(float8[], float8[], real[], int, float8, float8[]) IS
+'transition function of one_vs_rest_cutting_planes';
+
+CREATE AGGREGATE one_vs_rest_cutting_planes(w float8[], x real[], label int, lambda float8, class_weights float8[]) (
+    SFUNC = @extschema@.one_vs_rest_cutting_planes_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.one_vs_rest_cutting_planes_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE one_vs_rest_cutting_planes(float8[], real[], int, float8, float8[]) IS
+'the k one-vs-rest hinge problems (class r against the rest) at once: a k x (1 + cols) array of rows [objective, subgradient...], one scan (real[] features)';
+
+CREATE FUNCTION one_vs_rest_line_objective_transfn(float8[], float8[], float8[], int, float8, float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'one_vs_rest_line_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION one_vs_rest_line_objective_transfn(float8[], float8[], float8[], int, float8, float8[]) IS
+'transition function of one_vs_rest_line_objective';
+
+CREATE AGGREGATE one_vs_rest_line_objective(line float8[], x float8[], label int, lambda float8, class_weights float8[]) (
+    SFUNC = @extschema@.one_vs_rest_line_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.one_vs_rest_line_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE one_vs_rest_line_objective(float8[], float8[], int, float8, float8[]) IS
+'the k one-vs-rest objectives at 32 points of their lines (W_from stacked on W_to): a (k + 1) x 32 array, alphas first';
+
+CREATE FUNCTION one_vs_rest_line_objective_transfn(float8[], float8[], real[], int, float8, float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'one_vs_rest_line_objective_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION one_vs_rest_line_objective_transfn(float8[], float8[], real[], int, float8, float8[]) IS
+'transition function of one_vs_rest_line_objective';
+
+CREATE AGGREGATE one_vs_rest_line_objective(line float8[], x real[], label int, lambda float8, class_weights float8[]) (
+    SFUNC = @extschema@.one_vs_rest_line_objective_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.multiclass_hinge_combinefn,
+    FINALFUNC = @extschema@.one_vs_rest_line_objective_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE one_vs_rest_line_objective(float8[], real[], int, float8, float8[]) IS
+'the k one-vs-rest objectives at 32 points of their lines (W_from stacked on W_to): a (k + 1) x 32 array, alphas first (real[] features)';
 
 CREATE FUNCTION hinge_scores(model_name text, x float8[])
 RETURNS float8[]

@@ -66,16 +66,17 @@ INSERT INTO mc_rows VALUES
     (58, '{1.3608,-4.4578}', 2),
     (59, '{0.4424,-2.0561}', 2),
     (60, '{-1.1785,-3.1769}', 3);
-CREATE TEMP TABLE ref_multiclass_optimum (dataset text, variant text, solver text, lambda float8, w float8[]);
+CREATE TEMP TABLE ref_multiclass_optimum (dataset text, variant text, solver text, lambda float8, w float8[], class_weights float8[]);
 INSERT INTO ref_multiclass_optimum VALUES
-    ('generated', 'crammer_singer', 'liblinear', 0.01, '{{-0.453022802172,0.286555812184},{1.00141918958,-0.445392342425},{-0.548396387406,0.158836530241}}'),
-    ('generated', 'crammer_singer', 'liblinear', 0.001, '{{-0.719614979724,0.434494327895},{1.4647026036,-0.66476372742},{-0.745087623872,0.230269399526}}'),
-    ('iris', 'crammer_singer', 'liblinear', 0.01, '{{-0.221071395705,0.458878502704,-0.527947451342,-0.526527386476},{0.205466679114,-0.643204996305,0.298367405225,-0.672736646433},{0.0156047165908,0.184326493601,0.229580046117,1.19926403291}}'),
-    ('iris', 'crammer_singer', 'liblinear', 0.001, '{{-0.0599990302764,0.76119514065,-0.939097667206,-1.40343957654},{0.0274483294615,-0.7960520561,0.944384108311,-0.605588165468},{0.0325507008149,0.0348569154507,-0.00528644110464,2.00902774201}}'),
-    ('wine', 'crammer_singer', 'liblinear', 0.01, '{{0.306918658342,0.138640757881,0.272880698786,-0.442306360979,0.0962693437944,-0.0666585286507,0.327248633511,-0.0403854441432,-0.0121043462652,-0.125499171643,0.0414894236066,0.33718627857,0.566131506689},{-0.446934043393,-0.165177860459,-0.499059721634,0.32993741395,0.0413648248718,-0.0507947444203,0.149178211056,0.216536005223,0.149694800085,-0.62962191626,0.418177175887,0.0144419241776,-0.788033502061},{0.14001538505,0.0265371025779,0.226179022848,0.112368947028,-0.137634168666,0.117453273071,-0.476426844567,-0.176150561079,-0.13759045382,0.755121087903,-0.459666599494,-0.351628202748,0.221901995372}}'),
-    ('wine', 'crammer_singer', 'liblinear', 0.001, '{{0.295221327809,0.210279089733,0.335206946169,-0.488133142142,0.127714721307,-0.109762847616,0.403820799838,-0.0652678387956,0.014601565566,-0.133307163451,0.0962736796022,0.33252248913,0.664321232823},{-0.365251892159,-0.24107347505,-0.518388329329,0.378157832258,0.0445453951295,-0.0452145851774,0.193109794218,0.312409242611,0.172038994151,-0.821383874604,0.409020699794,-0.0223820191817,-0.864412573768},{0.0700305643496,0.0307943853172,0.183181383161,0.109975309884,-0.172260116437,0.154977432793,-0.596930594056,-0.247141403815,-0.186640559717,0.954691038055,-0.505294379396,-0.310140469948,0.200091340945}}'),
-    ('generated', 'weston_watkins', 'qp', 0.01, '{{-0.737769865872,0.431016213809},{1.41962886196,-0.571706111611},{-0.681858996093,0.140689897802}}'),
-    ('iris', 'weston_watkins', 'qp', 0.01, '{{-0.141020817302,0.730116078747,-1.06180677895,-1.24014712875},{0.149924281615,-0.737677222094,0.553012694205,-0.269953697088},{-0.00890346431346,0.00756114334714,0.508794084745,1.51010082583}}');
+    ('generated', 'crammer_singer', 'liblinear', 0.01, '{{-0.453022802172,0.286555812184},{1.00141918958,-0.445392342425},{-0.548396387406,0.158836530241}}', NULL),
+    ('generated', 'crammer_singer', 'liblinear', 0.001, '{{-0.719614979724,0.434494327895},{1.4647026036,-0.66476372742},{-0.745087623872,0.230269399526}}', NULL),
+    ('iris', 'crammer_singer', 'liblinear', 0.01, '{{-0.221071395705,0.458878502704,-0.527947451342,-0.526527386476},{0.205466679114,-0.643204996305,0.298367405225,-0.672736646433},{0.0156047165908,0.184326493601,0.229580046117,1.19926403291}}', NULL),
+    ('iris', 'crammer_singer', 'liblinear', 0.001, '{{-0.0599990302764,0.76119514065,-0.939097667206,-1.40343957654},{0.0274483294615,-0.7960520561,0.944384108311,-0.605588165468},{0.0325507008149,0.0348569154507,-0.00528644110464,2.00902774201}}', NULL),
+    ('wine', 'crammer_singer', 'liblinear', 0.01, '{{0.306918658342,0.138640757881,0.272880698786,-0.442306360979,0.0962693437944,-0.0666585286507,0.327248633511,-0.0403854441432,-0.0121043462652,-0.125499171643,0.0414894236066,0.33718627857,0.566131506689},{-0.446934043393,-0.165177860459,-0.499059721634,0.32993741395,0.0413648248718,-0.0507947444203,0.149178211056,0.216536005223,0.149694800085,-0.62962191626,0.418177175887,0.0144419241776,-0.788033502061},{0.14001538505,0.0265371025779,0.226179022848,0.112368947028,-0.137634168666,0.117453273071,-0.476426844567,-0.176150561079,-0.13759045382,0.755121087903,-0.459666599494,-0.351628202748,0.221901995372}}', NULL),
+    ('wine', 'crammer_singer', 'liblinear', 0.001, '{{0.295221327809,0.210279089733,0.335206946169,-0.488133142142,0.127714721307,-0.109762847616,0.403820799838,-0.0652678387956,0.014601565566,-0.133307163451,0.0962736796022,0.33252248913,0.664321232823},{-0.365251892159,-0.24107347505,-0.518388329329,0.378157832258,0.0445453951295,-0.0452145851774,0.193109794218,0.312409242611,0.172038994151,-0.821383874604,0.409020699794,-0.0223820191817,-0.864412573768},{0.0700305643496,0.0307943853172,0.183181383161,0.109975309884,-0.172260116437,0.154977432793,-0.596930594056,-0.247141403815,-0.186640559717,0.954691038055,-0.505294379396,-0.310140469948,0.200091340945}}', NULL),
+    ('iris', 'crammer_singer', 'liblinear', 0.01, '{{-0.223423874699,0.559923806691,-0.882933233379,-0.81289785525},{0.227582639098,-0.773044739084,0.669836095343,-0.454924216567},{-0.00415876439891,0.213120932393,0.213097138036,1.26782207182}}', '{2,1,0.5}'),
+    ('generated', 'weston_watkins', 'qp', 0.01, '{{-0.737769865872,0.431016213809},{1.41962886196,-0.571706111611},{-0.681858996093,0.140689897802}}', NULL),
+    ('iris', 'weston_watkins', 'qp', 0.01, '{{-0.141020817302,0.730116078747,-1.06180677895,-1.24014712875},{0.149924281615,-0.737677222094,0.553012694205,-0.269953697088},{-0.00890346431346,0.00756114334714,0.508794084745,1.51010082583}}', NULL);
 -- END reference
 
 -- iris and wine, standardised as scripts/reference.py does (z-scores with
@@ -111,36 +112,45 @@ FROM (SELECT array_agg(ARRAY[alcohol, malic_acid, ash, alcalinity_of_ash, magnes
       FROM wine_raw) AS raw,
      standardised(raw.m) AS s JOIN wine_raw AS r ON r.id = s.row_number;
 
+CREATE VIEW wine_class_0 AS SELECT x, cultivar = 'class_0' AS is_class FROM wine;
+CREATE VIEW wine_class_1 AS SELECT x, cultivar = 'class_1' AS is_class FROM wine;
+CREATE VIEW wine_class_2 AS SELECT x, cultivar = 'class_2' AS is_class FROM wine;
+
 -- 1. Every model reaches the reference optimum within the tolerance, and its
 -- certified lower bound lies below it
+-- (class weights, where given, scale each row's loss by its class's weight)
 CREATE TABLE mc_trained AS
-SELECT r.dataset, r.variant, r.solver, r.lambda AS ref_lambda, r.w AS ref_w, m.*
+SELECT r.dataset, r.variant, r.solver, r.lambda AS ref_lambda, r.w AS ref_w,
+       r.class_weights AS ref_class_weights, m.*
 FROM ref_multiclass_optimum AS r,
-     LATERAL hinge_train(r.dataset || '_' || r.variant || '_' || r.lambda,
+     LATERAL hinge_train(r.dataset || '_' || r.variant || '_' || r.lambda ||
+                         CASE WHEN r.class_weights IS NULL THEN '' ELSE '_weighted' END,
                          CASE r.dataset WHEN 'generated' THEN 'mc_rows' ELSE r.dataset END,
                          'x', CASE r.dataset WHEN 'generated' THEN 'label' WHEN 'iris' THEN 'species' ELSE 'cultivar' END,
-                         lambda => r.lambda, intercept => false, multiclass => r.variant) AS m;
+                         lambda => r.lambda, intercept => false, multiclass => r.variant,
+                         class_weight => CASE WHEN r.class_weights IS NOT NULL THEN
+                             '{"setosa": 2, "versicolor": 1, "virginica": 0.5}' END) AS m;
 CREATE TABLE mc_reference AS
 SELECT t.name,
        CASE t.dataset
-           WHEN 'generated' THEN (SELECT multiclass_hinge_objective(t.ref_w, x, label, t.lambda, t.variant) FROM mc_rows)
+           WHEN 'generated' THEN (SELECT multiclass_hinge_objective(t.ref_w, x, label, t.lambda, t.variant, t.class_weights) FROM mc_rows)
            WHEN 'iris' THEN (SELECT multiclass_hinge_objective(t.ref_w, x,
-                                 array_position(t.classes, species), t.lambda, t.variant) FROM iris)
+                                 array_position(t.classes, species), t.lambda, t.variant, t.class_weights) FROM iris)
            ELSE (SELECT multiclass_hinge_objective(t.ref_w, x,
-                     array_position(t.classes, cultivar), t.lambda, t.variant) FROM wine) END AS ref_objective
+                     array_position(t.classes, cultivar), t.lambda, t.variant, t.class_weights) FROM wine) END AS ref_objective
 FROM mc_trained AS t;
-SELECT t.dataset, t.variant, t.solver, t.lambda, t.converged, array_dims(t.weights) AS shape,
+SELECT t.dataset, t.variant, t.solver, t.lambda, t.class_weights, t.converged, array_dims(t.weights) AS shape,
        t.objective <= r.ref_objective * (1 + 1e-3) AS reaches_reference,
        t.lower_bound <= r.ref_objective AS lower_bound_holds,
        (t.objective - t.lower_bound) / t.objective <= 1e-3 AS certified_gap
 FROM mc_trained AS t JOIN mc_reference AS r USING (name)
-ORDER BY t.dataset, t.variant, t.lambda;
+ORDER BY t.dataset, t.variant, t.lambda, t.class_weights;
 -- the stored objective is the objective of the stored weights
 SELECT count(*) AS models,
        count(*) FILTER (WHERE abs(t.objective - CASE t.dataset
-           WHEN 'generated' THEN (SELECT multiclass_hinge_objective(t.weights, x, label, t.lambda, t.variant) FROM mc_rows)
-           WHEN 'iris' THEN (SELECT multiclass_hinge_objective(t.weights, x, array_position(t.classes, species), t.lambda, t.variant) FROM iris)
-           ELSE (SELECT multiclass_hinge_objective(t.weights, x, array_position(t.classes, cultivar), t.lambda, t.variant) FROM wine) END)
+           WHEN 'generated' THEN (SELECT multiclass_hinge_objective(t.weights, x, label, t.lambda, t.variant, t.class_weights) FROM mc_rows)
+           WHEN 'iris' THEN (SELECT multiclass_hinge_objective(t.weights, x, array_position(t.classes, species), t.lambda, t.variant, t.class_weights) FROM iris)
+           ELSE (SELECT multiclass_hinge_objective(t.weights, x, array_position(t.classes, cultivar), t.lambda, t.variant, t.class_weights) FROM wine) END)
            > 1e-12) AS objective_not_of_weights
 FROM mc_trained AS t;
 
@@ -161,13 +171,45 @@ FROM iris GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT round(avg((hinge_predict('wine_crammer_singer_0.01', x) = cultivar)::int), 2) AS wine_accuracy
 FROM wine;
 
--- 4. Errors
+-- 4. One-vs-rest: each row of the model is the binary model of its class
+-- against the rest, trained in the same passes
+SELECT name, multiclass, array_dims(weights) AS shape, converged, passes < 100 AS few_passes
+FROM hinge_train('wine_ovr', 'wine', 'x', 'cultivar', lambda => 1e-2, multiclass => 'one_vs_rest');
+CREATE TABLE wine_binary AS
+SELECT c AS class, r AS row_number, m.objective, m.lower_bound
+FROM (VALUES ('class_0', 1), ('class_1', 2), ('class_2', 3)) AS v(c, r),
+     LATERAL hinge_train('wine_is_' || c, 'wine_' || c, 'x', 'is_class', lambda => 1e-2,
+                         positive => 't', intercept => true) AS m;
+SELECT b.class,
+       o.objective <= b.objective * (1 + 1e-3) AND b.objective <= o.objective * (1 + 1e-3) AS same_optimum,
+       o.objective >= b.lower_bound AS above_binary_lower_bound
+FROM wine_binary AS b,
+     LATERAL (SELECT hinge_objective(ARRAY(SELECT unnest(m.weights[b.row_number:b.row_number][:])), w.x,
+                                     CASE WHEN w.cultivar = b.class THEN 1 ELSE -1 END, 1e-2) AS objective
+              FROM hinge_model AS m, wine AS w WHERE m.name = 'wine_ovr' GROUP BY m.weights) AS o
+ORDER BY 1;
+SELECT round(avg((hinge_predict('wine_ovr', x) = cultivar)::int), 2) AS ovr_accuracy FROM wine;
+
+-- 5. Class weights: 'balanced' is n / (k n_class); a heavy class is
+-- predicted more often
+SELECT class_weights = ARRAY[178.0 / (3 * 59), 178.0 / (3 * 71), 178.0 / (3 * 48)]::float8[] AS balanced
+FROM hinge_train('wine_balanced', 'wine', 'x', 'cultivar', class_weight => 'balanced');
+SELECT classes, class_weights
+FROM hinge_train('iris_versicolor_heavy', 'iris', 'x', 'species', lambda => 0.1,
+                 class_weight => '{"setosa": 1, "versicolor": 10, "virginica": 1}');
+SELECT count(*) FILTER (WHERE hinge_predict('iris_versicolor_heavy', x) = 'versicolor') >
+       count(*) FILTER (WHERE hinge_predict('iris_with_intercept', x) = 'versicolor') AS more_versicolor
+FROM iris;
+
+-- 6. Errors
 SELECT hinge_train('e', 'iris', 'x', 'species', positive => 'setosa');
-SELECT hinge_train('e', 'iris', 'x', 'species', class_weight => 'balanced');
+SELECT hinge_train('e', 'iris', 'x', 'species', class_weight => '{"setosa": 1, "versicolor": 2}');
+SELECT hinge_train('e', 'iris', 'x', 'species', class_weight => '{"setosa": 1, "versicolor": 2, "virginica": 1, "rose": 3}');
 SELECT hinge_train('e', 'iris', 'x', 'species', loss => 'squared_hinge');
 SELECT hinge_train('e', 'iris', 'x', 'species', multiclass => 'one_vs_one');
 SELECT hinge_score('iris_with_intercept', x) FROM iris LIMIT 1;
 SELECT hinge_evaluate('iris_with_intercept', 'iris', 'x', 'species');
 
-DROP TABLE mc_trained, mc_reference, iris, wine, iris_raw, wine_raw, mc_rows;
+DROP VIEW wine_class_0, wine_class_1, wine_class_2;
+DROP TABLE wine_binary, mc_trained, mc_reference, iris, wine, iris_raw, wine_raw, mc_rows;
 DROP FUNCTION standardised;

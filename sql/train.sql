@@ -618,7 +618,7 @@ SELECT hinge_train('e', 'train_rows', 'x', 'Y');
 SELECT hinge_train('e', 'train_rows', 'id', 'y');
 SELECT hinge_train('e', 'columns', ARRAY['a', 'answer'], 'answer');
 SELECT hinge_train('e', 'no_such_table', 'x', 'y');
-SELECT hinge_train('e', 'train_rows', 'x', 'y', multiclass => 'one_vs_rest');
+SELECT hinge_train('e', 'train_rows', 'x', 'y', multiclass => 'one_vs_one');
 CREATE TABLE many_labels AS SELECT ARRAY[i::float8] AS x, i AS label FROM generate_series(1, 1001) AS i;
 SELECT hinge_train('e', 'many_labels', 'x', 'label');
 SELECT hinge_train('e', '(SELECT 1)', 'x', 'y');

@@ -1,30 +1,40 @@
 /*
  * multiclass_accum.c
- *		Aggregates of the multiclass hinge losses over table rows: the
- *		regularised objective and its subgradient at a weight matrix W.
+ *		Aggregates of the multiclass hinge losses over table rows, at a
+ *		weight matrix W with one row per class (k >= 2), optionally with an
+ *		intercept column last; the label is the 1-based class.
  *
- *	  P(W) = lambda/2 sum_r ||W_r||^2 + (1/n) sum_i loss(W x_i, y_i)
- *
- * W has one row per class (k >= 2), optionally with an intercept column
- * last; y_i is the 1-based class; loss is Crammer-Singer or Weston-Watkins
- * with margin 1 (multiclass.c).  The subgradient of row i's loss is
- * sum_r a_r e_r (x_i, 1)^T, where a is the loss's subgradient in the scores.
+ * Crammer-Singer and Weston-Watkins (multiclass.c, margin 1):
+ *	  P(W) = lambda/2 sum_r ||W_r||^2 + (1/n) sum_i c_{y_i} loss(W x_i, y_i)
+ * whose subgradient for row i is sum_r a_r e_r (x_i, 1)^T, a the loss's
+ * subgradient in the scores.  One-vs-rest: k binary hinge problems at once,
+ * class r against the others,
+ *	  P_r(W_r) = lambda/2 ||W_r||^2 + (1/n) sum_i c_{y_i} max(0, 1 - t_ir W_r.x_i)
+ * with t_ir = +1 when y_i = r, else -1.  c are class weights (1 unless given).
+ * The *_line_* aggregates evaluate the objective at the points
+ * W_from + alpha (W_to - W_from) of the line search grid (accum.c).
  *
  * State layout (float8[]), see also state.c:
- *	[0]  layout tag: STATE_MC_OBJECTIVE or STATE_MC_SUBGRADIENT
- *	[1]  variant (HingeMulticlassVariant)
+ *	[0]  layout tag (the STATE_MC_* below)
+ *	[1]  variant (HingeMulticlassVariant; MC_ONE_VS_REST for one-vs-rest)
  *	[2]  k, classes		[3] columns of W	[4] features
  *	[5]  lambda
  *	[6]  n, rows so far
- *	[7]  sum of losses, [8] its compensation
- *	[9 .. 9+k*cols)  W, row-major
- * then, for STATE_MC_SUBGRADIENT, the k*cols sums of the loss subgradient
- * and k*cols compensations; for STATE_MC_LINE, whose "W" is W_from, k*cols
- * more for W_to, then HINGE_LINE_POINTS sums of the loss at each point of
- * the line W_from + alpha (W_to - W_from) and their compensations.
+ *	[7]  sum of c * loss, [8] its compensation
+ *	[9 ..)  W, row-major (k*cols); for the line tags W_to follows (k*cols);
+ *	then the k class weights; then by tag:
+ *		MC_OBJECTIVE	nothing
+ *		MC_SUBGRADIENT	k*cols sums of the loss subgradient, k*cols compensations
+ *		MC_LINE			HINGE_LINE_POINTS sums of the loss along the line, and
+ *						their compensations
+ *		OVR_PLANES		k sums of each problem's loss, k compensations, then
+ *						k*cols subgradient sums and k*cols compensations
+ *		OVR_LINE		k*HINGE_LINE_POINTS sums of each problem's loss along
+ *						its line, and their compensations
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "utils/float.h"
 
@@ -33,6 +43,10 @@
 #define STATE_MC_OBJECTIVE		7311.0
 #define STATE_MC_SUBGRADIENT	7312.0
 #define STATE_MC_LINE			7313.0
+#define STATE_OVR_PLANES		7314.0
+#define STATE_OVR_LINE			7315.0
+
+#define MC_ONE_VS_REST	2		/* the variant of one-vs-rest states */
 
 #define MC_TAG			0
 #define MC_VARIANT		1
@@ -45,29 +59,135 @@
 #define MC_LOSS_COMP	8
 #define MC_HEADER		9
 
-/* The state's length after the header, for k*cols = size weights */
-static int
-extra_length(float8 tag, int size)
+#define LINE_POINTS		HINGE_LINE_POINTS
+
+static bool
+is_line(float8 tag)
 {
+	return tag == STATE_MC_LINE || tag == STATE_OVR_LINE;
+}
+
+static bool
+is_one_vs_rest(float8 tag)
+{
+	return tag == STATE_OVR_PLANES || tag == STATE_OVR_LINE;
+}
+
+/* Where everything is in a state (see the layout above) */
+typedef struct McView
+{
+	int			k;
+	int			cols;
+	int			size;			/* k * cols */
+	float8	   *W;
+	float8	   *W_to;			/* line tags */
+	float8	   *class_weights;
+	float8	   *sum;			/* MC_LINE, OVR_*: the sums of losses */
+	float8	   *comp;
+	int			n_sums;
+	float8	   *grad_sum;		/* MC_SUBGRADIENT, OVR_PLANES */
+	float8	   *grad_comp;
+} McView;
+
+/* The state's length after the header */
+static int64
+extra_length(float8 tag, int64 k, int64 size)
+{
+	int64		length = size * (is_line(tag) ? 2 : 1) + k;
+
 	if (tag == STATE_MC_SUBGRADIENT)
-		return 3 * size;
-	if (tag == STATE_MC_LINE)
-		return 2 * size + 2 * HINGE_LINE_POINTS;
-	return size;
+		length += 2 * size;
+	else if (tag == STATE_MC_LINE)
+		length += 2 * LINE_POINTS;
+	else if (tag == STATE_OVR_PLANES)
+		length += 2 * k + 2 * size;
+	else if (tag == STATE_OVR_LINE)
+		length += 2 * k * LINE_POINTS;
+	return length;
+}
+
+static McView
+view(float8 *st)
+{
+	McView		v;
+	float8		tag = st[MC_TAG];
+	float8	   *next;
+
+	memset(&v, 0, sizeof(v));
+	v.k = (int) st[MC_CLASSES];
+	v.cols = (int) st[MC_COLUMNS];
+	v.size = v.k * v.cols;
+	v.W = st + MC_HEADER;
+	next = v.W + v.size;
+	if (is_line(tag))
+	{
+		v.W_to = next;
+		next += v.size;
+	}
+	v.class_weights = next;
+	next += v.k;
+	if (tag == STATE_MC_LINE || tag == STATE_OVR_PLANES || tag == STATE_OVR_LINE)
+	{
+		v.n_sums = tag == STATE_MC_LINE ? LINE_POINTS :
+			tag == STATE_OVR_PLANES ? v.k : v.k * LINE_POINTS;
+		v.sum = next;
+		v.comp = next + v.n_sums;
+		next += 2 * v.n_sums;
+	}
+	if (tag == STATE_MC_SUBGRADIENT || tag == STATE_OVR_PLANES)
+	{
+		v.grad_sum = next;
+		v.grad_comp = next + v.size;
+	}
+	return v;
+}
+
+/* The length a state's header implies, or -1 for a header that is not sane */
+static int
+multiclass_state_length(const float8 *st)
+{
+	float8		tag = st[MC_TAG];
+	float8		k = st[MC_CLASSES];
+	float8		cols = st[MC_COLUMNS];
+	float8		nf = st[MC_FEATURES];
+	float8		variant = st[MC_VARIANT];
+
+	if (tag != STATE_MC_OBJECTIVE && tag != STATE_MC_SUBGRADIENT &&
+		tag != STATE_MC_LINE && !is_one_vs_rest(tag))
+		return -1;
+	if (!(k >= 2 && k <= HINGE_MAX_ELEMENTS && cols >= 1 &&
+		  k * cols <= HINGE_MAX_ELEMENTS && k == floor(k) && cols == floor(cols)) ||
+		!(nf == cols || nf == cols - 1) || nf < 1)
+		return -1;
+	if (is_one_vs_rest(tag) ? variant != MC_ONE_VS_REST :
+		!(variant == HINGE_CRAMMER_SINGER || variant == HINGE_WESTON_WATKINS))
+		return -1;
+	if (!(st[MC_N] >= 1 && st[MC_N] <= 9007199254740992.0) ||
+		!(st[MC_LAMBDA] >= 0 && isfinite(st[MC_LAMBDA])))
+		return -1;
+	if (MC_HEADER + extra_length(tag, (int64) k, (int64) (k * cols)) > PG_INT32_MAX)
+		return -1;
+	return MC_HEADER + (int) extra_length(tag, (int64) k, (int64) (k * cols));
+}
+
+static float8 *
+multiclass_state_data(ArrayType *state, float8 tag)
+{
+	return hinge_state_data(state, tag, MC_HEADER, multiclass_state_length);
 }
 
 /*
- * The weights argument: a k x cols matrix W, or for the line search the
+ * The weights argument: a k x cols matrix W, or for the line tags the
  * 2k x cols matrix of W_from stacked on W_to.  Sets *k to the classes.
  */
 static HingeMatrix
 weights_arg(FunctionCallInfo fcinfo, float8 tag, int *k)
 {
 	HingeMatrix W = hinge_matrix_arg(PG_GETARG_ARRAYTYPE_P(1),
-									 tag == STATE_MC_LINE ? "line" : "weight matrix");
+									 is_line(tag) ? "line" : "weight matrix");
 
 	*k = W.rows;
-	if (tag == STATE_MC_LINE)
+	if (is_line(tag))
 	{
 		if (W.rows % 2 != 0 || W.rows < 4)
 			ereport(ERROR,
@@ -79,82 +199,112 @@ weights_arg(FunctionCallInfo fcinfo, float8 tag, int *k)
 	return W;
 }
 
-/* The length a state's header implies, or -1 for a header that is not sane */
-static int
-multiclass_state_length(const float8 *st)
+/*
+ * The per-row arguments after (state, W, x, label, lambda): the variant
+ * (Crammer-Singer and Weston-Watkins only) and optional class weights.
+ */
+typedef struct McArgs
 {
-	float8		k = st[MC_CLASSES];
-	float8		cols = st[MC_COLUMNS];
-	float8		nf = st[MC_FEATURES];
-	float8		size = k * cols;
+	float8		lambda;
+	float8		variant;
+	ArrayType  *class_weights;	/* NULL: all 1 */
+} McArgs;
 
-	if (st[MC_TAG] != STATE_MC_OBJECTIVE && st[MC_TAG] != STATE_MC_SUBGRADIENT &&
-		st[MC_TAG] != STATE_MC_LINE)
-		return -1;
-	if (!(k >= 2 && cols >= 1 && size <= HINGE_MAX_ELEMENTS &&
-		  k == floor(k) && cols == floor(cols)) ||
-		!(nf == cols || nf == cols - 1) || nf < 1)
-		return -1;
-	if (!(st[MC_VARIANT] == HINGE_CRAMMER_SINGER ||
-		  st[MC_VARIANT] == HINGE_WESTON_WATKINS))
-		return -1;
-	if (!(st[MC_N] >= 1 && st[MC_N] <= 9007199254740992.0) ||
-		!(st[MC_LAMBDA] >= 0 && isfinite(st[MC_LAMBDA])))
-		return -1;
-	return MC_HEADER + extra_length(st[MC_TAG], (int) size);
+static McArgs
+mc_args(FunctionCallInfo fcinfo, float8 tag)
+{
+	McArgs		a;
+	int			argno = 5;
+
+	a.lambda = PG_GETARG_FLOAT8(4);
+	a.variant = MC_ONE_VS_REST;
+	if (!is_one_vs_rest(tag))
+		a.variant = hinge_multiclass_variant(PG_GETARG_TEXT_PP(argno++));
+	a.class_weights = PG_NARGS() > argno ? PG_GETARG_ARRAYTYPE_P(argno) : NULL;
+	return a;
 }
 
-static float8 *
-multiclass_state_data(ArrayType *state, float8 tag)
+/* Checks class weights against k and writes them (or ones) to out */
+static void
+read_class_weights(ArrayType *array, int k, float8 *out)
 {
-	return hinge_state_data(state, tag, MC_HEADER, multiclass_state_length);
+	HingeVector cw;
+	int			r;
+
+	if (array == NULL)
+	{
+		for (r = 0; r < k; r++)
+			out[r] = 1.0;
+		return;
+	}
+	cw = hinge_vector_arg(array, "class_weights");
+	if (cw.n != k)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("class_weights have %d elements but the weight matrix has %d classes",
+						cw.n, k),
+				 errhint("Give one weight per class, in the order of the weight matrix's rows.")));
+	for (r = 0; r < k; r++)
+	{
+		out[r] = hinge_vector_get(cw, r);
+		hinge_check_positive(out[r], "class weight", "Class weights must be greater than zero.");
+	}
 }
 
 static ArrayType *
-new_multiclass_state(FunctionCallInfo fcinfo, float8 tag, float8 lambda,
-					 HingeMulticlassVariant variant, int n_features)
+new_multiclass_state(FunctionCallInfo fcinfo, float8 tag, McArgs args,
+					 int n_features)
 {
 	int			k;
 	HingeMatrix W = weights_arg(fcinfo, tag, &k);
 	HingeVector flat = {W.rows * W.cols, false, W.data};
 	bool		intercept = hinge_has_intercept(W.cols, n_features,
 												"weight matrix rows");
-	int			size = k * W.cols;
 	ArrayType  *state;
 	float8	   *st;
 
-	hinge_check_finite_vector(flat, tag == STATE_MC_LINE ? "line" : "weight matrix");
-	hinge_check_nonnegative(lambda, "lambda",
+	hinge_check_finite_vector(flat, is_line(tag) ? "line" : "weight matrix");
+	hinge_check_nonnegative(args.lambda, "lambda",
 							"lambda is the regularisation strength: liblinear's C is 1 / (lambda * n).");
-	state = hinge_state_new(MC_HEADER + extra_length(tag, size), &st);
+	state = hinge_state_new(MC_HEADER + (int) extra_length(tag, k, (int64) k * W.cols), &st);
 	st[MC_TAG] = tag;
-	st[MC_VARIANT] = variant;
+	st[MC_VARIANT] = args.variant;
 	st[MC_CLASSES] = k;
 	st[MC_COLUMNS] = W.cols;
 	st[MC_FEATURES] = intercept ? W.cols - 1 : W.cols;
-	st[MC_LAMBDA] = lambda;
+	st[MC_LAMBDA] = args.lambda;
 	memcpy(st + MC_HEADER, W.data, sizeof(float8) * flat.n);
+	read_class_weights(args.class_weights, k, view(st).class_weights);
 	hinge_weights_validated(fcinfo, 1, state);
 	return state;
+}
+
+static void
+weights_differ_error(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("weights must be the same in every row of a hinge aggregate"),
+			 errhint("Pass the weights as a constant or a one-row subquery; to evaluate several weight matrices, GROUP BY the one they come from.")));
 }
 
 /* The state for this row, its weights and parameters checked as in accum.c */
 static ArrayType *
 multiclass_state_for_row(FunctionCallInfo fcinfo, float8 tag, int n_features,
-						 float8 **st_out)
+						 McView *v_out)
 {
-	float8		lambda = PG_GETARG_FLOAT8(4);
-	HingeMulticlassVariant variant = hinge_multiclass_variant(PG_GETARG_TEXT_PP(5));
+	McArgs		args = mc_args(fcinfo, tag);
 	ArrayType  *state;
 	float8	   *st;
+	McView		v;
 
 	if (hinge_state_is_empty(PG_GETARG_ARRAYTYPE_P(0)))
-		state = new_multiclass_state(fcinfo, tag, lambda, variant, n_features);
+		state = new_multiclass_state(fcinfo, tag, args, n_features);
 	else
 	{
 		state = hinge_state_for_update(fcinfo, 0);
 		st = multiclass_state_data(state, tag);
-		if (unlikely(st[MC_LAMBDA] != lambda || st[MC_VARIANT] != variant))
+		if (unlikely(st[MC_LAMBDA] != args.lambda || st[MC_VARIANT] != args.variant))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("lambda and variant must be the same in every row of a hinge aggregate")));
@@ -162,14 +312,17 @@ multiclass_state_for_row(FunctionCallInfo fcinfo, float8 tag, int n_features,
 		{
 			int			k;
 			HingeMatrix W = weights_arg(fcinfo, tag, &k);
+			float8	   *cw = palloc(sizeof(float8) * k);
 
-			if (k != (int) st[MC_CLASSES] || W.cols != (int) st[MC_COLUMNS] ||
-				memcmp(W.data, st + MC_HEADER,
-					   sizeof(float8) * W.rows * W.cols) != 0)
+			v = view(st);
+			if (k != v.k || W.cols != v.cols ||
+				memcmp(W.data, v.W, sizeof(float8) * W.rows * W.cols) != 0)
+				weights_differ_error();
+			read_class_weights(args.class_weights, k, cw);
+			if (memcmp(cw, v.class_weights, sizeof(float8) * k) != 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("weights must be the same in every row of a hinge aggregate"),
-						 errhint("Pass the weights as a constant or a one-row subquery; to evaluate several weight matrices, GROUP BY the one they come from.")));
+						 errmsg("class weights must be the same in every row of a hinge aggregate")));
 			hinge_weights_validated(fcinfo, 1, state);
 		}
 	}
@@ -180,29 +333,19 @@ multiclass_state_for_row(FunctionCallInfo fcinfo, float8 tag, int n_features,
 				 errmsg("a row has %d features but the weight matrix expects %d",
 						n_features, (int) st[MC_FEATURES]),
 				 errhint("Every row's feature array must have the same length; the weight matrix may add one column, last, for the intercept.")));
-	*st_out = st;
+	*v_out = view(st);
 	return state;
 }
 
-static Datum
-multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
+/* scores[r] = W_r.x (+ intercept) for the first rows of W, checked finite */
+static void
+class_scores(const float8 *W, int rows, int cols, HingeVector x, float8 *scores)
 {
-	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(2), "features");
-	int32		label = PG_GETARG_INT32(3);
-	float8	   *st;
-	ArrayType  *state = multiclass_state_for_row(fcinfo, tag, x.n, &st);
-	int			k = (int) st[MC_CLASSES];
-	int			cols = (int) st[MC_COLUMNS];
 	bool		intercept = cols > x.n;
-	const float8 *W = st + MC_HEADER;
-	float8	   *scores = hinge_scratch(fcinfo, 2 * k);
-	float8	   *grad = scores + k;
 	bool		all_finite = true;
-	float8		loss;
 	int			r;
 
-	hinge_check_class_label(label, k);
-	for (r = 0; r < k; r++)
+	for (r = 0; r < rows; r++)
 	{
 		const float8 *row = W + (Size) r * cols;
 
@@ -211,81 +354,111 @@ multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 	}
 	if (unlikely(!all_finite))
 	{
-		HingeVector flat = {k * cols, false, W};
+		HingeVector flat = {rows * cols, false, W};
 
 		hinge_report_nonfinite(flat, "weight matrix", x, "features");
 	}
-	loss = hinge_multiclass_loss(scores, k, label - 1,
-								 (HingeMulticlassVariant) st[MC_VARIANT], 1.0,
-								 tag == STATE_MC_SUBGRADIENT ? grad : NULL);
-	st[MC_N] += 1;
-	hinge_compensated_add(&st[MC_LOSS_SUM], &st[MC_LOSS_COMP], loss);
-
-	if (tag == STATE_MC_SUBGRADIENT && loss > 0.0)
-	{
-		float8	   *sum = st + MC_HEADER + (Size) k * cols;
-		float8	   *comp = sum + (Size) k * cols;
-
-		for (r = 0; r < k; r++)
-		{
-			float8	   *s = sum + (Size) r * cols;
-			float8	   *c = comp + (Size) r * cols;
-
-			if (grad[r] == 0.0)
-				continue;
-			hinge_compensated_axpy(s, c, grad[r], x);
-			if (intercept)
-				hinge_compensated_add(&s[x.n], &c[x.n], grad[r]);
-		}
-	}
-	PG_RETURN_ARRAYTYPE_P(state);
 }
 
-/* The loss of this row at every point of the line, from its 2k scores */
-PG_FUNCTION_INFO_V1(multiclass_hinge_line_objective_transfn);
-Datum
-multiclass_hinge_line_objective_transfn(PG_FUNCTION_ARGS)
+/* sum_r (grad_sum_r, grad_comp_r) += coef_r (x, 1) for the classes with coef_r != 0 */
+static void
+accumulate_rows(McView *v, const float8 *coef, HingeVector x)
+{
+	bool		intercept = v->cols > x.n;
+	int			r;
+
+	for (r = 0; r < v->k; r++)
+	{
+		float8	   *s = v->grad_sum + (Size) r * v->cols;
+		float8	   *c = v->grad_comp + (Size) r * v->cols;
+
+		if (coef[r] == 0.0)
+			continue;
+		hinge_compensated_axpy(s, c, coef[r], x);
+		if (intercept)
+			hinge_compensated_add(&s[x.n], &c[x.n], coef[r]);
+	}
+}
+
+/* The transition of every multiclass and one-vs-rest aggregate */
+static Datum
+multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 {
 	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(2), "features");
 	int32		label = PG_GETARG_INT32(3);
-	float8	   *st;
-	ArrayType  *state = multiclass_state_for_row(fcinfo, STATE_MC_LINE, x.n, &st);
-	int			k = (int) st[MC_CLASSES];
-	int			cols = (int) st[MC_COLUMNS];
-	bool		intercept = cols > x.n;
-	const float8 *W = st + MC_HEADER;
-	float8	   *sum = st + MC_HEADER + 2 * (Size) k * cols;
-	float8	   *comp = sum + HINGE_LINE_POINTS;
-	float8	   *from = hinge_scratch(fcinfo, 3 * k);
+	McView		v;
+	ArrayType  *state = multiclass_state_for_row(fcinfo, tag, x.n, &v);
+	float8	   *st = (float8 *) ARR_DATA_PTR(state);
+	int			k = v.k;
+	float8	   *from = hinge_scratch(fcinfo, 4 * k);
 	float8	   *to = from + k;
 	float8	   *scores = to + k;
-	bool		all_finite = true;
+	float8	   *grad = scores + k;
+	HingeMulticlassVariant variant = (HingeMulticlassVariant) st[MC_VARIANT];
+	float8		c,
+				loss;
 	int			a,
 				r;
 
 	hinge_check_class_label(label, k);
-	for (r = 0; r < 2 * k; r++)
-	{
-		const float8 *row = W + (Size) r * cols;
+	c = v.class_weights[label - 1];
+	/* from[] and to[] are adjacent: a line's 2k rows score in one go */
+	class_scores(v.W, is_line(tag) ? 2 * k : k, v.cols, x, from);
 
-		from[r] = hinge_dot(row, x, x.n) + (intercept ? row[x.n] : 0.0);
-		all_finite &= isfinite(from[r]);
-	}
-	if (unlikely(!all_finite))
+	if (tag == STATE_MC_OBJECTIVE || tag == STATE_MC_SUBGRADIENT)
 	{
-		HingeVector flat = {2 * k * cols, false, W};
-
-		hinge_report_nonfinite(flat, "line", x, "features");
+		loss = hinge_check_result(c * hinge_multiclass_loss(from, k, label - 1, variant, 1.0,
+															tag == STATE_MC_SUBGRADIENT ? grad : NULL));
+		hinge_compensated_add(&st[MC_LOSS_SUM], &st[MC_LOSS_COMP], loss);
+		if (tag == STATE_MC_SUBGRADIENT && loss > 0.0)
+		{
+			for (r = 0; r < k; r++)
+				grad[r] *= c;
+			accumulate_rows(&v, grad, x);
+		}
 	}
-	for (a = 0; a < HINGE_LINE_POINTS; a++)
+	else if (tag == STATE_MC_LINE)
+		for (a = 0; a < LINE_POINTS; a++)
+		{
+			for (r = 0; r < k; r++)
+				scores[r] = from[r] + hinge_line_alphas[a] * (to[r] - from[r]);
+			hinge_compensated_add(&v.sum[a], &v.comp[a],
+								  hinge_check_result(c * hinge_multiclass_loss(scores, k, label - 1,
+																			   variant, 1.0, NULL)));
+		}
+	else if (tag == STATE_OVR_PLANES)
 	{
+		/* class r against the rest: target +1 for the row's class, else -1 */
 		for (r = 0; r < k; r++)
-			scores[r] = from[r] + hinge_line_alphas[a] * (to[r] - from[r]);
-		hinge_compensated_add(&sum[a], &comp[a],
-							  hinge_multiclass_loss(scores, k, label - 1,
-													(HingeMulticlassVariant) st[MC_VARIANT],
-													1.0, NULL));
+		{
+			float8		t = (r == label - 1) ? 1.0 : -1.0;
+			float8		z = t * from[r];
+
+			grad[r] = 0.0;
+			if (z < 1.0)
+			{
+				hinge_compensated_add(&v.sum[r], &v.comp[r],
+									  hinge_check_result(c * (1.0 - z)));
+				grad[r] = -c * t;
+			}
+		}
+		accumulate_rows(&v, grad, x);
 	}
+	else
+		for (r = 0; r < k; r++)
+		{
+			float8		t = (r == label - 1) ? 1.0 : -1.0;
+
+			for (a = 0; a < LINE_POINTS; a++)
+			{
+				float8		z = t * (from[r] + hinge_line_alphas[a] * (to[r] - from[r]));
+
+				if (z < 1.0)
+					hinge_compensated_add(&v.sum[r * LINE_POINTS + a],
+										  &v.comp[r * LINE_POINTS + a],
+										  hinge_check_result(c * (1.0 - z)));
+			}
+		}
 	st[MC_N] += 1;
 	PG_RETURN_ARRAYTYPE_P(state);
 }
@@ -304,6 +477,27 @@ multiclass_hinge_subgradient_transfn(PG_FUNCTION_ARGS)
 	return multiclass_transfn(fcinfo, STATE_MC_SUBGRADIENT);
 }
 
+PG_FUNCTION_INFO_V1(multiclass_hinge_line_objective_transfn);
+Datum
+multiclass_hinge_line_objective_transfn(PG_FUNCTION_ARGS)
+{
+	return multiclass_transfn(fcinfo, STATE_MC_LINE);
+}
+
+PG_FUNCTION_INFO_V1(one_vs_rest_cutting_planes_transfn);
+Datum
+one_vs_rest_cutting_planes_transfn(PG_FUNCTION_ARGS)
+{
+	return multiclass_transfn(fcinfo, STATE_OVR_PLANES);
+}
+
+PG_FUNCTION_INFO_V1(one_vs_rest_line_objective_transfn);
+Datum
+one_vs_rest_line_objective_transfn(PG_FUNCTION_ARGS)
+{
+	return multiclass_transfn(fcinfo, STATE_OVR_LINE);
+}
+
 /* Merges two partial states; an empty state is a worker that saw no rows */
 PG_FUNCTION_INFO_V1(multiclass_hinge_combinefn);
 Datum
@@ -313,8 +507,9 @@ multiclass_hinge_combinefn(PG_FUNCTION_ARGS)
 	ArrayType  *state2 = PG_GETARG_ARRAYTYPE_P(1);
 	float8	   *a,
 			   *b;
+	McView		va,
+				vb;
 	float8		tag;
-	int			size;
 
 	if (hinge_state_is_empty(state2))
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
@@ -328,27 +523,37 @@ multiclass_hinge_combinefn(PG_FUNCTION_ARGS)
 	tag = ((float8 *) ARR_DATA_PTR(state1))[MC_TAG];
 	a = multiclass_state_data(state1, tag);
 	b = multiclass_state_data(state2, tag);
-	size = (int) a[MC_CLASSES] * (int) a[MC_COLUMNS];
+	va = view(a);
+	vb = view(b);
+	/* parameters, weights (both ends of a line) and class weights agree */
 	if (memcmp(a + MC_VARIANT, b + MC_VARIANT, sizeof(float8) * (MC_N - MC_VARIANT)) != 0 ||
-		memcmp(a + MC_HEADER, b + MC_HEADER,
-			   sizeof(float8) * size * (tag == STATE_MC_LINE ? 2 : 1)) != 0)
+		memcmp(va.W, vb.W, sizeof(float8) * (va.class_weights - va.W + va.k)) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot combine hinge aggregate states made with different weights or parameters")));
 	a[MC_N] += b[MC_N];
 	hinge_compensated_merge(&a[MC_LOSS_SUM], &a[MC_LOSS_COMP],
 							&b[MC_LOSS_SUM], &b[MC_LOSS_COMP], 1);
-	if (tag == STATE_MC_SUBGRADIENT)
-		hinge_compensated_merge(a + MC_HEADER + size, a + MC_HEADER + 2 * size,
-								b + MC_HEADER + size, b + MC_HEADER + 2 * size,
-								size);
-	else if (tag == STATE_MC_LINE)
-		hinge_compensated_merge(a + MC_HEADER + 2 * size,
-								a + MC_HEADER + 2 * size + HINGE_LINE_POINTS,
-								b + MC_HEADER + 2 * size,
-								b + MC_HEADER + 2 * size + HINGE_LINE_POINTS,
-								HINGE_LINE_POINTS);
+	if (va.n_sums > 0)
+		hinge_compensated_merge(va.sum, va.comp, vb.sum, vb.comp, va.n_sums);
+	if (va.grad_sum != NULL)
+		hinge_compensated_merge(va.grad_sum, va.grad_comp, vb.grad_sum, vb.grad_comp,
+								va.size);
 	PG_RETURN_ARRAYTYPE_P(state1);
+}
+
+static float8
+mean_loss(const float8 *st)
+{
+	return (st[MC_LOSS_SUM] + st[MC_LOSS_COMP]) / st[MC_N];
+}
+
+/* lambda W + (1/n) sums, one element */
+static float8
+gradient_element(const float8 *st, const McView *v, int i)
+{
+	return hinge_check_result(st[MC_LAMBDA] * v->W[i] +
+							  (v->grad_sum[i] + v->grad_comp[i]) / st[MC_N]);
 }
 
 /* lambda/2 ||W||^2 + mean loss, or NULL for no rows */
@@ -357,16 +562,15 @@ Datum
 multiclass_hinge_objective_finalfn(PG_FUNCTION_ARGS)
 {
 	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
-	const float8 *st;
-	int			size;
+	float8	   *st;
+	McView		v;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
 	st = multiclass_state_data(state, STATE_MC_OBJECTIVE);
-	size = (int) st[MC_CLASSES] * (int) st[MC_COLUMNS];
-	PG_RETURN_FLOAT8(hinge_check_result(
-		st[MC_LAMBDA] / 2.0 * hinge_dot_f8(st + MC_HEADER, st + MC_HEADER, size) +
-		(st[MC_LOSS_SUM] + st[MC_LOSS_COMP]) / st[MC_N]));
+	v = view(st);
+	PG_RETURN_FLOAT8(hinge_check_result(st[MC_LAMBDA] / 2.0 * hinge_dot_f8(v.W, v.W, v.size) +
+										mean_loss(st)));
 }
 
 /* lambda W + (1/n) sum of loss subgradients, k x cols, or NULL for no rows */
@@ -375,27 +579,19 @@ Datum
 multiclass_hinge_subgradient_finalfn(PG_FUNCTION_ARGS)
 {
 	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
-	const float8 *st;
-	const float8 *W,
-			   *sum,
-			   *comp;
+	float8	   *st;
+	McView		v;
 	float8	   *grad;
 	ArrayType  *result;
-	int			size,
-				i;
+	int			i;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
 	st = multiclass_state_data(state, STATE_MC_SUBGRADIENT);
-	size = (int) st[MC_CLASSES] * (int) st[MC_COLUMNS];
-	W = st + MC_HEADER;
-	sum = W + size;
-	comp = sum + size;
-	result = hinge_new_float8_matrix((int) st[MC_CLASSES], (int) st[MC_COLUMNS],
-									 &grad);
-	for (i = 0; i < size; i++)
-		grad[i] = hinge_check_result(st[MC_LAMBDA] * W[i] +
-									 (sum[i] + comp[i]) / st[MC_N]);
+	v = view(st);
+	result = hinge_new_float8_matrix(v.k, v.cols, &grad);
+	for (i = 0; i < v.size; i++)
+		grad[i] = gradient_element(st, &v, i);
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 
@@ -405,29 +601,38 @@ Datum
 multiclass_hinge_cutting_plane_finalfn(PG_FUNCTION_ARGS)
 {
 	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
-	const float8 *st;
-	const float8 *W,
-			   *sum,
-			   *comp;
+	float8	   *st;
+	McView		v;
 	float8	   *out;
 	ArrayType  *result;
-	int			size,
-				i;
+	int			i;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
 	st = multiclass_state_data(state, STATE_MC_SUBGRADIENT);
-	size = (int) st[MC_CLASSES] * (int) st[MC_COLUMNS];
-	W = st + MC_HEADER;
-	sum = W + size;
-	comp = sum + size;
-	result = hinge_new_float8_array(size + 1, &out);
-	out[0] = hinge_check_result(st[MC_LAMBDA] / 2.0 * hinge_dot_f8(W, W, size) +
-								(st[MC_LOSS_SUM] + st[MC_LOSS_COMP]) / st[MC_N]);
-	for (i = 0; i < size; i++)
-		out[i + 1] = hinge_check_result(st[MC_LAMBDA] * W[i] +
-										(sum[i] + comp[i]) / st[MC_N]);
+	v = view(st);
+	result = hinge_new_float8_array(v.size + 1, &out);
+	out[0] = hinge_check_result(st[MC_LAMBDA] / 2.0 * hinge_dot_f8(v.W, v.W, v.size) +
+								mean_loss(st));
+	for (i = 0; i < v.size; i++)
+		out[i + 1] = gradient_element(st, &v, i);
 	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/* lambda/2 ||W_r(alpha)||^2 for rows [first, first + rows) of the line's W */
+static float8
+line_norm2(const McView *v, int first, int rows, float8 alpha)
+{
+	float8		norm2 = 0.0;
+	int			i;
+
+	for (i = first * v->cols; i < (first + rows) * v->cols; i++)
+	{
+		float8		w = v->W[i] + alpha * (v->W_to[i] - v->W[i]);
+
+		norm2 += w * w;
+	}
+	return norm2;
 }
 
 /* The objective along the line: 2 x HINGE_LINE_POINTS, alphas then P */
@@ -436,39 +641,89 @@ Datum
 multiclass_hinge_line_objective_finalfn(PG_FUNCTION_ARGS)
 {
 	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
-	const float8 *st;
-	const float8 *from,
-			   *to,
-			   *sum,
-			   *comp;
+	float8	   *st;
+	McView		v;
 	float8	   *out;
 	ArrayType  *result;
-	int			size,
-				a,
-				i;
+	int			a;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
 	st = multiclass_state_data(state, STATE_MC_LINE);
-	size = (int) st[MC_CLASSES] * (int) st[MC_COLUMNS];
-	from = st + MC_HEADER;
-	to = from + size;
-	sum = to + size;
-	comp = sum + HINGE_LINE_POINTS;
-	result = hinge_new_float8_matrix(2, HINGE_LINE_POINTS, &out);
-	for (a = 0; a < HINGE_LINE_POINTS; a++)
+	v = view(st);
+	result = hinge_new_float8_matrix(2, LINE_POINTS, &out);
+	for (a = 0; a < LINE_POINTS; a++)
 	{
-		float8		norm2 = 0.0;
-
-		for (i = 0; i < size; i++)
-		{
-			float8		w = from[i] + hinge_line_alphas[a] * (to[i] - from[i]);
-
-			norm2 += w * w;
-		}
 		out[a] = hinge_line_alphas[a];
-		out[HINGE_LINE_POINTS + a] = hinge_check_result(st[MC_LAMBDA] / 2.0 * norm2 +
-														(sum[a] + comp[a]) / st[MC_N]);
+		out[LINE_POINTS + a] = hinge_check_result(
+			st[MC_LAMBDA] / 2.0 * line_norm2(&v, 0, v.k, hinge_line_alphas[a]) +
+			(v.sum[a] + v.comp[a]) / st[MC_N]);
+	}
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/*
+ * The k one-vs-rest cutting planes: a k x (1 + cols) array whose row r is
+ * [P_r(W_r), subgradient of P_r].  NULL for no rows.
+ */
+PG_FUNCTION_INFO_V1(one_vs_rest_cutting_planes_finalfn);
+Datum
+one_vs_rest_cutting_planes_finalfn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	float8	   *st;
+	McView		v;
+	float8	   *out;
+	ArrayType  *result;
+	int			r,
+				j;
+
+	if (hinge_state_is_empty(state))
+		PG_RETURN_NULL();
+	st = multiclass_state_data(state, STATE_OVR_PLANES);
+	v = view(st);
+	result = hinge_new_float8_matrix(v.k, v.cols + 1, &out);
+	for (r = 0; r < v.k; r++)
+	{
+		const float8 *w = v.W + (Size) r * v.cols;
+		float8	   *row = out + (Size) r * (v.cols + 1);
+
+		row[0] = hinge_check_result(st[MC_LAMBDA] / 2.0 * hinge_dot_f8(w, w, v.cols) +
+									(v.sum[r] + v.comp[r]) / st[MC_N]);
+		for (j = 0; j < v.cols; j++)
+			row[j + 1] = gradient_element(st, &v, r * v.cols + j);
+	}
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/*
+ * The k one-vs-rest objectives along their lines: a (k + 1) x
+ * HINGE_LINE_POINTS array, the alphas first, then one row per class.
+ */
+PG_FUNCTION_INFO_V1(one_vs_rest_line_objective_finalfn);
+Datum
+one_vs_rest_line_objective_finalfn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	float8	   *st;
+	McView		v;
+	float8	   *out;
+	ArrayType  *result;
+	int			a,
+				r;
+
+	if (hinge_state_is_empty(state))
+		PG_RETURN_NULL();
+	st = multiclass_state_data(state, STATE_OVR_LINE);
+	v = view(st);
+	result = hinge_new_float8_matrix(v.k + 1, LINE_POINTS, &out);
+	for (a = 0; a < LINE_POINTS; a++)
+	{
+		out[a] = hinge_line_alphas[a];
+		for (r = 0; r < v.k; r++)
+			out[(r + 1) * LINE_POINTS + a] = hinge_check_result(
+				st[MC_LAMBDA] / 2.0 * line_norm2(&v, r, 1, hinge_line_alphas[a]) +
+				(v.sum[r * LINE_POINTS + a] + v.comp[r * LINE_POINTS + a]) / st[MC_N]);
 	}
 	PG_RETURN_ARRAYTYPE_P(result);
 }

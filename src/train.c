@@ -75,6 +75,7 @@ typedef struct TrainSpec
 	int			n_rows;			/* rows of the weights: 1, or k classes */
 	int			n_columns;		/* features, plus 1 with an intercept */
 	int			n_weights;		/* n_rows x n_columns */
+	float8	   *class_weights;	/* one per class; binary: c_-, c_+ */
 	float8		cpos,
 				cneg;
 } TrainSpec;
@@ -83,6 +84,12 @@ static bool
 is_multiclass(const TrainSpec *spec)
 {
 	return spec->n_rows > 1;
+}
+
+static bool
+is_one_vs_rest(const TrainSpec *spec)
+{
+	return is_multiclass(spec) && strcmp(spec->multiclass, "one_vs_rest") == 0;
 }
 
 /* Reads hinge_train's arguments */
@@ -143,12 +150,12 @@ train_args(FunctionCallInfo fcinfo)
 						 "gamma is the width of the quadratic part of the smoothed hinge: 1 is usual.");
 	spec.multiclass = text_to_cstring(PG_GETARG_TEXT_PP(12));
 	if (strcmp(spec.multiclass, "crammer_singer") != 0 &&
-		strcmp(spec.multiclass, "weston_watkins") != 0)
+		strcmp(spec.multiclass, "weston_watkins") != 0 &&
+		strcmp(spec.multiclass, "one_vs_rest") != 0)
 		ereport(ERROR,
-				(errcode(strcmp(spec.multiclass, "one_vs_rest") == 0 ?
-						 ERRCODE_FEATURE_NOT_SUPPORTED : ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("multiclass strategy \"%s\" is not available", spec.multiclass),
-				 errhint("Use 'crammer_singer' or 'weston_watkins'.")));
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown multiclass strategy \"%s\"", spec.multiclass),
+				 errhint("Use 'crammer_singer', 'weston_watkins' or 'one_vs_rest'.")));
 	return spec;
 }
 
@@ -157,7 +164,6 @@ static void
 check_multiclass_args(TrainSpec *spec)
 {
 	const char *unsupported = spec->positive != NULL ? "positive" :
-		spec->class_weight != NULL ? "class_weight" :
 		strcmp(spec->loss, "hinge") != 0 ? "loss" : NULL;
 
 	if (unsupported != NULL)
@@ -166,67 +172,81 @@ check_multiclass_args(TrainSpec *spec)
 				 errmsg("%s is not available for a multiclass model", unsupported),
 				 errdetail("Label column \"%s\" has %d values.",
 						   spec->source.label_name, spec->source.n_classes),
-				 errhint("A multiclass model uses the multiclass hinge loss chosen by multiclass, without class weights.")));
+				 errhint("A multiclass model uses the hinge loss, in the form that multiclass chooses; positive is for two classes.")));
 }
 
-/* Class weights c_+ and c_- from the class_weight argument */
+/*
+ * Class weights from the class_weight argument, one per class in class
+ * order: all 1; 'balanced', n / (k n_class) as scikit-learn; or a JSON
+ * object that names every class.  A binary model's are c_- and c_+.
+ */
 static void
 resolve_class_weights(TrainSpec *spec)
 {
 	HingeRowSource *src = &spec->source;
+	int			k = src->n_classes;
+	int			r;
 
-	spec->cpos = spec->cneg = 1.0;
-	if (spec->class_weight == NULL)
-		return;
-	if (strcmp(spec->class_weight, "balanced") == 0)
+	spec->class_weights = palloc(sizeof(float8) * k);
+	for (r = 0; r < k; r++)
+		spec->class_weights[r] = 1.0;
+	if (spec->class_weight != NULL && strcmp(spec->class_weight, "balanced") == 0)
+		for (r = 0; r < k; r++)
+			spec->class_weights[r] = (float8) src->rows_used / ((float8) k * src->class_rows[r]);
+	else if (spec->class_weight != NULL)
 	{
-		/* n / (2 n_class), as scikit-learn's class_weight='balanced' */
-		spec->cpos = (float8) src->rows_used / (2.0 * src->class_rows[1]);
-		spec->cneg = (float8) src->rows_used / (2.0 * src->class_rows[0]);
-		return;
-	}
-	else
-	{
-		Oid			argtypes[3] = {TEXTOID, TEXTOID, TEXTOID};
-		Datum		values[3];
-		int			k;
+		Oid			argtypes[2] = {TEXTOID, TEXTARRAYOID};
+		Datum		values[2];
+		Datum	   *names = palloc(sizeof(Datum) * k);
+		bool		isnull;
 
+		for (r = 0; r < k; r++)
+			names[r] = CStringGetTextDatum(src->classes[r]);
 		values[0] = CStringGetTextDatum(spec->class_weight);
-		values[1] = CStringGetTextDatum(src->classes[0]);
-		values[2] = CStringGetTextDatum(src->classes[1]);
-		if (SPI_execute_with_args("SELECT ($1::pg_catalog.jsonb ->> $2)::pg_catalog.float8, "
-								  "($1::pg_catalog.jsonb ->> $3)::pg_catalog.float8, "
-								  "pg_catalog.jsonb_typeof($1::pg_catalog.jsonb)",
-								  3, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+		values[1] = PointerGetDatum(construct_array(names, k, TEXTOID, -1, false, TYPALIGN_INT));
+		if (SPI_execute_with_args("SELECT pg_catalog.jsonb_typeof($1::pg_catalog.jsonb), "
+								  "(SELECT pg_catalog.min(key) FROM pg_catalog.jsonb_object_keys("
+								  "CASE WHEN pg_catalog.jsonb_typeof($1::pg_catalog.jsonb) = 'object' "
+								  "THEN $1::pg_catalog.jsonb END) AS key WHERE key <> ALL ($2))",
+								  2, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
 			elog(ERROR, "could not read class_weight");
-		if (strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3), "object") != 0)
+		if (strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), "object") != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("class_weight must be NULL, 'balanced' or a JSON object"),
 					 errhint("For example '{\"%s\": 1, \"%s\": 5}'.",
 							 src->classes[0], src->classes[1])));
-		for (k = 0; k < 2; k++)
+		(void) SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+		if (!isnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("class_weight names \"%s\", which is not a class of label column \"%s\"",
+							SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2),
+							src->label_name)));
+		SPI_freetuptable(SPI_tuptable);
+		if (SPI_execute_with_args("SELECT ($1::pg_catalog.jsonb ->> c)::pg_catalog.float8 "
+								  "FROM pg_catalog.unnest($2) WITH ORDINALITY AS u(c, i) ORDER BY i",
+								  2, argtypes, values, NULL, true, 0) != SPI_OK_SELECT ||
+			SPI_processed != k)
+			elog(ERROR, "could not read class_weight");
+		for (r = 0; r < k; r++)
 		{
-			bool		isnull;
-			Datum		weight = SPI_getbinval(SPI_tuptable->vals[0],
-											   SPI_tuptable->tupdesc, k + 1, &isnull);
+			Datum		weight = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
 
 			if (isnull)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("class_weight has no weight for class \"%s\"",
-								src->classes[k]),
-						 errhint("Give a weight for each of the classes \"%s\" and \"%s\".",
-								 src->classes[0], src->classes[1])));
-			if (k == 1)
-				spec->cpos = DatumGetFloat8(weight);
-			else
-				spec->cneg = DatumGetFloat8(weight);
+						 errmsg("class_weight has no weight for class \"%s\"", src->classes[r]),
+						 errhint("Give a weight for every class of label column \"%s\".",
+								 src->label_name)));
+			spec->class_weights[r] = DatumGetFloat8(weight);
+			hinge_check_positive(spec->class_weights[r], "class weight",
+								 "Class weights must be greater than zero.");
 		}
-		hinge_check_positive(spec->cpos, "class weight", "Class weights must be greater than zero.");
-		hinge_check_positive(spec->cneg, "class weight", "Class weights must be greater than zero.");
 		SPI_freetuptable(SPI_tuptable);
 	}
+	spec->cneg = spec->class_weights[0];
+	spec->cpos = spec->class_weights[k > 1 ? 1 : 0];
 }
 
 /* One pass: a query of one row and one float8[] column, its data copied out */
@@ -267,6 +287,7 @@ run_pass(Pass *pass, ArrayType *point, float8 *out, int n_out)
 /* Where the solver stands, for NOTICEs and the model row */
 typedef struct Progress
 {
+	bool		converged;		/* within the tolerance (every problem's) */
 	int			passes;
 	float8		upper;			/* best objective found: P(w_best) */
 	float8		lower;			/* certified lower bound on the optimum */
@@ -348,11 +369,33 @@ init_pass(Pass *pass, const TrainSpec *spec, const char *ext, const char *aggreg
 	pass->values[1] = Float8GetDatum(spec->lambda);
 	if (is_multiclass(spec))
 	{
-		pass->query = psprintf("SELECT %s.multiclass_%s($1, %s, $2, $3) %s", ext, aggregate,
+		Datum	   *weights = palloc(sizeof(Datum) * spec->n_rows);
+		ArrayType  *class_weights;
+		int			r;
+
+		for (r = 0; r < spec->n_rows; r++)
+			weights[r] = Float8GetDatum(spec->class_weights[r]);
+		class_weights = construct_array(weights, spec->n_rows, FLOAT8OID, sizeof(float8),
+										FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+		if (is_one_vs_rest(spec))
+		{
+			/* one_vs_rest_cutting_planes, one_vs_rest_line_objective */
+			pass->query = psprintf("SELECT %s.one_vs_rest_%s($1, %s, $2, $3) %s", ext,
+								   strcmp(aggregate, "hinge_cutting_plane") == 0 ?
+								   "cutting_planes" : "line_objective",
+								   hinge_row_source_columns(src), hinge_row_source_sql(src));
+			pass->nargs = 3;
+			pass->argtypes[2] = FLOAT8ARRAYOID;
+			pass->values[2] = PointerGetDatum(class_weights);
+			return;
+		}
+		pass->query = psprintf("SELECT %s.multiclass_%s($1, %s, $2, $3, $4) %s", ext, aggregate,
 							   hinge_row_source_columns(src), hinge_row_source_sql(src));
-		pass->nargs = 3;
+		pass->nargs = 4;
 		pass->argtypes[2] = TEXTOID;
 		pass->values[2] = CStringGetTextDatum(spec->multiclass);
+		pass->argtypes[3] = FLOAT8ARRAYOID;
+		pass->values[3] = PointerGetDatum(class_weights);
 		return;
 	}
 	pass->query = psprintf("SELECT %s.%s($1, %s, $2, $3, $4, $5, $6) %s", ext, aggregate,
@@ -410,7 +453,7 @@ solve(TrainSpec *spec, const char *ext, float8 *w_best)
 			   *results;
 	int			stride = one_pass ? d + 2 : 1;
 	HingeBundle bundle;
-	Progress	p = {0, get_float8_infinity(), 0.0, GetCurrentTimestamp(), 0};
+	Progress	p = {false, 0, get_float8_infinity(), 0.0, GetCurrentTimestamp(), 0};
 	int			j;
 
 	init_pass(&plane_pass, spec, ext, "hinge_cutting_plane");
@@ -516,6 +559,136 @@ solve(TrainSpec *spec, const char *ext, float8 *w_best)
 		if (relative_gap(&p) <= spec->tolerance || p.passes >= spec->max_passes)
 			break;
 	}
+	p.converged = relative_gap(&p) <= spec->tolerance;
+	report_progress(spec, &p, true);
+	return p;
+}
+
+/*
+ * One-vs-rest: k binary problems, class r against the rest, solved side by
+ * side, each with its own bundle, every pass serving all of them.  The
+ * progress is that of their sum, whose relative gap is at most the largest
+ * of theirs; training stops when every problem's gap is within tolerance.
+ */
+static Progress
+solve_one_vs_rest(TrainSpec *spec, const char *ext, float8 *w_best)
+{
+	int			k = spec->n_rows;
+	int			cols = spec->n_columns;
+	Pass		plane_pass,
+				line_pass;
+	ArrayType  *point_array,
+			   *line_array;
+	float8	   *point,
+			   *line,
+			   *w_c,
+			   *planes,
+			   *objectives,
+			   *a,
+			   *upper,
+			   *lower;
+	HingeBundle *bundles = palloc(sizeof(HingeBundle) * k);
+	Progress	p = {false, 0, 0.0, 0.0, GetCurrentTimestamp(), 0};
+	int			r,
+				j;
+
+	init_pass(&plane_pass, spec, ext, "hinge_cutting_plane");
+	init_pass(&line_pass, spec, ext, "hinge_line_objective");
+	point_array = hinge_new_float8_matrix(k, cols, &point);
+	line_array = hinge_new_float8_matrix(2 * k, cols, &line);
+	w_c = palloc0(sizeof(float8) * k * cols);
+	planes = palloc(sizeof(float8) * k * (cols + 1));
+	objectives = palloc(sizeof(float8) * (k + 1) * LINE_POINTS);
+	a = palloc0(sizeof(float8) * cols);
+	upper = palloc(sizeof(float8) * k);
+	lower = palloc0(sizeof(float8) * k);
+	memset(w_best, 0, sizeof(float8) * k * cols);
+	for (r = 0; r < k; r++)
+	{
+		hinge_bundle_init(&bundles[r], cols, spec->lambda,
+						  bundle_capacity(spec, k * cols));
+		hinge_bundle_add(&bundles[r], a, 0.0);
+		upper[r] = get_float8_infinity();
+	}
+
+	for (;;)
+	{
+		bool		converged = true;
+
+		CHECK_FOR_INTERRUPTS();
+
+		/* 1. the k cutting planes at the points */
+		run_pass(&plane_pass, point_array, planes, k * (cols + 1));
+		p.passes++;
+		for (r = 0; r < k; r++)
+		{
+			const float8 *row = planes + (Size) r * (cols + 1);
+			float8	   *w_r = point + (Size) r * cols;
+
+			if (row[0] < upper[r])
+			{
+				upper[r] = row[0];
+				memcpy(w_best + (Size) r * cols, w_r, sizeof(float8) * cols);
+			}
+			add_plane(&bundles[r], w_r, row[0], row + 1, spec->lambda, a);
+		}
+
+		/* 2. each model's minimiser and lower bound */
+		p.upper = p.lower = 0.0;
+		for (r = 0; r < k; r++)
+		{
+			lower[r] = fmax(lower[r],
+							hinge_bundle_solve(&bundles[r], w_c + (Size) r * cols,
+											   fmax(0.05 * spec->tolerance * upper[r], 1e-15)));
+			p.upper += upper[r];
+			p.lower += lower[r];
+			converged &= (upper[r] - lower[r]) / upper[r] <= spec->tolerance;
+		}
+		p.converged = converged;
+		if (converged || p.passes >= spec->max_passes)
+			break;
+		report_progress(spec, &p, false);
+
+		/* 3. each problem's line search, in one pass */
+		for (r = 0; r < k; r++)
+		{
+			memcpy(line + (Size) r * cols, w_best + (Size) r * cols, sizeof(float8) * cols);
+			memcpy(line + (Size) (k + r) * cols, w_c + (Size) r * cols, sizeof(float8) * cols);
+		}
+		run_pass(&line_pass, line_array, objectives, (k + 1) * LINE_POINTS);
+		p.passes++;
+		for (r = 0; r < k; r++)
+		{
+			const float8 *row = objectives + (Size) (r + 1) * LINE_POINTS;
+			float8	   *best_r = w_best + (Size) r * cols;
+			const float8 *c_r = w_c + (Size) r * cols;
+			float8		alpha = 0.0;
+			int			best = 0;
+
+			for (j = 1; j < LINE_POINTS; j++)
+				if (row[j] < row[best])
+					best = j;
+			if (row[best] < upper[r])
+			{
+				upper[r] = row[best];
+				alpha = objectives[best];
+			}
+			/* 4. the next point just past the best, towards the minimiser */
+			for (j = 0; j < cols; j++)
+			{
+				best_r[j] += alpha * (c_r[j] - best_r[j]);
+				point[(Size) r * cols + j] = best_r[j] + PLANE_STEP * (c_r[j] - best_r[j]);
+			}
+		}
+		if (p.passes >= spec->max_passes)
+			break;
+	}
+	p.upper = p.lower = 0.0;
+	for (r = 0; r < k; r++)
+	{
+		p.upper += upper[r];
+		p.lower += lower[r];
+	}
 	report_progress(spec, &p, true);
 	return p;
 }
@@ -544,12 +717,7 @@ store_model(TrainSpec *spec, const char *ext, const float8 *w, Progress *p)
 	for (k = 0; k < n_classes; k++)
 	{
 		classes[k] = CStringGetTextDatum(src->classes[k]);
-		class_weights[k] = Float8GetDatum(1.0);
-	}
-	if (!is_multiclass(spec))
-	{
-		class_weights[0] = Float8GetDatum(spec->cneg);
-		class_weights[1] = Float8GetDatum(spec->cpos);
+		class_weights[k] = Float8GetDatum(spec->class_weights[k]);
 	}
 
 #define ARG(type, value) (argtypes[i] = (type), values[i++] = (value))
@@ -572,7 +740,7 @@ store_model(TrainSpec *spec, const char *ext, const float8 *w, Progress *p)
 	ARG(INT4OID, Int32GetDatum(p->passes));
 	ARG(FLOAT8OID, Float8GetDatum(p->upper));
 	ARG(FLOAT8OID, Float8GetDatum(p->lower));
-	ARG(BOOLOID, BoolGetDatum(relative_gap(p) <= spec->tolerance));
+	ARG(BOOLOID, BoolGetDatum(p->converged));
 	ARG(INT8OID, Int64GetDatum(src->rows_used));
 	ARG(INT8OID, Int64GetDatum(src->rows_skipped));
 	ARG(FLOAT8OID, Float8GetDatum(seconds_since(p->started)));
@@ -650,8 +818,9 @@ hinge_train(PG_FUNCTION_ARGS)
 	resolve_class_weights(&spec);
 
 	w = palloc(sizeof(float8) * spec.n_weights);
-	progress = solve(&spec, ext, w);
-	if (relative_gap(&progress) > spec.tolerance)
+	progress = is_one_vs_rest(&spec) ? solve_one_vs_rest(&spec, ext, w) :
+		solve(&spec, ext, w);
+	if (!progress.converged)
 		ereport(WARNING,
 				(errmsg("hinge_train \"%s\" did not converge in %d passes",
 						spec.model_name, progress.passes),
