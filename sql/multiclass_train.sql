@@ -201,14 +201,32 @@ SELECT count(*) FILTER (WHERE hinge_predict('iris_versicolor_heavy', x) = 'versi
        count(*) FILTER (WHERE hinge_predict('iris_with_intercept', x) = 'versicolor') AS more_versicolor
 FROM iris;
 
--- 6. Errors
+-- 6. Evaluation: the confusion matrix counts hinge_predict against the label
+SELECT n, accuracy, classes, confusion, rows_skipped,
+       round(precision::numeric, 4) AS macro_precision,
+       class_precision, class_recall, class_f1
+FROM hinge_evaluate('iris_with_intercept', 'iris', 'x', 'species');
+SELECT (SELECT confusion FROM hinge_evaluate('iris_with_intercept', 'iris', 'x', 'species')) =
+       (SELECT array_agg(row ORDER BY t) FROM (
+            SELECT t, array_agg((SELECT count(*) FROM iris
+                                 WHERE species = t AND hinge_predict('iris_with_intercept', x) = p) ORDER BY p) AS row
+            FROM unnest(ARRAY['setosa', 'versicolor', 'virginica']) AS t,
+                 unnest(ARRAY['setosa', 'versicolor', 'virginica']) AS p
+            GROUP BY t) AS r) AS confusion_matches_sql;
+SELECT abs(objective - (SELECT objective FROM hinge_model WHERE name = 'wine_ovr')) < 1e-9 AS ovr_objective,
+       accuracy
+FROM hinge_evaluate('wine_ovr', 'wine', 'x', 'cultivar');
+SELECT abs(e.objective - m.objective) < 1e-9 AS weighted_objective, e.classes
+FROM hinge_evaluate('iris_crammer_singer_0.01_weighted', 'iris', 'x', 'species') AS e,
+     hinge_model AS m WHERE m.name = 'iris_crammer_singer_0.01_weighted';
+
+-- 7. Errors
 SELECT hinge_train('e', 'iris', 'x', 'species', positive => 'setosa');
 SELECT hinge_train('e', 'iris', 'x', 'species', class_weight => '{"setosa": 1, "versicolor": 2}');
 SELECT hinge_train('e', 'iris', 'x', 'species', class_weight => '{"setosa": 1, "versicolor": 2, "virginica": 1, "rose": 3}');
 SELECT hinge_train('e', 'iris', 'x', 'species', loss => 'squared_hinge');
 SELECT hinge_train('e', 'iris', 'x', 'species', multiclass => 'one_vs_one');
 SELECT hinge_score('iris_with_intercept', x) FROM iris LIMIT 1;
-SELECT hinge_evaluate('iris_with_intercept', 'iris', 'x', 'species');
 
 DROP VIEW wine_class_0, wine_class_1, wine_class_2;
 DROP TABLE wine_binary, mc_trained, mc_reference, iris, wine, iris_raw, wine_raw, mc_rows;
