@@ -44,3 +44,14 @@ SELECT id, label, hinge_predict('spam_filter', features) AS predicted,
        round(hinge_score('spam_filter', features)::numeric, 2) AS score
 FROM messages;
 SELECT * FROM scored_messages WHERE id <= 4 ORDER BY id;
+CREATE TABLE flowers (id int, x float8[], kind text);
+INSERT INTO flowers
+SELECT i, ARRAY[2 * (i % 3) + sin(i * 1.7), (i % 3) + cos(i * 1.3)],
+       (ARRAY['iris', 'rose', 'tulip'])[1 + i % 3]
+FROM generate_series(1, 300) AS i;
+SELECT classes, array_dims(weights) AS shape, multiclass, converged
+FROM hinge_train('flowers', 'flowers', 'x', 'kind', lambda => 1e-2);
+SELECT hinge_predict('flowers', ARRAY[4.0, 2.0]::float8[]) AS kind,
+       hinge_scores('flowers', ARRAY[4.0, 2.0]::float8[]) IS NOT NULL AS has_scores;
+SELECT n, round(accuracy::numeric, 3) AS accuracy, confusion
+FROM hinge_evaluate('flowers', 'flowers', 'x', 'kind');
