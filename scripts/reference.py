@@ -340,23 +340,31 @@ def aggregates_block(rng):
 
 # Training: the optimum that liblinear reaches ------------------------------
 
-def liblinear_weights(X, y, lam):
-    """w of liblinear-train -s 3 (hinge, L2, dual coordinate descent) with
-    C = 1 / (lambda n), no bias: the minimiser of lambda/2 ||w||^2 + mean hinge."""
+def run_liblinear(X, labels, solver, lam, class_weights=None):
+    """Trains liblinear-train -s solver with C = 1 / (lambda n), no bias, on
+    rows X with integer labels, and returns the model file's lines."""
     exe = shutil.which("liblinear-train")
     if exe is None:
         sys.exit("liblinear-train is missing: apt-get install liblinear-tools")
     with tempfile.TemporaryDirectory() as tmp:
         data = pathlib.Path(tmp) / "train.svm"
         with open(data, "w") as f:
-            for xi, yi in zip(X, y):
-                f.write("%+d " % yi + " ".join(f"{j + 1}:{repr(float(v))}"
-                                                for j, v in enumerate(xi) if v != 0) + "\n")
+            for xi, yi in zip(X, labels):
+                f.write(f"{int(yi)} " + " ".join(f"{j + 1}:{repr(float(v))}"
+                                                 for j, v in enumerate(xi) if v != 0) + "\n")
         model = pathlib.Path(tmp) / "model"
-        C = 1.0 / (lam * len(y))
-        subprocess.run([exe, "-s", "3", "-c", repr(C), "-e", "1e-6", "-q", str(data), str(model)],
-                       check=True)
-        lines = model.read_text().split("\n")
+        C = 1.0 / (lam * len(labels))
+        weights = [arg for i, c in enumerate(class_weights or [])
+                   for arg in (f"-w{i + 1}", repr(float(c)))]
+        subprocess.run([exe, "-s", str(solver), "-c", repr(C), "-e", "1e-6", "-q", *weights,
+                        str(data), str(model)], check=True)
+        return model.read_text().split("\n")
+
+
+def liblinear_weights(X, y, lam):
+    """w of liblinear-train -s 3 (hinge, L2, dual coordinate descent) with
+    C = 1 / (lambda n), no bias: the minimiser of lambda/2 ||w||^2 + mean hinge."""
+    lines = run_liblinear(X, y, 3, lam)
     labels = lines[2].split()[1:]
     w = np.array([float(v) for v in lines[lines.index("w") + 1:] if v.strip()])
     # liblinear's w scores its first label as positive
@@ -395,22 +403,7 @@ def liblinear_crammer_singer(X, labels, lam, class_weights=None):
     """W (k x d) of liblinear-train -s 4 with C = 1 / (lambda n), no bias:
     the minimiser of lambda/2 ||W||^2 + mean Crammer-Singer loss.  labels
     are 1-based classes."""
-    exe = shutil.which("liblinear-train")
-    if exe is None:
-        sys.exit("liblinear-train is missing: apt-get install liblinear-tools")
-    with tempfile.TemporaryDirectory() as tmp:
-        data = pathlib.Path(tmp) / "train.svm"
-        with open(data, "w") as f:
-            for xi, yi in zip(X, labels):
-                f.write(f"{yi} " + " ".join(f"{j + 1}:{repr(float(v))}"
-                                            for j, v in enumerate(xi) if v != 0) + "\n")
-        model = pathlib.Path(tmp) / "model"
-        C = 1.0 / (lam * len(labels))
-        weights = [arg for i, c in enumerate(class_weights or [])
-                   for arg in (f"-w{i + 1}", repr(float(c)))]
-        subprocess.run([exe, "-s", "4", "-c", repr(C), "-e", "1e-6", "-q", *weights,
-                        str(data), str(model)], check=True)
-        lines = model.read_text().split("\n")
+    lines = run_liblinear(X, labels, 4, lam, class_weights)
     order = [int(v) for v in lines[2].split()[1:]]
     w = np.array([[float(v) for v in line.split()] for line in lines[lines.index("w") + 1:]
                   if line.strip()])
