@@ -15,7 +15,8 @@ OBJS = \
 	src/bundle.o \
 	src/source.o \
 	src/train.o \
-	src/model.o
+	src/model.o \
+	src/evaluate.o
 
 DATA = hinge--1.0.sql
 

@@ -326,6 +326,30 @@ extern char *hinge_row_source_columns(HingeRowSource *src);
 extern ArrayType *hinge_row_source_feature_names(HingeRowSource *src);
 extern char *hinge_extension_schema(FunctionCallInfo fcinfo);
 
+/* model.c: a stored model (a row of hinge_model) as scoring needs it */
+typedef struct HingeModel
+{
+	char	   *name;
+	int			n_rows;			/* 1 for a binary model, else the classes */
+	int			n_weights;		/* per row */
+	int			n_features;
+	float8	   *weights;
+	int			n_classes;
+	char	  **classes;		/* binary: negative, positive */
+	char	   *positive;
+	float8		lambda;
+	char	   *loss;
+	float8		gamma;
+	float8	   *class_weights;	/* one per class */
+	char	   *multiclass;		/* NULL for a binary model */
+} HingeModel;
+
+extern HingeModel *hinge_model_load(const char *ext, const char *name,
+									MemoryContext mcxt);
+extern void hinge_model_class_scores(HingeModel *model, HingeVector x,
+									 float8 *scores);
+extern int	hinge_model_predict_class(HingeModel *model, const float8 *scores);
+
 /* score.c: the score w[1:d].x (+ w[d+1]) used by scoring and aggregates */
 extern float8 hinge_score_vectors(HingeVector w, HingeVector x);
 extern float8 hinge_norm(const float8 *v, int n);

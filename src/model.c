@@ -20,29 +20,12 @@
 
 #include "hinge.h"
 
-/* A model as the scoring functions need it */
-typedef struct ModelCache
-{
-	char	   *name;
-	int			n_rows;			/* 1 for a binary model, else the classes */
-	int			n_weights;		/* per row */
-	int			n_features;
-	float8	   *weights;
-	int			n_classes;
-	char	  **classes;		/* binary: negative, positive */
-	char	   *positive;
-	float8		lambda;
-	char	   *loss;
-	float8		gamma;
-	float8	   *class_weights;	/* one per class */
-	char	   *multiclass;		/* NULL for a binary model */
-} ModelCache;
 
 /* Reads model name from hinge_model into memory of context mcxt */
-static ModelCache *
-load_model(const char *ext, const char *name, MemoryContext mcxt)
+HingeModel *
+hinge_model_load(const char *ext, const char *name, MemoryContext mcxt)
 {
-	ModelCache *model;
+	HingeModel *model;
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		values[1];
 	HeapTuple	tuple;
@@ -73,7 +56,7 @@ load_model(const char *ext, const char *name, MemoryContext mcxt)
 	tupdesc = SPI_tuptable->tupdesc;
 
 	old = MemoryContextSwitchTo(mcxt);
-	model = palloc0(sizeof(ModelCache));
+	model = palloc0(sizeof(HingeModel));
 	model->name = pstrdup(name);
 	weights = DatumGetArrayTypePCopy(SPI_getbinval(tuple, tupdesc, 1, &isnull));
 	model->n_rows = ARR_NDIM(weights) == 2 ? ARR_DIMS(weights)[0] : 1;
@@ -116,27 +99,26 @@ load_model(const char *ext, const char *name, MemoryContext mcxt)
 }
 
 /* The model named by argument 0, from fn_extra when this statement has it */
-static ModelCache *
+static HingeModel *
 model_arg(FunctionCallInfo fcinfo)
 {
-	ModelCache *model = (ModelCache *) fcinfo->flinfo->fn_extra;
+	HingeModel *model = (HingeModel *) fcinfo->flinfo->fn_extra;
 	text	   *name = PG_GETARG_TEXT_PP(0);
 
 	if (model == NULL || strlen(model->name) != VARSIZE_ANY_EXHDR(name) ||
 		memcmp(model->name, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name)) != 0)
 	{
-		model = load_model(hinge_extension_schema(fcinfo), text_to_cstring(name),
+		model = hinge_model_load(hinge_extension_schema(fcinfo), text_to_cstring(name),
 						   fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = model;
 	}
 	return model;
 }
 
-/* Fills scores[n_rows] with the model's score(s) of the features argument */
-static void
-model_scores(FunctionCallInfo fcinfo, ModelCache *model, float8 *scores)
+/* Fills scores[n_rows] with the model's score(s) of features x */
+void
+hinge_model_class_scores(HingeModel *model, HingeVector x, float8 *scores)
 {
-	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features");
 	int			r;
 
 	if (x.n != model->n_features)
@@ -152,12 +134,34 @@ model_scores(FunctionCallInfo fcinfo, ModelCache *model, float8 *scores)
 	}
 }
 
+/* The predicted class (an index into classes) from the model's scores */
+int
+hinge_model_predict_class(HingeModel *model, const float8 *scores)
+{
+	int			best = 0,
+				r;
+
+	if (model->n_rows == 1)
+		return scores[0] > 0.0 ? 1 : 0;
+	for (r = 1; r < model->n_rows; r++)
+		if (scores[r] > scores[best])
+			best = r;
+	return best;
+}
+
+static void
+model_scores(FunctionCallInfo fcinfo, HingeModel *model, float8 *scores)
+{
+	hinge_model_class_scores(model, hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features"),
+							 scores);
+}
+
 /* The raw score of features x under the named binary model */
 PG_FUNCTION_INFO_V1(hinge_model_score);
 Datum
 hinge_model_score(PG_FUNCTION_ARGS)
 {
-	ModelCache *model = model_arg(fcinfo);
+	HingeModel *model = model_arg(fcinfo);
 	float8		score;
 
 	if (model->n_rows > 1)
@@ -175,7 +179,7 @@ PG_FUNCTION_INFO_V1(hinge_model_scores);
 Datum
 hinge_model_scores(PG_FUNCTION_ARGS)
 {
-	ModelCache *model = model_arg(fcinfo);
+	HingeModel *model = model_arg(fcinfo);
 	float8	   *scores;
 	ArrayType  *result = hinge_new_float8_array(model->n_rows, &scores);
 
@@ -192,370 +196,9 @@ PG_FUNCTION_INFO_V1(hinge_model_predict);
 Datum
 hinge_model_predict(PG_FUNCTION_ARGS)
 {
-	ModelCache *model = model_arg(fcinfo);
+	HingeModel *model = model_arg(fcinfo);
 	float8	   *scores = palloc(sizeof(float8) * model->n_rows);
-	int			best = 0,
-				r;
 
 	model_scores(fcinfo, model, scores);
-	if (model->n_rows == 1)
-		PG_RETURN_TEXT_P(cstring_to_text(model->classes[scores[0] > 0.0 ? 1 : 0]));
-	for (r = 1; r < model->n_rows; r++)
-		if (scores[r] > scores[best])
-			best = r;
-	PG_RETURN_TEXT_P(cstring_to_text(model->classes[best]));
-}
-
-static Datum
-ratio_or_null(float8 numerator, float8 denominator, bool *isnull)
-{
-	*isnull = denominator == 0.0;
-	return Float8GetDatum(*isnull ? 0.0 : numerator / denominator);
-}
-
-/* The fields of hinge_evaluation, in order */
-enum
-{
-	EV_N, EV_ACCURACY, EV_PRECISION, EV_RECALL, EV_F1,
-	EV_TP, EV_FP, EV_TN, EV_FN, EV_MEAN_LOSS, EV_OBJECTIVE, EV_SKIPPED,
-	EV_CLASSES, EV_CLASS_PRECISION, EV_CLASS_RECALL, EV_CLASS_F1, EV_CONFUSION,
-	EV_FIELDS
-};
-
-/* A float8[] of k values, NULL where not defined */
-static Datum
-float8_array(const float8 *values, const bool *nulls, int k)
-{
-	Datum	   *elems = palloc(sizeof(Datum) * k);
-	int			dims[1] = {k};
-	int			lbs[1] = {1};
-	int			i;
-
-	for (i = 0; i < k; i++)
-		elems[i] = Float8GetDatum(values[i]);
-	return PointerGetDatum(construct_md_array(elems, (bool *) nulls, 1, dims, lbs, FLOAT8OID,
-											  sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
-/*
- * The fields that come from the confusion matrix M (k x k, rows the true
- * class, columns the predicted one): accuracy, per-class precision, recall
- * and F1, their macro averages (the plain ones of a multiclass model), and
- * M itself.
- */
-static void
-confusion_fields(ModelCache *model, const int64 *M, Datum *result, bool *nulls)
-{
-	int			k = model->n_classes;
-	float8	   *precision = palloc(sizeof(float8) * k);
-	float8	   *recall = palloc(sizeof(float8) * k);
-	float8	   *f1 = palloc(sizeof(float8) * k);
-	bool	   *p_null = palloc(sizeof(bool) * k);
-	bool	   *r_null = palloc(sizeof(bool) * k);
-	bool	   *f_null = palloc(sizeof(bool) * k);
-	Datum	   *classes = palloc(sizeof(Datum) * k);
-	Datum	   *cells = palloc(sizeof(Datum) * k * k);
-	int			dims[2] = {k, k};
-	int			lbs[2] = {1, 1};
-	int64		n = 0,
-				correct = 0;
-	int			t,
-				c;
-
-	for (c = 0; c < k; c++)
-	{
-		int64		predicted = 0,
-					actual = 0;
-
-		for (t = 0; t < k; t++)
-		{
-			predicted += M[t * k + c];
-			actual += M[c * k + t];
-			cells[t * k + c] = Int64GetDatum(M[t * k + c]);
-		}
-		n += actual;
-		correct += M[c * k + c];
-		p_null[c] = predicted == 0;
-		precision[c] = p_null[c] ? 0.0 : (float8) M[c * k + c] / predicted;
-		r_null[c] = actual == 0;
-		recall[c] = r_null[c] ? 0.0 : (float8) M[c * k + c] / actual;
-		f_null[c] = p_null[c] || r_null[c] || precision[c] + recall[c] == 0.0;
-		f1[c] = f_null[c] ? 0.0 : 2.0 * precision[c] * recall[c] / (precision[c] + recall[c]);
-		classes[c] = CStringGetTextDatum(model->classes[c]);
-	}
-	result[EV_N] = Int64GetDatum(n);
-	result[EV_ACCURACY] = ratio_or_null(correct, n, &nulls[EV_ACCURACY]);
-	result[EV_CLASSES] = PointerGetDatum(construct_array(classes, k, TEXTOID, -1, false, TYPALIGN_INT));
-	result[EV_CLASS_PRECISION] = float8_array(precision, p_null, k);
-	result[EV_CLASS_RECALL] = float8_array(recall, r_null, k);
-	result[EV_CLASS_F1] = float8_array(f1, f_null, k);
-	result[EV_CONFUSION] = PointerGetDatum(construct_md_array(cells, NULL, 2, dims, lbs, INT8OID,
-															  sizeof(int64), FLOAT8PASSBYVAL,
-															  TYPALIGN_DOUBLE));
-	if (k == 2)
-	{
-		/* the positive class's (the second) */
-		result[EV_PRECISION] = Float8GetDatum(precision[1]);
-		nulls[EV_PRECISION] = p_null[1];
-		result[EV_RECALL] = Float8GetDatum(recall[1]);
-		nulls[EV_RECALL] = r_null[1];
-		result[EV_F1] = Float8GetDatum(f1[1]);
-		nulls[EV_F1] = f_null[1];
-		result[EV_TP] = Int64GetDatum(M[3]);
-		result[EV_FP] = Int64GetDatum(M[1]);
-		result[EV_TN] = Int64GetDatum(M[0]);
-		result[EV_FN] = Int64GetDatum(M[2]);
-	}
-	else
-	{
-		/* macro averages over the classes where each is defined */
-		const float8 *series[3] = {precision, recall, f1};
-		const bool *series_null[3] = {p_null, r_null, f_null};
-		int			s;
-
-		for (s = 0; s < 3; s++)
-		{
-			float8		sum = 0.0;
-			int			defined = 0;
-
-			for (c = 0; c < k; c++)
-				if (!series_null[s][c])
-				{
-					sum += series[s][c];
-					defined++;
-				}
-			result[EV_PRECISION + s] = ratio_or_null(sum, defined, &nulls[EV_PRECISION + s]);
-		}
-		nulls[EV_TP] = nulls[EV_FP] = nulls[EV_TN] = nulls[EV_FN] = true;
-	}
-}
-
-/* 'a' and 'b', or 'a', 'b', 'c' (up to ten, then ...) */
-static char *
-class_list(ModelCache *model)
-{
-	StringInfoData list;
-	int			k = model->n_classes;
-	int			c;
-
-	initStringInfo(&list);
-	for (c = 0; c < Min(k, 10); c++)
-		appendStringInfo(&list, "%s%s", c == 0 ? "" : (k == 2 ? " and " : ", "),
-						 quote_literal_cstr(model->classes[c]));
-	if (k > 10)
-		appendStringInfoString(&list, ", ...");
-	return list.data;
-}
-
-static void
-unknown_labels_error(ModelCache *model, HingeRowSource *src, int64 unknown)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%lld rows of %s have a label that is not a class of model \"%s\"",
-					(long long) unknown, src->relation_name, model->name),
-			 errhint("The model's classes are %s; filter the other rows out in a view.",
-					 class_list(model))));
-}
-
-/* A binary model: one scan for the confusion counts, loss and objective */
-static void
-evaluate_binary(ModelCache *model, HingeRowSource *src, const char *ext,
-				Datum *result, bool *nulls)
-{
-	Oid			argtypes[6] = {FLOAT8ARRAYOID, FLOAT8OID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
-	Datum		values[6];
-	float8	   *w;
-	ArrayType  *weights = hinge_new_float8_array(model->n_weights, &w);
-	int64		counts[6];
-	int64		M[4];
-	char	   *query;
-	int			i;
-
-	memcpy(w, model->weights, sizeof(float8) * model->n_weights);
-	values[0] = PointerGetDatum(weights);
-	values[1] = Float8GetDatum(model->lambda);
-	values[2] = CStringGetTextDatum(model->loss);
-	values[3] = Float8GetDatum(model->gamma);
-	values[4] = Float8GetDatum(model->class_weights[1]);
-	values[5] = Float8GetDatum(model->class_weights[0]);
-	src->n_classes = 2;
-	src->classes = model->classes;
-	hinge_row_source_classes(src, model->positive);
-
-	query = psprintf("SELECT pg_catalog.count(*) FILTER (WHERE ok AND known AND y > 0 AND s > 0), "
-					 "pg_catalog.count(*) FILTER (WHERE ok AND known AND y < 0 AND s > 0), "
-					 "pg_catalog.count(*) FILTER (WHERE ok AND known AND y < 0 AND s <= 0), "
-					 "pg_catalog.count(*) FILTER (WHERE ok AND known AND y > 0 AND s <= 0), "
-					 "pg_catalog.count(*) FILTER (WHERE ok AND NOT known), "
-					 "pg_catalog.count(*) FILTER (WHERE NOT ok), "
-					 "(%s.hinge_cutting_plane($1, x, y, 0, $3, $4, 1, 1) FILTER (WHERE ok AND known))[1], "
-					 "(%s.hinge_cutting_plane($1, x, y, $2, $3, $4, $5, $6) FILTER (WHERE ok AND known))[1] "
-					 "FROM (SELECT %s AS ok, %s AS x, %s AS y, %s OR %s AS known, "
-					 "CASE WHEN %s THEN %s.hinge_score($1, %s) END AS s FROM %s) AS r",
-					 ext, ext, src->usable_sql, src->features_sql, src->y_sql,
-					 hinge_row_source_label_is(src, 0), hinge_row_source_label_is(src, 1),
-					 src->usable_sql, ext, src->features_sql, src->relation);
-	if (SPI_execute_with_args(query, 6, argtypes, values, NULL, true, 1) != SPI_OK_SELECT ||
-		SPI_processed != 1)
-		elog(ERROR, "could not evaluate model \"%s\"", model->name);
-	for (i = 0; i < 6; i++)
-	{
-		bool		isnull;
-
-		counts[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-												SPI_tuptable->tupdesc, i + 1, &isnull));
-	}
-	if (counts[4] > 0)
-		unknown_labels_error(model, src, counts[4]);
-	/* rows the true class (negative, positive), columns the predicted one */
-	M[0] = counts[2];
-	M[1] = counts[1];
-	M[2] = counts[3];
-	M[3] = counts[0];
-	confusion_fields(model, M, result, nulls);
-	result[EV_MEAN_LOSS] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7, &nulls[EV_MEAN_LOSS]);
-	result[EV_OBJECTIVE] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 8, &nulls[EV_OBJECTIVE]);
-	result[EV_SKIPPED] = Int64GetDatum(counts[5]);
-}
-
-/*
- * A multiclass model: the confusion matrix from one scan, the loss and the
- * objective (of the strategy it was trained with) from another.
- */
-static void
-evaluate_multiclass(ModelCache *model, HingeRowSource *src, const char *ext,
-					Datum *result, bool *nulls)
-{
-	int			k = model->n_classes;
-	int			cols = model->n_weights;
-	bool		one_vs_rest = strcmp(model->multiclass, "one_vs_rest") == 0;
-	Oid			argtypes[5] = {FLOAT8ARRAYOID, TEXTARRAYOID, FLOAT8OID, TEXTOID, FLOAT8ARRAYOID};
-	Datum		values[5];
-	Datum	   *names = palloc(sizeof(Datum) * k);
-	Datum	   *weights = palloc(sizeof(Datum) * k);
-	float8	   *w;
-	ArrayType  *W = hinge_new_float8_matrix(k, cols, &w);
-	int64	   *M = palloc0(sizeof(int64) * k * k);
-	int64		unknown = 0,
-				skipped = 0;
-	char	   *rows;
-	uint64		i;
-	int			pass,
-				r;
-
-	memcpy(w, model->weights, sizeof(float8) * k * cols);
-	for (r = 0; r < k; r++)
-	{
-		names[r] = CStringGetTextDatum(model->classes[r]);
-		weights[r] = Float8GetDatum(model->class_weights[r]);
-	}
-	values[0] = PointerGetDatum(W);
-	values[1] = PointerGetDatum(construct_array(names, k, TEXTOID, -1, false, TYPALIGN_INT));
-	values[2] = Float8GetDatum(model->lambda);
-	values[3] = CStringGetTextDatum(model->multiclass);
-	values[4] = PointerGetDatum(construct_array(weights, k, FLOAT8OID, sizeof(float8),
-												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	/* the class by its text form, so the label's type may differ */
-	rows = psprintf("(SELECT %s AS ok, %s AS x, pg_catalog.array_position($2, %s::pg_catalog.text) AS t "
-					"FROM %s) AS r", src->usable_sql, src->features_sql, src->label_sql,
-					src->relation);
-
-	if (SPI_execute_with_args(psprintf("SELECT t, %s.hinge_predict_class($1, x), pg_catalog.count(*), ok "
-									   "FROM %s GROUP BY 1, 2, 4", ext, rows),
-							  5, argtypes, values, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not evaluate model \"%s\"", model->name);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tuple = SPI_tuptable->vals[i];
-		bool		t_null,
-					p_null,
-					isnull;
-		int32		t = DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &t_null));
-		int32		p = DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &p_null));
-		int64		count = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &isnull));
-		bool		ok = DatumGetBool(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &isnull));
-
-		if (!ok)
-			skipped += count;
-		else if (t_null)
-			unknown += count;
-		else if (!p_null && t >= 1 && t <= k && p >= 1 && p <= k)
-			M[(t - 1) * k + (p - 1)] += count;
-	}
-	SPI_freetuptable(SPI_tuptable);
-	if (unknown > 0)
-		unknown_labels_error(model, src, unknown);
-	confusion_fields(model, M, result, nulls);
-	result[EV_SKIPPED] = Int64GetDatum(skipped);
-
-	/* the mean loss (no regulariser, no class weights) and the objective */
-	for (pass = 0; pass < 2; pass++)
-	{
-		const char *lambda = pass == 0 ? "0" : "$3";
-		const char *class_weights = pass == 0 ?
-			psprintf("pg_catalog.array_fill(1::pg_catalog.float8, ARRAY[%d])", k) : "$5";
-		char	   *call = one_vs_rest ?
-			psprintf("%s.one_vs_rest_cutting_planes($1, x, t, %s, %s)", ext, lambda, class_weights) :
-			psprintf("%s.multiclass_hinge_cutting_plane($1, x, t, %s, $4, %s)", ext, lambda, class_weights);
-		bool		isnull;
-		Datum		value;
-		float8		total = 0.0;
-
-		if (SPI_execute_with_args(psprintf("SELECT %s FILTER (WHERE ok AND t IS NOT NULL) FROM %s",
-										   call, rows),
-								  5, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
-			elog(ERROR, "could not evaluate model \"%s\"", model->name);
-		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		nulls[pass == 0 ? EV_MEAN_LOSS : EV_OBJECTIVE] = isnull;
-		if (!isnull)
-		{
-			const float8 *data = (const float8 *) ARR_DATA_PTR(DatumGetArrayTypeP(value));
-
-			/* [P, ...]; one-vs-rest: k rows [P_r, ...], summed */
-			for (r = 0; r < (one_vs_rest ? k : 1); r++)
-				total += data[r * (cols + 1)];
-		}
-		result[pass == 0 ? EV_MEAN_LOSS : EV_OBJECTIVE] = Float8GetDatum(total);
-		SPI_freetuptable(SPI_tuptable);
-	}
-}
-
-/*
- * hinge_evaluate(model_name, relation, features, label): how the model does
- * on the rows of a relation: counts and ratios, per class too, the
- * confusion matrix, the mean loss and the objective.
- */
-PG_FUNCTION_INFO_V1(hinge_evaluate);
-Datum
-hinge_evaluate(PG_FUNCTION_ARGS)
-{
-	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	char	   *ext = hinge_extension_schema(fcinfo);
-	ModelCache *model = load_model(ext, name, CurrentMemoryContext);
-	HingeRowSource src;
-	TupleDesc	tupdesc;
-	Datum		result[EV_FIELDS];
-	bool		nulls[EV_FIELDS] = {false};
-	HeapTupleHeader tuple;
-
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE ||
-		tupdesc->natts != EV_FIELDS)
-		elog(ERROR, "return type of hinge_evaluate must be hinge_evaluation");
-	tupdesc = BlessTupleDesc(tupdesc);
-
-	SPI_connect();
-	hinge_row_source_init(&src, PG_GETARG_OID(1), PG_GETARG_DATUM(2),
-						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
-						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
-	/* the relation's label may be of another type than the training one's */
-	src.label_as_text = true;
-	if (model->n_rows == 1)
-		evaluate_binary(model, &src, ext, result, nulls);
-	else
-		evaluate_multiclass(model, &src, ext, result, nulls);
-	/* the arrays live in SPI's memory: copy the row out before leaving it */
-	tuple = SPI_returntuple(heap_form_tuple(tupdesc, result, nulls), tupdesc);
-	SPI_finish();
-	PG_RETURN_DATUM(PointerGetDatum(tuple));
+	PG_RETURN_TEXT_P(cstring_to_text(model->classes[hinge_model_predict_class(model, scores)]));
 }
