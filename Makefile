@@ -16,7 +16,8 @@ OBJS = \
 	src/source.o \
 	src/train.o \
 	src/model.o \
-	src/evaluate.o
+	src/evaluate.o \
+	src/calibrate.o
 
 DATA = hinge--1.0.sql
 

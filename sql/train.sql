@@ -641,7 +641,7 @@ SELECT hinge_train('e', 'ragged', 'x', 'y');
 SELECT hinge_score('no_such_model', '{1}'::float8[]);
 SELECT hinge_predict('generated_0.01', '{1,2,3}'::float8[]);
 SELECT hinge_evaluate('label_t', 'train_rows', 'x', 'y');
--- the evaluated relation's label is compared as text, so its type may differ
+-- a label column of another type works when it reads the model's classes
 SELECT n, accuracy FROM hinge_evaluate('label_y', 'labels', 'x', 'f');
 SELECT count(*) AS models_named_e FROM hinge_model WHERE name = 'e';
 

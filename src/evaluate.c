@@ -4,8 +4,8 @@
  *
  * One scan counts the confusion matrix (rows the true class, columns the
  * predicted one); the loss and the objective come from the training
- * aggregates.  Labels are compared by their text form, so the evaluated
- * relation's label column may be of another type than the training one's.
+ * aggregates.  A model's classes are text forms, so the evaluated label
+ * column may be of another type than the training one's if it reads them.
  */
 #include "postgres.h"
 
@@ -268,10 +268,12 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 	values[3] = CStringGetTextDatum(model->multiclass);
 	values[4] = PointerGetDatum(construct_array(weights, k, FLOAT8OID, sizeof(float8),
 												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	/* the class by its text form, so the label's type may differ */
-	rows = psprintf("(SELECT %s AS ok, %s AS x, pg_catalog.array_position($2, %s::pg_catalog.text) AS t "
-					"FROM %s) AS r", src->usable_sql, src->features_sql, src->label_sql,
-					src->relation);
+	/* the label as its class, 1 to k (NULL for a label that is no class) */
+	src->n_classes = k;
+	src->classes = model->classes;
+	hinge_row_source_class_index(src);
+	rows = psprintf("(SELECT %s AS ok, %s AS x, %s AS t FROM %s) AS r",
+					src->usable_sql, src->features_sql, src->y_sql, src->relation);
 
 	if (SPI_execute_with_args(psprintf("SELECT t, %s.hinge_predict_class($1, x), pg_catalog.count(*), ok "
 									   "FROM %s GROUP BY 1, 2, 4", ext, rows),
@@ -360,8 +362,6 @@ hinge_evaluate(PG_FUNCTION_ARGS)
 	hinge_row_source_init(&src, PG_GETARG_OID(1), PG_GETARG_DATUM(2),
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
-	/* the relation's label may be of another type than the training one's */
-	src.label_as_text = true;
 	if (model->n_rows == 1)
 		evaluate_binary(model, &src, ext, result, nulls);
 	else

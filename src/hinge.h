@@ -300,7 +300,6 @@ typedef struct HingeRowSource
 	char	   *label_name;		/* raw column name */
 	char	   *label_sql;		/* quoted column */
 	Oid			label_type;
-	bool		label_as_text;	/* compare text forms, not values */
 	int			n_classes;
 	char	  **classes;		/* text forms: binary (negative, positive), or
 								 * multiclass in the label type's order */
@@ -321,6 +320,7 @@ extern void hinge_row_source_class_index(HingeRowSource *src);
 /* A multiclass model has at most this many classes */
 #define HINGE_MAX_CLASSES	1000
 extern char *hinge_row_source_label_is(HingeRowSource *src, int k);
+extern char *hinge_row_source_label_known(HingeRowSource *src);
 extern char *hinge_row_source_sql(HingeRowSource *src);
 extern char *hinge_row_source_columns(HingeRowSource *src);
 extern ArrayType *hinge_row_source_feature_names(HingeRowSource *src);
@@ -342,6 +342,8 @@ typedef struct HingeModel
 	float8		gamma;
 	float8	   *class_weights;	/* one per class */
 	char	   *multiclass;		/* NULL for a binary model */
+	float8	   *calibration_a;	/* Platt's A and B, one per sigmoid (1, or */
+	float8	   *calibration_b;	/* one per class); NULL when uncalibrated */
 } HingeModel;
 
 extern HingeModel *hinge_model_load(const char *ext, const char *name,

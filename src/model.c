@@ -43,7 +43,8 @@ hinge_model_load(const char *ext, const char *name, MemoryContext mcxt)
 	SPI_connect();
 	values[0] = CStringGetTextDatum(name);
 	if (SPI_execute_with_args(psprintf("SELECT weights, classes, positive_class, n_features, "
-									   "lambda, loss, gamma, class_weights, multiclass "
+									   "lambda, loss, gamma, class_weights, multiclass, "
+									   "calibration_a, calibration_b "
 									   "FROM %s.hinge_model WHERE name = $1", ext),
 							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read model \"%s\"", name);
@@ -87,6 +88,24 @@ hinge_model_load(const char *ext, const char *name, MemoryContext mcxt)
 	model->class_weights = palloc(sizeof(float8) * n);
 	memcpy(model->class_weights, ARR_DATA_PTR(class_weights), sizeof(float8) * n);
 	model->multiclass = SPI_getvalue(tuple, tupdesc, 9);
+	for (i = 0; i < 2; i++)
+	{
+		Datum		value = SPI_getbinval(tuple, tupdesc, 10 + i, &isnull);
+		ArrayType  *calibration;
+		float8	  **out = i == 0 ? &model->calibration_a : &model->calibration_b;
+
+		*out = NULL;
+		if (isnull)
+			continue;
+		calibration = DatumGetArrayTypeP(value);
+		if (ArrayGetNItems(ARR_NDIM(calibration), ARR_DIMS(calibration)) != model->n_rows ||
+			ARR_HASNULL(calibration))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("model \"%s\" has a calibration of the wrong size", name)));
+		*out = palloc(sizeof(float8) * model->n_rows);
+		memcpy(*out, ARR_DATA_PTR(calibration), sizeof(float8) * model->n_rows);
+	}
 	MemoryContextSwitchTo(old);
 	SPI_finish();
 
@@ -201,4 +220,79 @@ hinge_model_predict(PG_FUNCTION_ARGS)
 
 	model_scores(fcinfo, model, scores);
 	PG_RETURN_TEXT_P(cstring_to_text(model->classes[hinge_model_predict_class(model, scores)]));
+}
+
+/* Platt's sigmoid 1 / (1 + exp(A s + B)), without overflow */
+static float8
+sigmoid(float8 A, float8 B, float8 score)
+{
+	float8		fApB = A * score + B;
+
+	if (fApB >= 0.0)
+		return exp(-fApB) / (1.0 + exp(-fApB));
+	return 1.0 / (1.0 + exp(fApB));
+}
+
+/*
+ * Calibrated probabilities, one per class in class order: for a binary
+ * model (1 - p, p); for a multiclass one each class's sigmoid, normalised.
+ */
+static void
+model_probabilities(FunctionCallInfo fcinfo, HingeModel *model, float8 *p)
+{
+	float8	   *scores = palloc(sizeof(float8) * model->n_rows);
+	float8		total = 0.0;
+	int			r;
+
+	if (model->calibration_a == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("model \"%s\" is not calibrated", model->name),
+				 errhint("Fit probabilities to its scores on held-out rows first: SELECT hinge_calibrate('%s', relation, features, label).",
+						 model->name)));
+	model_scores(fcinfo, model, scores);
+	if (model->n_rows == 1)
+	{
+		p[1] = sigmoid(model->calibration_a[0], model->calibration_b[0], scores[0]);
+		p[0] = 1.0 - p[1];
+		return;
+	}
+	for (r = 0; r < model->n_rows; r++)
+	{
+		p[r] = sigmoid(model->calibration_a[r], model->calibration_b[r], scores[r]);
+		total += p[r];
+	}
+	for (r = 0; r < model->n_rows; r++)
+		p[r] = total > 0.0 ? p[r] / total : 1.0 / model->n_rows;
+}
+
+/* The calibrated probability of a binary model's positive class */
+PG_FUNCTION_INFO_V1(hinge_model_probability);
+Datum
+hinge_model_probability(PG_FUNCTION_ARGS)
+{
+	HingeModel *model = model_arg(fcinfo);
+	float8		p[2];
+
+	if (model->n_rows > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" has %d classes, and hinge_probability takes a binary model",
+						model->name, model->n_classes),
+				 errhint("Use hinge_probabilities(model_name, x) for one probability per class.")));
+	model_probabilities(fcinfo, model, p);
+	PG_RETURN_FLOAT8(p[1]);
+}
+
+/* Calibrated probabilities of every class, in class order, summing to 1 */
+PG_FUNCTION_INFO_V1(hinge_model_probabilities);
+Datum
+hinge_model_probabilities(PG_FUNCTION_ARGS)
+{
+	HingeModel *model = model_arg(fcinfo);
+	float8	   *p;
+	ArrayType  *result = hinge_new_float8_array(model->n_classes, &p);
+
+	model_probabilities(fcinfo, model, p);
+	PG_RETURN_ARRAYTYPE_P(result);
 }

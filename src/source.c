@@ -235,9 +235,41 @@ hinge_row_source_count(HingeRowSource *src)
 }
 
 /*
- * label OPERATOR(schema.=) 'value'::schema.type, safe from search_path; or,
- * comparing text forms, label::text = 'value' (any label type then works).
+ * label OPERATOR(schema.=) 'value'::schema.type, safe from search_path.  A
+ * model's classes are text forms: they compare with a label column of any
+ * type whose input function reads them (1 with integer or double precision).
  */
+/*
+ * A class must read as a value of the label column's type: else say so,
+ * rather than let the SQL built from it fail with a parse error.
+ */
+static void
+check_class_reads(HingeRowSource *src, const char *value)
+{
+	MemoryContext context = CurrentMemoryContext;
+	Oid			input,
+				ioparam;
+
+	getTypeInputInfo(src->label_type, &input, &ioparam);
+	PG_TRY();
+	{
+		(void) OidInputFunctionCall(input, (char *) value, ioparam, -1);
+	}
+	PG_CATCH();
+	{
+		/* not carrying on: a clearer error replaces the input function's */
+		MemoryContextSwitchTo(context);
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("class %s is not a value of label column \"%s\", of type %s",
+						quote_literal_cstr(value), src->label_name,
+						format_type_be(src->label_type)),
+				 errhint("Use a label column of the type the model was trained with.")));
+	}
+	PG_END_TRY();
+}
+
 static char *
 label_equals_sql(HingeRowSource *src, const char *value)
 {
@@ -246,15 +278,13 @@ label_equals_sql(HingeRowSource *src, const char *value)
 	Form_pg_operator operator;
 	char	   *sql;
 
-	if (src->label_as_text)
-		return psprintf("%s::pg_catalog.text OPERATOR(pg_catalog.=) %s",
-						src->label_sql, quote_literal_cstr(value));
 	typentry = lookup_type_cache(src->label_type, TYPECACHE_EQ_OPR);
 	if (!OidIsValid(typentry->eq_opr))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
 				 errmsg("label column \"%s\" is of type %s, which has no equality operator",
 						src->label_name, format_type_be(src->label_type))));
+	check_class_reads(src, value);
 	tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(typentry->eq_opr));
 	if (!HeapTupleIsValid(tuple))
 		elog(ERROR, "cache lookup failed for operator %u", typentry->eq_opr);
@@ -314,6 +344,8 @@ hinge_row_source_class_index(HingeRowSource *src)
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "pg_catalog.array_position(ARRAY[");
 	for (k = 0; k < src->n_classes; k++)
+		check_class_reads(src, src->classes[k]);
+	for (k = 0; k < src->n_classes; k++)
 		appendStringInfo(&sql, "%s%s::%s", k > 0 ? ", " : "",
 						 quote_literal_cstr(src->classes[k]),
 						 format_type_be_qualified(src->label_type));
@@ -326,6 +358,21 @@ char *
 hinge_row_source_label_is(HingeRowSource *src, int k)
 {
 	return label_equals_sql(src, src->classes[k]);
+}
+
+/* The condition "the label is one of the classes" */
+char *
+hinge_row_source_label_known(HingeRowSource *src)
+{
+	StringInfoData sql;
+	int			k;
+
+	initStringInfo(&sql);
+	appendStringInfoChar(&sql, '(');
+	for (k = 0; k < src->n_classes; k++)
+		appendStringInfo(&sql, "%s(%s)", k > 0 ? " OR " : "", label_equals_sql(src, src->classes[k]));
+	appendStringInfoChar(&sql, ')');
+	return sql.data;
 }
 
 /* FROM ... WHERE ...: the usable rows */

@@ -766,6 +766,8 @@ store_model(TrainSpec *spec, const char *ext, const float8 *w, Progress *p)
 					 "EXCLUDED.passes, EXCLUDED.objective, EXCLUDED.lower_bound, "
 					 "EXCLUDED.converged, EXCLUDED.rows_used, EXCLUDED.rows_skipped, "
 					 "EXCLUDED.train_seconds, EXCLUDED.multiclass, EXCLUDED.trained_at) "
+					 /* a new model's scores need a calibration of their own */
+					 ", calibration_a = NULL, calibration_b = NULL "
 					 "RETURNING m.*", ext);
 	if (SPI_execute_with_args(query, i, argtypes, values, nulls, false, 1) != SPI_OK_INSERT_RETURNING ||
 		SPI_processed != 1)
