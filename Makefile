@@ -22,7 +22,7 @@ OBJS = \
 DATA = hinge--1.0.sql
 
 # one file per feature, in the order they run
-REGRESS = validation loss multiclass ranking score aggregates train multiclass_train readme
+REGRESS = validation loss multiclass ranking score aggregates train multiclass_train calibrate readme
 REGRESS_OPTS = --load-extension=hinge
 
 EXTRA_CLEAN = results regression.diffs regression.out

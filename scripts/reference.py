@@ -487,6 +487,22 @@ def multiclass_train_block(rng):
     return "\n".join(parts)
 
 
+# Calibration: scikit-learn's Platt fit --------------------------------------
+
+def calibrate_block(rng):
+    from sklearn.calibration import _sigmoid_calibration
+    n = 500
+    labels = rng.integers(0, 2, n)
+    scores = np.round(np.where(labels == 1, 1.0, -1.0) * 0.8 + rng.normal(0, 1.1, n), 4)
+    A, B = _sigmoid_calibration(scores, labels)
+    p = 1.0 / (1.0 + np.exp(A * scores + B))
+    return "\n".join([
+        table("calibration_rows", ["id int", "x float8[]", "label int"],
+              [[str(i + 1), arr([scores[i]]), str(labels[i])] for i in range(n)], temp=False),
+        table("ref_platt", ["a float8", "b float8", "brier float8"],
+              [[num(A), num(B), num(np.mean((p - labels) ** 2))]])])
+
+
 BLOCKS = {
     "loss": lambda rng: loss_block(rng),
     "multiclass": lambda rng: multiclass_block(rng),
@@ -495,6 +511,7 @@ BLOCKS = {
     "aggregates": aggregates_block,
     "train": train_block,
     "multiclass_train": multiclass_train_block,
+    "calibrate": calibrate_block,
 }
 
 
