@@ -17,12 +17,13 @@ OBJS = \
 	src/train.o \
 	src/model.o \
 	src/evaluate.o \
-	src/calibrate.o
+	src/calibrate.o \
+	src/trigger.o
 
 DATA = hinge--1.0.sql
 
 # one file per feature, in the order they run
-REGRESS = validation loss multiclass ranking score aggregates train multiclass_train calibrate readme
+REGRESS = validation loss multiclass ranking score aggregates train multiclass_train calibrate trigger readme
 REGRESS_OPTS = --load-extension=hinge
 
 EXTRA_CLEAN = results regression.diffs regression.out

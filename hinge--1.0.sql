@@ -1598,3 +1598,13 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION hinge_probabilities(text, real[]) IS
 'calibrated probabilities of every class in class order, real[] features';
+
+/* Scoring rows as they are written */
+
+CREATE FUNCTION hinge_score_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'hinge_score_trigger'
+LANGUAGE C;
+
+COMMENT ON FUNCTION hinge_score_trigger() IS
+'BEFORE INSERT OR UPDATE row trigger: hinge_score_trigger(model, features column or ''{col1,col2}'', output column [, ''score'' | ''label'' | ''probability'']) fills the output column with the stored model''s score, predicted label or calibrated probability (of the predicted class)';

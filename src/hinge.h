@@ -351,6 +351,10 @@ extern HingeModel *hinge_model_load(const char *ext, const char *name,
 extern void hinge_model_class_scores(HingeModel *model, HingeVector x,
 									 float8 *scores);
 extern int	hinge_model_predict_class(HingeModel *model, const float8 *scores);
+extern void hinge_model_class_probabilities(HingeModel *model, const float8 *scores,
+											float8 *p);
+extern float8 hinge_model_probability_of(HingeModel *model, const float8 *scores,
+										 int c);
 
 /* score.c: the score w[1:d].x (+ w[d+1]) used by scoring and aggregates */
 extern float8 hinge_score_vectors(HingeVector w, HingeVector x);

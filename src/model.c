@@ -233,24 +233,29 @@ sigmoid(float8 A, float8 B, float8 score)
 	return 1.0 / (1.0 + exp(fApB));
 }
 
-/*
- * Calibrated probabilities, one per class in class order: for a binary
- * model (1 - p, p); for a multiclass one each class's sigmoid, normalised.
- */
 static void
-model_probabilities(FunctionCallInfo fcinfo, HingeModel *model, float8 *p)
+require_calibration(HingeModel *model)
 {
-	float8	   *scores = palloc(sizeof(float8) * model->n_rows);
-	float8		total = 0.0;
-	int			r;
-
 	if (model->calibration_a == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("model \"%s\" is not calibrated", model->name),
 				 errhint("Fit probabilities to its scores on held-out rows first: SELECT hinge_calibrate('%s', relation, features, label).",
 						 model->name)));
-	model_scores(fcinfo, model, scores);
+}
+
+/*
+ * Calibrated probabilities from the model's scores, one per class in class
+ * order: for a binary model (1 - p, p); for a multiclass one each class's
+ * sigmoid, normalised.
+ */
+void
+hinge_model_class_probabilities(HingeModel *model, const float8 *scores, float8 *p)
+{
+	float8		total = 0.0;
+	int			r;
+
+	require_calibration(model);
 	if (model->n_rows == 1)
 	{
 		p[1] = sigmoid(model->calibration_a[0], model->calibration_b[0], scores[0]);
@@ -264,6 +269,26 @@ model_probabilities(FunctionCallInfo fcinfo, HingeModel *model, float8 *p)
 	}
 	for (r = 0; r < model->n_rows; r++)
 		p[r] = total > 0.0 ? p[r] / total : 1.0 / model->n_rows;
+}
+
+/* The calibrated probability of class c (an index into classes) */
+float8
+hinge_model_probability_of(HingeModel *model, const float8 *scores, int c)
+{
+	float8	   *p = palloc(sizeof(float8) * model->n_classes);
+
+	hinge_model_class_probabilities(model, scores, p);
+	return p[c];
+}
+
+static void
+model_probabilities(FunctionCallInfo fcinfo, HingeModel *model, float8 *p)
+{
+	float8	   *scores = palloc(sizeof(float8) * model->n_rows);
+
+	require_calibration(model);
+	model_scores(fcinfo, model, scores);
+	hinge_model_class_probabilities(model, scores, p);
 }
 
 /* The calibrated probability of a binary model's positive class */

@@ -1,0 +1,124 @@
+-- Scoring where the rows live: the trigger, views and generated columns
+SET extra_float_digits = 0;
+SET client_min_messages = warning;
+
+CREATE TABLE mail AS
+SELECT i, ARRAY[sin(i), cos(i * 1.3), ((i % 7) - 3) / 3.0] AS x,
+       CASE WHEN sin(i) + 0.5 * cos(i * 1.3) + 0.3 * sin(i * 5.1) > 0.2 THEN 'spam' ELSE 'ham' END AS label
+FROM generate_series(1, 2000) AS i;
+SELECT converged FROM hinge_train('mail', 'mail', 'x', 'label');
+
+-- 1. The trigger fills a score, a label and a probability as rows arrive
+CREATE TABLE inbox (id int, x float8[], score float8, verdict text, p_spam numeric, flagged boolean);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON inbox
+    FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x', 'score');
+CREATE TRIGGER verdict BEFORE INSERT OR UPDATE ON inbox
+    FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x', 'verdict', 'label');
+INSERT INTO inbox (id, x) SELECT i, x FROM mail WHERE i <= 200;
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE score = hinge_score('mail', x)) AS same_score,
+       count(*) FILTER (WHERE verdict = hinge_predict('mail', x)) AS same_label
+FROM inbox;
+-- a row without features gets no score
+INSERT INTO inbox (id, x) VALUES (1000, NULL);
+SELECT score IS NULL AND verdict IS NULL AS unscored FROM inbox WHERE id = 1000;
+-- an update scores again
+UPDATE inbox SET x = ARRAY[1, 1, 1]::float8[] WHERE id = 1000;
+SELECT score = hinge_score('mail', '{1,1,1}'::float8[]) AS rescored FROM inbox WHERE id = 1000;
+-- probabilities once the model is calibrated
+SELECT array_length(calibration_a, 1) AS sigmoids FROM hinge_calibrate('mail', 'mail', 'x', 'label');
+CREATE TRIGGER p_spam BEFORE INSERT ON inbox
+    FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x', 'p_spam', 'probability');
+INSERT INTO inbox (id, x) SELECT i, x FROM mail WHERE i BETWEEN 201 AND 300;
+SELECT count(*) FILTER (WHERE abs(p_spam - (hinge_probabilities('mail', x))[CASE verdict WHEN 'spam' THEN 2 ELSE 1 END]::numeric) < 1e-12) AS same_probability,
+       bool_and(p_spam >= 0.5) AS probability_of_the_predicted_class
+FROM inbox WHERE id BETWEEN 201 AND 300;
+
+-- 2. Retraining: rows inserted afterwards use the new model, in this session
+-- too (a statement reads the model once, when it starts)
+SELECT converged FROM hinge_train('mail', 'mail', 'x', 'label', positive => 'ham',
+                                  class_weight => '{"ham": 50, "spam": 1}');
+DROP TRIGGER p_spam ON inbox;
+INSERT INTO inbox (id, x) SELECT i, x FROM mail WHERE i BETWEEN 301 AND 400;
+SELECT count(*) FILTER (WHERE score = hinge_score('mail', x)) AS scored_by_new_model,
+       count(*) FILTER (WHERE verdict = 'ham') >
+           (SELECT count(*) FILTER (WHERE label = 'ham') FROM mail WHERE i BETWEEN 301 AND 400) AS more_ham_than_there_is
+FROM inbox WHERE id BETWEEN 301 AND 400;
+
+-- 3. Features as real[] and as a list of numeric columns; a multiclass model
+CREATE TABLE inbox_real (x real[], score real);
+CREATE TRIGGER score BEFORE INSERT ON inbox_real
+    FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x', 'score');
+INSERT INTO inbox_real (x) SELECT x::real[] FROM mail WHERE i <= 10;
+SELECT count(*) FILTER (WHERE score = hinge_score('mail', x)::real) AS same_score FROM inbox_real;
+CREATE TABLE inbox_columns (a float8, b real, c numeric, verdict text);
+CREATE TRIGGER verdict BEFORE INSERT ON inbox_columns
+    FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', '{a,b,c}', 'verdict', 'label');
+INSERT INTO inbox_columns (a, b, c) SELECT x[1], x[2], x[3] FROM mail WHERE i <= 50;
+SELECT count(*) FILTER (WHERE verdict = hinge_predict('mail', ARRAY[a, b, c]::float8[])) AS same_label
+FROM inbox_columns;
+CREATE TABLE flowers AS
+SELECT i, ARRAY[2 * (i % 3) + sin(i * 1.7), (i % 3) + cos(i * 1.3)] AS x,
+       (ARRAY['iris', 'rose', 'tulip'])[1 + i % 3] AS kind
+FROM generate_series(1, 300) AS i;
+SELECT converged FROM hinge_train('flowers', 'flowers', 'x', 'kind');
+CREATE TABLE garden (x float8[], kind text);
+CREATE TRIGGER kind BEFORE INSERT ON garden
+    FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('flowers', 'x', 'kind', 'label');
+INSERT INTO garden (x) SELECT x FROM flowers;
+SELECT count(*) FILTER (WHERE g.kind = hinge_predict('flowers', g.x)) AS same_label FROM garden AS g;
+
+-- 4. Views: by model name, and joining the model row once
+CREATE VIEW mail_scored AS
+SELECT i, label, hinge_predict('mail', x) AS predicted, hinge_score('mail', x) AS score FROM mail;
+CREATE VIEW mail_scored_join AS
+SELECT i, label, hinge_score(m.weights, x) AS score
+FROM mail CROSS JOIN (SELECT weights FROM hinge_model WHERE name = 'mail') AS m;
+SELECT count(*) AS rows, count(*) FILTER (WHERE v.score = j.score) AS same_score
+FROM mail_scored AS v JOIN mail_scored_join AS j USING (i);
+
+-- 5. A stored generated column: the array form with constant weights
+CREATE TABLE scored_at_rest (
+    x float8[],
+    score float8 GENERATED ALWAYS AS (hinge_score('{0.5,-1,0.25,0.1}'::float8[], x)) STORED
+);
+INSERT INTO scored_at_rest (x) VALUES ('{1,1,1}'), ('{2,0,-4}');
+SELECT x, score FROM scored_at_rest;
+
+-- 6. Errors, at the first row, naming what is wrong
+CREATE TABLE broken (x float8[], y text, z float8, n int);
+CREATE TRIGGER t1 BEFORE INSERT ON broken FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('nope', 'x', 'z');
+INSERT INTO broken (x) VALUES ('{1,2,3}');
+DROP TRIGGER t1 ON broken;
+CREATE TRIGGER t2 BEFORE INSERT ON broken FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'nope', 'z');
+INSERT INTO broken (x) VALUES ('{1,2,3}');
+DROP TRIGGER t2 ON broken;
+CREATE TRIGGER t3 BEFORE INSERT ON broken FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x', 'y');
+INSERT INTO broken (x) VALUES ('{1,2,3}');
+DROP TRIGGER t3 ON broken;
+CREATE TRIGGER t4 BEFORE INSERT ON broken FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'y', 'z');
+INSERT INTO broken (x) VALUES ('{1,2,3}');
+DROP TRIGGER t4 ON broken;
+CREATE TRIGGER t5 BEFORE INSERT ON broken FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x', 'z', 'odds');
+INSERT INTO broken (x) VALUES ('{1,2,3}');
+DROP TRIGGER t5 ON broken;
+CREATE TRIGGER t6 BEFORE INSERT ON broken FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('flowers', 'x', 'z');
+INSERT INTO broken (x) VALUES ('{1,2}');
+DROP TRIGGER t6 ON broken;
+CREATE TRIGGER t7 BEFORE INSERT ON broken FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', '{x,y}', 'z');
+INSERT INTO broken (x) VALUES ('{1,2,3}');
+DROP TRIGGER t7 ON broken;
+CREATE TRIGGER t8 BEFORE INSERT ON broken FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x');
+INSERT INTO broken (x) VALUES ('{1,2,3}');
+DROP TRIGGER t8 ON broken;
+CREATE TRIGGER t9 BEFORE INSERT ON broken FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x', 'z');
+INSERT INTO broken (x) VALUES ('{1,2}');
+DROP TRIGGER t9 ON broken;
+CREATE TRIGGER t10 AFTER INSERT ON broken FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x', 'z');
+INSERT INTO broken (x) VALUES ('{1,2,3}');
+DROP TRIGGER t10 ON broken;
+SELECT hinge_score_trigger();
+
+DROP VIEW mail_scored, mail_scored_join;
+DROP TABLE mail, inbox, inbox_real, inbox_columns, flowers, garden, scored_at_rest, broken;
+DELETE FROM hinge_model;
