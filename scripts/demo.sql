@@ -284,6 +284,42 @@ SELECT b.id, b.diagnosis,
 FROM demo.breast_cancer b
 WHERE b.id = 1001;
 
+\echo '== 9. Calibrated probabilities: Platt scaling on held-out rows'
+\echo '   Scores are not probabilities; a sigmoid fitted to the test split''s scores'
+\echo '   turns them into ones (a real project would keep a third split for this).'
+
+SELECT round(calibration_a[1]::numeric, 4) AS a, round(calibration_b[1]::numeric, 4) AS b
+FROM hinge_calibrate('breast_cancer', 'demo.test', 'x', 'diagnosis');
+
+SELECT id, diagnosis,
+       round(hinge_score('breast_cancer', x)::numeric, 3) AS score,
+       round(hinge_probability('breast_cancer', x)::numeric, 3) AS p_malignant
+FROM demo.test ORDER BY id LIMIT 6;
+
+SELECT round(avg((hinge_probability('breast_cancer', x)
+                  - (diagnosis = 'malignant')::int) ^ 2)::numeric, 4) AS brier_score
+FROM demo.test;
+
+\echo '== 10. A trigger scores new tumours as they arrive'
+
+CREATE TABLE demo.arrivals (
+    id int PRIMARY KEY,
+    x float8[] NOT NULL,
+    predicted text,
+    p_predicted numeric
+);
+CREATE TRIGGER predicted BEFORE INSERT OR UPDATE ON demo.arrivals
+    FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('breast_cancer', 'x', 'predicted', 'label');
+CREATE TRIGGER p_predicted BEFORE INSERT OR UPDATE ON demo.arrivals
+    FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('breast_cancer', 'x', 'p_predicted', 'probability');
+
+INSERT INTO demo.arrivals (id, x)
+SELECT b.id, demo.features(b) FROM demo.breast_cancer b WHERE b.id = 1001
+UNION ALL
+SELECT id, x FROM demo.test WHERE id IN (185, 200, 515);
+
+SELECT id, predicted, round(p_predicted, 3) AS p_predicted FROM demo.arrivals ORDER BY id;
+
 \echo
-\echo 'Everything above is in schema demo (tables breast_cancer, feature_stats, cells;'
-\echo 'views train, test, scored); the models are rows of hinge_model.'
+\echo 'Everything above is in schema demo (tables breast_cancer, feature_stats, cells,'
+\echo 'arrivals; views train, test, scored); the models are rows of hinge_model.'
