@@ -59,16 +59,41 @@ hinge_model_load(const char *ext, const char *name, MemoryContext mcxt)
 	old = MemoryContextSwitchTo(mcxt);
 	model = palloc0(sizeof(HingeModel));
 	model->name = pstrdup(name);
+	/*
+	 * The row may have been edited by hand: check what scoring relies on
+	 * (shapes, no NULL elements, finite weights) as for any argument.
+	 */
 	weights = DatumGetArrayTypePCopy(SPI_getbinval(tuple, tupdesc, 1, &isnull));
-	model->n_rows = ARR_NDIM(weights) == 2 ? ARR_DIMS(weights)[0] : 1;
-	model->n_weights = ArrayGetNItems(ARR_NDIM(weights), ARR_DIMS(weights)) / model->n_rows;
+	if (ARR_NDIM(weights) == 2)
+	{
+		HingeMatrix W = hinge_matrix_arg(weights, "model weights");
+		HingeVector flat = {W.rows * W.cols, false, W.data};
+
+		hinge_check_finite_vector(flat, "model weights");
+		model->n_rows = W.rows;
+		model->n_weights = W.cols;
+	}
+	else
+	{
+		HingeVector w = hinge_vector_arg(weights, "model weights");
+
+		hinge_check_finite_vector(w, "model weights");
+		model->n_rows = 1;
+		model->n_weights = w.n;
+	}
 	model->weights = (float8 *) ARR_DATA_PTR(weights);
 	classes = DatumGetArrayTypeP(SPI_getbinval(tuple, tupdesc, 2, &isnull));
 	deconstruct_array(classes, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	model->n_classes = n;
 	model->classes = palloc(sizeof(char *) * n);
 	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("model \"%s\" has a NULL class", name)));
 		model->classes[i] = TextDatumGetCString(elems[i]);
+	}
 	if (n != (model->n_rows == 1 ? 2 : model->n_rows))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -80,7 +105,8 @@ hinge_model_load(const char *ext, const char *name, MemoryContext mcxt)
 	model->loss = pstrdup(SPI_getvalue(tuple, tupdesc, 6));
 	model->gamma = DatumGetFloat8(SPI_getbinval(tuple, tupdesc, 7, &isnull));
 	class_weights = DatumGetArrayTypeP(SPI_getbinval(tuple, tupdesc, 8, &isnull));
-	if (ArrayGetNItems(ARR_NDIM(class_weights), ARR_DIMS(class_weights)) != n)
+	if (ArrayGetNItems(ARR_NDIM(class_weights), ARR_DIMS(class_weights)) != n ||
+		ARR_HASNULL(class_weights))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("model \"%s\" has %d classes but %d class weights", name, n,
@@ -88,6 +114,14 @@ hinge_model_load(const char *ext, const char *name, MemoryContext mcxt)
 	model->class_weights = palloc(sizeof(float8) * n);
 	memcpy(model->class_weights, ARR_DATA_PTR(class_weights), sizeof(float8) * n);
 	model->multiclass = SPI_getvalue(tuple, tupdesc, 9);
+	if (model->n_rows > 1 &&
+		(model->multiclass == NULL ||
+		 (strcmp(model->multiclass, "crammer_singer") != 0 &&
+		  strcmp(model->multiclass, "weston_watkins") != 0 &&
+		  strcmp(model->multiclass, "one_vs_rest") != 0)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("multiclass model \"%s\" has no known multiclass strategy", name)));
 	for (i = 0; i < 2; i++)
 	{
 		Datum		value = SPI_getbinval(tuple, tupdesc, 10 + i, &isnull);
