@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh python3-numpy python3-scipy liblinear-tools
+scripts/setup.sh python3-numpy python3-scipy python3-sklearn liblinear-tools
 
 # Debian's python3: the first python3 on PATH may lack numpy
 /usr/bin/python3 scripts/reference.py --check
