@@ -167,7 +167,8 @@ platt_pass(const char *query, Datum weights, float8 A, float8 B, float8 *out)
 	Datum		result;
 
 	CHECK_FOR_INTERRUPTS();
-	if (SPI_execute_with_args(query, 3, argtypes, values, NULL, true, 1) != SPI_OK_SELECT ||
+	/* no row limit: a limit would keep the executor from parallel workers */
+	if (SPI_execute_with_args(query, 3, argtypes, values, NULL, true, 0) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "calibration pass returned no row");
 	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
@@ -266,7 +267,7 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 	/* every row's label must be a class of the model */
 	if (SPI_execute(psprintf("SELECT pg_catalog.count(*) FILTER (WHERE NOT %s) %s",
 							 hinge_row_source_label_known(&src), hinge_row_source_sql(&src)),
-					true, 1) != SPI_OK_SELECT)
+					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the labels of %s", src.relation);
 	{
 		bool		isnull;
@@ -299,7 +300,7 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 		if (SPI_execute(psprintf("SELECT pg_catalog.count(*) FILTER (WHERE %s), "
 								 "pg_catalog.count(*) FILTER (WHERE NOT (%s)) %s",
 								 is_positive, is_positive, hinge_row_source_sql(&src)),
-						true, 1) != SPI_OK_SELECT)
+						true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not count the rows of %s", src.relation);
 		n_pos = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 		n_neg = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));

@@ -208,7 +208,8 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 					 ext, ext, src->usable_sql, src->features_sql, src->y_sql,
 					 hinge_row_source_label_is(src, 0), hinge_row_source_label_is(src, 1),
 					 src->usable_sql, ext, src->features_sql, src->relation);
-	if (SPI_execute_with_args(query, 6, argtypes, values, NULL, true, 1) != SPI_OK_SELECT ||
+	/* no row limit: a limit would keep the executor from parallel workers */
+	if (SPI_execute_with_args(query, 6, argtypes, values, NULL, true, 0) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "could not evaluate model \"%s\"", model->name);
 	for (i = 0; i < 6; i++)
@@ -318,7 +319,7 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 
 		if (SPI_execute_with_args(psprintf("SELECT %s FILTER (WHERE ok AND t IS NOT NULL) FROM %s",
 										   call, rows),
-								  5, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+								  5, argtypes, values, NULL, true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not evaluate model \"%s\"", model->name);
 		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 		nulls[pass == 0 ? EV_MEAN_LOSS : EV_OBJECTIVE] = isnull;

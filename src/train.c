@@ -266,8 +266,9 @@ run_pass(Pass *pass, ArrayType *point, float8 *out, int n_out)
 	ArrayType  *result;
 
 	pass->values[0] = PointerGetDatum(point);
+	/* no row limit: a limit would keep the executor from parallel workers */
 	if (SPI_execute_with_args(pass->query, pass->nargs, pass->argtypes, pass->values,
-							  NULL, true, 1) != SPI_OK_SELECT ||
+							  NULL, true, 0) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "training pass returned no row");
 	value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
