@@ -2,7 +2,8 @@
 # Sets up hinge (scripts/setup.sh) and runs every test: the checks that the
 # reference values in the tests are still what numpy and liblinear compute
 # and that the README's examples are in sync, then the pg_regress suite and
-# the pg_dump/pg_restore test in a throwaway PostgreSQL cluster.
+# the pg_dump/pg_restore test in a throwaway PostgreSQL cluster, and a short
+# fuzzing run.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -25,6 +26,17 @@ grep -q '^test dump .* ok' "$log" || status=1
 if [ "$status" -ne 0 ] && [ -f regression.diffs ]; then
     cat regression.diffs
 fi
+
+# the fuzzer, with a fixed seed and a small count: no input may crash the
+# server, raise an internal error or return NaN (scripts/fuzz.py)
+if /usr/bin/python3 scripts/fuzz.py --calls 2000 --seed 1 >"$log.fuzz" 2>&1; then
+    echo "test fuzz                        ... ok ($(grep -m1 '^hinge fuzz: seed' "$log.fuzz"))" | tee -a "$log"
+else
+    status=1
+    cat "$log.fuzz"
+    echo "test fuzz                        ... FAILED" | tee -a "$log"
+fi
+rm -f "$log.fuzz"
 
 passed=$(grep -c '^\(test\| \) *[a-z_]* *\.\.\. ok' "$log" || true)
 failed=$(grep -c '\.\.\. FAILED' "$log" || true)

@@ -720,7 +720,7 @@ hinge_loss_avg_finalfn(PG_FUNCTION_ARGS)
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(mean_loss(binary_state_data(state, STATE_OBJECTIVE)));
+	PG_RETURN_FLOAT8(hinge_check_result(mean_loss(binary_state_data(state, STATE_OBJECTIVE))));
 }
 
 /* lambda w + (1/n) sum c_y dloss/dscore (x, 1), or NULL for no rows */
@@ -901,7 +901,8 @@ hinge_margin_stats_finalfn(PG_FUNCTION_ARGS)
 	bool		nulls[9] = {false};
 	float8		n,
 				w_norm;
-	int			n_features;
+	int			n_features,
+				i;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
@@ -916,16 +917,22 @@ hinge_margin_stats_finalfn(PG_FUNCTION_ARGS)
 	n = st[ST_N];
 	n_features = (int) st[ST_NFEATURES];
 	stats = st + ST_HEADER + (int) st[ST_NWEIGHTS];
+	/* counts are whole numbers of rows: anything else is a forged state */
+	for (i = STATS_MISCLASSIFIED; i <= STATS_SUPPORT_VECTORS; i++)
+		if (!(stats[i] >= 0 && stats[i] <= n && stats[i] == floor(stats[i])))
+			hinge_state_corrupt();
 	w_norm = hinge_norm(st + ST_HEADER, n_features);
 
+	/* sums that overflowed (or a forged state) must not come out as NaN */
 	values[0] = Int64GetDatum((int64) n);
-	values[1] = Float8GetDatum(mean_loss(st));
+	values[1] = Float8GetDatum(hinge_check_result(mean_loss(st)));
 	values[2] = Int64GetDatum((int64) stats[STATS_MISCLASSIFIED]);
 	values[3] = Int64GetDatum((int64) stats[STATS_VIOLATORS]);
 	values[4] = Int64GetDatum((int64) stats[STATS_SUPPORT_VECTORS]);
 	values[5] = Float8GetDatum((n - stats[STATS_MISCLASSIFIED]) / n);
-	values[6] = Float8GetDatum(stats[STATS_MIN_MARGIN]);
-	values[7] = Float8GetDatum((stats[STATS_MARGIN_SUM] + stats[STATS_MARGIN_COMP]) / n);
+	values[6] = Float8GetDatum(hinge_check_result(stats[STATS_MIN_MARGIN]));
+	values[7] = Float8GetDatum(hinge_check_result((stats[STATS_MARGIN_SUM] +
+												   stats[STATS_MARGIN_COMP]) / n));
 	/* 1/||w||: the half-width of the margin; NULL for w = 0 */
 	values[8] = Float8GetDatum(1.0 / w_norm);
 	nulls[8] = !isfinite(1.0 / w_norm);

@@ -98,11 +98,12 @@ hinge_platt_transfn(PG_FUNCTION_ARGS)
 	d1 = t - p;
 	d2 = p * q;
 	st[3] += 1;
-	st[6] += s * d1;
+	st[6] += hinge_check_result(s * d1);
 	st[7] += d1;
-	st[8] += s * s * d2;
+	/* s (s d2), not (s s) d2: a huge score with d2 = 0 must add 0, not NaN */
+	st[8] += hinge_check_result(s * (s * d2));
 	st[9] += d2;
-	st[10] += s * d2;
+	st[10] += hinge_check_result(s * d2);
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 
@@ -143,14 +144,16 @@ hinge_platt_finalfn(PG_FUNCTION_ARGS)
 	float8	   *st;
 	float8	   *out;
 	ArrayType  *result;
+	int			i;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
 	st = hinge_state_data(state, STATE_PLATT, PLATT_LENGTH, platt_state_length);
 	result = hinge_new_float8_array(7, &out);
 	out[0] = st[3];
-	out[1] = st[4] + st[5];
-	memcpy(out + 2, st + 6, sizeof(float8) * 5);
+	out[1] = hinge_check_result(st[4] + st[5]);
+	for (i = 0; i < 5; i++)
+		out[2 + i] = hinge_check_result(st[6 + i]);
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 

@@ -191,8 +191,12 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 	values[3] = Float8GetDatum(model->gamma);
 	values[4] = Float8GetDatum(model->class_weights[1]);
 	values[5] = Float8GetDatum(model->class_weights[0]);
+	/* a copy: choosing the positive class may swap them */
 	src->n_classes = 2;
-	src->classes = model->classes;
+	src->classes = palloc(sizeof(char *) * 2);
+	src->classes[0] = model->classes[0];
+	src->classes[1] = model->classes[1];
+	src->class_rows = NULL;
 	hinge_row_source_classes(src, model->positive);
 
 	query = psprintf("SELECT pg_catalog.count(*) FILTER (WHERE ok AND known AND y > 0 AND s > 0), "

@@ -113,6 +113,11 @@ hinge_model_load(const char *ext, const char *name, MemoryContext mcxt)
 						ArrayGetNItems(ARR_NDIM(class_weights), ARR_DIMS(class_weights)))));
 	model->class_weights = palloc(sizeof(float8) * n);
 	memcpy(model->class_weights, ARR_DATA_PTR(class_weights), sizeof(float8) * n);
+	for (i = 0; i < n; i++)
+		if (!(model->class_weights[i] > 0.0 && isfinite(model->class_weights[i])))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("model \"%s\" has a class weight that is not a positive number", name)));
 	model->multiclass = SPI_getvalue(tuple, tupdesc, 9);
 	if (model->n_rows > 1 &&
 		(model->multiclass == NULL ||
@@ -126,6 +131,7 @@ hinge_model_load(const char *ext, const char *name, MemoryContext mcxt)
 	{
 		Datum		value = SPI_getbinval(tuple, tupdesc, 10 + i, &isnull);
 		ArrayType  *calibration;
+		int			r;
 		float8	  **out = i == 0 ? &model->calibration_a : &model->calibration_b;
 
 		*out = NULL;
@@ -139,6 +145,11 @@ hinge_model_load(const char *ext, const char *name, MemoryContext mcxt)
 					 errmsg("model \"%s\" has a calibration of the wrong size", name)));
 		*out = palloc(sizeof(float8) * model->n_rows);
 		memcpy(*out, ARR_DATA_PTR(calibration), sizeof(float8) * model->n_rows);
+		for (r = 0; r < model->n_rows; r++)
+			if (!isfinite((*out)[r]))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("model \"%s\" has a calibration that is not finite", name)));
 	}
 	MemoryContextSwitchTo(old);
 	SPI_finish();

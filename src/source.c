@@ -311,12 +311,17 @@ hinge_row_source_classes(HingeRowSource *src, const char *positive)
 		if (strcmp(positive, src->classes[0]) == 0)
 		{
 			char	   *swap = src->classes[0];
-			int64		rows = src->class_rows[0];
 
 			src->classes[0] = src->classes[1];
-			src->class_rows[0] = src->class_rows[1];
 			src->classes[1] = swap;
-			src->class_rows[1] = rows;
+			/* counted only when training */
+			if (src->class_rows != NULL)
+			{
+				int64		rows = src->class_rows[0];
+
+				src->class_rows[0] = src->class_rows[1];
+				src->class_rows[1] = rows;
+			}
 		}
 		else if (strcmp(positive, src->classes[1]) != 0)
 			ereport(ERROR,
