@@ -645,7 +645,25 @@ SELECT hinge_evaluate('label_t', 'train_rows', 'x', 'y');
 SELECT n, accuracy FROM hinge_evaluate('label_y', 'labels', 'x', 'f');
 SELECT count(*) AS models_named_e FROM hinge_model WHERE name = 'e';
 
--- 12. Privileges: training runs as the caller
+-- 12. Names are quoted, never pasted: odd names work, and names written to
+-- inject SQL name nothing
+CREATE TABLE "Odd Table; DROP TABLE train_rows; --" AS
+SELECT x AS "Feature Vector", CASE WHEN y > 0 THEN 'yes' ELSE 'no' END AS "x; DROP TABLE train_rows; --"
+FROM train_rows;
+SELECT rows_used, features, label
+FROM hinge_train('odd', '"Odd Table; DROP TABLE train_rows; --"', 'Feature Vector',
+                 'x; DROP TABLE train_rows; --');
+SELECT n FROM hinge_evaluate('odd', '"Odd Table; DROP TABLE train_rows; --"', 'Feature Vector',
+                             'x; DROP TABLE train_rows; --');
+SELECT hinge_train('e', 'train_rows', 'x); DROP TABLE train_rows; --', 'y');
+SELECT hinge_train('e', 'train_rows', 'x', 'y); DROP TABLE train_rows; --');
+SELECT hinge_train('e', 'train_rows', ARRAY['x[1]', '1); DROP TABLE train_rows; --'], 'y');
+SELECT hinge_train('e', 'train_rows; DROP TABLE train_rows; --', 'x', 'y');
+SELECT name AS quote_in_model_name FROM hinge_train('it''s', 'train_rows', 'x', 'y');
+SELECT count(*) AS train_rows_still_there FROM train_rows;
+DROP TABLE "Odd Table; DROP TABLE train_rows; --";
+
+-- 13. Privileges: training runs as the caller
 CREATE ROLE regress_hinge_reader;
 CREATE TABLE private_rows AS SELECT x, y FROM train_rows;
 SET ROLE regress_hinge_reader;
