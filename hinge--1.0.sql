@@ -1081,6 +1081,10 @@ CREATE TABLE hinge_model (
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.hinge_model', '');
 
+-- A trusted extension's script runs as the bootstrap superuser, who then
+-- owns the table: the role that created the extension gets to use it.
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.hinge_model TO @extowner@;
+
 COMMENT ON TABLE hinge_model IS
 'trained hinge models: weights (intercept last; one row per class for multiclass), classes (negative, positive; or every class), training parameters and statistics';
 
