@@ -35,7 +35,8 @@
 static int
 platt_state_length(const float8 *st)
 {
-	if (st[0] != STATE_PLATT || !isfinite(st[1]) || !isfinite(st[2]) || !(st[3] >= 1))
+	if (st[0] != STATE_PLATT || !isfinite(st[1]) || !isfinite(st[2]) ||
+		!(st[3] >= 1 && st[3] <= 9007199254740992.0))
 		return -1;
 	return PLATT_LENGTH;
 }

@@ -100,6 +100,13 @@ hinge_row_source_init(HingeRowSource *src, Oid relid, Datum features,
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("features must name at least one column")));
+		/* a table has at most 1600 columns: a longer list repeats them */
+		if (src->n_feature_columns > MaxHeapAttributeNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("features lists %d columns, more than a table can have (%d)",
+							src->n_feature_columns, MaxHeapAttributeNumber),
+					 errhint("For many features, store them in one float8[] or real[] column.")));
 		src->feature_columns = palloc(sizeof(char *) * src->n_feature_columns);
 		appendStringInfoString(&sql, "ARRAY[");
 		for (i = 0; i < src->n_feature_columns; i++)

@@ -135,6 +135,9 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 						  "List the columns as '{col1,col2}'.");
 
 		deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &plan->n_columns);
+		if (plan->n_columns > MaxHeapAttributeNumber)
+			trigger_error(trigger, rel, "the list of feature columns is longer than a table can be",
+						  "For many features, store them in one float8[] or real[] column.");
 		if (plan->n_columns != plan->model->n_features)
 			trigger_error(trigger, rel,
 						  psprintf("model \"%s\" takes %d features, but %d columns are listed",
