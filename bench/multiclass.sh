@@ -303,6 +303,33 @@ liblinear_run() {
                      VALUES ('liblinear', $(wall_of "$WORK/liblinear.time"), $(cpu_of "$WORK/liblinear.time"))"
 }
 
+# Whether the passes of the "parallel" mode get workers: auto_explain (a
+# superuser's LOAD) shows the queries hinge_train runs through SPI; one
+# short training (max_passes 2) is enough.  Not timed.
+if "${PSQL[@]}" -A -t -c "SELECT rolsuper FROM pg_roles WHERE rolname = current_user" | grep -qx t; then
+    "${PSQL[@]}" -A -t >"$WORK/plans.log" 2>&1 <<'SQL' || true
+SET jit = off;
+LOAD 'auto_explain';
+SET auto_explain.log_min_duration = 0;
+SET auto_explain.log_nested_statements = on;
+SET auto_explain.log_analyze = on;
+SET auto_explain.log_timing = off;
+SET auto_explain.log_level = notice;
+SET client_min_messages = notice;
+SELECT passes FROM hinge_train('mc_plans', 'mc_rows', 'x', 'label', lambda => :lambda,
+                               intercept => false, max_passes => 2);
+SET client_min_messages = warning;
+DELETE FROM hinge_model WHERE name = 'mc_plans';
+SQL
+    passes=$(grep -Ec 'Query Text: SELECT [a-z_.]*multiclass_hinge_(cutting_plane|line_objective)' "$WORK/plans.log" || true)
+    launched=$(grep -Ec 'Workers Launched: [1-9]' "$WORK/plans.log" || true)
+    echo "default parallel settings, plans of a 2-pass training (auto_explain): $passes pass queries, $launched with workers launched"
+    [ "$launched" -gt 0 ] ||
+        echo "note: no parallel workers for the passes, so the parallel mode runs serially too"
+else
+    echo "(plans not shown: auto_explain needs a superuser)"
+fi
+
 echo "hinge_train crammer_singer, serial..."
 hinge_run "hinge serial" "$SERIAL" crammer_singer
 echo "hinge_train crammer_singer, default parallel settings..."

@@ -22,6 +22,7 @@
 
 #include "fmgr.h"
 #include "utils/array.h"
+#include "utils/float.h"
 
 /*
  * Largest vector (or matrix) hinge accepts: 10 million elements, 80 MB of
@@ -170,7 +171,15 @@ extern bool hinge_has_intercept(int n_weights, int n_features,
 extern void hinge_report_nonfinite(HingeVector a, const char *a_what,
 								   HingeVector b, const char *b_what)
 			pg_attribute_noreturn();
-extern float8 hinge_check_result(float8 result);
+
+/* Results of finite inputs: a non-finite one is an overflow (inline: hot) */
+static inline float8
+hinge_check_result(float8 result)
+{
+	if (unlikely(!isfinite(result)))
+		float_overflow_error();
+	return result;
+}
 
 /* array.c: a new zero-filled one-dimensional float8[] and its data */
 extern ArrayType *hinge_new_float8_array(int n, float8 **data);

@@ -268,11 +268,3 @@ hinge_report_nonfinite(HingeVector a, const char *a_what,
 	float_overflow_error();
 }
 
-/* Scalar results of finite inputs: an infinite result is an overflow */
-float8
-hinge_check_result(float8 result)
-{
-	if (unlikely(!isfinite(result)))
-		float_overflow_error();
-	return result;
-}
