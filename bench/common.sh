@@ -288,3 +288,39 @@ SELECT s.*, f.median_ms AS floor_median_ms, s.median_ms / f.median_ms AS ratio
 FROM s JOIN s f ON f.k = s.floor_k;
 SQL
 }
+
+# For the training benchmarks (train.sh, multiclass.sh): a work directory
+# named after the script (kept with HINGE_BENCH_KEEP=1), timing helpers for
+# bash's `time` (TIMEFORMAT below), and CPU_SQL, which defines
+# pg_temp.cpu_seconds(): this backend's CPU time (user + system) so far, from
+# /proc/<pid>/stat, NULL when it cannot be read (pg_read_file() takes a
+# superuser or pg_read_server_files, as in the throwaway cluster).  On a
+# shared machine the CPU seconds of each step are steadier than its wall clock.
+bench_training_setup() {
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/hinge-$1.XXXXXX")
+    if [ -n "${HINGE_BENCH_KEEP:-}" ]; then
+        trap 'echo "files kept in $WORK"' EXIT
+    else
+        trap 'rm -rf "$WORK"' EXIT
+    fi
+    SVM=$WORK/rows.svm
+    TIMEFORMAT='%R %U %S'
+    CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+    CPU_SQL="
+CREATE FUNCTION pg_temp.cpu_seconds() RETURNS float8 LANGUAGE plpgsql AS \$f\$
+DECLARE
+    f text[];
+BEGIN
+    -- the fields after the command name, from the third (state) on
+    f := string_to_array(split_part(pg_read_file('/proc/' || pg_backend_pid() || '/stat'), ') ', 2), ' ');
+    RETURN (f[12]::bigint + f[13]::bigint) / $CLK_TCK::float8;
+EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
+END
+\$f\$;"
+}
+
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+# user + system seconds, and wall seconds, from bash's `time` output
+cpu_of() { awk '{ printf "%.3f", $2 + $3 }' "$1"; }
+wall_of() { awk '{ printf "%.3f", $1 }' "$1"; }

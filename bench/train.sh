@@ -56,38 +56,7 @@ C=$(awk -v l="$LAMBDA" -v n="$ROWS" 'BEGIN { printf "%.6g", 1 / (l * n) }')
 SERIAL="max_parallel_workers_per_gather=0"
 PSQL+=(-v lambda="$LAMBDA" -v tolerance="$TOLERANCE")
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/hinge-train.XXXXXX")
-if [ -n "${HINGE_BENCH_KEEP:-}" ]; then
-    trap 'echo "files kept in $WORK"' EXIT
-else
-    trap 'rm -rf "$WORK"' EXIT
-fi
-SVM=$WORK/rows.svm
-
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-# user + system seconds from bash's `time` output (TIMEFORMAT below)
-cpu_of() { awk '{ printf "%.3f", $2 + $3 }' "$1"; }
-wall_of() { awk '{ printf "%.3f", $1 }' "$1"; }
-TIMEFORMAT='%R %U %S'
-
-# SQL: pg_temp.cpu_seconds(), the CPU time (user + system) of this backend
-# so far, from /proc/<pid>/stat (fields utime and stime, in clock ticks);
-# NULL when it cannot be read (pg_read_file() takes a superuser or
-# pg_read_server_files, as in the throwaway cluster).  On a shared machine
-# the CPU seconds of each step are steadier than its wall clock.
-CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-CPU_SQL="
-CREATE FUNCTION pg_temp.cpu_seconds() RETURNS float8 LANGUAGE plpgsql AS \$f\$
-DECLARE
-    f text[];
-BEGIN
-    -- the fields after the command name, from the third (state) on
-    f := string_to_array(split_part(pg_read_file('/proc/' || pg_backend_pid() || '/stat'), ') ', 2), ' ');
-    RETURN (f[12]::bigint + f[13]::bigint) / $CLK_TCK::float8;
-EXCEPTION WHEN OTHERS THEN
-    RETURN NULL;
-END
-\$f\$;"
+bench_training_setup train
 
 echo "hinge training benchmark: $ROWS rows x $FEATURES features, lambda $LAMBDA, no intercept, tolerance $TOLERANCE; liblinear -s 3 -c $C; $REPS run(s)"
 
