@@ -19,6 +19,11 @@
  *	4. the next plane is taken a little beyond the new best point, towards
  *	   w_c, and the loop repeats until (upper - lower) / upper <= tolerance.
  *
+ * For the hinge loss, steps 3 and 4 are one pass (hinge_line_planes gives
+ * the subgradient at every grid point too).  Multiclass models use the same
+ * loop on the flattened weight matrix (multiclass_accum.c); one-vs-rest runs
+ * k of these loops side by side, fed by shared passes.
+ *
  * All passes read the data through the calling statement's snapshot, so a
  * table written to concurrently is seen the same by every pass.
  */
