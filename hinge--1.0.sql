@@ -1076,7 +1076,8 @@ CREATE TABLE hinge_model (
     multiclass text,
     trained_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     calibration_a float8[],
-    calibration_b float8[]
+    calibration_b float8[],
+    online_updates bigint NOT NULL DEFAULT 0
 );
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.hinge_model', '');
@@ -1612,3 +1613,68 @@ LANGUAGE C;
 
 COMMENT ON FUNCTION hinge_score_trigger() IS
 'BEFORE INSERT OR UPDATE row trigger: hinge_score_trigger(model, features column or ''{col1,col2}'', output column [, ''score'' | ''label'' | ''probability'']) fills the output column with the stored model''s score, predicted label or calibrated probability (of the predicted class)';
+
+/*
+ * Online updates: a model that learns from each newly labelled row, one
+ * Pegasos step at a time.
+ */
+
+CREATE FUNCTION hinge_pegasos_step(w float8[], x float8[], y float8, lambda float8, t float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_pegasos_step'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_pegasos_step(float8[], float8[], float8, float8, float8) IS
+'one Pegasos step from row (x, y): (1 - 1/t) w, plus y (x, 1) / (lambda t) when y w.x < 1';
+
+CREATE FUNCTION hinge_learn_trigger()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    row_x float8[];
+    row_label text;
+    m @extschema@.hinge_model;
+BEGIN
+    IF TG_NARGS <> 3 THEN
+        RAISE EXCEPTION 'hinge_learn_trigger takes 3 arguments, not %', TG_NARGS
+            USING HINT = 'EXECUTE FUNCTION hinge_learn_trigger(''model'', ''features_column'', ''label_column'')';
+    END IF;
+    -- the row's features and label, by column name (quoted, never pasted)
+    -- (format() gives the label's text as its type prints it: 't' for true)
+    EXECUTE format('SELECT ($1).%I::float8[], CASE WHEN ($1).%I IS NOT NULL THEN format(''%%s'', ($1).%I) END',
+                   TG_ARGV[1], TG_ARGV[2], TG_ARGV[2])
+        INTO row_x, row_label USING NEW;
+    IF row_x IS NULL OR row_label IS NULL THEN
+        RETURN NULL;
+    END IF;
+    -- the row lock serialises concurrent learners: no update is lost
+    SELECT * INTO m FROM @extschema@.hinge_model WHERE name = TG_ARGV[0] FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'model "%" does not exist', TG_ARGV[0]
+            USING ERRCODE = 'undefined_object', HINT = 'Train it with hinge_train first.';
+    END IF;
+    IF cardinality(m.classes) <> 2 THEN
+        RAISE EXCEPTION 'model "%" has % classes, and online updates take a binary model',
+            TG_ARGV[0], cardinality(m.classes) USING ERRCODE = 'wrong_object_type';
+    END IF;
+    IF row_label <> ALL (m.classes) THEN
+        RAISE EXCEPTION 'label % is not a class of model "%"', quote_literal(row_label), TG_ARGV[0]
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('The model''s classes are %s.', array_to_string(m.classes, ', '));
+    END IF;
+    -- t counts the rows the model has seen, so the first steps are small
+    UPDATE @extschema@.hinge_model
+    SET weights = @extschema@.hinge_pegasos_step(m.weights, row_x,
+                      CASE WHEN row_label = m.positive_class THEN 1 ELSE -1 END,
+                      m.lambda, m.rows_used + m.online_updates + 1),
+        online_updates = m.online_updates + 1,
+        calibration_a = NULL, calibration_b = NULL
+    WHERE name = TG_ARGV[0];
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION hinge_learn_trigger() IS
+'AFTER INSERT OR UPDATE row trigger: hinge_learn_trigger(model, features column, label column) updates a binary model with one Pegasos step from each labelled row (row lock on the model: concurrent inserts serialise, no update is lost)';

@@ -119,6 +119,35 @@ INSERT INTO broken (x) VALUES ('{1,2,3}');
 DROP TRIGGER t10 ON broken;
 SELECT hinge_score_trigger();
 
+-- 7. Online updates: one Pegasos step from each newly labelled row
+SELECT hinge_pegasos_step('{1,0}'::float8[], '{0.5,1}'::float8[], 1, 0.5, 2) AS violated, -- 0.5 w + (x) / (0.5 * 2)
+       hinge_pegasos_step('{4,0}'::float8[], '{0.5,1}'::float8[], 1, 0.5, 2) AS satisfied, -- 0.5 w
+       hinge_pegasos_step('{1,0,0}'::float8[], '{0.5,1}'::float8[], -1, 0.5, 4) AS intercept; -- 0.75 w - (x, 1) / 2
+SELECT weights AS before, online_updates FROM hinge_train('learner', 'mail', 'x', 'label', lambda => 1e-2);
+CREATE TABLE labelled (x float8[], label text);
+CREATE TRIGGER learn AFTER INSERT ON labelled
+    FOR EACH ROW EXECUTE FUNCTION hinge_learn_trigger('learner', 'x', 'label');
+-- rows with the opposite label pull the model their way; NULLs are skipped
+INSERT INTO labelled SELECT x, CASE label WHEN 'spam' THEN 'ham' ELSE 'spam' END FROM mail WHERE i <= 300;
+INSERT INTO labelled VALUES (NULL, 'spam'), ('{1,1,1}', NULL);
+SELECT m.online_updates,
+       (SELECT count(*) FROM mail WHERE i <= 300 AND hinge_predict('learner', x) <> label) >
+       (SELECT count(*) FROM mail WHERE i <= 300 AND hinge_predict('mail', x) <> label) AS moved_towards_new_labels,
+       calibration_a IS NULL AS calibration_cleared
+FROM hinge_model AS m WHERE name = 'learner';
+-- the same step as the function, from the stored weights
+CREATE TABLE one_step AS SELECT weights, lambda, rows_used + online_updates + 1 AS t FROM hinge_model WHERE name = 'learner';
+INSERT INTO labelled VALUES ('{0.1,0.2,0.3}', 'spam');
+SELECT m.weights = hinge_pegasos_step(o.weights, '{0.1,0.2,0.3}'::float8[], 1, o.lambda, o.t) AS one_pegasos_step
+FROM hinge_model AS m, one_step AS o WHERE m.name = 'learner';
+INSERT INTO labelled VALUES ('{1,1,1}', 'eggs');
+INSERT INTO labelled VALUES ('{1,1}', 'spam');
+CREATE TRIGGER learn AFTER INSERT ON garden
+    FOR EACH ROW EXECUTE FUNCTION hinge_learn_trigger('flowers', 'x', 'kind');
+INSERT INTO garden VALUES ('{1,1}', 'rose');
+SELECT hinge_pegasos_step('{1,0}'::float8[], '{0.5,1}'::float8[], 1, 0.5, 0.5);
+
 DROP VIEW mail_scored, mail_scored_join;
-DROP TABLE mail, inbox, inbox_real, inbox_columns, flowers, garden, scored_at_rest, broken;
+DROP TABLE mail, inbox, inbox_real, inbox_columns, flowers, garden, scored_at_rest, broken,
+    labelled, one_step;
 DELETE FROM hinge_model;

@@ -773,7 +773,7 @@ store_model(TrainSpec *spec, const char *ext, const float8 *w, Progress *p)
 					 "EXCLUDED.converged, EXCLUDED.rows_used, EXCLUDED.rows_skipped, "
 					 "EXCLUDED.train_seconds, EXCLUDED.multiclass, EXCLUDED.trained_at) "
 					 /* a new model's scores need a calibration of their own */
-					 ", calibration_a = NULL, calibration_b = NULL "
+					 ", calibration_a = NULL, calibration_b = NULL, online_updates = 0 "
 					 "RETURNING m.*", ext);
 	if (SPI_execute_with_args(query, i, argtypes, values, nulls, false, 1) != SPI_OK_INSERT_RETURNING ||
 		SPI_processed != 1)
