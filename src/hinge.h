@@ -353,6 +353,8 @@ typedef struct HingeModel
 	char	   *multiclass;		/* NULL for a binary model */
 	float8	   *calibration_a;	/* Platt's A and B, one per sigmoid (1, or */
 	float8	   *calibration_b;	/* one per class); NULL when uncalibrated */
+	float8	   *scores;			/* scratch: n_rows */
+	float8	   *probabilities;	/* scratch: n_classes */
 } HingeModel;
 
 extern HingeModel *hinge_model_load(const char *ext, const char *name,

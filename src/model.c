@@ -111,6 +111,9 @@ hinge_model_load(const char *ext, const char *name, MemoryContext mcxt)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("model \"%s\" has %d classes but %d class weights", name, n,
 						ArrayGetNItems(ARR_NDIM(class_weights), ARR_DIMS(class_weights)))));
+	/* scratch for per-row scores and probabilities, so rows allocate nothing */
+	model->scores = palloc(sizeof(float8) * model->n_rows);
+	model->probabilities = palloc(sizeof(float8) * n);
 	model->class_weights = palloc(sizeof(float8) * n);
 	memcpy(model->class_weights, ARR_DATA_PTR(class_weights), sizeof(float8) * n);
 	for (i = 0; i < n; i++)
@@ -261,10 +264,9 @@ Datum
 hinge_model_predict(PG_FUNCTION_ARGS)
 {
 	HingeModel *model = model_arg(fcinfo);
-	float8	   *scores = palloc(sizeof(float8) * model->n_rows);
 
-	model_scores(fcinfo, model, scores);
-	PG_RETURN_TEXT_P(cstring_to_text(model->classes[hinge_model_predict_class(model, scores)]));
+	model_scores(fcinfo, model, model->scores);
+	PG_RETURN_TEXT_P(cstring_to_text(model->classes[hinge_model_predict_class(model, model->scores)]));
 }
 
 /* Platt's sigmoid 1 / (1 + exp(A s + B)), without overflow */
@@ -320,20 +322,17 @@ hinge_model_class_probabilities(HingeModel *model, const float8 *scores, float8 
 float8
 hinge_model_probability_of(HingeModel *model, const float8 *scores, int c)
 {
-	float8	   *p = palloc(sizeof(float8) * model->n_classes);
-
-	hinge_model_class_probabilities(model, scores, p);
-	return p[c];
+	hinge_model_class_probabilities(model, scores, model->probabilities);
+	return model->probabilities[c];
 }
 
 static void
 model_probabilities(FunctionCallInfo fcinfo, HingeModel *model, float8 *p)
 {
-	float8	   *scores = palloc(sizeof(float8) * model->n_rows);
-
+	/* before the features: an uncalibrated model is the first thing to fix */
 	require_calibration(model);
-	model_scores(fcinfo, model, scores);
-	hinge_model_class_probabilities(model, scores, p);
+	model_scores(fcinfo, model, model->scores);
+	hinge_model_class_probabilities(model, model->scores, p);
 }
 
 /* The calibrated probability of a binary model's positive class */
