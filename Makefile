@@ -20,10 +20,10 @@ OBJS = \
 	src/calibrate.o \
 	src/trigger.o
 
-DATA = hinge--1.0.sql
+DATA = hinge--1.0.sql hinge--1.0--1.1.sql
 
 # one file per feature, in the order they run
-REGRESS = validation loss multiclass ranking score aggregates train multiclass_train calibrate trigger readme
+REGRESS = validation loss multiclass ranking score aggregates train multiclass_train calibrate trigger security readme
 REGRESS_OPTS = --load-extension=hinge
 
 EXTRA_CLEAN = results regression.diffs regression.out

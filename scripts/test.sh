@@ -17,13 +17,14 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 # -t: the cluster lives in a temporary directory, even when run as root
-pg_virtualenv -t -v 15 sh -c 'make -s installcheck && scripts/test_dump.sh && scripts/test_trusted.sh' \
+pg_virtualenv -t -v 15 sh -c 'make -s installcheck && scripts/test_dump.sh && scripts/test_trusted.sh && scripts/test_upgrade.sh' \
     >"$log" 2>&1 || status=$?
 cat "$log"
 [ "$status" -eq 0 ] || status=1
 grep -q 'tests passed' "$log" || status=1
 grep -q '^test dump .* ok' "$log" || status=1
 grep -q '^test trusted .* ok' "$log" || status=1
+grep -q '^test upgrade .* ok' "$log" || status=1
 if [ "$status" -ne 0 ] && [ -f regression.diffs ]; then
     cat regression.diffs
 fi

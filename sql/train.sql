@@ -611,6 +611,16 @@ SELECT 1 AS backend_still_usable;
 CREATE VIEW generated_view AS SELECT x, y FROM train_rows WHERE id <= 300;
 SELECT rows_used, converged FROM hinge_train('from_view', 'generated_view', 'x', 'y');
 SELECT passes, converged FROM hinge_train('cut_short', 'train_rows', 'x', 'y', lambda => 1e-4, max_passes => 3);
+-- a partitioned table trains like the plain table holding the same rows
+CREATE TABLE parted (id int, x float8[], y int) PARTITION BY RANGE (id);
+CREATE TABLE parted_low PARTITION OF parted FOR VALUES FROM (MINVALUE) TO (200);
+CREATE TABLE parted_high PARTITION OF parted FOR VALUES FROM (200) TO (MAXVALUE);
+INSERT INTO parted SELECT id, x, y FROM train_rows;
+SELECT p.rows_used = t.rows_used AS same_rows,
+       abs(p.objective - t.objective) < 1e-9 AS same_objective,
+       (SELECT max(abs(a - b)) FROM unnest(p.weights, t.weights) AS u(a, b)) < 1e-9 AS same_weights
+FROM hinge_train('parted', 'parted', 'x', 'y', lambda => 1e-3) AS p,
+     hinge_train('unparted', 'train_rows', 'x', 'y', lambda => 1e-3) AS t;
 
 -- 11. Errors
 SELECT hinge_train('e', 'train_rows', 'nope', 'y');
@@ -636,6 +646,10 @@ CREATE TABLE one_class AS SELECT x, 1 AS y FROM train_rows;
 SELECT hinge_train('e', 'one_class', 'x', 'y');
 CREATE TABLE empty_rows AS SELECT x, y FROM train_rows WHERE false;
 SELECT hinge_train('e', 'empty_rows', 'x', 'y');
+CREATE TABLE null_rows AS SELECT NULL::float8[] AS x, NULL::int AS y FROM generate_series(1, 10);
+INSERT INTO null_rows SELECT x, NULL FROM train_rows LIMIT 5;
+INSERT INTO null_rows SELECT NULL, y FROM train_rows LIMIT 5;
+SELECT hinge_train('e', 'null_rows', 'x', 'y');
 CREATE TABLE ragged AS SELECT x, y FROM train_rows UNION ALL SELECT '{1,2}', 1;
 SELECT hinge_train('e', 'ragged', 'x', 'y');
 SELECT hinge_score('no_such_model', '{1}'::float8[]);
@@ -667,11 +681,18 @@ DROP TABLE "Odd Table; DROP TABLE train_rows; --";
 CREATE ROLE regress_hinge_reader;
 CREATE TABLE private_rows AS SELECT x, y FROM train_rows;
 SET ROLE regress_hinge_reader;
+-- without rights on hinge_model it cannot store a model: told before training
 SELECT hinge_train('stolen', 'private_rows', 'x', 'y');
 RESET ROLE;
+-- with them, it still cannot read a table it has no SELECT on
+GRANT SELECT, INSERT, UPDATE ON hinge_model TO regress_hinge_reader;
+SET ROLE regress_hinge_reader;
+SELECT hinge_train('stolen', 'private_rows', 'x', 'y');
+RESET ROLE;
+REVOKE ALL ON hinge_model FROM regress_hinge_reader;
 DROP TABLE private_rows;
 DROP ROLE regress_hinge_reader;
 
 DROP VIEW scored, generated_view;
 DROP TABLE many_labels, train_rows, bc_raw, bc, trained, labels, columns, before, broken, slow,
-    one_class, empty_rows, ragged;
+    one_class, empty_rows, null_rows, ragged, parted;

@@ -246,20 +246,26 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 {
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	char	   *ext = hinge_extension_schema(fcinfo);
-	HingeModel *model = hinge_model_load(ext, name, CurrentMemoryContext);
-	int			k = model->n_rows;		/* sigmoids: 1, or one per class */
+	HingeModel *model;
+	int			k;				/* sigmoids: 1, or one per class */
 	HingeRowSource src;
-	Datum	   *a = palloc(sizeof(Datum) * k);
-	Datum	   *b = palloc(sizeof(Datum) * k);
+	Datum	   *a;
+	Datum	   *b;
 	float8	   *w;
-	ArrayType  *weights = model->n_rows == 1 ?
-		hinge_new_float8_array(model->n_weights, &w) :
-		hinge_new_float8_matrix(model->n_rows, model->n_weights, &w);
+	ArrayType  *weights;
 	Oid			argtypes[3] = {TEXTOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID};
 	Datum		values[3];
 	Datum		result;
 	int			r;
 
+	model = hinge_model_load(ext, name, CurrentMemoryContext);
+	hinge_model_check_writable(ext, name);
+	k = model->n_rows;
+	a = palloc(sizeof(Datum) * k);
+	b = palloc(sizeof(Datum) * k);
+	weights = model->n_rows == 1 ?
+		hinge_new_float8_array(model->n_weights, &w) :
+		hinge_new_float8_matrix(model->n_rows, model->n_weights, &w);
 	memcpy(w, model->weights, sizeof(float8) * model->n_rows * model->n_weights);
 	SPI_connect();
 	hinge_row_source_init(&src, PG_GETARG_OID(1), PG_GETARG_DATUM(2),
@@ -329,7 +335,7 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 	values[1] = PointerGetDatum(construct_array(a, k, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	values[2] = PointerGetDatum(construct_array(b, k, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	if (SPI_execute_with_args(psprintf("UPDATE %s.hinge_model AS m SET calibration_a = $2, "
-									   "calibration_b = $3 WHERE name = $1 RETURNING m.*", ext),
+									   "calibration_b = $3 WHERE name OPERATOR(pg_catalog.=) $1 RETURNING m.*", ext),
 							  3, argtypes, values, NULL, false, 1) != SPI_OK_UPDATE_RETURNING ||
 		SPI_processed != 1)
 		ereport(ERROR,

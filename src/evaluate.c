@@ -199,10 +199,10 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 	src->class_rows = NULL;
 	hinge_row_source_classes(src, model->positive);
 
-	query = psprintf("SELECT pg_catalog.count(*) FILTER (WHERE ok AND known AND y > 0 AND s > 0), "
-					 "pg_catalog.count(*) FILTER (WHERE ok AND known AND y < 0 AND s > 0), "
-					 "pg_catalog.count(*) FILTER (WHERE ok AND known AND y < 0 AND s <= 0), "
-					 "pg_catalog.count(*) FILTER (WHERE ok AND known AND y > 0 AND s <= 0), "
+	query = psprintf("SELECT pg_catalog.count(*) FILTER (WHERE ok AND known AND y OPERATOR(pg_catalog.>) 0 AND s OPERATOR(pg_catalog.>) 0), "
+					 "pg_catalog.count(*) FILTER (WHERE ok AND known AND y OPERATOR(pg_catalog.<) 0 AND s OPERATOR(pg_catalog.>) 0), "
+					 "pg_catalog.count(*) FILTER (WHERE ok AND known AND y OPERATOR(pg_catalog.<) 0 AND s OPERATOR(pg_catalog.<=) 0), "
+					 "pg_catalog.count(*) FILTER (WHERE ok AND known AND y OPERATOR(pg_catalog.>) 0 AND s OPERATOR(pg_catalog.<=) 0), "
 					 "pg_catalog.count(*) FILTER (WHERE ok AND NOT known), "
 					 "pg_catalog.count(*) FILTER (WHERE NOT ok), "
 					 "(%s.hinge_cutting_plane($1, x, y, 0, $3, $4, 1, 1) FILTER (WHERE ok AND known))[1], "

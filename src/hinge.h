@@ -357,6 +357,7 @@ typedef struct HingeModel
 	float8	   *probabilities;	/* scratch: n_classes */
 } HingeModel;
 
+extern void hinge_model_check_writable(const char *ext, const char *name);
 extern HingeModel *hinge_model_load(const char *ext, const char *name,
 									MemoryContext mcxt);
 extern void hinge_model_class_scores(HingeModel *model, HingeVector x,

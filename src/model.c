@@ -15,11 +15,52 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
 #include "hinge.h"
 
+
+/*
+ * Errors out, before a long training or calibration rather than after it,
+ * when model name exists but the current role may not change it: from 1.1
+ * row-level security hides from a row-locking SELECT the models a role does
+ * not own.  The KEY SHARE lock keeps the row from being deleted meanwhile
+ * and blocks neither scoring, calibration nor online updates.  Works on a
+ * 1.0 table too (no owner column, no policies: every row is writable).
+ */
+void
+hinge_model_check_writable(const char *ext, const char *name)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	char	   *owner;
+
+	SPI_connect();
+	values[0] = CStringGetTextDatum(name);
+	if (SPI_execute_with_args(psprintf("SELECT FROM %s.hinge_model WHERE name OPERATOR(pg_catalog.=) $1 FOR KEY SHARE", ext),
+							  1, argtypes, values, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not lock model \"%s\"", name);
+	if (SPI_processed == 0)
+	{
+		if (SPI_execute_with_args(psprintf("SELECT pg_catalog.to_jsonb(m) OPERATOR(pg_catalog.->>) 'owner' "
+										   "FROM %s.hinge_model AS m WHERE name OPERATOR(pg_catalog.=) $1", ext),
+								  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not read model \"%s\"", name);
+		if (SPI_processed > 0)
+		{
+			owner = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("model \"%s\" belongs to role %s, so %s may not change it",
+							name, owner ? quote_identifier(owner) : "(none)",
+							quote_identifier(GetUserNameFromId(GetUserId(), false))),
+					 errhint("Only the model's owner, members of that role and the extension's owner may replace, calibrate or update a model; train one of your own under another name.")));
+		}
+	}
+	SPI_finish();
+}
 
 /* Reads model name from hinge_model into memory of context mcxt */
 HingeModel *
@@ -45,7 +86,7 @@ hinge_model_load(const char *ext, const char *name, MemoryContext mcxt)
 	if (SPI_execute_with_args(psprintf("SELECT weights, classes, positive_class, n_features, "
 									   "lambda, loss, gamma, class_weights, multiclass, "
 									   "calibration_a, calibration_b "
-									   "FROM %s.hinge_model WHERE name = $1", ext),
+									   "FROM %s.hinge_model WHERE name OPERATOR(pg_catalog.=) $1", ext),
 							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read model \"%s\"", name);
 	if (SPI_processed == 0)

@@ -211,8 +211,8 @@ resolve_class_weights(TrainSpec *spec)
 		values[1] = PointerGetDatum(construct_array(names, k, TEXTOID, -1, false, TYPALIGN_INT));
 		if (SPI_execute_with_args("SELECT pg_catalog.jsonb_typeof($1::pg_catalog.jsonb), "
 								  "(SELECT pg_catalog.min(key) FROM pg_catalog.jsonb_object_keys("
-								  "CASE WHEN pg_catalog.jsonb_typeof($1::pg_catalog.jsonb) = 'object' "
-								  "THEN $1::pg_catalog.jsonb END) AS key WHERE key <> ALL ($2))",
+								  "CASE WHEN pg_catalog.jsonb_typeof($1::pg_catalog.jsonb) OPERATOR(pg_catalog.=) 'object' "
+								  "THEN $1::pg_catalog.jsonb END) AS key WHERE key OPERATOR(pg_catalog.<>) ALL ($2))",
 								  2, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
 			elog(ERROR, "could not read class_weight");
 		if (strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), "object") != 0)
@@ -229,7 +229,7 @@ resolve_class_weights(TrainSpec *spec)
 							SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2),
 							src->label_name)));
 		SPI_freetuptable(SPI_tuptable);
-		if (SPI_execute_with_args("SELECT ($1::pg_catalog.jsonb ->> c)::pg_catalog.float8 "
+		if (SPI_execute_with_args("SELECT ($1::pg_catalog.jsonb OPERATOR(pg_catalog.->>) c)::pg_catalog.float8 "
 								  "FROM pg_catalog.unnest($2) WITH ORDINALITY AS u(c, i) ORDER BY i",
 								  2, argtypes, values, NULL, true, 0) != SPI_OK_SELECT ||
 			SPI_processed != k)
@@ -799,6 +799,7 @@ hinge_train(PG_FUNCTION_ARGS)
 	Datum		model;
 
 	SPI_connect();
+	hinge_model_check_writable(ext, spec.model_name);
 	hinge_row_source_init(src, PG_GETARG_OID(1), PG_GETARG_DATUM(2),
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
