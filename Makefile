@@ -23,7 +23,7 @@ OBJS = \
 DATA = hinge--1.0.sql hinge--1.0--1.1.sql
 
 # one file per feature, in the order they run
-REGRESS = validation loss multiclass ranking score aggregates train multiclass_train calibrate trigger security readme
+REGRESS = validation loss multiclass ranking score aggregates train multiclass_train calibrate trigger security bad_input readme
 REGRESS_OPTS = --load-extension=hinge
 
 EXTRA_CLEAN = results regression.diffs regression.out

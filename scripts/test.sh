@@ -1,9 +1,10 @@
 #!/bin/sh
 # Sets up hinge (scripts/setup.sh) and runs every test: the checks that the
 # reference values in the tests are still what numpy and liblinear compute
-# and that the README's examples are in sync, then the pg_regress suite and
-# the pg_dump/pg_restore test in a throwaway PostgreSQL cluster, and a short
-# fuzzing run.
+# and that the README's examples are in sync, then, in a throwaway
+# PostgreSQL cluster, the pg_regress suite, the pg_dump/pg_restore, trusted
+# install and upgrade tests and a short stress run (scripts/stress.sh), and
+# a short fuzzing run.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -17,7 +18,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 # -t: the cluster lives in a temporary directory, even when run as root
-pg_virtualenv -t -v 15 sh -c 'make -s installcheck && scripts/test_dump.sh && scripts/test_trusted.sh && scripts/test_upgrade.sh' \
+pg_virtualenv -t -v 15 sh -c 'make -s installcheck && scripts/test_dump.sh && scripts/test_trusted.sh && scripts/test_upgrade.sh && scripts/stress.sh --seconds 10' \
     >"$log" 2>&1 || status=$?
 cat "$log"
 [ "$status" -eq 0 ] || status=1
@@ -25,6 +26,9 @@ grep -q 'tests passed' "$log" || status=1
 grep -q '^test dump .* ok' "$log" || status=1
 grep -q '^test trusted .* ok' "$log" || status=1
 grep -q '^test upgrade .* ok' "$log" || status=1
+for stress in concurrency concurrent_writes cancel; do
+    grep -q "^test stress_$stress .* ok" "$log" || status=1
+done
 if [ "$status" -ne 0 ] && [ -f regression.diffs ]; then
     cat regression.diffs
 fi

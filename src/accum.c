@@ -156,10 +156,15 @@ static BinaryParams
 explicit_params(FunctionCallInfo fcinfo)
 {
 	BinaryParams p;
+	float8		gamma = PG_GETARG_FLOAT8(6);
 
 	p.lambda = PG_GETARG_FLOAT8(4);
 	p.loss = loss_arg(fcinfo, 5);
-	p.gamma = p.loss == LOSS_SMOOTH ? PG_GETARG_FLOAT8(6) : 0.0;
+	/* check_params checks it for the smoothed hinge; a NaN is wrong anywhere */
+	if (p.loss != LOSS_SMOOTH)
+		hinge_check_positive(gamma, "gamma",
+							 "gamma is the width of the smoothed hinge's quadratic part; other losses ignore it, 1 is the default.");
+	p.gamma = p.loss == LOSS_SMOOTH ? gamma : 0.0;
 	p.cpos = PG_GETARG_FLOAT8(7);
 	p.cneg = PG_GETARG_FLOAT8(8);
 	return p;

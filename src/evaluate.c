@@ -367,6 +367,7 @@ hinge_evaluate(PG_FUNCTION_ARGS)
 	hinge_row_source_init(&src, PG_GETARG_OID(1), PG_GETARG_DATUM(2),
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	hinge_row_source_check_width(&src, model->n_features, name);
 	if (model->n_rows == 1)
 		evaluate_binary(model, &src, ext, result, nulls);
 	else

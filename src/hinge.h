@@ -323,6 +323,8 @@ extern void hinge_row_source_init(HingeRowSource *src, Oid relid,
 								  Datum features, bool feature_list,
 								  const char *label);
 extern void hinge_row_source_count(HingeRowSource *src);
+extern void hinge_row_source_check_width(HingeRowSource *src, int n_features,
+										 const char *name);
 extern void hinge_row_source_classes(HingeRowSource *src, const char *positive);
 extern void hinge_row_source_class_index(HingeRowSource *src);
 

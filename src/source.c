@@ -11,6 +11,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "access/htup_details.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
@@ -98,7 +100,7 @@ hinge_row_source_init(HingeRowSource *src, Oid relid, Datum features,
 						  &elems, &nulls, &src->n_feature_columns);
 		if (src->n_feature_columns == 0)
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 					 errmsg("features must name at least one column")));
 		/* a table has at most 1600 columns: a longer list repeats them */
 		if (src->n_feature_columns > MaxHeapAttributeNumber)
@@ -161,21 +163,47 @@ hinge_row_source_init(HingeRowSource *src, Oid relid, Datum features,
 	src->usable_sql = usable.data;
 }
 
+/* Errors out unless every feature array had the same length, min = max */
+static void
+check_feature_lengths(HingeRowSource *src, int min, int max)
+{
+	if (min != max)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("feature arrays in column \"%s\" of %s have different lengths, from %d to %d",
+						src->feature_columns[0], src->relation_name, min, max),
+				 errhint("Every row's feature array must have the same length; find the others with WHERE cardinality(%s) <> %d.",
+						 quote_identifier(src->feature_columns[0]), max)));
+	if (min < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("feature column \"%s\" holds empty arrays",
+						src->feature_columns[0])));
+	src->n_features = min;
+}
+
 /*
  * Counts the rows, usable and skipped (a NULL label or NULL features), and
  * finds the label's values, in the label type's order; and, for an array
- * column, the number of features.
+ * column, the number of features, which must be the same in every row (the
+ * aggregates alone cannot tell a row one longer from a model's intercept).
+ * One scan.
  */
 void
 hinge_row_source_count(HingeRowSource *src)
 {
 	char	   *query;
 	uint64		row;
+	int			min_length = INT_MAX;
+	int			max_length = 0;
 
-	query = psprintf("SELECT l, pg_catalog.count(*) FROM "
-					 "(SELECT CASE WHEN %s THEN %s END AS l FROM %s) AS s "
+	query = psprintf("SELECT l, pg_catalog.count(*), pg_catalog.min(n), pg_catalog.max(n) FROM "
+					 "(SELECT CASE WHEN %s THEN %s END AS l, %s AS n FROM %s) AS s "
 					 "GROUP BY l ORDER BY l NULLS FIRST",
-					 src->usable_sql, src->label_sql, src->relation);
+					 src->usable_sql, src->label_sql,
+					 src->feature_list ? "NULL::pg_catalog.int4" :
+					 psprintf("pg_catalog.cardinality(%s)", src->features_sql),
+					 src->relation);
 	/* the NULL group and one value past the limit, to tell it was passed */
 	if (SPI_execute(query, true, HINGE_MAX_CLASSES + 2) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the labels of %s", src->relation);
@@ -198,6 +226,11 @@ hinge_row_source_count(HingeRowSource *src)
 		src->class_rows[src->n_classes] = count;
 		src->rows_used += count;
 		src->n_classes++;
+		if (!src->feature_list)
+		{
+			min_length = Min(min_length, DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &isnull)));
+			max_length = Max(max_length, DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &isnull)));
+		}
 	}
 	SPI_freetuptable(SPI_tuptable);
 
@@ -221,24 +254,45 @@ hinge_row_source_count(HingeRowSource *src)
 						src->label_name, HINGE_MAX_CLASSES),
 				 errhint("A label names classes; is \"%s\" a measurement rather than a class?",
 						 src->label_name)));
+	if (!src->feature_list)
+		check_feature_lengths(src, min_length, max_length);
+}
 
+/*
+ * Errors out unless the rows have exactly the n_features features of model
+ * name: evaluating or calibrating on rows of other widths would silently
+ * take a model's intercept for a feature weight.  For an array column this
+ * reads the rows once.
+ */
+void
+hinge_row_source_check_width(HingeRowSource *src, int n_features, const char *name)
+{
 	if (!src->feature_list)
 	{
-		bool		isnull;
+		bool		min_null,
+					max_null;
+		int			min,
+					max;
 
-		query = psprintf("SELECT pg_catalog.cardinality(%s) FROM %s WHERE %s LIMIT 1",
-						 src->features_sql, src->relation, src->usable_sql);
-		if (SPI_execute(query, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		if (SPI_execute(psprintf("SELECT pg_catalog.min(n), pg_catalog.max(n) FROM "
+								 "(SELECT pg_catalog.cardinality(%s) AS n %s) AS s",
+								 src->features_sql, hinge_row_source_sql(src)),
+						true, 0) != SPI_OK_SELECT || SPI_processed != 1)
 			elog(ERROR, "could not read the features of %s", src->relation);
-		src->n_features = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
-													  SPI_tuptable->tupdesc, 1, &isnull));
+		min = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &min_null));
+		max = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &max_null));
 		SPI_freetuptable(SPI_tuptable);
-		if (src->n_features < 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("feature column \"%s\" holds empty arrays",
-							src->feature_columns[0])));
+		if (min_null || max_null)
+			return;				/* no usable rows: the caller says so */
+		check_feature_lengths(src, min, max);
 	}
+	if (src->n_features != n_features)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("model \"%s\" takes %d features, but the rows of %s have %d",
+						name, n_features, src->relation_name, src->n_features),
+				 errhint("Pass the features the model was trained on, in the same order: SELECT features FROM hinge_model WHERE name = %s.",
+						 quote_literal_cstr(name))));
 }
 
 /*

@@ -29,6 +29,8 @@
  */
 #include "postgres.h"
 
+#include <float.h>
+
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -132,6 +134,13 @@ train_args(FunctionCallInfo fcinfo)
 	if (!PG_ARGISNULL(4))
 		hinge_check_positive(spec.lambda, "lambda",
 							 "lambda is the regularisation strength: liblinear's C is 1 / (lambda * n); NULL means 1 / n, liblinear's C = 1.");
+	/* the solver divides by lambda: a denormal one overflows to infinity */
+	if (!PG_ARGISNULL(4) && spec.lambda < DBL_MIN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("lambda %g is too small to train with", spec.lambda),
+				 errhint("lambda must be at least %g, the smallest normal double precision; in practice 1e-12 is already next to no regularisation.",
+						 DBL_MIN)));
 	spec.loss = text_to_cstring(PG_GETARG_TEXT_PP(5));
 	check_loss_name(spec.loss);
 	spec.intercept = PG_GETARG_BOOL(6);
@@ -186,6 +195,13 @@ check_multiclass_args(TrainSpec *spec)
  * object that names every class.  A binary model's are c_- and c_+.
  */
 static void
+class_weight_context(void *arg)
+{
+	errcontext("class_weight %s (NULL, 'balanced' or a JSON object of class: weight)",
+			   quote_literal_cstr((const char *) arg));
+}
+
+static void
 resolve_class_weights(TrainSpec *spec)
 {
 	HingeRowSource *src = &spec->source;
@@ -200,6 +216,7 @@ resolve_class_weights(TrainSpec *spec)
 			spec->class_weights[r] = (float8) src->rows_used / ((float8) k * src->class_rows[r]);
 	else if (spec->class_weight != NULL)
 	{
+		ErrorContextCallback context;
 		Oid			argtypes[2] = {TEXTOID, TEXTARRAYOID};
 		Datum		values[2];
 		Datum	   *names = palloc(sizeof(Datum) * k);
@@ -209,6 +226,11 @@ resolve_class_weights(TrainSpec *spec)
 			names[r] = CStringGetTextDatum(src->classes[r]);
 		values[0] = CStringGetTextDatum(spec->class_weight);
 		values[1] = PointerGetDatum(construct_array(names, k, TEXTOID, -1, false, TYPALIGN_INT));
+		/* JSON or number errors from reading it say which argument it was */
+		context.callback = class_weight_context;
+		context.arg = spec->class_weight;
+		context.previous = error_context_stack;
+		error_context_stack = &context;
 		if (SPI_execute_with_args("SELECT pg_catalog.jsonb_typeof($1::pg_catalog.jsonb), "
 								  "(SELECT pg_catalog.min(key) FROM pg_catalog.jsonb_object_keys("
 								  "CASE WHEN pg_catalog.jsonb_typeof($1::pg_catalog.jsonb) OPERATOR(pg_catalog.=) 'object' "
@@ -249,6 +271,7 @@ resolve_class_weights(TrainSpec *spec)
 								 "Class weights must be greater than zero.");
 		}
 		SPI_freetuptable(SPI_tuptable);
+		error_context_stack = context.previous;
 	}
 	spec->cneg = spec->class_weights[0];
 	spec->cpos = spec->class_weights[k > 1 ? 1 : 0];
