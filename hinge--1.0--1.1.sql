@@ -70,7 +70,8 @@ DECLARE
 BEGIN
     IF TG_NARGS <> 3 THEN
         RAISE EXCEPTION 'hinge_learn_trigger takes 3 arguments, not %', TG_NARGS
-            USING HINT = 'EXECUTE FUNCTION hinge_learn_trigger(''model'', ''features_column'', ''label_column'')';
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'EXECUTE FUNCTION hinge_learn_trigger(''model'', ''features_column'', ''label_column'')';
     END IF;
     -- the row's features and label, by column name (quoted, never pasted)
     -- (format() gives the label's text as its type prints it: 't' for true)
