@@ -735,4 +735,12 @@ SELECT f.sig FROM bi_fn f
 WHERE NOT f.is_trigger AND NOT EXISTS (SELECT 1 FROM bi_log l WHERE l.sig = f.sig OR l.q LIKE '%' || f.name || '(%')
 ORDER BY f.sig;
 
+-- Every error says how to fix it (a HINT), but for PostgreSQL's own JSON
+-- parser's, whose CONTEXT names class_weight: this lists those without one
+SELECT DISTINCT bi_code(outcome) AS code, regexp_replace(substr(outcome, 8), '"[^"]*"', '#', 'g') AS message_without_hint
+FROM bi_log WHERE outcome ~ '^[0-9A-Z]{5}:' AND outcome NOT LIKE '% HINT: %' ORDER BY 1, 2;
+SELECT count(*) FILTER (WHERE outcome LIKE '% HINT: %') AS errors_with_hint,
+       count(*) FILTER (WHERE outcome ~ '^[0-9A-Z]{5}:') AS errors
+FROM bi_log;
+
 SELECT 1 AS still_alive;

@@ -276,7 +276,8 @@ params_differ_error(const char *what)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s must be the same in every row of a hinge aggregate", what)));
+			 errmsg("%s must be the same in every row of a hinge aggregate", what),
+			 errhint("Pass the parameters as constants; for several settings, GROUP BY them or call the aggregate once per setting.")));
 }
 
 /* Checks the parameters of this row against those the state was made with */
@@ -310,7 +311,8 @@ weights_arg(FunctionCallInfo fcinfo, float8 tag, int *d)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 					 errmsg("line must have 2 rows, the start and the end weights, not %d",
-							line.rows)));
+							line.rows),
+					 errhint("Pass ARRAY[w_from, w_to], two weight vectors of the same length.")));
 		w.n = 2 * line.cols;
 		w.is_float4 = false;
 		w.data = line.data;
@@ -433,7 +435,7 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
 	weighted_loss = (y > 0 ? st[ST_CPOS] : st[ST_CNEG]) *
 		row_loss(p.loss, st[ST_GAMMA], z, &dloss_dz);
 	if (unlikely(!isfinite(weighted_loss)))
-		float_overflow_error();
+		hinge_overflow_error();
 
 	st[ST_N] += 1;
 	hinge_compensated_add(&st[ST_LOSS_SUM], &st[ST_LOSS_COMP], weighted_loss);
@@ -512,7 +514,7 @@ line_transfn(FunctionCallInfo fcinfo, float8 tag)
 										&dloss_dz);
 
 		if (unlikely(!isfinite(loss)))
-			float_overflow_error();
+			hinge_overflow_error();
 		hinge_compensated_add(&sum[k], &comp[k], loss);
 
 		/*
@@ -646,7 +648,8 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 	if (memcmp(a + ST_LOSS, b + ST_LOSS, sizeof(float8) * (ST_N - ST_LOSS)) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot combine hinge aggregate states made with different parameters")));
+				 errmsg("cannot combine hinge aggregate states made with different parameters"),
+				 errhint("Combine only states of one aggregate call, made with the same weights and parameters.")));
 	if (memcmp(a + ST_HEADER, b + ST_HEADER,
 			   sizeof(float8) * (tag == STATE_LINE || tag == STATE_LINE_PLANES ? 2 * d : d)) != 0)
 		weights_differ_error();

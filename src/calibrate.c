@@ -64,7 +64,8 @@ hinge_platt_transfn(PG_FUNCTION_ARGS)
 	if (!(t >= 0.0 && t <= 1.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("target must be between 0 and 1, not %g", t)));
+				 errmsg("target must be between 0 and 1, not %g", t),
+				 errhint("target is the probability that the row is positive: 1 or 0, or Platt's smoothed targets.")));
 	if (hinge_state_is_empty(PG_GETARG_ARRAYTYPE_P(0)))
 	{
 		state = hinge_state_new(PLATT_LENGTH, &st);
@@ -79,7 +80,8 @@ hinge_platt_transfn(PG_FUNCTION_ARGS)
 		if (st[1] != A || st[2] != B)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("A and B must be the same in every row of hinge_platt")));
+					 errmsg("A and B must be the same in every row of hinge_platt"),
+					 errhint("Pass A and B as constants: each pass of a fit evaluates one sigmoid.")));
 	}
 
 	/* p = 1 / (1 + exp(fApB)) and its complement, without overflow */

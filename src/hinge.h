@@ -168,6 +168,7 @@ extern void hinge_check_nonnegative(float8 value, const char *what,
 									const char *hint);
 extern bool hinge_has_intercept(int n_weights, int n_features,
 								const char *weights_what);
+extern void hinge_overflow_error(void) pg_attribute_noreturn();
 extern void hinge_report_nonfinite(HingeVector a, const char *a_what,
 								   HingeVector b, const char *b_what)
 			pg_attribute_noreturn();
@@ -177,7 +178,7 @@ static inline float8
 hinge_check_result(float8 result)
 {
 	if (unlikely(!isfinite(result)))
-		float_overflow_error();
+		hinge_overflow_error();
 	return result;
 }
 

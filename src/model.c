@@ -233,7 +233,9 @@ hinge_model_class_scores(HingeModel *model, HingeVector x, float8 *scores)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("model \"%s\" takes %d features, not %d",
-						model->name, model->n_features, x.n)));
+						model->name, model->n_features, x.n),
+				 errhint("Pass the features the model was trained on, in the same order: SELECT features FROM hinge_model WHERE name = %s.",
+						 quote_literal_cstr(model->name))));
 	for (r = 0; r < model->n_rows; r++)
 	{
 		HingeVector w = {model->n_weights, false, model->weights + (Size) r * model->n_weights};

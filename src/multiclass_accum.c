@@ -193,7 +193,8 @@ weights_arg(FunctionCallInfo fcinfo, float8 tag, int *k)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 					 errmsg("line must stack two weight matrices of at least 2 rows each, not %d rows",
-							W.rows)));
+							W.rows),
+					 errhint("Pass W_from with W_to below it, 2k rows for k classes: array_cat(W_from, W_to).")));
 		*k = W.rows / 2;
 	}
 	return W;
@@ -307,7 +308,8 @@ multiclass_state_for_row(FunctionCallInfo fcinfo, float8 tag, int n_features,
 		if (unlikely(st[MC_LAMBDA] != args.lambda || st[MC_VARIANT] != args.variant))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("lambda and variant must be the same in every row of a hinge aggregate")));
+					 errmsg("lambda and variant must be the same in every row of a hinge aggregate"),
+					 errhint("Pass the parameters as constants; for several settings, GROUP BY them or call the aggregate once per setting.")));
 		if (!hinge_weights_unchanged(fcinfo, 1, state))
 		{
 			int			k;
@@ -322,7 +324,8 @@ multiclass_state_for_row(FunctionCallInfo fcinfo, float8 tag, int n_features,
 			if (memcmp(cw, v.class_weights, sizeof(float8) * k) != 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("class weights must be the same in every row of a hinge aggregate")));
+						 errmsg("class weights must be the same in every row of a hinge aggregate"),
+						 errhint("Pass them as a constant array, one weight per class.")));
 			hinge_weights_validated(fcinfo, 1, state);
 		}
 	}
@@ -530,7 +533,8 @@ multiclass_hinge_combinefn(PG_FUNCTION_ARGS)
 		memcmp(va.W, vb.W, sizeof(float8) * (va.class_weights - va.W + va.k)) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot combine hinge aggregate states made with different weights or parameters")));
+				 errmsg("cannot combine hinge aggregate states made with different weights or parameters"),
+				 errhint("Combine only states of one aggregate call, made with the same weights and parameters.")));
 	a[MC_N] += b[MC_N];
 	hinge_compensated_merge(&a[MC_LOSS_SUM], &a[MC_LOSS_COMP],
 							&b[MC_LOSS_SUM], &b[MC_LOSS_COMP], 1);

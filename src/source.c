@@ -95,13 +95,15 @@ hinge_row_source_init(HingeRowSource *src, Oid relid, Datum features,
 		if (ARR_NDIM(names) > 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("features must be a one-dimensional array of column names")));
+					 errmsg("features must be a one-dimensional array of column names"),
+					 errhint("Name the columns in order, such as ARRAY['age', 'income'].")));
 		deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT,
 						  &elems, &nulls, &src->n_feature_columns);
 		if (src->n_feature_columns == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("features must name at least one column")));
+					 errmsg("features must name at least one column"),
+					 errhint("Name the columns in order, such as ARRAY['age', 'income'], or pass one float8[] or real[] column.")));
 		/* a table has at most 1600 columns: a longer list repeats them */
 		if (src->n_feature_columns > MaxHeapAttributeNumber)
 			ereport(ERROR,
@@ -118,7 +120,8 @@ hinge_row_source_init(HingeRowSource *src, Oid relid, Datum features,
 			if (nulls[i])
 				ereport(ERROR,
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("features must not contain NULL column names")));
+						 errmsg("features must not contain NULL column names"),
+						 errhint("Name the columns in order, such as ARRAY['age', 'income'].")));
 			column = TextDatumGetCString(elems[i]);
 			type = column_type(src, column, "features");
 			if (!is_numeric_type(type))

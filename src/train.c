@@ -112,24 +112,28 @@ train_args(FunctionCallInfo fcinfo)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s must not be NULL",
 							i == 0 ? "model_name" : i == 1 ? "relation" :
-							i == 2 ? "features" : "label")));
+							i == 2 ? "features" : "label"),
+					 errhint("hinge_train needs a model name, a relation, its features column (or list of columns) and its label column.")));
 	for (i = 5; i <= 8; i++)
 		if (i != 7 && PG_ARGISNULL(i))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s must not be NULL",
-							i == 5 ? "loss" : i == 6 ? "intercept" : "tolerance")));
+							i == 5 ? "loss" : i == 6 ? "intercept" : "tolerance"),
+					 errhint("Leave an argument out to take its default.")));
 	if (PG_ARGISNULL(9) || PG_ARGISNULL(11) || PG_ARGISNULL(12))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s must not be NULL", PG_ARGISNULL(9) ? "max_passes" :
-						PG_ARGISNULL(11) ? "gamma" : "multiclass")));
+						PG_ARGISNULL(11) ? "gamma" : "multiclass"),
+				 errhint("Leave an argument out to take its default.")));
 
 	spec.model_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	if (spec.model_name[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("model_name must not be empty")));
+				 errmsg("model_name must not be empty"),
+				 errhint("Name the model: hinge_score, hinge_predict and hinge_evaluate find it by its name.")));
 	spec.lambda = PG_ARGISNULL(4) ? get_float8_nan() : PG_GETARG_FLOAT8(4);
 	if (!PG_ARGISNULL(4))
 		hinge_check_positive(spec.lambda, "lambda",
@@ -157,7 +161,8 @@ train_args(FunctionCallInfo fcinfo)
 	if (spec.max_passes < 2 || spec.max_passes > 100000)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_passes must be between 2 and 100000, not %d", spec.max_passes)));
+				 errmsg("max_passes must be between 2 and 100000, not %d", spec.max_passes),
+				 errhint("A pass reads the relation once; training usually converges in 10 to 100.")));
 	spec.positive = PG_ARGISNULL(10) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(10));
 	spec.gamma = PG_GETARG_FLOAT8(11);
 	hinge_check_positive(spec.gamma, "gamma",

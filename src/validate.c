@@ -265,6 +265,19 @@ hinge_report_nonfinite(HingeVector a, const char *a_what,
 	hinge_check_finite_vector(a, a_what);
 	if (b_what != NULL)
 		hinge_check_finite_vector(b, b_what);
-	float_overflow_error();
+	hinge_overflow_error();
+}
+
+/*
+ * float8 arithmetic's overflow error (same message and SQLSTATE), with a
+ * hint: in hinge, finite inputs overflow only when they are huge.
+ */
+void
+hinge_overflow_error(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("value out of range: overflow"),
+			 errhint("The result does not fit in double precision: scale the features (for example to z-scores) or the weights down.")));
 }
 
