@@ -1,5 +1,6 @@
 #!/bin/sh
-# Models survive pg_dump and pg_restore: trains two models in one database,
+# Models survive pg_dump and pg_restore: trains three models (one of another
+# owner) in one database,
 # dumps it, restores it into another, and checks that the models, and
 # scoring by name, are the same there.  Needs a server (PGHOST etc.), as
 # inside pg_virtualenv; scripts/test.sh runs it after the regression suite.
@@ -8,12 +9,14 @@ set -eu
 src=hinge_dump_src
 dst=hinge_dump_dst
 dump=$(mktemp)
-trap 'rm -f "$dump"; dropdb --if-exists "$src"; dropdb --if-exists "$dst"' EXIT
+role=hinge_dump_analyst
+trap 'rm -f "$dump"; dropdb --if-exists "$src"; dropdb --if-exists "$dst"; psql -X -q -c "DROP ROLE IF EXISTS $role" >/dev/null 2>&1' EXIT
 
 dropdb --if-exists "$src" >/dev/null 2>&1
 dropdb --if-exists "$dst" >/dev/null 2>&1
 createdb "$src"
 createdb "$dst"
+psql -X -q -c "DROP ROLE IF EXISTS $role" -c "CREATE ROLE $role" >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -d "$src" <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION hinge;
@@ -23,12 +26,18 @@ SELECT i AS id, ARRAY[sin(i), cos(i * 1.3), (i % 7) / 3.0]::float8[] AS x,
 FROM generate_series(1, 2000) AS i;
 SELECT passes FROM hinge_train('first', 'points', 'x', 'label');
 SELECT passes FROM hinge_train('second', 'points', 'x', 'label', lambda => 0.01, loss => 'squared_hinge');
+-- a model of another owner keeps its owner
+GRANT SELECT ON points TO hinge_dump_analyst;
+GRANT SELECT, INSERT, UPDATE, DELETE ON hinge_model TO hinge_dump_analyst;
+SET ROLE hinge_dump_analyst;
+SELECT passes FROM hinge_train('third', 'points', 'x', 'label', lambda => 0.1);
+RESET ROLE;
 SQL
 pg_dump -Fc -d "$src" -f "$dump"
 pg_restore -d "$dst" "$dump"
 
 # each side prints the models and the scores of a few rows by name
-show='SELECT name, weights, classes, objective, lower_bound, passes FROM hinge_model ORDER BY name;
+show='SELECT name, weights, classes, objective, lower_bound, passes, owner FROM hinge_model ORDER BY name;
       SELECT id, hinge_score($$first$$, x), hinge_predict($$second$$, x) FROM points WHERE id <= 5 ORDER BY id;'
 before=$(psql -X -A -t -v ON_ERROR_STOP=1 -d "$src" -c "$show")
 after=$(psql -X -A -t -v ON_ERROR_STOP=1 -d "$dst" -c "$show")
@@ -39,5 +48,7 @@ if [ "$before" != "$after" ] || [ -z "$after" ]; then
     exit 1
 fi
 models=$(psql -X -A -t -d "$dst" -c 'SELECT count(*) FROM hinge_model')
-[ "$models" = 2 ] || { echo "dump: expected 2 models after restore, found $models"; exit 1; }
-echo "test dump                        ... ok (2 models survive pg_dump/pg_restore)"
+[ "$models" = 3 ] || { echo "dump: expected 3 models after restore, found $models"; exit 1; }
+owned=$(psql -X -A -t -d "$dst" -c "SELECT count(*) FROM hinge_model WHERE owner = '$role'")
+[ "$owned" = 1 ] || { echo "dump: the model of $role lost its owner"; exit 1; }
+echo "test dump                        ... ok (3 models, and their owners, survive pg_dump/pg_restore)"
