@@ -4,10 +4,17 @@
 
 /*
  * In 1.0 any role that could write hinge_model could replace anyone's model.
- * From 1.1 each model row has an owner, and row-level security lets a role
- * change or delete only the models it owns (or owned by a role it is a member
- * of); the extension's owner administers all of them.  Everyone granted
- * SELECT reads every model, since scoring a shared model is the point.
+ * From 1.1 each model row has an owner, and only its owner, roles that are
+ * members of the owner, and members of the extension's owner may change or
+ * delete it.  Everyone granted SELECT reads every model, since scoring a
+ * shared model is the point.
+ *
+ * A trigger enforces this, not row-level security: pg_dump reads tables with
+ * row security off and refuses a table whose rows a policy would filter, so
+ * under RLS a database owner who installed this trusted extension (the
+ * table then belongs to the bootstrap superuser) could not dump their own
+ * database.  The trigger also says why a change is refused, where a policy
+ * would silently skip the row.
  *
  * Models that exist when the extension is updated belong to the role that
  * runs ALTER EXTENSION ... UPDATE.
@@ -19,9 +26,9 @@ COMMENT ON COLUMN @extschema@.hinge_model.owner IS
 'the role that trained the model: only it, roles that are members of it, and the extension''s owner may replace, calibrate, update or delete the model';
 
 /*
- * The check behind the write policies.  The owner is matched by name through
- * pg_roles, so a model whose owner role was dropped (or renamed) is left to
- * the extension's owner instead of making every write fail.
+ * The owner is matched by name through pg_roles, so a model whose owner role
+ * was dropped (or renamed) is left to the extension's owner instead of
+ * making every change fail.
  */
 CREATE FUNCTION hinge_model_writable(owner name)
 RETURNS boolean
@@ -36,27 +43,45 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION hinge_model_writable(name) IS
-'true when the current role may change a model owned by owner: it is that role, a member of it, or a member of the extension''s owner (the policies of hinge_model use it)';
+'true when the current role may change a model owned by owner: it is that role, a member of it, or a member of the extension''s owner';
 
-ALTER TABLE @extschema@.hinge_model ENABLE ROW LEVEL SECURITY;
+CREATE FUNCTION hinge_model_guard()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND NOT @extschema@.hinge_model_writable(OLD.owner) THEN
+        RAISE EXCEPTION 'model "%" belongs to role %, so % may not change it',
+            OLD.name, quote_ident(OLD.owner), quote_ident(current_user)
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Only the model''s owner, members of that role and the extension''s owner may replace, calibrate, update or delete a model; train one of your own under another name.';
+    END IF;
+    IF (TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.owner IS DISTINCT FROM OLD.owner))
+       AND NOT @extschema@.hinge_model_writable(NEW.owner) THEN
+        RAISE EXCEPTION 'role % may not make role % the owner of model "%"',
+            quote_ident(current_user), quote_ident(NEW.owner), NEW.name
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'A model may be given only to a role one is a member of.';
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
 
-CREATE POLICY hinge_model_read ON @extschema@.hinge_model
-    FOR SELECT USING (true);
-CREATE POLICY hinge_model_insert ON @extschema@.hinge_model
-    FOR INSERT WITH CHECK (@extschema@.hinge_model_writable(owner));
-CREATE POLICY hinge_model_update ON @extschema@.hinge_model
-    FOR UPDATE USING (@extschema@.hinge_model_writable(owner))
-    WITH CHECK (@extschema@.hinge_model_writable(owner));
-CREATE POLICY hinge_model_delete ON @extschema@.hinge_model
-    FOR DELETE USING (@extschema@.hinge_model_writable(owner));
+COMMENT ON FUNCTION hinge_model_guard() IS
+'BEFORE INSERT, UPDATE or DELETE trigger of hinge_model: only a model''s owner, its members and the extension''s owner may change or delete it, or give it to another role';
+
+CREATE TRIGGER hinge_model_guard
+    BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.hinge_model
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.hinge_model_guard();
 
 COMMENT ON TABLE @extschema@.hinge_model IS
-'trained hinge models: weights (intercept last; one row per class for multiclass), classes (negative, positive; or every class), training parameters and statistics, and the owner who may change them (row-level security)';
+'trained hinge models: weights (intercept last; one row per class for multiclass), classes (negative, positive; or every class), training parameters and statistics, and the owner who may change them';
 
 /*
- * The online-learning trigger locks the model row FOR NO KEY UPDATE (training
- * holds a KEY SHARE lock on the row it will replace, which this does not wait
- * for), and says so when the model exists but belongs to another role.
+ * The online-learning trigger: its wrong-argument-count error gets an
+ * SQLSTATE of its own (1.0 raised P0001); the guard above refuses updates
+ * of another role's model.
  */
 CREATE OR REPLACE FUNCTION @extschema@.hinge_learn_trigger()
 RETURNS trigger
@@ -82,15 +107,8 @@ BEGIN
         RETURN NULL;
     END IF;
     -- the row lock serialises concurrent learners: no update is lost
-    SELECT * INTO m FROM @extschema@.hinge_model WHERE name = TG_ARGV[0] FOR NO KEY UPDATE;
+    SELECT * INTO m FROM @extschema@.hinge_model WHERE name = TG_ARGV[0] FOR UPDATE;
     IF NOT FOUND THEN
-        SELECT * INTO m FROM @extschema@.hinge_model WHERE name = TG_ARGV[0];
-        IF FOUND THEN
-            RAISE EXCEPTION 'model "%" belongs to role %, so % may not update it', TG_ARGV[0],
-                quote_ident(m.owner), quote_ident(current_user::text)
-                USING ERRCODE = 'insufficient_privilege',
-                      HINT = 'Only the model''s owner, members of that role and the extension''s owner may change a model; train one of your own under another name.';
-        END IF;
         RAISE EXCEPTION 'model "%" does not exist', TG_ARGV[0]
             USING ERRCODE = 'undefined_object', HINT = 'Train it with hinge_train first.';
     END IF;

@@ -108,6 +108,8 @@ SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
 WHERE conrelid = 'hinge_model'::regclass ORDER BY 1;
 SELECT policyname, permissive, roles, cmd, qual, with_check FROM pg_policies
 WHERE tablename = 'hinge_model' ORDER BY 1;
+SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger
+WHERE tgrelid = 'hinge_model'::regclass ORDER BY 1;
 SELECT extconfig::regclass[], extcondition FROM pg_extension WHERE extname = 'hinge';"
 updated=$(sql "$old" -c "$catalog")
 fresh=$(sql "$new" -c "$catalog")

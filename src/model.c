@@ -24,11 +24,9 @@
 
 /*
  * Errors out, before a long training or calibration rather than after it,
- * when model name exists but the current role may not change it: from 1.1
- * row-level security hides from a row-locking SELECT the models a role does
- * not own.  The KEY SHARE lock keeps the row from being deleted meanwhile
- * and blocks neither scoring, calibration nor online updates.  Works on a
- * 1.0 table too (no owner column, no policies: every row is writable).
+ * when model name exists but the current role may not change it (from 1.1
+ * a trigger on hinge_model refuses it then).  A 1.0 table has no owner
+ * column, and every row is writable.
  */
 void
 hinge_model_check_writable(const char *ext, const char *name)
@@ -36,28 +34,30 @@ hinge_model_check_writable(const char *ext, const char *name)
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		values[1];
 	char	   *owner;
+	bool		isnull;
 
 	SPI_connect();
 	values[0] = CStringGetTextDatum(name);
-	if (SPI_execute_with_args(psprintf("SELECT FROM %s.hinge_model WHERE name OPERATOR(pg_catalog.=) $1 FOR KEY SHARE", ext),
-							  1, argtypes, values, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not lock model \"%s\"", name);
-	if (SPI_processed == 0)
+	if (SPI_execute_with_args(psprintf("SELECT pg_catalog.to_jsonb(m) OPERATOR(pg_catalog.->>) 'owner' "
+									   "FROM %s.hinge_model AS m WHERE name OPERATOR(pg_catalog.=) $1", ext),
+							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read model \"%s\"", name);
+	owner = SPI_processed == 0 ? NULL :
+		SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (owner != NULL)
 	{
-		if (SPI_execute_with_args(psprintf("SELECT pg_catalog.to_jsonb(m) OPERATOR(pg_catalog.->>) 'owner' "
-										   "FROM %s.hinge_model AS m WHERE name OPERATOR(pg_catalog.=) $1", ext),
-								  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
-			elog(ERROR, "could not read model \"%s\"", name);
-		if (SPI_processed > 0)
-		{
-			owner = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		values[0] = CStringGetTextDatum(owner);
+		if (SPI_execute_with_args(psprintf("SELECT %s.hinge_model_writable($1::pg_catalog.name)", ext),
+								  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT ||
+			SPI_processed != 1)
+			elog(ERROR, "could not check the owner of model \"%s\"", name);
+		if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)))
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("model \"%s\" belongs to role %s, so %s may not change it",
-							name, owner ? quote_identifier(owner) : "(none)",
+							name, quote_identifier(owner),
 							quote_identifier(GetUserNameFromId(GetUserId(), false))),
-					 errhint("Only the model's owner, members of that role and the extension's owner may replace, calibrate or update a model; train one of your own under another name.")));
-		}
+					 errhint("Only the model's owner, members of that role and the extension's owner may replace, calibrate, update or delete a model; train one of your own under another name.")));
 	}
 	SPI_finish();
 }
