@@ -432,8 +432,7 @@ SELECT multiclass_hinge_objective('{{1,0,0},{0,1,0}}', '{1}'::float8[], 1, 0.1, 
 SELECT multiclass_hinge_line_objective('{{1,0},{0,1},{1,1}}', '{1}'::float8[], 1, 0.1, 'crammer_singer', '{1,1}');
 SELECT one_vs_rest_line_objective('{{1,0},{0,1}}', '{1}'::float8[], 1, 0.1, '{1,1}');
 SELECT hinge_line_objective('{{1,2},{1,2},{1,2}}', '{1}'::float8[], 1, 0.1, 'hinge', 1, 1, 1);
--- (known, minor: the messages of a 1-D or one-row line are the weight
--- matrices' messages, which speak of classes rather than ARRAY[w_from, w_to])
+-- a 1-D or one-row line: the messages speak of the segment's two ends
 SELECT hinge_line_objective('{1,2}', '{1}'::float8[], 1, 0.1, 'hinge', 1, 1, 1);
 SELECT hinge_line_planes('{{1}}', '{1}'::float8[], 1, 0.1, 'hinge', 1, 1, 1);
 -- big arrays of consistent shapes: 100,000 features work, 10,000,001 do not

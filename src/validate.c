@@ -120,11 +120,15 @@ hinge_vector_arg(ArrayType *array, const char *what)
 	return v;
 }
 
-/* Validates a two-dimensional float8[] (one row per class) */
+/*
+ * Validates a two-dimensional float8[]: one row per class, or for a line
+ * (what "line") the two ends of a segment of weights, stacked
+ */
 HingeMatrix
 hinge_matrix_arg(ArrayType *array, const char *what)
 {
 	HingeMatrix m;
+	bool		is_line = strcmp(what, "line") == 0;
 	int			nitems PG_USED_FOR_ASSERTS_ONLY;
 
 	if (ARR_NDIM(array) != 2 && ARR_NDIM(array) != 0)
@@ -132,6 +136,8 @@ hinge_matrix_arg(ArrayType *array, const char *what)
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("%s must be a two-dimensional array, not %d-dimensional",
 						what, ARR_NDIM(array)),
+				 is_line ?
+				 errhint("Pass the segment's two ends: ARRAY[w_from, w_to] for a weight vector, array_cat(W_from, W_to) for weight matrices.") :
 				 errhint("Pass one row per class, such as ARRAY[[1, 0], [0, 1], [-1, -1]]; for a single weight vector use hinge_score.")));
 	nitems = check_array_common(array, what);
 	if (ARR_ELEMTYPE(array) != FLOAT8OID)
@@ -145,8 +151,12 @@ hinge_matrix_arg(ArrayType *array, const char *what)
 	if (m.rows < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 is_line ?
+				 errmsg("line has %d row, but a segment needs its two ends", m.rows) :
 				 errmsg("%s has %d row, but a multiclass model needs at least 2",
 						what, m.rows),
+				 is_line ?
+				 errhint("Pass the segment's two ends: ARRAY[w_from, w_to] for a weight vector, array_cat(W_from, W_to) for weight matrices.") :
 				 errhint("Use one row per class; for two classes with one weight vector use hinge_score.")));
 	m.data = (const float8 *) ARR_DATA_PTR(array);
 	return m;
