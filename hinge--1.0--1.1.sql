@@ -16,11 +16,16 @@
  * database.  The trigger also says why a change is refused, where a policy
  * would silently skip the row.
  *
- * Models that exist when the extension is updated belong to the role that
- * runs ALTER EXTENSION ... UPDATE.
+ * Models that exist when the extension is updated belong to the extension's
+ * owner (not to CURRENT_USER here, which for a trusted extension is the
+ * bootstrap superuser).
  */
 ALTER TABLE @extschema@.hinge_model
     ADD COLUMN owner name NOT NULL DEFAULT CURRENT_USER;
+UPDATE @extschema@.hinge_model
+SET owner = (SELECT r.rolname FROM pg_catalog.pg_extension AS e
+             JOIN pg_catalog.pg_roles AS r ON r.oid OPERATOR(pg_catalog.=) e.extowner
+             WHERE e.extname OPERATOR(pg_catalog.=) 'hinge');
 
 COMMENT ON COLUMN @extschema@.hinge_model.owner IS
 'the role that trained the model: only it, roles that are members of it, and the extension''s owner may replace, calibrate, update or delete the model';
