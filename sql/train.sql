@@ -650,6 +650,8 @@ CREATE TABLE null_rows AS SELECT NULL::float8[] AS x, NULL::int AS y FROM genera
 INSERT INTO null_rows SELECT x, NULL FROM train_rows LIMIT 5;
 INSERT INTO null_rows SELECT NULL, y FROM train_rows LIMIT 5;
 SELECT hinge_train('e', 'null_rows', 'x', 'y');
+CREATE TABLE empty_arrays AS SELECT '{}'::float8[] AS x, y FROM train_rows;
+SELECT hinge_train('e', 'empty_arrays', 'x', 'y');
 CREATE TABLE ragged AS SELECT x, y FROM train_rows UNION ALL SELECT '{1,2}', 1;
 SELECT hinge_train('e', 'ragged', 'x', 'y');
 SELECT hinge_score('no_such_model', '{1}'::float8[]);
@@ -695,4 +697,4 @@ DROP ROLE regress_hinge_reader;
 
 DROP VIEW scored, generated_view;
 DROP TABLE many_labels, train_rows, bc_raw, bc, trained, labels, columns, before, broken, slow,
-    one_class, empty_rows, null_rows, ragged, parted;
+    one_class, empty_rows, null_rows, empty_arrays, ragged, parted;

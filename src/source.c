@@ -181,7 +181,9 @@ check_feature_lengths(HingeRowSource *src, int min, int max)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("feature column \"%s\" holds empty arrays",
-						src->feature_columns[0])));
+						src->feature_columns[0]),
+				 errhint("Every row needs at least one feature; skip the others with a view WHERE cardinality(%s) > 0.",
+						 quote_identifier(src->feature_columns[0]))));
 	src->n_features = min;
 }
 
