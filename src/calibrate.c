@@ -20,6 +20,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -273,20 +275,26 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 	hinge_row_source_init(&src, PG_GETARG_OID(1), PG_GETARG_DATUM(2),
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
-	hinge_row_source_check_width(&src, model->n_features, name);
 	src.n_classes = model->n_classes;
 	src.classes = model->classes;
 
-	/* every row's label must be a class of the model */
-	if (SPI_execute(psprintf("SELECT pg_catalog.count(*) FILTER (WHERE NOT %s) %s",
-							 hinge_row_source_label_known(&src), hinge_row_source_sql(&src)),
+	/* every row's label must be a class of the model, every row its width */
+	if (SPI_execute(psprintf("SELECT pg_catalog.count(*) FILTER (WHERE NOT %s), %s %s",
+							 hinge_row_source_label_known(&src),
+							 hinge_row_source_width_sql(src.features_sql, "true"),
+							 hinge_row_source_sql(&src)),
 					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the labels of %s", src.relation);
 	{
 		bool		isnull;
 		int64		unknown = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 														  SPI_tuptable->tupdesc, 1, &isnull));
+		int			min_width = INT_MAX,
+					max_width = 0;
 
+		hinge_row_source_add_width(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
+								   &min_width, &max_width);
+		hinge_row_source_check_width(&src, min_width, max_width, model->n_features, name);
 		if (unknown > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -9,6 +9,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -180,6 +182,8 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 	float8	   *w;
 	ArrayType  *weights = hinge_new_float8_array(model->n_weights, &w);
 	int64		counts[6];
+	int			min_width = INT_MAX,
+				max_width = 0;
 	int64		M[4];
 	char	   *query;
 	int			i;
@@ -206,16 +210,19 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 					 "pg_catalog.count(*) FILTER (WHERE ok AND NOT known), "
 					 "pg_catalog.count(*) FILTER (WHERE NOT ok), "
 					 "(%s.hinge_cutting_plane($1, x, y, 0, $3, $4, 1, 1) FILTER (WHERE ok AND known))[1], "
-					 "(%s.hinge_cutting_plane($1, x, y, $2, $3, $4, $5, $6) FILTER (WHERE ok AND known))[1] "
+					 "(%s.hinge_cutting_plane($1, x, y, $2, $3, $4, $5, $6) FILTER (WHERE ok AND known))[1], %s "
 					 "FROM (SELECT %s AS ok, %s AS x, %s AS y, %s OR %s AS known, "
 					 "CASE WHEN %s THEN %s.hinge_score($1, %s) END AS s FROM %s) AS r",
-					 ext, ext, src->usable_sql, src->features_sql, src->y_sql,
+					 ext, ext, hinge_row_source_width_sql("x", "ok"),
+					 src->usable_sql, src->features_sql, src->y_sql,
 					 hinge_row_source_label_is(src, 0), hinge_row_source_label_is(src, 1),
 					 src->usable_sql, ext, src->features_sql, src->relation);
 	/* no row limit: a limit would keep the executor from parallel workers */
 	if (SPI_execute_with_args(query, 6, argtypes, values, NULL, true, 0) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "could not evaluate model \"%s\"", model->name);
+	hinge_row_source_add_width(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 9, &min_width, &max_width);
+	hinge_row_source_check_width(src, min_width, max_width, model->n_features, model->name);
 	for (i = 0; i < 6; i++)
 	{
 		bool		isnull;
@@ -256,6 +263,8 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 	int64	   *M = palloc0(sizeof(int64) * k * k);
 	int64		unknown = 0,
 				skipped = 0;
+	int			min_width = INT_MAX,
+				max_width = 0;
 	char	   *rows;
 	uint64		i;
 	int			pass,
@@ -280,8 +289,9 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 	rows = psprintf("(SELECT %s AS ok, %s AS x, %s AS t FROM %s) AS r",
 					src->usable_sql, src->features_sql, src->y_sql, src->relation);
 
-	if (SPI_execute_with_args(psprintf("SELECT t, %s.hinge_predict_class($1, x), pg_catalog.count(*), ok "
-									   "FROM %s GROUP BY 1, 2, 4", ext, rows),
+	if (SPI_execute_with_args(psprintf("SELECT t, %s.hinge_predict_class($1, x), pg_catalog.count(*), ok, %s "
+									   "FROM %s GROUP BY 1, 2, 4", ext,
+									   hinge_row_source_width_sql("x", "ok"), rows),
 							  5, argtypes, values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not evaluate model \"%s\"", model->name);
 	for (i = 0; i < SPI_processed; i++)
@@ -295,6 +305,7 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 		int64		count = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &isnull));
 		bool		ok = DatumGetBool(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &isnull));
 
+		hinge_row_source_add_width(tuple, SPI_tuptable->tupdesc, 5, &min_width, &max_width);
 		if (!ok)
 			skipped += count;
 		else if (t_null)
@@ -303,6 +314,7 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 			M[(t - 1) * k + (p - 1)] += count;
 	}
 	SPI_freetuptable(SPI_tuptable);
+	hinge_row_source_check_width(src, min_width, max_width, model->n_features, model->name);
 	if (unknown > 0)
 		unknown_labels_error(model, src, unknown);
 	confusion_fields(model, M, result, nulls);
@@ -367,7 +379,6 @@ hinge_evaluate(PG_FUNCTION_ARGS)
 	hinge_row_source_init(&src, PG_GETARG_OID(1), PG_GETARG_DATUM(2),
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
-	hinge_row_source_check_width(&src, model->n_features, name);
 	if (model->n_rows == 1)
 		evaluate_binary(model, &src, ext, result, nulls);
 	else

@@ -22,6 +22,8 @@
 
 #include "fmgr.h"
 #include "utils/array.h"
+#include "access/htup.h"
+#include "access/tupdesc.h"
 #include "utils/float.h"
 
 /*
@@ -324,8 +326,11 @@ extern void hinge_row_source_init(HingeRowSource *src, Oid relid,
 								  Datum features, bool feature_list,
 								  const char *label);
 extern void hinge_row_source_count(HingeRowSource *src);
-extern void hinge_row_source_check_width(HingeRowSource *src, int n_features,
-										 const char *name);
+extern char *hinge_row_source_width_sql(const char *x, const char *filter);
+extern void hinge_row_source_add_width(HeapTuple tuple, TupleDesc desc, int column,
+									   int *min, int *max);
+extern void hinge_row_source_check_width(HingeRowSource *src, int min, int max,
+										 int n_features, const char *name);
 extern void hinge_row_source_classes(HingeRowSource *src, const char *positive);
 extern void hinge_row_source_class_index(HingeRowSource *src);
 

@@ -264,33 +264,46 @@ hinge_row_source_count(HingeRowSource *src)
 }
 
 /*
- * Errors out unless the rows have exactly the n_features features of model
- * name: evaluating or calibrating on rows of other widths would silently
- * take a model's intercept for a feature weight.  For an array column this
- * reads the rows once.
+ * Two aggregates, for a scan the caller makes anyway: the least and the
+ * greatest number of features x (an expression) has in the rows where
+ * filter holds.  hinge_row_source_add_width reads them back.
+ */
+char *
+hinge_row_source_width_sql(const char *x, const char *filter)
+{
+	return psprintf("pg_catalog.min(pg_catalog.cardinality(%s)) FILTER (WHERE %s), "
+					"pg_catalog.max(pg_catalog.cardinality(%s)) FILTER (WHERE %s)",
+					x, filter, x, filter);
+}
+
+/* Widens [*min, *max] by the two width columns at column (1-based) of a row */
+void
+hinge_row_source_add_width(HeapTuple tuple, TupleDesc desc, int column, int *min, int *max)
+{
+	bool		min_null,
+				max_null;
+	int			lo = DatumGetInt32(SPI_getbinval(tuple, desc, column, &min_null));
+	int			hi = DatumGetInt32(SPI_getbinval(tuple, desc, column + 1, &max_null));
+
+	if (!min_null && !max_null)
+	{
+		*min = Min(*min, lo);
+		*max = Max(*max, hi);
+	}
+}
+
+/*
+ * Errors out unless rows of min to max features (min > max: no rows) have
+ * exactly the n_features of model name: evaluating or calibrating on rows
+ * one wider would silently take the model's intercept for a feature weight.
  */
 void
-hinge_row_source_check_width(HingeRowSource *src, int n_features, const char *name)
+hinge_row_source_check_width(HingeRowSource *src, int min, int max,
+							 int n_features, const char *name)
 {
-	if (!src->feature_list)
-	{
-		bool		min_null,
-					max_null;
-		int			min,
-					max;
-
-		if (SPI_execute(psprintf("SELECT pg_catalog.min(n), pg_catalog.max(n) FROM "
-								 "(SELECT pg_catalog.cardinality(%s) AS n %s) AS s",
-								 src->features_sql, hinge_row_source_sql(src)),
-						true, 0) != SPI_OK_SELECT || SPI_processed != 1)
-			elog(ERROR, "could not read the features of %s", src->relation);
-		min = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &min_null));
-		max = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &max_null));
-		SPI_freetuptable(SPI_tuptable);
-		if (min_null || max_null)
-			return;				/* no usable rows: the caller says so */
-		check_feature_lengths(src, min, max);
-	}
+	if (min > max)
+		return;					/* no usable rows: the caller says so */
+	check_feature_lengths(src, min, max);
 	if (src->n_features != n_features)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
