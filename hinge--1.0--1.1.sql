@@ -56,14 +56,16 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') AND NOT @extschema@.hinge_model_writable(OLD.owner) THEN
+    -- (a role's own model, the common case, skips the catalog lookups)
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.owner <> current_user
+       AND NOT @extschema@.hinge_model_writable(OLD.owner) THEN
         RAISE EXCEPTION 'model "%" belongs to role %, so % may not change it',
             OLD.name, quote_ident(OLD.owner), quote_ident(current_user)
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'Only the model''s owner, members of that role and the extension''s owner may replace, calibrate, update or delete a model; train one of your own under another name.';
     END IF;
     IF (TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.owner IS DISTINCT FROM OLD.owner))
-       AND NOT @extschema@.hinge_model_writable(NEW.owner) THEN
+       AND NEW.owner <> current_user AND NOT @extschema@.hinge_model_writable(NEW.owner) THEN
         RAISE EXCEPTION 'role % may not make role % the owner of model "%"',
             quote_ident(current_user), quote_ident(NEW.owner), NEW.name
             USING ERRCODE = 'insufficient_privilege',
