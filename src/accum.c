@@ -19,7 +19,7 @@
  *	[1]  loss: LOSS_HINGE, LOSS_SQUARED or LOSS_SMOOTH
  *	[2]  d, the number of weights (features, plus 1 with an intercept)
  *	[3]  the number of features
- *	[4]  lambda		[5] gamma (smoothed hinge; else 0)
+ *	[4]  lambda		[5] gamma (read by the smoothed hinge only)
  *	[6]  c_+		[7] c_-
  *	[8]  n, rows so far
  *	[9]  sum of c_y * loss, [10] its compensation
@@ -132,7 +132,8 @@ typedef struct BinaryParams
 static BinaryParams
 binary_params(FunctionCallInfo fcinfo, int loss, bool has_lambda)
 {
-	BinaryParams p = {loss, 0.0, 0.0, 1.0, 1.0};
+	/* gamma 1 where the loss has none: only the smoothed hinge reads it */
+	BinaryParams p = {loss, 0.0, 1.0, 1.0, 1.0};
 	int			argno = 4;
 
 	if (has_lambda)
@@ -150,21 +151,17 @@ binary_params(FunctionCallInfo fcinfo, int loss, bool has_lambda)
 /*
  * The solver's form, all parameters spelled out:
  * (state, w, x, y, lambda, loss text, gamma, c_+, c_-); gamma counts only
- * for the smoothed hinge.
+ * for the smoothed hinge, but is checked (once, with the other parameters)
+ * and must be the same in every row whatever the loss.
  */
 static BinaryParams
 explicit_params(FunctionCallInfo fcinfo)
 {
 	BinaryParams p;
-	float8		gamma = PG_GETARG_FLOAT8(6);
 
 	p.lambda = PG_GETARG_FLOAT8(4);
 	p.loss = loss_arg(fcinfo, 5);
-	/* check_params checks it for the smoothed hinge; a NaN is wrong anywhere */
-	if (p.loss != LOSS_SMOOTH)
-		hinge_check_positive(gamma, "gamma",
-							 "gamma is the width of the smoothed hinge's quadratic part; other losses ignore it, 1 is the default.");
-	p.gamma = p.loss == LOSS_SMOOTH ? gamma : 0.0;
+	p.gamma = PG_GETARG_FLOAT8(6);
 	p.cpos = PG_GETARG_FLOAT8(7);
 	p.cneg = PG_GETARG_FLOAT8(8);
 	return p;
@@ -175,9 +172,8 @@ check_params(BinaryParams p)
 {
 	hinge_check_nonnegative(p.lambda, "lambda",
 							"lambda is the regularisation strength: liblinear's C is 1 / (lambda * n).");
-	if (p.loss == LOSS_SMOOTH)
-		hinge_check_positive(p.gamma, "gamma",
-							 "gamma is the width of the quadratic part below z = 1: 1 is usual, smaller is closer to the hinge.");
+	hinge_check_positive(p.gamma, "gamma",
+						 "gamma is the width of the smoothed hinge's quadratic part below z = 1: 1 is usual, smaller is closer to the hinge; other losses ignore it.");
 	hinge_check_positive(p.cpos, "positive_weight",
 						 "Class weights scale each class's losses; 1 for both leaves them as they are.");
 	hinge_check_positive(p.cneg, "negative_weight",
