@@ -3,19 +3,28 @@
 EXTENSION = hinge
 MODULE_big = hinge
 OBJS = \
+	src/hinge.o \
+	src/compat.o \
+	src/vector.o \
+	src/finite.o \
 	src/validate.o \
-	src/array.o \
 	src/loss.o \
 	src/multiclass.o \
 	src/ranking.o \
 	src/score.o \
+	src/pegasos.o \
 	src/state.o \
+	src/line.o \
 	src/accum.o \
 	src/multiclass_accum.o \
 	src/bundle.o \
+	src/labels.o \
+	src/passes.o \
 	src/source.o \
 	src/train.o \
 	src/model.o \
+	src/model_cache.o \
+	src/predict.o \
 	src/evaluate.o \
 	src/calibrate.o \
 	src/trigger.o
@@ -32,4 +41,4 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(OBJS): src/hinge.h
+$(OBJS): $(wildcard src/*.h)

@@ -7,7 +7,7 @@
  *	  P(w) = lambda/2 ||w||^2 + (1/n) sum_i c_{y_i} loss(y_i, w.x_i)
  *
  * with class weights c_+ and c_- (1 unless given) and loss the hinge, the
- * squared hinge or the smoothed hinge (loss.c).  When w carries an
+ * squared hinge or the smoothed hinge (losses.h).  When w carries an
  * intercept (one element more than x), it is the weight of a constant
  * feature 1 and is regularised like every other weight, as liblinear's -B 1
  * does.  One pass gives a cutting plane of the objective, which is what a
@@ -40,7 +40,12 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 
-#include "hinge.h"
+#include "finite.h"
+#include "kernels.h"
+#include "line.h"
+#include "losses.h"
+#include "state.h"
+#include "validate.h"
 
 #define STATE_OBJECTIVE		7301.0
 #define STATE_SUBGRADIENT	7302.0
@@ -48,28 +53,14 @@
 #define STATE_LINE			7304.0
 #define STATE_LINE_PLANES	7305.0
 
-/*
- * The line search grid: P(w_from + alpha (w_to - w_from)) at these alpha,
- * denser below 1 where the bundle method's step usually lands.
- */
 #define LINE_POINTS		HINGE_LINE_POINTS
-const float8 hinge_line_alphas[HINGE_LINE_POINTS] = {
-	1.0 / 128, 1.0 / 64, 1.0 / 32,
-	1.0 / 16, 2.0 / 16, 3.0 / 16, 4.0 / 16, 5.0 / 16, 6.0 / 16, 7.0 / 16, 8.0 / 16,
-	9.0 / 16, 10.0 / 16, 11.0 / 16, 12.0 / 16, 13.0 / 16, 14.0 / 16, 15.0 / 16, 1.0,
-	17.0 / 16, 18.0 / 16, 19.0 / 16, 20.0 / 16, 21.0 / 16, 22.0 / 16, 23.0 / 16, 24.0 / 16,
-	2.0, 3.0, 4.0, 6.0, 8.0
-};
 
 /* hinge_line_planes keeps LINE_POINTS x d sums: at most 32 x 65536 */
 #define LINE_PLANES_MAX_WEIGHTS	65536
 
-enum
-{
-	LOSS_HINGE = 0,
-	LOSS_SQUARED = 1,
-	LOSS_SMOOTH = 2
-};
+#define LOSS_HINGE		HINGE_LOSS_HINGE
+#define LOSS_SQUARED	HINGE_LOSS_SQUARED
+#define LOSS_SMOOTH		HINGE_LOSS_SMOOTH
 
 #define ST_TAG			0
 #define ST_LOSS			1
@@ -99,29 +90,10 @@ enum
  */
 #define SUPPORT_TOLERANCE	1e-8
 
-static const char *const loss_names[] = {"hinge", "squared_hinge", "smooth_hinge"};
-
-/* The loss named by a text argument */
-static int
-loss_arg(FunctionCallInfo fcinfo, int argno)
-{
-	text	   *name = PG_GETARG_TEXT_PP(argno);
-	int			loss;
-
-	for (loss = 0; loss < lengthof(loss_names); loss++)
-		if (VARSIZE_ANY_EXHDR(name) == strlen(loss_names[loss]) &&
-			memcmp(VARDATA_ANY(name), loss_names[loss], strlen(loss_names[loss])) == 0)
-			return loss;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown loss \"%s\"", text_to_cstring(name)),
-			 errhint("Use 'hinge', 'squared_hinge' or 'smooth_hinge'.")));
-}
-
 /* The parameters that must be the same for every row of an aggregate */
 typedef struct BinaryParams
 {
-	int			loss;
+	HingeLoss	loss;
 	float8		lambda;
 	float8		gamma;
 	float8		cpos;
@@ -130,7 +102,7 @@ typedef struct BinaryParams
 
 /* The arguments after (state, w, x, y): [lambda] [gamma] [c_+, c_-] */
 static BinaryParams
-binary_params(FunctionCallInfo fcinfo, int loss, bool has_lambda)
+binary_params(FunctionCallInfo fcinfo, HingeLoss loss, bool has_lambda)
 {
 	/* gamma 1 where the loss has none: only the smoothed hinge reads it */
 	BinaryParams p = {loss, 0.0, 1.0, 1.0, 1.0};
@@ -160,7 +132,7 @@ explicit_params(FunctionCallInfo fcinfo)
 	BinaryParams p;
 
 	p.lambda = PG_GETARG_FLOAT8(4);
-	p.loss = loss_arg(fcinfo, 5);
+	p.loss = hinge_loss_by_name(text_to_cstring(PG_GETARG_TEXT_PP(5)));
 	p.gamma = PG_GETARG_FLOAT8(6);
 	p.cpos = PG_GETARG_FLOAT8(7);
 	p.cneg = PG_GETARG_FLOAT8(8);
@@ -226,54 +198,17 @@ binary_state_data(ArrayType *state, float8 tag)
 }
 
 /*
- * The loss of one row from its functional margin z, and its derivative in z.
- * The hinge's is 0 at the kink (z = 1), as in loss.c.
+ * The loss of one row from its functional margin z (margin 1), and its
+ * derivative in z.
  */
 static inline float8
-row_loss(int loss, float8 gamma, float8 z, float8 *dloss_dz)
+row_loss(HingeLoss loss, float8 gamma, float8 z, float8 *dloss_dz)
 {
-	float8		shortfall = 1.0 - z;
+	float8		dloss_dv;
+	float8		value = hinge_loss_of_violation(loss, gamma, 1.0 - z, &dloss_dv);
 
-	if (shortfall <= 0.0)
-	{
-		*dloss_dz = 0.0;
-		return 0.0;
-	}
-	switch (loss)
-	{
-		case LOSS_HINGE:
-			*dloss_dz = -1.0;
-			return shortfall;
-		case LOSS_SQUARED:
-			*dloss_dz = -2.0 * shortfall;
-			return shortfall * shortfall;
-		default:
-			if (shortfall >= gamma)
-			{
-				*dloss_dz = -1.0;
-				return shortfall - gamma / 2.0;
-			}
-			*dloss_dz = -shortfall / gamma;
-			return 0.5 * shortfall * (shortfall / gamma);
-	}
-}
-
-static void
-weights_differ_error(void)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("weights must be the same in every row of a hinge aggregate"),
-			 errhint("Pass the weights as a constant or a one-row subquery; to evaluate several weight vectors, GROUP BY the one they come from.")));
-}
-
-static void
-params_differ_error(const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s must be the same in every row of a hinge aggregate", what),
-			 errhint("Pass the parameters as constants; for several settings, GROUP BY them or call the aggregate once per setting.")));
+	*dloss_dz = -dloss_dv;
+	return value;
 }
 
 /* Checks the parameters of this row against those the state was made with */
@@ -281,13 +216,13 @@ static inline void
 check_same_params(const float8 *st, BinaryParams p)
 {
 	if (unlikely(st[ST_LOSS] != p.loss))
-		params_differ_error("loss");
+		hinge_params_differ_error("loss");
 	if (unlikely(st[ST_LAMBDA] != p.lambda))
-		params_differ_error("lambda");
+		hinge_params_differ_error("lambda");
 	if (unlikely(st[ST_GAMMA] != p.gamma))
-		params_differ_error("gamma");
+		hinge_params_differ_error("gamma");
 	if (unlikely(st[ST_CPOS] != p.cpos || st[ST_CNEG] != p.cneg))
-		params_differ_error("class weights");
+		hinge_params_differ_error("class weights");
 }
 
 /*
@@ -387,17 +322,13 @@ binary_state_for_row(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
 
 			if (d != (int) st[ST_NWEIGHTS] ||
 				memcmp(w.data, st + ST_HEADER, sizeof(float8) * w.n) != 0)
-				weights_differ_error();
+				hinge_weights_differ_error();
 			hinge_weights_validated(fcinfo, 1, state);
 		}
 	}
 	st = (float8 *) ARR_DATA_PTR(state);
 	if (unlikely(n_features != (int) st[ST_NFEATURES]))
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("a row has %d features but the weights expect %d",
-						n_features, (int) st[ST_NFEATURES]),
-				 errhint("Every row's feature array must have the same length; weights may add one element, last, for the intercept.")));
+		hinge_row_width_error(n_features, (int) st[ST_NFEATURES], "weights");
 	*st_out = st;
 	return state;
 }
@@ -420,13 +351,9 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
 	hinge_check_finite(y, "label");
 	hinge_check_label(y);
 
-	score = hinge_dot(w, x, x.n) + (d > x.n ? w[x.n] : 0.0);
+	score = hinge_row_score(w, d, x);
 	if (unlikely(!isfinite(score)))
-	{
-		HingeVector wv = {d, false, w};
-
-		hinge_report_nonfinite(wv, "weights", x, "features");
-	}
+		hinge_report_nonfinite(hinge_float8_vector(w, d), "weights", x, "features");
 	z = y * score;
 	weighted_loss = (y > 0 ? st[ST_CPOS] : st[ST_CNEG]) *
 		row_loss(p.loss, st[ST_GAMMA], z, &dloss_dz);
@@ -441,11 +368,8 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
 		/* d (c_y loss) / dw = c_y * dloss/dz * y * (x, 1) */
 		float8		coef = (y > 0 ? st[ST_CPOS] : st[ST_CNEG]) * dloss_dz * y;
 		float8	   *sum = st + ST_HEADER + d;
-		float8	   *comp = sum + d;
 
-		hinge_compensated_axpy(sum, comp, coef, x);
-		if (d > x.n)
-			hinge_compensated_add(&sum[x.n], &comp[x.n], coef);
+		hinge_compensated_add_row(sum, sum + d, d, coef, x);
 	}
 	else if (tag == STATE_STATS)
 	{
@@ -493,14 +417,10 @@ line_transfn(FunctionCallInfo fcinfo, float8 tag)
 
 	hinge_check_finite(y, "label");
 	hinge_check_label(y);
-	from = hinge_dot(w_from, x, x.n) + (d > x.n ? w_from[x.n] : 0.0);
-	to = hinge_dot(w_to, x, x.n) + (d > x.n ? w_to[x.n] : 0.0);
+	from = hinge_row_score(w_from, d, x);
+	to = hinge_row_score(w_to, d, x);
 	if (unlikely(!isfinite(from) || !isfinite(to)))
-	{
-		HingeVector wv = {2 * d, false, w_from};
-
-		hinge_report_nonfinite(wv, "line", x, "features");
-	}
+		hinge_report_nonfinite(hinge_float8_vector(w_from, 2 * d), "line", x, "features");
 	c = y > 0 ? st[ST_CPOS] : st[ST_CNEG];
 	for (k = 0; k < LINE_POINTS; k++)
 	{
@@ -520,12 +440,8 @@ line_transfn(FunctionCallInfo fcinfo, float8 tag)
 		if (tag == STATE_LINE_PLANES && (dloss_dz != 0.0) != was_violating)
 		{
 			float8		coef = was_violating ? c * y : -c * y;
-			float8	   *row_sum = diff_sum + (Size) k * d;
-			float8	   *row_comp = diff_comp + (Size) k * d;
-
-			hinge_compensated_axpy(row_sum, row_comp, coef, x);
-			if (d > x.n)
-				hinge_compensated_add(&row_sum[x.n], &row_comp[x.n], coef);
+			hinge_compensated_add_row(diff_sum + (Size) k * d, diff_comp + (Size) k * d,
+									  d, coef, x);
 			was_violating = !was_violating;
 		}
 	}
@@ -641,14 +557,10 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 	a = binary_state_data(state1, tag);
 	b = binary_state_data(state2, tag);
 	d = (int) a[ST_NWEIGHTS];
-	if (memcmp(a + ST_LOSS, b + ST_LOSS, sizeof(float8) * (ST_N - ST_LOSS)) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot combine hinge aggregate states made with different parameters"),
-				 errhint("Combine only states of one aggregate call, made with the same weights and parameters.")));
-	if (memcmp(a + ST_HEADER, b + ST_HEADER,
+	if (memcmp(a + ST_LOSS, b + ST_LOSS, sizeof(float8) * (ST_N - ST_LOSS)) != 0 ||
+		memcmp(a + ST_HEADER, b + ST_HEADER,
 			   sizeof(float8) * (tag == STATE_LINE || tag == STATE_LINE_PLANES ? 2 * d : d)) != 0)
-		weights_differ_error();
+		hinge_states_differ_error();
 
 	a[ST_N] += b[ST_N];
 	hinge_compensated_merge(&a[ST_LOSS_SUM], &a[ST_LOSS_COMP],

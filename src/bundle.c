@@ -21,7 +21,8 @@
 
 #include "miscadmin.h"
 
-#include "hinge.h"
+#include "bundle.h"
+#include "kernels.h"
 
 /* A plane whose weight has been 0 this many solves in a row is dropped */
 #define PLANE_IDLE_LIMIT	40

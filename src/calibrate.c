@@ -29,7 +29,13 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
-#include "hinge.h"
+#include "finite.h"
+#include "kernels.h"
+#include "model.h"
+#include "passes.h"
+#include "source.h"
+#include "state.h"
+#include "validate.h"
 
 #define STATE_PLATT		7321.0
 #define PLATT_LENGTH	11
@@ -63,11 +69,8 @@ hinge_platt_transfn(PG_FUNCTION_ARGS)
 	hinge_check_finite(s, "score");
 	hinge_check_finite(A, "A");
 	hinge_check_finite(B, "B");
-	if (!(t >= 0.0 && t <= 1.0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("target must be between 0 and 1, not %g", t),
-				 errhint("target is the probability that the row is positive: 1 or 0, or Platt's smoothed targets.")));
+	hinge_check_between(t, 0.0, 1.0, "target",
+						"target is the probability that the row is positive: 1 or 0, or Platt's smoothed targets.");
 	if (hinge_state_is_empty(PG_GETARG_ARRAYTYPE_P(0)))
 	{
 		state = hinge_state_new(PLATT_LENGTH, &st);
@@ -162,39 +165,24 @@ hinge_platt_finalfn(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 
-/*
- * One pass of hinge_platt at (A, B) = ($1, $2), the weights $3:
- * [n, f, dA, dB, dAA, dBB, dAB]
- */
+/* One pass of hinge_platt at (A, B): [n, f, dA, dB, dAA, dBB, dAB] */
 static void
-platt_pass(const char *query, Datum weights, float8 A, float8 B, float8 *out)
+platt_pass(HingePass *pass, float8 A, float8 B, float8 *out)
 {
-	Oid			argtypes[3] = {FLOAT8OID, FLOAT8OID, FLOAT8ARRAYOID};
-	Datum		values[3] = {Float8GetDatum(A), Float8GetDatum(B), weights};
-	bool		isnull;
-	Datum		result;
-
-	CHECK_FOR_INTERRUPTS();
-	/* no row limit: a limit would keep the executor from parallel workers */
-	if (SPI_execute_with_args(query, 3, argtypes, values, NULL, true, 0) != SPI_OK_SELECT ||
-		SPI_processed != 1)
-		elog(ERROR, "calibration pass returned no row");
-	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (isnull)
+	pass->params.values[0] = Float8GetDatum(A);
+	pass->params.values[1] = Float8GetDatum(B);
+	if (!hinge_pass_run(pass, out, 7))
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("no rows to calibrate on")));
-	memcpy(out, ARR_DATA_PTR(DatumGetArrayTypeP(result)), sizeof(float8) * 7);
-	SPI_freetuptable(SPI_tuptable);
 }
 
 /*
- * Fits (A, B) by Newton's method from Platt's starting point; query runs
- * hinge_platt over the rows at ($1, $2).  n_pos and n_neg count the rows.
+ * Fits (A, B) by Newton's method from Platt's starting point; the pass runs
+ * hinge_platt over the rows.  n_pos and n_neg count the rows.
  */
 static void
-fit_sigmoid(const char *query, Datum weights, int64 n_pos, int64 n_neg,
-			float8 *A_out, float8 *B_out)
+fit_sigmoid(HingePass *pass, int64 n_pos, int64 n_neg, float8 *A_out, float8 *B_out)
 {
 	float8		A = 0.0,
 				B = log((n_neg + 1.0) / (n_pos + 1.0));
@@ -202,7 +190,7 @@ fit_sigmoid(const char *query, Datum weights, int64 n_pos, int64 n_neg,
 				trial[7];
 	int			iteration;
 
-	platt_pass(query, weights, A, B, at);
+	platt_pass(pass, A, B, at);
 	for (iteration = 0; iteration < 100; iteration++)
 	{
 		/* a tiny ridge keeps the Hessian positive definite */
@@ -225,7 +213,7 @@ fit_sigmoid(const char *query, Datum weights, int64 n_pos, int64 n_neg,
 		slope = g1 * dA + g2 * dB;
 		for (step = 1.0; step >= 1e-10; step /= 2.0)
 		{
-			platt_pass(query, weights, A + step * dA, B + step * dB, trial);
+			platt_pass(pass, A + step * dA, B + step * dB, trial);
 			if (trial[1] < at[1] + 1e-4 * step * slope)
 				break;
 		}
@@ -259,11 +247,17 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 	ArrayType  *weights;
 	Oid			argtypes[3] = {TEXTOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID};
 	Datum		values[3];
+	HingeParams params;
+	char	   *query;
 	Datum		result;
 	int			r;
 
-	model = hinge_model_load(ext, name, CurrentMemoryContext);
+	/*
+	 * Locked until the transaction ends: a retraining racing this one waits,
+	 * so the parameters stored are those of the weights they were fitted to.
+	 */
 	hinge_model_check_writable(ext, name);
+	model = hinge_model_read(ext, name, true);
 	k = model->n_rows;
 	a = palloc(sizeof(Datum) * k);
 	b = palloc(sizeof(Datum) * k);
@@ -275,16 +269,17 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 	hinge_row_source_init(&src, PG_GETARG_OID(1), PG_GETARG_DATUM(2),
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
-	src.n_classes = model->n_classes;
-	src.classes = model->classes;
+	hinge_row_source_set_classes(&src, model->n_classes, model->classes);
 
 	/* every row's label must be a class of the model, every row its width */
-	if (SPI_execute(psprintf("SELECT pg_catalog.count(*) FILTER (WHERE NOT %s), %s %s",
-							 hinge_row_source_label_known(&src),
-							 hinge_row_source_width_sql(src.features_sql, "true"),
-							 hinge_row_source_sql(&src)),
-					true, 0) != SPI_OK_SELECT)
+	params.n = 0;
+	query = psprintf("SELECT pg_catalog.count(*) FILTER (WHERE NOT %s), %s %s",
+					 hinge_row_source_label_known(&src, &params),
+					 hinge_row_source_width_sql(src.features_sql, "true"),
+					 hinge_row_source_sql(&src));
+	if (SPI_execute_with_args(query, params.n, params.types, params.values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the labels of %s", src.relation);
+	hinge_check_column_type(1, INT8OID);
 	{
 		bool		isnull;
 		int64		unknown = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
@@ -308,21 +303,28 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 	{
 		/* the class scored: the positive one, or class r against the rest */
 		int			positive = model->n_rows == 1 ? 1 : r;
-		char	   *is_positive = hinge_row_source_label_is(&src, positive);
-		char	   *score = model->n_rows == 1 ?
-			psprintf("%s.hinge_score($3, %s)", ext, src.features_sql) :
-			psprintf("(%s.hinge_scores($3, %s))[%d]", ext, src.features_sql, r + 1);
+		HingePass	pass = {0};
+		const char *args[4];
+		const char *score_args[2];
+		char	   *is_positive,
+				   *target_positive,
+				   *target_negative;
+		char	   *score;
 		int64		n_pos,
 					n_neg;
 		bool		isnull;
 		float8		A,
 					B;
 
-		if (SPI_execute(psprintf("SELECT pg_catalog.count(*) FILTER (WHERE %s), "
-								 "pg_catalog.count(*) FILTER (WHERE NOT (%s)) %s",
-								 is_positive, is_positive, hinge_row_source_sql(&src)),
-						true, 0) != SPI_OK_SELECT)
+		params.n = 0;
+		is_positive = hinge_row_source_label_is(&src, positive, &params);
+		if (SPI_execute_with_args(psprintf("SELECT pg_catalog.count(*) FILTER (WHERE %s), "
+										   "pg_catalog.count(*) FILTER (WHERE NOT (%s)) %s",
+										   is_positive, is_positive, hinge_row_source_sql(&src)),
+								  params.n, params.types, params.values, NULL, true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not count the rows of %s", src.relation);
+		hinge_check_column_type(1, INT8OID);
+		hinge_check_column_type(2, INT8OID);
 		n_pos = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 		n_neg = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 		SPI_freetuptable(SPI_tuptable);
@@ -333,11 +335,25 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 							name, quote_literal_cstr(model->classes[positive])),
 					 errdetail("%s has %lld rows of it and %lld others.", src.relation_name,
 							   (long long) n_pos, (long long) n_neg)));
+		/* (A, B) first, set by each pass; then the weights and the targets */
+		args[2] = hinge_param(&pass.params, FLOAT8OID, (Datum) 0);
+		args[3] = hinge_param(&pass.params, FLOAT8OID, (Datum) 0);
+		score_args[0] = hinge_param(&pass.params, FLOAT8ARRAYOID, PointerGetDatum(weights));
+		score_args[1] = src.features_sql;
+		score = hinge_call_sql(model->n_rows == 1 ? HINGE_CALL_SCORE : HINGE_CALL_SCORES, ext,
+							   src.features_type, score_args);
+		args[0] = model->n_rows == 1 ? score : psprintf("(%s)[%d]", score, r + 1);
 		/* Platt's smoothed targets */
-		fit_sigmoid(psprintf("SELECT %s.hinge_platt(%s, CASE WHEN %s THEN %.17g ELSE %.17g END, $1, $2) %s",
-							 ext, score, is_positive, (n_pos + 1.0) / (n_pos + 2.0),
-							 1.0 / (n_neg + 2.0), hinge_row_source_sql(&src)),
-					PointerGetDatum(weights), n_pos, n_neg, &A, &B);
+		is_positive = hinge_row_source_label_is(&src, positive, &pass.params);
+		target_positive = hinge_param(&pass.params, FLOAT8OID,
+									  Float8GetDatum((n_pos + 1.0) / (n_pos + 2.0)));
+		target_negative = hinge_param(&pass.params, FLOAT8OID, Float8GetDatum(1.0 / (n_neg + 2.0)));
+		args[1] = psprintf("CASE WHEN %s THEN %s ELSE %s END", is_positive, target_positive,
+						   target_negative);
+		pass.query = psprintf("SELECT %s %s",
+							  hinge_call_sql(HINGE_CALL_PLATT, ext, src.features_type, args),
+							  hinge_row_source_sql(&src));
+		fit_sigmoid(&pass, n_pos, n_neg, &A, &B);
 		a[r] = Float8GetDatum(A);
 		b[r] = Float8GetDatum(B);
 	}

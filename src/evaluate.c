@@ -18,7 +18,9 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
-#include "hinge.h"
+#include "model.h"
+#include "passes.h"
+#include "source.h"
 
 static Datum
 ratio_or_null(float8 numerator, float8 denominator, bool *isnull)
@@ -177,31 +179,46 @@ static void
 evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 				Datum *result, bool *nulls)
 {
-	Oid			argtypes[6] = {FLOAT8ARRAYOID, FLOAT8OID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
-	Datum		values[6];
+	HingeParams params = {0};
 	float8	   *w;
 	ArrayType  *weights = hinge_new_float8_array(model->n_weights, &w);
+	const char *args[8];
+	char	   *weights_param,
+			   *zero,
+			   *one,
+			   *loss,
+			   *gamma,
+			   *mean_loss,
+			   *objective,
+			   *query;
 	int64		counts[6];
 	int			min_width = INT_MAX,
 				max_width = 0;
 	int64		M[4];
-	char	   *query;
 	int			i;
 
 	memcpy(w, model->weights, sizeof(float8) * model->n_weights);
-	values[0] = PointerGetDatum(weights);
-	values[1] = Float8GetDatum(model->lambda);
-	values[2] = CStringGetTextDatum(model->loss);
-	values[3] = Float8GetDatum(model->gamma);
-	values[4] = Float8GetDatum(model->class_weights[1]);
-	values[5] = Float8GetDatum(model->class_weights[0]);
-	/* a copy: choosing the positive class may swap them */
-	src->n_classes = 2;
-	src->classes = palloc(sizeof(char *) * 2);
-	src->classes[0] = model->classes[0];
-	src->classes[1] = model->classes[1];
-	src->class_rows = NULL;
-	hinge_row_source_classes(src, model->positive);
+	weights_param = hinge_param(&params, FLOAT8ARRAYOID, PointerGetDatum(weights));
+	zero = hinge_param(&params, FLOAT8OID, Float8GetDatum(0.0));
+	one = hinge_param(&params, FLOAT8OID, Float8GetDatum(1.0));
+	loss = hinge_param(&params, TEXTOID, CStringGetTextDatum(model->loss));
+	gamma = hinge_param(&params, FLOAT8OID, Float8GetDatum(model->gamma));
+
+	/* the mean loss: no regulariser, no class weights */
+	args[0] = weights_param;
+	args[1] = "x";
+	args[2] = "y";
+	args[3] = zero;
+	args[4] = loss;
+	args[5] = gamma;
+	args[6] = one;
+	args[7] = one;
+	mean_loss = hinge_call_sql(HINGE_CALL_CUTTING_PLANE, ext, src->features_type, args);
+	/* the objective: the model's lambda and class weights */
+	args[3] = hinge_param(&params, FLOAT8OID, Float8GetDatum(model->lambda));
+	args[6] = hinge_param(&params, FLOAT8OID, Float8GetDatum(model->class_weights[1]));
+	args[7] = hinge_param(&params, FLOAT8OID, Float8GetDatum(model->class_weights[0]));
+	objective = hinge_call_sql(HINGE_CALL_CUTTING_PLANE, ext, src->features_type, args);
 
 	query = psprintf("SELECT pg_catalog.count(*) FILTER (WHERE ok AND known AND y OPERATOR(pg_catalog.>) 0 AND s OPERATOR(pg_catalog.>) 0), "
 					 "pg_catalog.count(*) FILTER (WHERE ok AND known AND y OPERATOR(pg_catalog.<) 0 AND s OPERATOR(pg_catalog.>) 0), "
@@ -209,18 +226,22 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 					 "pg_catalog.count(*) FILTER (WHERE ok AND known AND y OPERATOR(pg_catalog.>) 0 AND s OPERATOR(pg_catalog.<=) 0), "
 					 "pg_catalog.count(*) FILTER (WHERE ok AND NOT known), "
 					 "pg_catalog.count(*) FILTER (WHERE NOT ok), "
-					 "(%s.hinge_cutting_plane($1, x, y, 0, $3, $4, 1, 1) FILTER (WHERE ok AND known))[1], "
-					 "(%s.hinge_cutting_plane($1, x, y, $2, $3, $4, $5, $6) FILTER (WHERE ok AND known))[1], %s "
-					 "FROM (SELECT %s AS ok, %s AS x, %s AS y, %s OR %s AS known, "
-					 "CASE WHEN %s THEN %s.hinge_score($1, %s) END AS s FROM %s) AS r",
-					 ext, ext, hinge_row_source_width_sql("x", "ok"),
-					 src->usable_sql, src->features_sql, src->y_sql,
-					 hinge_row_source_label_is(src, 0), hinge_row_source_label_is(src, 1),
-					 src->usable_sql, ext, src->features_sql, src->relation);
+					 "(%s FILTER (WHERE ok AND known))[1], "
+					 "(%s FILTER (WHERE ok AND known))[1], %s "
+					 "FROM (SELECT ok, x, y, y IS NOT NULL AS known, CASE WHEN ok THEN %s END AS s "
+					 "FROM (SELECT %s AS ok, %s AS x, %s AS y FROM %s) AS r0) AS r",
+					 mean_loss, objective, hinge_row_source_width_sql("x", "ok"),
+					 hinge_call_sql(HINGE_CALL_SCORE, ext, src->features_type, args),
+					 src->usable_sql, src->features_sql, hinge_row_source_y(src, &params),
+					 src->relation);
 	/* no row limit: a limit would keep the executor from parallel workers */
-	if (SPI_execute_with_args(query, 6, argtypes, values, NULL, true, 0) != SPI_OK_SELECT ||
+	if (SPI_execute_with_args(query, params.n, params.types, params.values, NULL, true, 0) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "could not evaluate model \"%s\"", model->name);
+	for (i = 1; i <= 6; i++)
+		hinge_check_column_type(i, INT8OID);
+	hinge_check_column_type(7, FLOAT8OID);
+	hinge_check_column_type(8, FLOAT8OID);
 	hinge_row_source_add_width(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 9, &min_width, &max_width);
 	hinge_row_source_check_width(src, min_width, max_width, model->n_features, model->name);
 	for (i = 0; i < 6; i++)
@@ -254,17 +275,17 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 	int			k = model->n_classes;
 	int			cols = model->n_weights;
 	bool		one_vs_rest = strcmp(model->multiclass, "one_vs_rest") == 0;
-	Oid			argtypes[5] = {FLOAT8ARRAYOID, TEXTARRAYOID, FLOAT8OID, TEXTOID, FLOAT8ARRAYOID};
-	Datum		values[5];
-	Datum	   *names = palloc(sizeof(Datum) * k);
-	Datum	   *weights = palloc(sizeof(Datum) * k);
+	HingeParams params = {0};
 	float8	   *w;
 	ArrayType  *W = hinge_new_float8_matrix(k, cols, &w);
+	Datum	   *ones = palloc(sizeof(Datum) * k);
+	Datum	   *weights = palloc(sizeof(Datum) * k);
 	int64	   *M = palloc0(sizeof(int64) * k * k);
 	int64		unknown = 0,
 				skipped = 0;
 	int			min_width = INT_MAX,
 				max_width = 0;
+	const char *args[6];
 	char	   *rows;
 	uint64		i;
 	int			pass,
@@ -273,27 +294,28 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 	memcpy(w, model->weights, sizeof(float8) * k * cols);
 	for (r = 0; r < k; r++)
 	{
-		names[r] = CStringGetTextDatum(model->classes[r]);
+		ones[r] = Float8GetDatum(1.0);
 		weights[r] = Float8GetDatum(model->class_weights[r]);
 	}
-	values[0] = PointerGetDatum(W);
-	values[1] = PointerGetDatum(construct_array(names, k, TEXTOID, -1, false, TYPALIGN_INT));
-	values[2] = Float8GetDatum(model->lambda);
-	values[3] = CStringGetTextDatum(model->multiclass);
-	values[4] = PointerGetDatum(construct_array(weights, k, FLOAT8OID, sizeof(float8),
-												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[0] = hinge_param(&params, FLOAT8ARRAYOID, PointerGetDatum(W));
+	args[1] = "x";
+	args[2] = "t";
 	/* the label as its class, 1 to k (NULL for a label that is no class) */
-	src->n_classes = k;
-	src->classes = model->classes;
-	hinge_row_source_class_index(src);
 	rows = psprintf("(SELECT %s AS ok, %s AS x, %s AS t FROM %s) AS r",
-					src->usable_sql, src->features_sql, src->y_sql, src->relation);
+					src->usable_sql, src->features_sql, hinge_row_source_y(src, &params),
+					src->relation);
 
-	if (SPI_execute_with_args(psprintf("SELECT t, %s.hinge_predict_class($1, x), pg_catalog.count(*), ok, %s "
-									   "FROM %s GROUP BY 1, 2, 4", ext,
+	if (SPI_execute_with_args(psprintf("SELECT t, %s, pg_catalog.count(*), ok, %s "
+									   "FROM %s GROUP BY 1, 2, 4",
+									   hinge_call_sql(HINGE_CALL_PREDICT_CLASS, ext,
+													  src->features_type, args),
 									   hinge_row_source_width_sql("x", "ok"), rows),
-							  5, argtypes, values, NULL, true, 0) != SPI_OK_SELECT)
+							  params.n, params.types, params.values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not evaluate model \"%s\"", model->name);
+	hinge_check_column_type(1, INT4OID);
+	hinge_check_column_type(2, INT4OID);
+	hinge_check_column_type(3, INT8OID);
+	hinge_check_column_type(4, BOOLOID);
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[i];
@@ -323,26 +345,39 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 	/* the mean loss (no regulariser, no class weights) and the objective */
 	for (pass = 0; pass < 2; pass++)
 	{
-		const char *lambda = pass == 0 ? "0" : "$3";
-		const char *class_weights = pass == 0 ?
-			psprintf("pg_catalog.array_fill(1::pg_catalog.float8, ARRAY[%d])", k) : "$5";
-		char	   *call = one_vs_rest ?
-			psprintf("%s.one_vs_rest_cutting_planes($1, x, t, %s, %s)", ext, lambda, class_weights) :
-			psprintf("%s.multiclass_hinge_cutting_plane($1, x, t, %s, $4, %s)", ext, lambda, class_weights);
+		HingeParams pass_params = params;
 		bool		isnull;
 		Datum		value;
 		float8		total = 0.0;
+		int			n = 3;
+		char	   *call;
 
+		args[n++] = hinge_param(&pass_params, FLOAT8OID,
+								Float8GetDatum(pass == 0 ? 0.0 : model->lambda));
+		if (!one_vs_rest)
+			args[n++] = hinge_param(&pass_params, TEXTOID, CStringGetTextDatum(model->multiclass));
+		args[n++] = hinge_param(&pass_params, FLOAT8ARRAYOID,
+								PointerGetDatum(construct_array(pass == 0 ? ones : weights, k,
+																FLOAT8OID, sizeof(float8),
+																FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)));
+		call = hinge_call_sql(one_vs_rest ? HINGE_CALL_OVR_CUTTING_PLANES :
+							  HINGE_CALL_MC_CUTTING_PLANE, ext, src->features_type, args);
 		if (SPI_execute_with_args(psprintf("SELECT %s FILTER (WHERE ok AND t IS NOT NULL) FROM %s",
 										   call, rows),
-								  5, argtypes, values, NULL, true, 0) != SPI_OK_SELECT)
+								  pass_params.n, pass_params.types, pass_params.values,
+								  NULL, true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not evaluate model \"%s\"", model->name);
+		hinge_check_column_type(1, FLOAT8ARRAYOID);
 		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 		nulls[pass == 0 ? EV_MEAN_LOSS : EV_OBJECTIVE] = isnull;
 		if (!isnull)
 		{
-			const float8 *data = (const float8 *) ARR_DATA_PTR(DatumGetArrayTypeP(value));
+			ArrayType  *planes = DatumGetArrayTypeP(value);
+			const float8 *data = (const float8 *) ARR_DATA_PTR(planes);
 
+			if (ARR_HASNULL(planes) || ArrayGetNItems(ARR_NDIM(planes), ARR_DIMS(planes)) !=
+				(one_vs_rest ? k * (cols + 1) : k * cols + 1))
+				elog(ERROR, "hinge evaluation pass returned an array of the wrong size");
 			/* [P, ...]; one-vs-rest: k rows [P_r, ...], summed */
 			for (r = 0; r < (one_vs_rest ? k : 1); r++)
 				total += data[r * (cols + 1)];
@@ -363,7 +398,7 @@ hinge_evaluate(PG_FUNCTION_ARGS)
 {
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	char	   *ext = hinge_extension_schema(fcinfo);
-	HingeModel *model = hinge_model_load(ext, name, CurrentMemoryContext);
+	HingeModel *model = hinge_model_read(ext, name, false);
 	HingeRowSource src;
 	TupleDesc	tupdesc;
 	Datum		result[EV_FIELDS];
@@ -379,6 +414,8 @@ hinge_evaluate(PG_FUNCTION_ARGS)
 	hinge_row_source_init(&src, PG_GETARG_OID(1), PG_GETARG_DATUM(2),
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	/* the classes in the model's order: binary, (negative, positive) */
+	hinge_row_source_set_classes(&src, model->n_classes, model->classes);
 	if (model->n_rows == 1)
 		evaluate_binary(model, &src, ext, result, nulls);
 	else

@@ -3,22 +3,39 @@
  *		Binary margin losses of one row and their derivatives in the score.
  *
  * With a label y in {-1, +1}, a raw score s and z = y * s (the functional
- * margin):
+ * margin), the loss of the violation m - z of margin m (losses.h has the
+ * formulas):
  *		hinge			max(0, m - z)
  *		squared hinge	max(0, m - z)^2
- *		smooth hinge	0 if z >= 1; 1 - z - gamma/2 if z <= 1 - gamma;
- *						(1 - z)^2 / (2 gamma) otherwise
- *						(the quadratically smoothed hinge of Shalev-Shwartz
- *						and Zhang, "Stochastic Dual Coordinate Ascent", 2013)
- * The hinge is not differentiable at z = m: its subgradient there is taken
- * as 0, so that only strict margin violators (z < m) move the weights, the
- * convention of Pegasos and of liblinear's active set.
+ *		smooth hinge	the smoothed hinge of width gamma, margin 1
+ * and its derivative in the score, y times the derivative in z.
  */
 #include "postgres.h"
 
 #include "fmgr.h"
 
-#include "hinge.h"
+#include "finite.h"
+#include "losses.h"
+#include "validate.h"
+
+const char *const hinge_loss_names[HINGE_N_LOSSES] = {
+	"hinge", "squared_hinge", "smooth_hinge"
+};
+
+/* The loss of a name, or an error */
+HingeLoss
+hinge_loss_by_name(const char *name)
+{
+	int			loss;
+
+	for (loss = 0; loss < HINGE_N_LOSSES; loss++)
+		if (strcmp(name, hinge_loss_names[loss]) == 0)
+			return (HingeLoss) loss;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown loss \"%s\"", name),
+			 errhint("Use 'hinge', 'squared_hinge' or 'smooth_hinge'.")));
+}
 
 /* Reads and checks (y, score) and returns the functional margin y * score */
 static float8
@@ -33,23 +50,35 @@ functional_margin_args(FunctionCallInfo fcinfo)
 	return y * score;
 }
 
+/*
+ * The loss of the row (y, score) with the third argument as its margin (or,
+ * for the smoothed hinge, its width gamma), and its derivative in the score;
+ * either may have overflowed to Infinity, so callers check what they return
+ */
 static float8
-margin_arg(FunctionCallInfo fcinfo)
+row_loss(FunctionCallInfo fcinfo, HingeLoss loss, float8 *dloss_dscore)
 {
-	float8		margin = PG_GETARG_FLOAT8(2);
+	float8		z = functional_margin_args(fcinfo);
+	float8		margin = 1.0;
+	float8		gamma = 1.0;
+	float8		dloss_dv;
+	float8		value;
 
-	hinge_check_margin(margin);
-	return margin;
-}
-
-static float8
-gamma_arg(FunctionCallInfo fcinfo)
-{
-	float8		gamma = PG_GETARG_FLOAT8(2);
-
-	hinge_check_positive(gamma, "gamma",
-						 "gamma is the width of the quadratic part below z = 1: 1 is usual, smaller is closer to the hinge.");
-	return gamma;
+	if (loss == HINGE_LOSS_SMOOTH)
+	{
+		gamma = PG_GETARG_FLOAT8(2);
+		hinge_check_positive(gamma, "gamma",
+							 "gamma is the width of the quadratic part below z = 1: 1 is usual, smaller is closer to the hinge.");
+	}
+	else
+	{
+		margin = PG_GETARG_FLOAT8(2);
+		hinge_check_margin(margin);
+	}
+	value = hinge_loss_of_violation(loss, gamma, margin - z, &dloss_dv);
+	/* dv/dscore = -y */
+	*dloss_dscore = dloss_dv == 0.0 ? 0.0 : -PG_GETARG_FLOAT8(0) * dloss_dv;
+	return value;
 }
 
 /* The functional margin y * score */
@@ -65,10 +94,9 @@ PG_FUNCTION_INFO_V1(hinge_loss);
 Datum
 hinge_loss(PG_FUNCTION_ARGS)
 {
-	float8		z = functional_margin_args(fcinfo);
-	float8		margin = margin_arg(fcinfo);
+	float8		d;
 
-	PG_RETURN_FLOAT8(z < margin ? hinge_check_result(margin - z) : 0.0);
+	PG_RETURN_FLOAT8(hinge_check_result(row_loss(fcinfo, HINGE_LOSS_HINGE, &d)));
 }
 
 /* d hinge_loss / d score: -y where y * score < margin, else 0 */
@@ -76,11 +104,10 @@ PG_FUNCTION_INFO_V1(hinge_loss_grad);
 Datum
 hinge_loss_grad(PG_FUNCTION_ARGS)
 {
-	float8		z = functional_margin_args(fcinfo);
-	float8		margin = margin_arg(fcinfo);
-	float8		y = PG_GETARG_FLOAT8(0);
+	float8		d;
 
-	PG_RETURN_FLOAT8(z < margin ? -y : 0.0);
+	(void) row_loss(fcinfo, HINGE_LOSS_HINGE, &d);
+	PG_RETURN_FLOAT8(hinge_check_result(d));
 }
 
 /* max(0, margin - y * score)^2 */
@@ -88,14 +115,9 @@ PG_FUNCTION_INFO_V1(squared_hinge_loss);
 Datum
 squared_hinge_loss(PG_FUNCTION_ARGS)
 {
-	float8		z = functional_margin_args(fcinfo);
-	float8		margin = margin_arg(fcinfo);
-	float8		violation;
+	float8		d;
 
-	if (z >= margin)
-		PG_RETURN_FLOAT8(0.0);
-	violation = hinge_check_result(margin - z);
-	PG_RETURN_FLOAT8(hinge_check_result(violation * violation));
+	PG_RETURN_FLOAT8(hinge_check_result(row_loss(fcinfo, HINGE_LOSS_SQUARED, &d)));
 }
 
 /* d squared_hinge_loss / d score: -2 y max(0, margin - y * score) */
@@ -103,31 +125,20 @@ PG_FUNCTION_INFO_V1(squared_hinge_loss_grad);
 Datum
 squared_hinge_loss_grad(PG_FUNCTION_ARGS)
 {
-	float8		z = functional_margin_args(fcinfo);
-	float8		margin = margin_arg(fcinfo);
-	float8		y = PG_GETARG_FLOAT8(0);
+	float8		d;
 
-	if (z >= margin)
-		PG_RETURN_FLOAT8(0.0);
-	PG_RETURN_FLOAT8(hinge_check_result(-2.0 * y * (margin - z)));
+	(void) row_loss(fcinfo, HINGE_LOSS_SQUARED, &d);
+	PG_RETURN_FLOAT8(hinge_check_result(d));
 }
 
-/* The quadratically smoothed hinge (see the top of this file) */
+/* The quadratically smoothed hinge (losses.h) */
 PG_FUNCTION_INFO_V1(smooth_hinge_loss);
 Datum
 smooth_hinge_loss(PG_FUNCTION_ARGS)
 {
-	float8		z = functional_margin_args(fcinfo);
-	float8		gamma = gamma_arg(fcinfo);
-	float8		shortfall;
+	float8		d;
 
-	if (z >= 1.0)
-		PG_RETURN_FLOAT8(0.0);
-	shortfall = hinge_check_result(1.0 - z);
-	if (shortfall >= gamma)
-		PG_RETURN_FLOAT8(hinge_check_result(shortfall - gamma / 2.0));
-	/* shortfall / gamma < 1 here, so this cannot overflow */
-	PG_RETURN_FLOAT8(0.5 * shortfall * (shortfall / gamma));
+	PG_RETURN_FLOAT8(hinge_check_result(row_loss(fcinfo, HINGE_LOSS_SMOOTH, &d)));
 }
 
 /* d smooth_hinge_loss / d score: 0, -y, or -y (1 - z) / gamma between */
@@ -135,15 +146,8 @@ PG_FUNCTION_INFO_V1(smooth_hinge_loss_grad);
 Datum
 smooth_hinge_loss_grad(PG_FUNCTION_ARGS)
 {
-	float8		z = functional_margin_args(fcinfo);
-	float8		gamma = gamma_arg(fcinfo);
-	float8		y = PG_GETARG_FLOAT8(0);
-	float8		shortfall;
+	float8		d;
 
-	if (z >= 1.0)
-		PG_RETURN_FLOAT8(0.0);
-	shortfall = 1.0 - z;
-	if (shortfall >= gamma)
-		PG_RETURN_FLOAT8(-y);
-	PG_RETURN_FLOAT8(-y * shortfall / gamma);
+	(void) row_loss(fcinfo, HINGE_LOSS_SMOOTH, &d);
+	PG_RETURN_FLOAT8(hinge_check_result(d));
 }

@@ -1,26 +1,306 @@
 /*
  * model.c
- *		Stored models: scoring and predicting by model name, and evaluating
- *		a model on a relation.
+ *		Stored models: a row of hinge_model read into a HingeModel and
+ *		checked, and what scoring with it takes (model.h).
  *
- * A model is a row of hinge_model.  Scoring functions read it once per
- * statement (the first call loads it into fn_extra, which lives as long as
- * the statement's expression), so a view that scores every row by name
- * costs one catalog-sized lookup, not one per row; and a statement that
- * starts after a model was retrained sees the new one.
+ * A model row may have been edited by hand by its owner, so reading one
+ * checks every column that any path scores, evaluates or calibrates with,
+ * as for any argument: a row that breaks what scoring relies on is an
+ * error (XX001 data_corrupted) naming the model and the column, never a
+ * crash or a wrong score.
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
-#include "funcapi.h"
 #include "miscadmin.h"
-#include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 
-#include "hinge.h"
+#include "finite.h"
+#include "kernels.h"
+#include "model.h"
+#include "score.h"
+#include "validate.h"
 
+/* A model name must be non-empty and fit an index entry */
+void
+hinge_check_model_name(const char *name)
+{
+	if (name[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model_name must not be empty"),
+				 errhint("Name the model: hinge_score, hinge_predict and hinge_evaluate find it by its name.")));
+	if (strlen(name) > HINGE_MAX_MODEL_NAME)
+		ereport(ERROR,
+				(errcode(ERRCODE_NAME_TOO_LONG),
+				 errmsg("model_name is %zu bytes long, more than %d",
+						strlen(name), HINGE_MAX_MODEL_NAME),
+				 errhint("Give the model a shorter name; hinge_model keeps the details of a model in its other columns.")));
+}
+
+void
+hinge_model_missing_error(const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("model \"%s\" does not exist", name),
+			 errhint("Train it with hinge_train, or list the models with SELECT name FROM hinge_model. To score with a weight array instead, give it a type: '{...}'::float8[].")));
+}
+
+/* A model row that scoring cannot rely on */
+static pg_noreturn void
+corrupt(const char *name, const char *column, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("model \"%s\" has %s", name, what),
+			 errdetail("Column %s of its row in hinge_model is not as hinge_train writes it.", column),
+			 errhint("Train the model again, or restore its row.")));
+}
+
+/* The columns read, found by name: an upgraded table may order them otherwise */
+typedef struct ModelColumns
+{
+	int			weights,
+				classes,
+				positive_class,
+				n_features,
+				lambda,
+				loss,
+				gamma,
+				class_weights,
+				multiclass,
+				calibration_a,
+				calibration_b;
+} ModelColumns;
+
+static int
+column_of(TupleDesc desc, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped &&
+			strcmp(NameStr(TupleDescAttr(desc, i)->attname), name) == 0)
+			return i + 1;
+	elog(ERROR, "hinge_model has no column %s", name);
+}
+
+static Datum
+value_of(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
+{
+	return heap_getattr(tuple, column, desc, isnull);
+}
+
+/* A non-NULL column's value */
+static Datum
+required(HeapTuple tuple, TupleDesc desc, int column, const char *name)
+{
+	bool		isnull;
+	Datum		value = value_of(tuple, desc, column, &isnull);
+
+	if (isnull)
+		corrupt(name, NameStr(TupleDescAttr(desc, column - 1)->attname), "a NULL column");
+	return value;
+}
+
+/*
+ * n float8 from a one-dimensional float8[] column, copied: each finite,
+ * and above zero when positive
+ */
+static float8 *
+float8_column(HeapTuple tuple, TupleDesc desc, int column, const char *name,
+			  int n, bool positive)
+{
+	const char *colname = NameStr(TupleDescAttr(desc, column - 1)->attname);
+	ArrayType  *array = DatumGetArrayTypeP(required(tuple, desc, column, name));
+	float8	   *out;
+	int			i;
+
+	if (ARR_NDIM(array) != 1 || ARR_HASNULL(array) || ARR_ELEMTYPE(array) != FLOAT8OID ||
+		ARR_DIMS(array)[0] != n)
+		corrupt(name, colname, psprintf("%s of the wrong shape: %d numbers are needed", colname, n));
+	out = palloc(sizeof(float8) * n);
+	memcpy(out, ARR_DATA_PTR(array), sizeof(float8) * n);
+	for (i = 0; i < n; i++)
+		if (!isfinite(out[i]) || (positive && !(out[i] > 0.0)))
+			corrupt(name, colname, psprintf("a value of %s that is not %s", colname,
+											positive ? "a positive number" : "finite"));
+	return out;
+}
+
+static char *
+text_column(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
+{
+	Datum		value = value_of(tuple, desc, column, isnull);
+
+	return *isnull ? NULL : TextDatumGetCString(value);
+}
+
+/*
+ * Reads a model from a row of hinge_model, into the current memory
+ * context, checking every column scoring, evaluation and calibration read.
+ */
+HingeModel *
+hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
+{
+	ModelColumns c;
+	HingeModel *model = palloc0(sizeof(HingeModel));
+	ArrayType  *weights;
+	ArrayType  *classes;
+	Datum	   *elems;
+	bool	   *nulls;
+	bool		isnull,
+				null_a,
+				null_b;
+	char	   *positive;
+	int			i;
+
+	c.weights = column_of(desc, "weights");
+	c.classes = column_of(desc, "classes");
+	c.positive_class = column_of(desc, "positive_class");
+	c.n_features = column_of(desc, "n_features");
+	c.lambda = column_of(desc, "lambda");
+	c.loss = column_of(desc, "loss");
+	c.gamma = column_of(desc, "gamma");
+	c.class_weights = column_of(desc, "class_weights");
+	c.multiclass = column_of(desc, "multiclass");
+	c.calibration_a = column_of(desc, "calibration_a");
+	c.calibration_b = column_of(desc, "calibration_b");
+
+	model->name = pstrdup(name);
+
+	/* the weights: a vector, or a matrix of one row per class; finite */
+	weights = DatumGetArrayTypePCopy(required(tuple, desc, c.weights, name));
+	if (ARR_NDIM(weights) == 2)
+	{
+		HingeMatrix W = hinge_matrix_arg(weights, "model weights");
+
+		hinge_check_finite_vector(hinge_float8_vector(W.data, W.rows * W.cols), "model weights");
+		model->n_rows = W.rows;
+		model->n_weights = W.cols;
+	}
+	else
+	{
+		HingeVector w = hinge_vector_arg(weights, "model weights");
+
+		if (w.is_float4)
+			corrupt(name, "weights", "weights that are not double precision");
+		hinge_check_finite_vector(w, "model weights");
+		model->n_rows = 1;
+		model->n_weights = w.n;
+	}
+	model->weights = (float8 *) ARR_DATA_PTR(weights);
+
+	model->n_features = DatumGetInt32(required(tuple, desc, c.n_features, name));
+	if (model->n_features < 1 ||
+		(model->n_weights != model->n_features && model->n_weights != model->n_features + 1))
+		corrupt(name, "n_features", psprintf("%d weights for %d features",
+											 model->n_weights, model->n_features));
+
+	/* the classes: two, or one per row of weights; none NULL */
+	classes = DatumGetArrayTypeP(required(tuple, desc, c.classes, name));
+	if (ARR_NDIM(classes) > 1 || ARR_ELEMTYPE(classes) != TEXTOID)
+		corrupt(name, "classes", "classes that are not a list of text");
+	deconstruct_array(classes, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls,
+					  &model->n_classes);
+	if (model->n_classes != (model->n_rows == 1 ? 2 : model->n_rows))
+		corrupt(name, "classes", psprintf("%d classes but %d rows of weights",
+										  model->n_classes, model->n_rows));
+	model->classes = palloc(sizeof(char *) * model->n_classes);
+	for (i = 0; i < model->n_classes; i++)
+	{
+		if (nulls[i])
+			corrupt(name, "classes", "a NULL class");
+		model->classes[i] = TextDatumGetCString(elems[i]);
+	}
+
+	/* a binary model's positive class is its second */
+	positive = text_column(tuple, desc, c.positive_class, &isnull);
+	if (model->n_rows == 1 && (positive == NULL || strcmp(positive, model->classes[1]) != 0))
+		corrupt(name, "positive_class", "a positive class that is not its second class");
+
+	model->multiclass = text_column(tuple, desc, c.multiclass, &isnull);
+	if (model->n_rows > 1 &&
+		(model->multiclass == NULL ||
+		 (strcmp(model->multiclass, "crammer_singer") != 0 &&
+		  strcmp(model->multiclass, "weston_watkins") != 0 &&
+		  strcmp(model->multiclass, "one_vs_rest") != 0)))
+		corrupt(name, "multiclass", "no known multiclass strategy");
+	if (model->n_rows == 1)
+		model->multiclass = NULL;
+
+	/* what evaluating the objective reads */
+	model->lambda = DatumGetFloat8(required(tuple, desc, c.lambda, name));
+	if (!(model->lambda > 0.0) || !isfinite(model->lambda))
+		corrupt(name, "lambda", "a lambda that is not a positive number");
+	model->loss = TextDatumGetCString(required(tuple, desc, c.loss, name));
+	if (strcmp(model->loss, "hinge") != 0 && strcmp(model->loss, "squared_hinge") != 0 &&
+		strcmp(model->loss, "smooth_hinge") != 0)
+		corrupt(name, "loss", "no known loss");
+	if (model->n_rows > 1 && strcmp(model->loss, "hinge") != 0)
+		corrupt(name, "loss", "a multiclass loss other than the hinge");
+	model->gamma = DatumGetFloat8(required(tuple, desc, c.gamma, name));
+	if (!(model->gamma > 0.0) || !isfinite(model->gamma))
+		corrupt(name, "gamma", "a gamma that is not a positive number");
+	model->class_weights = float8_column(tuple, desc, c.class_weights, name,
+										 model->n_classes, true);
+
+	/* Platt's A and B: both or neither, one per sigmoid */
+	(void) value_of(tuple, desc, c.calibration_a, &null_a);
+	(void) value_of(tuple, desc, c.calibration_b, &null_b);
+	if (null_a != null_b)
+		corrupt(name, null_a ? "calibration_a" : "calibration_b",
+				"a calibration with one of its two parameters NULL");
+	if (!null_a)
+	{
+		model->calibration_a = float8_column(tuple, desc, c.calibration_a, name,
+											 model->n_rows, false);
+		model->calibration_b = float8_column(tuple, desc, c.calibration_b, name,
+											 model->n_rows, false);
+	}
+
+	/* scratch for per-row scores and probabilities, so rows allocate nothing */
+	model->scores = palloc(sizeof(float8) * model->n_rows);
+	model->probabilities = palloc(sizeof(float8) * model->n_classes);
+	model->bytes = sizeof(HingeModel) + VARSIZE(weights) + VARSIZE(classes) +
+		sizeof(float8) * (3 * model->n_classes + 3 * model->n_rows);
+	return model;
+}
+
+/*
+ * Reads model name through SPI into the caller's memory context (the
+ * connection's own is left behind), FOR UPDATE when the caller will
+ * change it: then no other session can change the row until the caller's
+ * transaction ends, and the row read is the latest one.
+ */
+HingeModel *
+hinge_model_read(const char *ext, const char *name, bool for_update)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	HingeModel *model;
+	MemoryContext old;
+
+	SPI_connect();
+	values[0] = CStringGetTextDatum(name);
+	if (SPI_execute_with_args(psprintf("SELECT * FROM %s.hinge_model WHERE name OPERATOR(pg_catalog.=) $1%s",
+									   ext, for_update ? " FOR UPDATE" : ""),
+							  1, argtypes, values, NULL, !for_update, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read model \"%s\"", name);
+	if (SPI_processed == 0)
+		hinge_model_missing_error(name);
+	old = MemoryContextSwitchTo(caller);
+	model = hinge_model_from_tuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, name);
+	MemoryContextSwitchTo(old);
+	SPI_finish();
+	return model;
+}
 
 /*
  * Errors out, before a long training or calibration rather than after it,
@@ -62,167 +342,6 @@ hinge_model_check_writable(const char *ext, const char *name)
 	SPI_finish();
 }
 
-/* Reads model name from hinge_model into memory of context mcxt */
-HingeModel *
-hinge_model_load(const char *ext, const char *name, MemoryContext mcxt)
-{
-	HingeModel *model;
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
-	HeapTuple	tuple;
-	TupleDesc	tupdesc;
-	MemoryContext old;
-	ArrayType  *weights;
-	ArrayType  *classes;
-	ArrayType  *class_weights;
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n,
-				i;
-	bool		isnull;
-
-	SPI_connect();
-	values[0] = CStringGetTextDatum(name);
-	if (SPI_execute_with_args(psprintf("SELECT weights, classes, positive_class, n_features, "
-									   "lambda, loss, gamma, class_weights, multiclass, "
-									   "calibration_a, calibration_b "
-									   "FROM %s.hinge_model WHERE name OPERATOR(pg_catalog.=) $1", ext),
-							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read model \"%s\"", name);
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" does not exist", name),
-				 errhint("Train it with hinge_train, or list the models with SELECT name FROM hinge_model. To score with a weight array instead, give it a type: '{...}'::float8[].")));
-	tuple = SPI_tuptable->vals[0];
-	tupdesc = SPI_tuptable->tupdesc;
-
-	old = MemoryContextSwitchTo(mcxt);
-	model = palloc0(sizeof(HingeModel));
-	model->name = pstrdup(name);
-	/*
-	 * The row may have been edited by hand: check what scoring relies on
-	 * (shapes, no NULL elements, finite weights) as for any argument.
-	 */
-	weights = DatumGetArrayTypePCopy(SPI_getbinval(tuple, tupdesc, 1, &isnull));
-	if (ARR_NDIM(weights) == 2)
-	{
-		HingeMatrix W = hinge_matrix_arg(weights, "model weights");
-		HingeVector flat = {W.rows * W.cols, false, W.data};
-
-		hinge_check_finite_vector(flat, "model weights");
-		model->n_rows = W.rows;
-		model->n_weights = W.cols;
-	}
-	else
-	{
-		HingeVector w = hinge_vector_arg(weights, "model weights");
-
-		hinge_check_finite_vector(w, "model weights");
-		model->n_rows = 1;
-		model->n_weights = w.n;
-	}
-	model->weights = (float8 *) ARR_DATA_PTR(weights);
-	classes = DatumGetArrayTypeP(SPI_getbinval(tuple, tupdesc, 2, &isnull));
-	deconstruct_array(classes, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	model->n_classes = n;
-	model->classes = palloc(sizeof(char *) * n);
-	for (i = 0; i < n; i++)
-	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("model \"%s\" has a NULL class", name)));
-		model->classes[i] = TextDatumGetCString(elems[i]);
-	}
-	if (n != (model->n_rows == 1 ? 2 : model->n_rows))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("model \"%s\" has %d classes but %d rows of weights",
-						name, n, model->n_rows)));
-	model->positive = SPI_getvalue(tuple, tupdesc, 3);
-	model->n_features = DatumGetInt32(SPI_getbinval(tuple, tupdesc, 4, &isnull));
-	model->lambda = DatumGetFloat8(SPI_getbinval(tuple, tupdesc, 5, &isnull));
-	model->loss = pstrdup(SPI_getvalue(tuple, tupdesc, 6));
-	model->gamma = DatumGetFloat8(SPI_getbinval(tuple, tupdesc, 7, &isnull));
-	class_weights = DatumGetArrayTypeP(SPI_getbinval(tuple, tupdesc, 8, &isnull));
-	if (ArrayGetNItems(ARR_NDIM(class_weights), ARR_DIMS(class_weights)) != n ||
-		ARR_HASNULL(class_weights))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("model \"%s\" has %d classes but %d class weights", name, n,
-						ArrayGetNItems(ARR_NDIM(class_weights), ARR_DIMS(class_weights)))));
-	/* scratch for per-row scores and probabilities, so rows allocate nothing */
-	model->scores = palloc(sizeof(float8) * model->n_rows);
-	model->probabilities = palloc(sizeof(float8) * n);
-	model->class_weights = palloc(sizeof(float8) * n);
-	memcpy(model->class_weights, ARR_DATA_PTR(class_weights), sizeof(float8) * n);
-	for (i = 0; i < n; i++)
-		if (!(model->class_weights[i] > 0.0 && isfinite(model->class_weights[i])))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("model \"%s\" has a class weight that is not a positive number", name)));
-	model->multiclass = SPI_getvalue(tuple, tupdesc, 9);
-	if (model->n_rows > 1 &&
-		(model->multiclass == NULL ||
-		 (strcmp(model->multiclass, "crammer_singer") != 0 &&
-		  strcmp(model->multiclass, "weston_watkins") != 0 &&
-		  strcmp(model->multiclass, "one_vs_rest") != 0)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("multiclass model \"%s\" has no known multiclass strategy", name)));
-	for (i = 0; i < 2; i++)
-	{
-		Datum		value = SPI_getbinval(tuple, tupdesc, 10 + i, &isnull);
-		ArrayType  *calibration;
-		int			r;
-		float8	  **out = i == 0 ? &model->calibration_a : &model->calibration_b;
-
-		*out = NULL;
-		if (isnull)
-			continue;
-		calibration = DatumGetArrayTypeP(value);
-		if (ArrayGetNItems(ARR_NDIM(calibration), ARR_DIMS(calibration)) != model->n_rows ||
-			ARR_HASNULL(calibration))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("model \"%s\" has a calibration of the wrong size", name)));
-		*out = palloc(sizeof(float8) * model->n_rows);
-		memcpy(*out, ARR_DATA_PTR(calibration), sizeof(float8) * model->n_rows);
-		for (r = 0; r < model->n_rows; r++)
-			if (!isfinite((*out)[r]))
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_CORRUPTED),
-						 errmsg("model \"%s\" has a calibration that is not finite", name)));
-	}
-	MemoryContextSwitchTo(old);
-	SPI_finish();
-
-	if (model->n_weights != model->n_features && model->n_weights != model->n_features + 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("model \"%s\" has %d weights for %d features",
-						name, model->n_weights, model->n_features)));
-	return model;
-}
-
-/* The model named by argument 0, from fn_extra when this statement has it */
-static HingeModel *
-model_arg(FunctionCallInfo fcinfo)
-{
-	HingeModel *model = (HingeModel *) fcinfo->flinfo->fn_extra;
-	text	   *name = PG_GETARG_TEXT_PP(0);
-
-	if (model == NULL || strlen(model->name) != VARSIZE_ANY_EXHDR(name) ||
-		memcmp(model->name, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name)) != 0)
-	{
-		model = hinge_model_load(hinge_extension_schema(fcinfo), text_to_cstring(name),
-						   fcinfo->flinfo->fn_mcxt);
-		fcinfo->flinfo->fn_extra = model;
-	}
-	return model;
-}
-
 /* Fills scores[n_rows] with the model's score(s) of features x */
 void
 hinge_model_class_scores(HingeModel *model, HingeVector x, float8 *scores)
@@ -237,11 +356,8 @@ hinge_model_class_scores(HingeModel *model, HingeVector x, float8 *scores)
 				 errhint("Pass the features the model was trained on, in the same order: SELECT features FROM hinge_model WHERE name = %s.",
 						 quote_literal_cstr(model->name))));
 	for (r = 0; r < model->n_rows; r++)
-	{
-		HingeVector w = {model->n_weights, false, model->weights + (Size) r * model->n_weights};
-
-		scores[r] = hinge_score_vectors(w, x);
-	}
+		scores[r] = hinge_score_vectors(hinge_float8_vector(model->weights + (Size) r * model->n_weights,
+														   model->n_weights), x);
 }
 
 /* The predicted class (an index into classes) from the model's scores */
@@ -259,59 +375,6 @@ hinge_model_predict_class(HingeModel *model, const float8 *scores)
 	return best;
 }
 
-static void
-model_scores(FunctionCallInfo fcinfo, HingeModel *model, float8 *scores)
-{
-	hinge_model_class_scores(model, hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features"),
-							 scores);
-}
-
-/* The raw score of features x under the named binary model */
-PG_FUNCTION_INFO_V1(hinge_model_score);
-Datum
-hinge_model_score(PG_FUNCTION_ARGS)
-{
-	HingeModel *model = model_arg(fcinfo);
-	float8		score;
-
-	if (model->n_rows > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("model \"%s\" has %d classes, and hinge_score takes a binary model",
-						model->name, model->n_classes),
-				 errhint("Use hinge_scores(model_name, x) for one score per class, or hinge_predict for the class.")));
-	model_scores(fcinfo, model, &score);
-	PG_RETURN_FLOAT8(score);
-}
-
-/* One score per class (one for a binary model), in the model's class order */
-PG_FUNCTION_INFO_V1(hinge_model_scores);
-Datum
-hinge_model_scores(PG_FUNCTION_ARGS)
-{
-	HingeModel *model = model_arg(fcinfo);
-	float8	   *scores;
-	ArrayType  *result = hinge_new_float8_array(model->n_rows, &scores);
-
-	model_scores(fcinfo, model, scores);
-	PG_RETURN_ARRAYTYPE_P(result);
-}
-
-/*
- * The predicted class label: for a binary model the positive class when the
- * score is > 0; for a multiclass one the class of the highest score (the
- * first in class order on ties).
- */
-PG_FUNCTION_INFO_V1(hinge_model_predict);
-Datum
-hinge_model_predict(PG_FUNCTION_ARGS)
-{
-	HingeModel *model = model_arg(fcinfo);
-
-	model_scores(fcinfo, model, model->scores);
-	PG_RETURN_TEXT_P(cstring_to_text(model->classes[hinge_model_predict_class(model, model->scores)]));
-}
-
 /* Platt's sigmoid 1 / (1 + exp(A s + B)), without overflow */
 static float8
 sigmoid(float8 A, float8 B, float8 score)
@@ -323,8 +386,8 @@ sigmoid(float8 A, float8 B, float8 score)
 	return 1.0 / (1.0 + exp(fApB));
 }
 
-static void
-require_calibration(HingeModel *model)
+void
+hinge_model_require_calibration(HingeModel *model)
 {
 	if (model->calibration_a == NULL)
 		ereport(ERROR,
@@ -345,7 +408,7 @@ hinge_model_class_probabilities(HingeModel *model, const float8 *scores, float8 
 	float8		total = 0.0;
 	int			r;
 
-	require_calibration(model);
+	hinge_model_require_calibration(model);
 	if (model->n_rows == 1)
 	{
 		p[1] = sigmoid(model->calibration_a[0], model->calibration_b[0], scores[0]);
@@ -367,44 +430,4 @@ hinge_model_probability_of(HingeModel *model, const float8 *scores, int c)
 {
 	hinge_model_class_probabilities(model, scores, model->probabilities);
 	return model->probabilities[c];
-}
-
-static void
-model_probabilities(FunctionCallInfo fcinfo, HingeModel *model, float8 *p)
-{
-	/* before the features: an uncalibrated model is the first thing to fix */
-	require_calibration(model);
-	model_scores(fcinfo, model, model->scores);
-	hinge_model_class_probabilities(model, model->scores, p);
-}
-
-/* The calibrated probability of a binary model's positive class */
-PG_FUNCTION_INFO_V1(hinge_model_probability);
-Datum
-hinge_model_probability(PG_FUNCTION_ARGS)
-{
-	HingeModel *model = model_arg(fcinfo);
-	float8		p[2];
-
-	if (model->n_rows > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("model \"%s\" has %d classes, and hinge_probability takes a binary model",
-						model->name, model->n_classes),
-				 errhint("Use hinge_probabilities(model_name, x) for one probability per class.")));
-	model_probabilities(fcinfo, model, p);
-	PG_RETURN_FLOAT8(p[1]);
-}
-
-/* Calibrated probabilities of every class, in class order, summing to 1 */
-PG_FUNCTION_INFO_V1(hinge_model_probabilities);
-Datum
-hinge_model_probabilities(PG_FUNCTION_ARGS)
-{
-	HingeModel *model = model_arg(fcinfo);
-	float8	   *p;
-	ArrayType  *result = hinge_new_float8_array(model->n_classes, &p);
-
-	model_probabilities(fcinfo, model, p);
-	PG_RETURN_ARRAYTYPE_P(result);
 }

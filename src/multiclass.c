@@ -16,26 +16,22 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 
-#include "hinge.h"
+#include "finite.h"
+#include "losses.h"
+#include "multiclass.h"
+#include "validate.h"
 
-static bool
-text_equals(text *t, const char *s)
-{
-	return VARSIZE_ANY_EXHDR(t) == strlen(s) &&
-		memcmp(VARDATA_ANY(t), s, strlen(s)) == 0;
-}
-
-/* Parses a variant name; cheap enough to call once per row */
+/* Parses a variant name */
 HingeMulticlassVariant
-hinge_multiclass_variant(text *name)
+hinge_multiclass_variant(const char *name)
 {
-	if (text_equals(name, "crammer_singer"))
+	if (strcmp(name, "crammer_singer") == 0)
 		return HINGE_CRAMMER_SINGER;
-	if (text_equals(name, "weston_watkins"))
+	if (strcmp(name, "weston_watkins") == 0)
 		return HINGE_WESTON_WATKINS;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown multiclass hinge variant \"%s\"", text_to_cstring(name)),
+			 errmsg("unknown multiclass hinge variant \"%s\"", name),
 			 errhint("Use 'crammer_singer' (max over wrong classes) or 'weston_watkins' (sum over wrong classes).")));
 }
 
@@ -61,8 +57,8 @@ hinge_multiclass_loss(const float8 *s, int k, int label,
 			if (j != label && (rival < 0 || s[j] > s[rival]))
 				rival = j;
 		/* a violation below -DBL_MAX is -Infinity: no loss, not an error */
-		loss = margin + s[rival] - s[label];
-		if (loss <= 0.0)
+		loss = hinge_of_violation(margin + s[rival] - s[label]);
+		if (loss == 0.0)
 			return 0.0;
 		hinge_check_result(loss);
 		if (grad != NULL)
@@ -74,14 +70,14 @@ hinge_multiclass_loss(const float8 *s, int k, int label,
 	}
 	for (j = 0; j < k; j++)
 	{
-		float8		violation;
+		float8		term;
 
 		if (j == label)
 			continue;
-		violation = margin + s[j] - s[label];
-		if (violation > 0.0)
+		term = hinge_of_violation(margin + s[j] - s[label]);
+		if (term > 0.0)
 		{
-			loss += hinge_check_result(violation);
+			loss += hinge_check_result(term);
 			if (grad != NULL)
 			{
 				grad[j] = 1.0;
@@ -116,7 +112,7 @@ multiclass_args(FunctionCallInfo fcinfo)
 	hinge_check_finite_vector(args.scores, "scores");
 	hinge_check_class_label(PG_GETARG_INT32(1), args.scores.n);
 	args.label = PG_GETARG_INT32(1) - 1;
-	args.variant = hinge_multiclass_variant(PG_GETARG_TEXT_PP(2));
+	args.variant = hinge_multiclass_variant(text_to_cstring(PG_GETARG_TEXT_PP(2)));
 	args.margin = PG_GETARG_FLOAT8(3);
 	hinge_check_margin(args.margin);
 	return args;

@@ -12,7 +12,7 @@
  *	  P_r(W_r) = lambda/2 ||W_r||^2 + (1/n) sum_i c_{y_i} max(0, 1 - t_ir W_r.x_i)
  * with t_ir = +1 when y_i = r, else -1.  c are class weights (1 unless given).
  * The *_line_* aggregates evaluate the objective at the points
- * W_from + alpha (W_to - W_from) of the line search grid (accum.c).
+ * W_from + alpha (W_to - W_from) of the line search grid (line.h).
  *
  * State layout (float8[]), see also state.c:
  *	[0]  layout tag (the STATE_MC_* below)
@@ -36,9 +36,16 @@
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "utils/builtins.h"
 #include "utils/float.h"
 
-#include "hinge.h"
+#include "finite.h"
+#include "kernels.h"
+#include "line.h"
+#include "losses.h"
+#include "multiclass.h"
+#include "state.h"
+#include "validate.h"
 
 #define STATE_MC_OBJECTIVE		7311.0
 #define STATE_MC_SUBGRADIENT	7312.0
@@ -220,7 +227,7 @@ mc_args(FunctionCallInfo fcinfo, float8 tag)
 	a.lambda = PG_GETARG_FLOAT8(4);
 	a.variant = MC_ONE_VS_REST;
 	if (!is_one_vs_rest(tag))
-		a.variant = hinge_multiclass_variant(PG_GETARG_TEXT_PP(argno++));
+		a.variant = hinge_multiclass_variant(text_to_cstring(PG_GETARG_TEXT_PP(argno++)));
 	a.class_weights = PG_NARGS() > argno ? PG_GETARG_ARRAYTYPE_P(argno) : NULL;
 	return a;
 }
@@ -258,7 +265,7 @@ new_multiclass_state(FunctionCallInfo fcinfo, float8 tag, McArgs args,
 {
 	int			k;
 	HingeMatrix W = weights_arg(fcinfo, tag, &k);
-	HingeVector flat = {W.rows * W.cols, false, W.data};
+	HingeVector flat = hinge_float8_vector(W.data, W.rows * W.cols);
 	bool		intercept = hinge_has_intercept(W.cols, n_features,
 												"weight matrix rows");
 	ArrayType  *state;
@@ -280,15 +287,6 @@ new_multiclass_state(FunctionCallInfo fcinfo, float8 tag, McArgs args,
 	return state;
 }
 
-static void
-weights_differ_error(void)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("weights must be the same in every row of a hinge aggregate"),
-			 errhint("Pass the weights as a constant or a one-row subquery; to evaluate several weight matrices, GROUP BY the one they come from.")));
-}
-
 /* The state for this row, its weights and parameters checked as in accum.c */
 static ArrayType *
 multiclass_state_for_row(FunctionCallInfo fcinfo, float8 tag, int n_features,
@@ -306,10 +304,7 @@ multiclass_state_for_row(FunctionCallInfo fcinfo, float8 tag, int n_features,
 		state = hinge_state_for_update(fcinfo, 0);
 		st = multiclass_state_data(state, tag);
 		if (unlikely(st[MC_LAMBDA] != args.lambda || st[MC_VARIANT] != args.variant))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("lambda and variant must be the same in every row of a hinge aggregate"),
-					 errhint("Pass the parameters as constants; for several settings, GROUP BY them or call the aggregate once per setting.")));
+			hinge_params_differ_error("lambda and variant");
 		if (!hinge_weights_unchanged(fcinfo, 1, state))
 		{
 			int			k;
@@ -319,68 +314,31 @@ multiclass_state_for_row(FunctionCallInfo fcinfo, float8 tag, int n_features,
 			v = view(st);
 			if (k != v.k || W.cols != v.cols ||
 				memcmp(W.data, v.W, sizeof(float8) * W.rows * W.cols) != 0)
-				weights_differ_error();
+				hinge_weights_differ_error();
 			read_class_weights(args.class_weights, k, cw);
 			if (memcmp(cw, v.class_weights, sizeof(float8) * k) != 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("class weights must be the same in every row of a hinge aggregate"),
-						 errhint("Pass them as a constant array, one weight per class.")));
+				hinge_params_differ_error("class weights");
 			hinge_weights_validated(fcinfo, 1, state);
 		}
 	}
 	st = (float8 *) ARR_DATA_PTR(state);
 	if (unlikely(n_features != (int) st[MC_FEATURES]))
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("a row has %d features but the weight matrix expects %d",
-						n_features, (int) st[MC_FEATURES]),
-				 errhint("Every row's feature array must have the same length; the weight matrix may add one column, last, for the intercept.")));
+		hinge_row_width_error(n_features, (int) st[MC_FEATURES], "weight matrix rows");
 	*v_out = view(st);
 	return state;
-}
-
-/* scores[r] = W_r.x (+ intercept) for the first rows of W, checked finite */
-static void
-class_scores(const float8 *W, int rows, int cols, HingeVector x, float8 *scores)
-{
-	bool		intercept = cols > x.n;
-	bool		all_finite = true;
-	int			r;
-
-	for (r = 0; r < rows; r++)
-	{
-		const float8 *row = W + (Size) r * cols;
-
-		scores[r] = hinge_dot(row, x, x.n) + (intercept ? row[x.n] : 0.0);
-		all_finite &= isfinite(scores[r]);
-	}
-	if (unlikely(!all_finite))
-	{
-		HingeVector flat = {rows * cols, false, W};
-
-		hinge_report_nonfinite(flat, "weight matrix", x, "features");
-	}
 }
 
 /* sum_r (grad_sum_r, grad_comp_r) += coef_r (x, 1) for the classes with coef_r != 0 */
 static void
 accumulate_rows(McView *v, const float8 *coef, HingeVector x)
 {
-	bool		intercept = v->cols > x.n;
 	int			r;
 
 	for (r = 0; r < v->k; r++)
-	{
-		float8	   *s = v->grad_sum + (Size) r * v->cols;
-		float8	   *c = v->grad_comp + (Size) r * v->cols;
-
-		if (coef[r] == 0.0)
-			continue;
-		hinge_compensated_axpy(s, c, coef[r], x);
-		if (intercept)
-			hinge_compensated_add(&s[x.n], &c[x.n], coef[r]);
-	}
+		if (coef[r] != 0.0)
+			hinge_compensated_add_row(v->grad_sum + (Size) r * v->cols,
+									  v->grad_comp + (Size) r * v->cols,
+									  v->cols, coef[r], x);
 }
 
 /* The transition of every multiclass and one-vs-rest aggregate */
@@ -406,7 +364,9 @@ multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 	hinge_check_class_label(label, k);
 	c = v.class_weights[label - 1];
 	/* from[] and to[] are adjacent: a line's 2k rows score in one go */
-	class_scores(v.W, is_line(tag) ? 2 * k : k, v.cols, x, from);
+	if (unlikely(!hinge_row_scores(v.W, is_line(tag) ? 2 * k : k, v.cols, x, from)))
+		hinge_report_nonfinite(hinge_float8_vector(v.W, (is_line(tag) ? 2 : 1) * v.size),
+							   "weight matrix", x, "features");
 
 	if (tag == STATE_MC_OBJECTIVE || tag == STATE_MC_SUBGRADIENT)
 	{
@@ -435,13 +395,12 @@ multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 		for (r = 0; r < k; r++)
 		{
 			float8		t = (r == label - 1) ? 1.0 : -1.0;
-			float8		z = t * from[r];
+			float8		loss_r = hinge_of_violation(1.0 - t * from[r]);
 
 			grad[r] = 0.0;
-			if (z < 1.0)
+			if (loss_r > 0.0)
 			{
-				hinge_compensated_add(&v.sum[r], &v.comp[r],
-									  hinge_check_result(c * (1.0 - z)));
+				hinge_compensated_add(&v.sum[r], &v.comp[r], hinge_check_result(c * loss_r));
 				grad[r] = -c * t;
 			}
 		}
@@ -454,12 +413,13 @@ multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 
 			for (a = 0; a < LINE_POINTS; a++)
 			{
-				float8		z = t * (from[r] + hinge_line_alphas[a] * (to[r] - from[r]));
+				float8		loss_ra = hinge_of_violation(1.0 - t * (from[r] + hinge_line_alphas[a] *
+																	  (to[r] - from[r])));
 
-				if (z < 1.0)
+				if (loss_ra > 0.0)
 					hinge_compensated_add(&v.sum[r * LINE_POINTS + a],
 										  &v.comp[r * LINE_POINTS + a],
-										  hinge_check_result(c * (1.0 - z)));
+										  hinge_check_result(c * loss_ra));
 			}
 		}
 	st[MC_N] += 1;
@@ -531,10 +491,7 @@ multiclass_hinge_combinefn(PG_FUNCTION_ARGS)
 	/* parameters, weights (both ends of a line) and class weights agree */
 	if (memcmp(a + MC_VARIANT, b + MC_VARIANT, sizeof(float8) * (MC_N - MC_VARIANT)) != 0 ||
 		memcmp(va.W, vb.W, sizeof(float8) * (va.class_weights - va.W + va.k)) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot combine hinge aggregate states made with different weights or parameters"),
-				 errhint("Combine only states of one aggregate call, made with the same weights and parameters.")));
+		hinge_states_differ_error();
 	a[MC_N] += b[MC_N];
 	hinge_compensated_merge(&a[MC_LOSS_SUM], &a[MC_LOSS_COMP],
 							&b[MC_LOSS_SUM], &b[MC_LOSS_COMP], 1);

@@ -15,14 +15,17 @@
 
 #include "fmgr.h"
 
-#include "hinge.h"
+#include "finite.h"
+#include "losses.h"
+#include "validate.h"
 
 #define DISTANCE_HINT "Pass a distance such as the Euclidean distance between two embeddings, which is never negative."
 
-static inline float8
+/* The hinge of falling short of the margin by margin - achieved */
+static float8
 hinge_of(float8 margin, float8 achieved)
 {
-	return achieved < margin ? hinge_check_result(margin - achieved) : 0.0;
+	return hinge_check_result(hinge_of_violation(margin - achieved));
 }
 
 /* max(0, margin - (score_preferred - score_other)) */

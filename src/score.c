@@ -11,20 +11,23 @@
 
 #include "fmgr.h"
 
-#include "hinge.h"
+#include "finite.h"
+#include "kernels.h"
+#include "score.h"
+#include "validate.h"
 
-/* w[1:d].x (+ w[d+1]) for validated arrays; see hinge.h for the checks */
+/*
+ * w[1:d].x (+ w[d+1]) for validated arrays, checked finite (finite.h).  An
+ * intercept is there when w has one element more than x.
+ */
 float8
 hinge_score_vectors(HingeVector w, HingeVector x)
 {
-	bool		intercept = hinge_has_intercept(w.n, x.n, "weights");
-	const float8 *weights = (const float8 *) w.data;
 	float8		score;
 
 	Assert(!w.is_float4);
-	score = hinge_dot(weights, x, x.n);
-	if (intercept)
-		score += weights[x.n];
+	(void) hinge_has_intercept(w.n, x.n, "weights");
+	score = hinge_row_score((const float8 *) w.data, w.n, x);
 	if (unlikely(!isfinite(score)))
 		hinge_report_nonfinite(w, "weights", x, "features");
 	return score;
@@ -51,30 +54,6 @@ Datum
 hinge_predict(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT32(score_args(fcinfo) > 0.0 ? 1 : -1);
-}
-
-/*
- * Euclidean norm of v[0:n], scaled by the largest magnitude first so that
- * weights near the float8 limits neither overflow nor underflow.
- */
-float8
-hinge_norm(const float8 *v, int n)
-{
-	float8		scale = 0.0;
-	float8		sum = 0.0;
-	int			i;
-
-	for (i = 0; i < n; i++)
-		scale = fmax(scale, fabs(v[i]));
-	if (scale == 0.0)
-		return 0.0;
-	for (i = 0; i < n; i++)
-	{
-		float8		t = v[i] / scale;
-
-		sum += t * t;
-	}
-	return scale * sqrt(sum);
 }
 
 /* y * score / ||w||, the signed distance to the hyperplane (intercept excluded) */
@@ -108,25 +87,12 @@ class_scores(FunctionCallInfo fcinfo, float8 **scores)
 {
 	HingeMatrix W = hinge_matrix_arg(PG_GETARG_ARRAYTYPE_P(0), "weight matrix");
 	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features");
-	bool		intercept = hinge_has_intercept(W.cols, x.n, "weight matrix rows");
 	ArrayType  *result = hinge_new_float8_array(W.rows, scores);
-	bool		all_finite = true;
-	int			k;
 
-	for (k = 0; k < W.rows; k++)
-	{
-		const float8 *row = W.data + (Size) k * W.cols;
-		float8		score = hinge_dot(row, x, x.n) + (intercept ? row[x.n] : 0.0);
-
-		(*scores)[k] = score;
-		all_finite &= isfinite(score);
-	}
-	if (unlikely(!all_finite))
-	{
-		HingeVector flat = {W.rows * W.cols, false, W.data};
-
-		hinge_report_nonfinite(flat, "weight matrix", x, "features");
-	}
+	(void) hinge_has_intercept(W.cols, x.n, "weight matrix rows");
+	if (unlikely(!hinge_row_scores(W.data, W.rows, W.cols, x, *scores)))
+		hinge_report_nonfinite(hinge_float8_vector(W.data, W.rows * W.cols),
+							   "weight matrix", x, "features");
 	return result;
 }
 
@@ -155,44 +121,4 @@ hinge_predict_class(PG_FUNCTION_ARGS)
 		if (scores[k] > scores[best])
 			best = k;
 	PG_RETURN_INT32(best + 1);
-}
-
-/*
- * One Pegasos step (Shalev-Shwartz, Singer, Srebro and Cotter, Math.
- * Programming 2011) on the objective lambda/2 ||w||^2 + hinge, from one row:
- *		w <- (1 - 1/t) w + (1 / (lambda t)) y (x, 1)	if y w.x < 1
- *		w <- (1 - 1/t) w								otherwise
- * the intercept, when w has one, regularised like the other weights.
- */
-PG_FUNCTION_INFO_V1(hinge_pegasos_step);
-Datum
-hinge_pegasos_step(PG_FUNCTION_ARGS)
-{
-	HingeVector w = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(0), "weights");
-	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features");
-	float8		y = PG_GETARG_FLOAT8(2);
-	float8		lambda = PG_GETARG_FLOAT8(3);
-	float8		t = PG_GETARG_FLOAT8(4);
-	float8		score = hinge_score_vectors(w, x);
-	float8	   *out;
-	ArrayType  *result = hinge_new_float8_array(w.n, &out);
-	float8		shrink,
-				step;
-	int			j;
-
-	hinge_check_finite(y, "label");
-	hinge_check_label(y);
-	hinge_check_positive(lambda, "lambda", "lambda is the model's regularisation strength.");
-	hinge_check_finite(t, "t");
-	if (t < 1.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("t must be 1 or more, not %g", t),
-				 errhint("t counts the steps so far, this one included.")));
-	shrink = 1.0 - 1.0 / t;
-	step = y * score < 1.0 ? y / (lambda * t) : 0.0;
-	for (j = 0; j < w.n; j++)
-		out[j] = hinge_check_result(shrink * ((const float8 *) w.data)[j] +
-									step * (j < x.n ? hinge_vector_get(x, j) : 1.0));
-	PG_RETURN_ARRAYTYPE_P(result);
 }

@@ -1,81 +1,149 @@
 /*
  * source.c
- *		The rows a model is trained or evaluated on: a relation, a feature
- *		column (float8[] or real[]) or a list of numeric columns, and a label
- *		column with two values, turned into SQL.
+ *		The rows a model is trained, evaluated or calibrated on: a relation,
+ *		a feature column (float8[] or real[]) or a list of numeric columns,
+ *		and a label column, turned into SQL.
  *
- * Names are looked up in the catalog and quoted, never pasted: a name that
- * is not a column of the relation is an error before any SQL is built.
- * Everything the SQL refers to is schema-qualified, operators included, so
- * the caller's search_path cannot change what it means.
+ * The relation is locked when it is resolved, so every query of a training
+ * reads that relation, even if another session tries to drop it and create
+ * another of the same name.  Names are looked up in the catalog and quoted,
+ * never pasted: a name that is not a column of the relation is an error
+ * before any SQL is built.  Everything the SQL refers to is
+ * schema-qualified, operators included, and class values are typed
+ * parameters (labels.h), so neither the caller's search_path nor their
+ * settings can change what it means.
  */
 #include "postgres.h"
 
 #include <limits.h>
 
 #include "access/htup_details.h"
-#include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
-#include "utils/typcache.h"
 
-#include "hinge.h"
+#include "source.h"
 
-/* The extension's schema, quoted: the schema of the function called */
-char *
-hinge_extension_schema(FunctionCallInfo fcinfo)
+/*
+ * The attribute number of a column, or an error that names the column and
+ * the relation; role says what the column was named for.
+ */
+AttrNumber
+hinge_column_attnum(Oid relid, const char *column, const char *role)
 {
-	Oid			schema = get_func_namespace(fcinfo->flinfo->fn_oid);
-
-	return pstrdup(quote_identifier(get_namespace_name(schema)));
-}
-
-/* The type of a column, or an error that names the column and relation */
-static Oid
-column_type(HingeRowSource *src, const char *column, const char *role)
-{
-	AttrNumber	attnum = get_attnum(src->relid, column);
+	AttrNumber	attnum = get_attnum(relid, column);
 
 	if (attnum == InvalidAttrNumber || attnum < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("column \"%s\" of relation %s does not exist",
-						column, src->relation_name),
+						column, get_rel_name(relid)),
 				 errhint("%s names a column of the relation, exactly as it is spelled (names are not case-folded).",
 						 role)));
-	return get_atttype(src->relid, attnum);
+	return attnum;
 }
 
-static bool
-is_numeric_type(Oid type)
+bool
+hinge_is_number_type(Oid type)
 {
+	type = getBaseType(type);
 	return type == INT2OID || type == INT4OID || type == INT8OID ||
 		type == FLOAT4OID || type == FLOAT8OID || type == NUMERICOID;
 }
 
+/* A column of a type that cannot serve as what it was named for */
+void
+hinge_column_type_error(const char *column, Oid type, const char *wanted,
+						const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("feature column \"%s\" is of type %s, not %s",
+					column, format_type_be(type), wanted),
+			 errhint("%s", hint)));
+}
+
+#define NUMBERS_HINT "A list of feature columns takes smallint, integer, bigint, real, double precision or numeric columns."
+
+static Oid
+column_type(HingeRowSource *src, const char *column, const char *role)
+{
+	return get_atttype(src->relid, hinge_column_attnum(src->relid, column, role));
+}
+
+/* Reads a text[] of column names, checked */
+static char **
+column_names(Datum names_datum, int *n)
+{
+	ArrayType  *names = DatumGetArrayTypeP(names_datum);
+	Datum	   *elems;
+	bool	   *nulls;
+	char	  **columns;
+	int			i;
+
+	if (ARR_NDIM(names) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("features must be a one-dimensional array of column names"),
+				 errhint("Name the columns in order, such as ARRAY['age', 'income'].")));
+	deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
+	if (*n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("features must name at least one column"),
+				 errhint("Name the columns in order, such as ARRAY['age', 'income'], or pass one float8[] or real[] column.")));
+	/* a table has at most 1600 columns: a longer list repeats them */
+	if (*n > MaxHeapAttributeNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("features lists %d columns, more than a table can have (%d)",
+						*n, MaxHeapAttributeNumber),
+				 errhint("For many features, store them in one float8[] or real[] column.")));
+	columns = palloc(sizeof(char *) * *n);
+	for (i = 0; i < *n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("features must not contain NULL column names"),
+					 errhint("Name the columns in order, such as ARRAY['age', 'income'].")));
+		columns[i] = TextDatumGetCString(elems[i]);
+	}
+	return columns;
+}
+
 /*
- * Resolves the relation and columns.  features is a text (one array column)
- * or, with feature_list, a text[] of numeric columns.
+ * Resolves and locks the relation and resolves its columns.  features is a
+ * text (one array column) or, with feature_list, a text[] of numeric
+ * columns.
  */
 void
 hinge_row_source_init(HingeRowSource *src, Oid relid, Datum features,
 					  bool feature_list, const char *label)
 {
-	char	   *relname = get_rel_name(relid);
+	char	   *relname;
 	StringInfoData sql,
 				usable;
 	Oid			type;
 	int			i;
 
 	memset(src, 0, sizeof(*src));
+	/*
+	 * Held to the end of the transaction: the relation cannot be dropped,
+	 * renamed or replaced while the queries built from its name run.
+	 */
+	LockRelationOid(relid, AccessShareLock);
+	relname = get_rel_name(relid);
 	if (relname == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation with OID %u does not exist", relid)));
+				 errmsg("relation with OID %u does not exist", relid),
+				 errhint("It was dropped after the call was planned; call again.")));
 	src->relid = relid;
 	src->relation = pstrdup(quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 													   relname));
@@ -88,55 +156,22 @@ hinge_row_source_init(HingeRowSource *src, Oid relid, Datum features,
 	initStringInfo(&usable);
 	if (feature_list)
 	{
-		ArrayType  *names = DatumGetArrayTypeP(features);
-		Datum	   *elems;
-		bool	   *nulls;
-
-		if (ARR_NDIM(names) > 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("features must be a one-dimensional array of column names"),
-					 errhint("Name the columns in order, such as ARRAY['age', 'income'].")));
-		deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT,
-						  &elems, &nulls, &src->n_feature_columns);
-		if (src->n_feature_columns == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("features must name at least one column"),
-					 errhint("Name the columns in order, such as ARRAY['age', 'income'], or pass one float8[] or real[] column.")));
-		/* a table has at most 1600 columns: a longer list repeats them */
-		if (src->n_feature_columns > MaxHeapAttributeNumber)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("features lists %d columns, more than a table can have (%d)",
-							src->n_feature_columns, MaxHeapAttributeNumber),
-					 errhint("For many features, store them in one float8[] or real[] column.")));
-		src->feature_columns = palloc(sizeof(char *) * src->n_feature_columns);
+		src->feature_columns = column_names(features, &src->n_feature_columns);
 		appendStringInfoString(&sql, "ARRAY[");
 		for (i = 0; i < src->n_feature_columns; i++)
 		{
-			const char *column;
+			const char *column = src->feature_columns[i];
 
-			if (nulls[i])
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("features must not contain NULL column names"),
-						 errhint("Name the columns in order, such as ARRAY['age', 'income'].")));
-			column = TextDatumGetCString(elems[i]);
 			type = column_type(src, column, "features");
-			if (!is_numeric_type(type))
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("feature column \"%s\" is of type %s, not a number",
-								column, format_type_be(type)),
-						 errhint("A list of feature columns takes smallint, integer, bigint, real, double precision or numeric columns.")));
-			src->feature_columns[i] = pstrdup(column);
+			if (!hinge_is_number_type(type))
+				hinge_column_type_error(column, type, "a number", NUMBERS_HINT);
 			appendStringInfo(&sql, "%s%s::pg_catalog.float8", i > 0 ? ", " : "",
 							 quote_identifier(column));
 			appendStringInfo(&usable, "%s IS NOT NULL AND ", quote_identifier(column));
 		}
 		appendStringInfoChar(&sql, ']');
 		src->feature_type = "columns";
+		src->features_type = FLOAT8ARRAYOID;
 		src->n_features = src->n_feature_columns;
 	}
 	else
@@ -145,22 +180,20 @@ hinge_row_source_init(HingeRowSource *src, Oid relid, Datum features,
 
 		type = column_type(src, column, "features");
 		if (type != FLOAT8ARRAYOID && type != FLOAT4ARRAYOID)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("feature column \"%s\" is of type %s, not double precision[] or real[]",
-							column, format_type_be(type)),
-					 errhint("Pass an array column, or several numeric columns as an array of names such as ARRAY['age', 'income'].")));
+			hinge_column_type_error(column, type, "double precision[] or real[]",
+									"Pass an array column, or several numeric columns as an array of names such as ARRAY['age', 'income'].");
 		src->n_feature_columns = 1;
 		src->feature_columns = palloc(sizeof(char *));
 		src->feature_columns[0] = column;
 		appendStringInfoString(&sql, quote_identifier(column));
 		appendStringInfo(&usable, "%s IS NOT NULL AND ", quote_identifier(column));
 		src->feature_type = type == FLOAT8ARRAYOID ? "double precision[]" : "real[]";
+		src->features_type = type;
 	}
 	src->features_sql = sql.data;
 
 	src->label_name = pstrdup(label);
-	src->label_type = column_type(src, label, "label");
+	hinge_label_type_init(&src->label, column_type(src, label, "label"), label);
 	src->label_sql = pstrdup(quote_identifier(label));
 	appendStringInfo(&usable, "%s IS NOT NULL", src->label_sql);
 	src->usable_sql = usable.data;
@@ -212,7 +245,8 @@ hinge_row_source_count(HingeRowSource *src)
 	/* the NULL group and one value past the limit, to tell it was passed */
 	if (SPI_execute(query, true, HINGE_MAX_CLASSES + 2) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the labels of %s", src->relation);
-	src->classes = palloc(sizeof(char *) * (HINGE_MAX_CLASSES + 2));
+	hinge_check_column_type(1, src->label.type);
+	src->class_values = palloc(sizeof(Datum) * (HINGE_MAX_CLASSES + 2));
 	src->class_rows = palloc(sizeof(int64) * (HINGE_MAX_CLASSES + 2));
 	src->n_classes = 0;
 	for (row = 0; row < SPI_processed; row++)
@@ -220,14 +254,16 @@ hinge_row_source_count(HingeRowSource *src)
 		HeapTuple	tuple = SPI_tuptable->vals[row];
 		bool		isnull;
 		int64		count = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &isnull));
+		Datum		value = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull);
 
-		(void) SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull);
 		if (isnull)
 		{
 			src->rows_skipped = count;
 			continue;
 		}
-		src->classes[src->n_classes] = SPI_getvalue(tuple, SPI_tuptable->tupdesc, 1);
+		src->class_values[src->n_classes] =
+			datumCopy(value, TupleDescAttr(SPI_tuptable->tupdesc, 0)->attbyval,
+					  TupleDescAttr(SPI_tuptable->tupdesc, 0)->attlen);
 		src->class_rows[src->n_classes] = count;
 		src->rows_used += count;
 		src->n_classes++;
@@ -238,6 +274,8 @@ hinge_row_source_count(HingeRowSource *src)
 		}
 	}
 	SPI_freetuptable(SPI_tuptable);
+	src->classes = palloc(sizeof(char *) * Max(src->n_classes, 1));
+	hinge_label_texts(&src->label, src->class_values, src->n_classes, src->classes);
 
 	if (src->n_classes == 0)
 		ereport(ERROR,
@@ -264,6 +302,136 @@ hinge_row_source_count(HingeRowSource *src)
 }
 
 /*
+ * A stored model's classes, for rows to evaluate or calibrate on: each must
+ * read as a value of the label column's type.
+ */
+void
+hinge_row_source_set_classes(HingeRowSource *src, int n_classes, char **classes)
+{
+	int			k;
+
+	src->n_classes = n_classes;
+	src->classes = palloc(sizeof(char *) * n_classes);
+	memcpy(src->classes, classes, sizeof(char *) * n_classes);
+	src->class_values = palloc(sizeof(Datum) * n_classes);
+	src->class_rows = NULL;
+	for (k = 0; k < n_classes; k++)
+		if (!hinge_label_values(&src->label, &src->classes[k], 1, &src->class_values[k]))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("class %s is not a value of label column \"%s\", of type %s",
+							quote_literal_cstr(src->classes[k]), src->label_name,
+							format_type_be(src->label.type)),
+					 errhint("Use a label column of the type the model was trained with.")));
+}
+
+/*
+ * Of two classes, makes the positive one second: the one named (a value of
+ * the label's type, as the caller writes it), or else the greater of the two
+ * in the label type's order (so +1, 1 and true are positive).
+ */
+void
+hinge_row_source_choose_positive(HingeRowSource *src, const char *positive)
+{
+	Datum		value;
+	char	   *text = NULL;
+	bool		readable;
+
+	Assert(src->n_classes == 2);
+	if (positive == NULL)
+		return;
+	/* in the caller's settings, as they wrote it; compared canonically */
+	readable = hinge_input_safe(src->label.input, (char *) positive, src->label.ioparam, &value);
+	if (readable)
+		hinge_label_texts(&src->label, &value, 1, &text);
+	if (readable && strcmp(text, src->classes[0]) == 0)
+	{
+		char	   *swap = src->classes[0];
+		Datum		swap_value = src->class_values[0];
+
+		src->classes[0] = src->classes[1];
+		src->classes[1] = swap;
+		src->class_values[0] = src->class_values[1];
+		src->class_values[1] = swap_value;
+		/* counted only when training */
+		if (src->class_rows != NULL)
+		{
+			int64		rows = src->class_rows[0];
+
+			src->class_rows[0] = src->class_rows[1];
+			src->class_rows[1] = rows;
+		}
+	}
+	else if (!readable || strcmp(text, src->classes[1]) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("positive class %s is not a value of label column \"%s\"",
+						quote_literal_cstr(positive), src->label_name),
+				 errhint("The label's values are %s and %s.",
+						 quote_literal_cstr(src->classes[0]),
+						 quote_literal_cstr(src->classes[1]))));
+}
+
+/* "label = $k" for class k (binary: 0 negative, 1 positive) */
+char *
+hinge_row_source_label_is(HingeRowSource *src, int k, HingeParams *params)
+{
+	return psprintf("%s %s %s", src->label_sql, src->label.equals,
+					hinge_param(params, src->label.type, src->class_values[k]));
+}
+
+/* The classes as a parameter of the label's array type */
+static char *
+classes_param(HingeRowSource *src, HingeParams *params)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	get_typlenbyvalalign(src->label.type, &typlen, &typbyval, &typalign);
+	return hinge_param(params, src->label.array_type,
+					   PointerGetDatum(construct_array(src->class_values, src->n_classes,
+													   src->label.type, typlen, typbyval,
+													   typalign)));
+}
+
+/*
+ * The label as a model's solver sees it: for two classes -1 (the first) or
+ * +1 (the second), for more the 1-based class; NULL for a label that is no
+ * class.
+ */
+char *
+hinge_row_source_y(HingeRowSource *src, HingeParams *params)
+{
+	if (src->n_classes == 2)
+	{
+		/* parameters numbered in order: negative, then positive */
+		char	   *negative = hinge_row_source_label_is(src, 0, params);
+		char	   *positive = hinge_row_source_label_is(src, 1, params);
+
+		return psprintf("CASE WHEN %s THEN 1::pg_catalog.float8 WHEN %s THEN -1::pg_catalog.float8 END",
+						positive, negative);
+	}
+	return psprintf("pg_catalog.array_position(%s, %s)", classes_param(src, params),
+					src->label_sql);
+}
+
+/* The condition "the label is one of the classes" */
+char *
+hinge_row_source_label_known(HingeRowSource *src, HingeParams *params)
+{
+	return psprintf("%s %s ANY (%s)", src->label_sql, src->label.equals,
+					classes_param(src, params));
+}
+
+/* FROM ... WHERE ...: the usable rows */
+char *
+hinge_row_source_sql(HingeRowSource *src)
+{
+	return psprintf("FROM %s WHERE %s", src->relation, src->usable_sql);
+}
+
+/*
  * Two aggregates, for a scan the caller makes anyway: the least and the
  * greatest number of features x (an expression) has in the rows where
  * filter holds.  hinge_row_source_add_width reads them back.
@@ -282,9 +450,13 @@ hinge_row_source_add_width(HeapTuple tuple, TupleDesc desc, int column, int *min
 {
 	bool		min_null,
 				max_null;
-	int			lo = DatumGetInt32(SPI_getbinval(tuple, desc, column, &min_null));
-	int			hi = DatumGetInt32(SPI_getbinval(tuple, desc, column + 1, &max_null));
+	int			lo,
+				hi;
 
+	hinge_check_column_type(column, INT4OID);
+	hinge_check_column_type(column + 1, INT4OID);
+	lo = DatumGetInt32(SPI_getbinval(tuple, desc, column, &min_null));
+	hi = DatumGetInt32(SPI_getbinval(tuple, desc, column + 1, &max_null));
 	if (!min_null && !max_null)
 	{
 		*min = Min(*min, lo);
@@ -314,163 +486,20 @@ hinge_row_source_check_width(HingeRowSource *src, int min, int max,
 }
 
 /*
- * label OPERATOR(schema.=) 'value'::schema.type, safe from search_path.  A
- * model's classes are text forms: they compare with a label column of any
- * type whose input function reads them (1 with integer or double precision).
- */
-/*
- * A class must read as a value of the label column's type: else say so,
- * rather than let the SQL built from it fail with a parse error.
- */
-static void
-check_class_reads(HingeRowSource *src, const char *value)
-{
-	MemoryContext context = CurrentMemoryContext;
-	Oid			input,
-				ioparam;
-
-	getTypeInputInfo(src->label_type, &input, &ioparam);
-	PG_TRY();
-	{
-		(void) OidInputFunctionCall(input, (char *) value, ioparam, -1);
-	}
-	PG_CATCH();
-	{
-		/* not carrying on: a clearer error replaces the input function's */
-		MemoryContextSwitchTo(context);
-		FlushErrorState();
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("class %s is not a value of label column \"%s\", of type %s",
-						quote_literal_cstr(value), src->label_name,
-						format_type_be(src->label_type)),
-				 errhint("Use a label column of the type the model was trained with.")));
-	}
-	PG_END_TRY();
-}
-
-static char *
-label_equals_sql(HingeRowSource *src, const char *value)
-{
-	TypeCacheEntry *typentry;
-	HeapTuple	tuple;
-	Form_pg_operator operator;
-	char	   *sql;
-
-	typentry = lookup_type_cache(src->label_type, TYPECACHE_EQ_OPR);
-	if (!OidIsValid(typentry->eq_opr))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("label column \"%s\" is of type %s, which has no equality operator",
-						src->label_name, format_type_be(src->label_type))));
-	check_class_reads(src, value);
-	tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(typentry->eq_opr));
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for operator %u", typentry->eq_opr);
-	operator = (Form_pg_operator) GETSTRUCT(tuple);
-	sql = psprintf("%s OPERATOR(%s.%s) %s::%s", src->label_sql,
-				   quote_identifier(get_namespace_name(operator->oprnamespace)),
-				   NameStr(operator->oprname), quote_literal_cstr(value),
-				   format_type_be_qualified(src->label_type));
-	ReleaseSysCache(tuple);
-	return sql;
-}
-
-/*
- * Chooses the positive class: the one named, or else the greater of the two
- * in the label type's order (so +1, 1 and true are positive).  Builds the
- * expression of the label as +1 / -1.
+ * A pass saw another number of rows than the first scan counted: the
+ * relation is not one set of rows for the whole training (a foreign table
+ * rewritten, a view of volatile functions, a distributed table read in
+ * several snapshots), and no bound computed from its passes holds.
  */
 void
-hinge_row_source_classes(HingeRowSource *src, const char *positive)
+hinge_rows_changed_error(HingeRowSource *src, int64 rows)
 {
-	Assert(src->n_classes == 2);
-	if (positive != NULL)
-	{
-		if (strcmp(positive, src->classes[0]) == 0)
-		{
-			char	   *swap = src->classes[0];
-
-			src->classes[0] = src->classes[1];
-			src->classes[1] = swap;
-			/* counted only when training */
-			if (src->class_rows != NULL)
-			{
-				int64		rows = src->class_rows[0];
-
-				src->class_rows[0] = src->class_rows[1];
-				src->class_rows[1] = rows;
-			}
-		}
-		else if (strcmp(positive, src->classes[1]) != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("positive class %s is not a value of label column \"%s\"",
-							quote_literal_cstr(positive), src->label_name),
-					 errhint("The label's values are %s and %s.",
-							 quote_literal_cstr(src->classes[0]),
-							 quote_literal_cstr(src->classes[1]))));
-	}
-	src->y_sql = psprintf("CASE WHEN %s THEN 1::pg_catalog.float8 ELSE -1::pg_catalog.float8 END",
-						  label_equals_sql(src, src->classes[1]));
-}
-
-/*
- * Builds the expression of the label as its 1-based class, for a multiclass
- * model: array_position over the classes, compared by the type's equality.
- */
-void
-hinge_row_source_class_index(HingeRowSource *src)
-{
-	StringInfoData sql;
-	int			k;
-
-	initStringInfo(&sql);
-	appendStringInfoString(&sql, "pg_catalog.array_position(ARRAY[");
-	for (k = 0; k < src->n_classes; k++)
-		check_class_reads(src, src->classes[k]);
-	for (k = 0; k < src->n_classes; k++)
-		appendStringInfo(&sql, "%s%s::%s", k > 0 ? ", " : "",
-						 quote_literal_cstr(src->classes[k]),
-						 format_type_be_qualified(src->label_type));
-	appendStringInfo(&sql, "], %s)", src->label_sql);
-	src->y_sql = sql.data;
-}
-
-/* The condition "the label is class k" (0 negative, 1 positive) */
-char *
-hinge_row_source_label_is(HingeRowSource *src, int k)
-{
-	return label_equals_sql(src, src->classes[k]);
-}
-
-/* The condition "the label is one of the classes" */
-char *
-hinge_row_source_label_known(HingeRowSource *src)
-{
-	StringInfoData sql;
-	int			k;
-
-	initStringInfo(&sql);
-	appendStringInfoChar(&sql, '(');
-	for (k = 0; k < src->n_classes; k++)
-		appendStringInfo(&sql, "%s(%s)", k > 0 ? " OR " : "", label_equals_sql(src, src->classes[k]));
-	appendStringInfoChar(&sql, ')');
-	return sql.data;
-}
-
-/* FROM ... WHERE ...: the usable rows */
-char *
-hinge_row_source_sql(HingeRowSource *src)
-{
-	return psprintf("FROM %s WHERE %s", src->relation, src->usable_sql);
-}
-
-/* The feature vector and the +1/-1 label, as two select-list items */
-char *
-hinge_row_source_columns(HingeRowSource *src)
-{
-	return psprintf("%s, %s", src->features_sql, src->y_sql);
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("the rows of %s changed while training ran", src->relation_name),
+			 errdetail("A pass read %lld usable rows with a known label; the first read %lld.",
+					   (long long) rows, (long long) src->rows_used),
+			 errhint("Train on rows that stay the same for the whole training: a table or a materialized view, read in one snapshot (for a distributed table, in a REPEATABLE READ transaction).")));
 }
 
 /* The feature column names as a text[] */

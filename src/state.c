@@ -17,26 +17,67 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "catalog/pg_aggregate.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "nodes/primnodes.h"
+#include "utils/syscache.h"
 
-#include "hinge.h"
+#include "state.h"
+
+/*
+ * The per-query cache of an aggregate call, kept in fn_extra: what the
+ * weights argument held when it was last validated against the state.
+ */
+typedef struct HingeArgCache
+{
+	bool		valid;			/* validated at least once */
+	bool		constant;		/* the weights are a constant of the query */
+	ArrayType  *state;			/* state they were last checked against */
+	Size		raw_size;		/* raw (possibly TOASTed) bytes last seen, */
+	Size		raw_capacity;	/* or 0 when they cannot be compared */
+	char	   *raw;
+	float8	   *scratch;		/* per-row working space, reused */
+	int			scratch_length;
+} HingeArgCache;
 
 /*
  * Is the argument at argno (counting the state as argument 0) a constant of
- * the query?  Then its value cannot change from row to row.
+ * the query?  Then its value cannot change from row to row.  The Aggref
+ * must be that of an aggregate whose transition function this is: another
+ * aggregate may call it (Citus's worker_partial_agg does), and then the
+ * Aggref's arguments are not this function's.
  */
 static bool
 aggregate_arg_is_constant(FunctionCallInfo fcinfo, int argno)
 {
 	Aggref	   *aggref = AggGetAggref(fcinfo);
+	HeapTuple	tuple;
+	bool		ours;
 	TargetEntry *tle;
 
 	if (aggref == NULL || argno < 1 || argno > list_length(aggref->args))
 		return false;
+	tuple = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggref->aggfnoid));
+	if (!HeapTupleIsValid(tuple))
+		return false;
+	ours = ((Form_pg_aggregate) GETSTRUCT(tuple))->aggtransfn == fcinfo->flinfo->fn_oid;
+	ReleaseSysCache(tuple);
+	if (!ours)
+		return false;
 	tle = list_nth_node(TargetEntry, aggref->args, argno - 1);
 	return IsA(tle->expr, Const);
+}
+
+/*
+ * Raw bytes say what a value is unless they only point at it: an expanded
+ * object lives in memory that another row's value may reuse.
+ */
+static bool
+raw_bytes_comparable(Pointer raw)
+{
+	return !VARATT_IS_EXTERNAL_EXPANDED(raw);
 }
 
 /* The cache of the aggregate call, kept in fn_extra for the whole query */
@@ -72,7 +113,8 @@ hinge_weights_unchanged(FunctionCallInfo fcinfo, int argno, ArrayType *state)
 	if (cache->constant)
 		return true;
 	raw = DatumGetPointer(PG_GETARG_DATUM(argno));
-	return VARSIZE_ANY(raw) == cache->raw_size &&
+	return cache->raw_size > 0 && raw_bytes_comparable(raw) &&
+		VARSIZE_ANY(raw) == cache->raw_size &&
 		memcmp(raw, cache->raw, cache->raw_size) == 0;
 }
 
@@ -86,7 +128,8 @@ hinge_weights_validated(FunctionCallInfo fcinfo, int argno, ArrayType *state)
 
 	if (!cache->valid)
 		cache->constant = aggregate_arg_is_constant(fcinfo, argno);
-	if (!cache->constant)
+	cache->raw_size = 0;
+	if (!cache->constant && raw_bytes_comparable(raw))
 	{
 		if (cache->raw == NULL || cache->raw_capacity < size)
 		{
@@ -181,16 +224,30 @@ hinge_state_for_update(FunctionCallInfo fcinfo, int argno)
 	return PG_GETARG_ARRAYTYPE_P_COPY(argno);
 }
 
-/* Adds a compensated sum (sum2, comp2) into (sum, comp) */
 void
-hinge_compensated_merge(float8 *sum, float8 *comp, const float8 *sum2,
-						const float8 *comp2, int n)
+hinge_weights_differ_error(void)
 {
-	int			i;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("weights must be the same in every row of a hinge aggregate"),
+			 errhint("Pass the weights as a constant or a one-row subquery; to evaluate several weight vectors, GROUP BY the one they come from.")));
+}
 
-	for (i = 0; i < n; i++)
-	{
-		hinge_compensated_add(&sum[i], &comp[i], sum2[i]);
-		comp[i] += comp2[i];
-	}
+void
+hinge_params_differ_error(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s must be the same in every row of a hinge aggregate", what),
+			 errhint("Pass the parameters as constants; for several settings, GROUP BY them or call the aggregate once per setting.")));
+}
+
+/* A combine function given the states of two different calls */
+void
+hinge_states_differ_error(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("cannot combine hinge aggregate states made with different weights or parameters"),
+			 errhint("Combine only states of one aggregate call, made with the same weights and parameters.")));
 }

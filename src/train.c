@@ -41,28 +41,23 @@
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
-#include "hinge.h"
+#include "bundle.h"
+#include "finite.h"
+#include "kernels.h"
+#include "line.h"
+#include "losses.h"
+#include "model.h"
+#include "passes.h"
+#include "source.h"
+#include "validate.h"
 
 /* OCAS's step past the best point towards the model's minimiser */
 #define PLANE_STEP	0.1
 
 #define LINE_POINTS	HINGE_LINE_POINTS
 
-static const char *const loss_names[] = {"hinge", "squared_hinge", "smooth_hinge"};
-
-static void
-check_loss_name(const char *loss)
-{
-	int			i;
-
-	for (i = 0; i < lengthof(loss_names); i++)
-		if (strcmp(loss, loss_names[i]) == 0)
-			return;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown loss \"%s\"", loss),
-			 errhint("Use 'hinge', 'squared_hinge' or 'smooth_hinge'.")));
-}
+/* hinge_line_planes keeps LINE_POINTS x d sums: at most 32 x 65536 */
+#define LINE_PLANES_MAX_WEIGHTS	65536
 
 /* What the arguments of hinge_train ask for, checked and resolved */
 typedef struct TrainSpec
@@ -103,37 +98,22 @@ is_one_vs_rest(const TrainSpec *spec)
 static TrainSpec
 train_args(FunctionCallInfo fcinfo)
 {
+	static const char *const required[] = {"model_name", "relation", "features", "label"};
+	static const char *const defaulted[] = {NULL, NULL, NULL, NULL, NULL, "loss", "intercept",
+	NULL, "tolerance", "max_passes", NULL, "gamma", "multiclass"};
 	TrainSpec	spec;
 	int			i;
 
-	for (i = 0; i < 4; i++)
-		if (PG_ARGISNULL(i))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not be NULL",
-							i == 0 ? "model_name" : i == 1 ? "relation" :
-							i == 2 ? "features" : "label"),
-					 errhint("hinge_train needs a model name, a relation, its features column (or list of columns) and its label column.")));
-	for (i = 5; i <= 8; i++)
-		if (i != 7 && PG_ARGISNULL(i))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not be NULL",
-							i == 5 ? "loss" : i == 6 ? "intercept" : "tolerance"),
-					 errhint("Leave an argument out to take its default.")));
-	if (PG_ARGISNULL(9) || PG_ARGISNULL(11) || PG_ARGISNULL(12))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be NULL", PG_ARGISNULL(9) ? "max_passes" :
-						PG_ARGISNULL(11) ? "gamma" : "multiclass"),
-				 errhint("Leave an argument out to take its default.")));
+	for (i = 0; i < lengthof(required); i++)
+		hinge_check_not_null(fcinfo, i, required[i],
+							 "hinge_train needs a model name, a relation, its features column (or list of columns) and its label column.");
+	for (i = 0; i < lengthof(defaulted); i++)
+		if (defaulted[i] != NULL)
+			hinge_check_not_null(fcinfo, i, defaulted[i],
+								 "Leave an argument out to take its default.");
 
 	spec.model_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	if (spec.model_name[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("model_name must not be empty"),
-				 errhint("Name the model: hinge_score, hinge_predict and hinge_evaluate find it by its name.")));
+	hinge_check_model_name(spec.model_name);
 	spec.lambda = PG_ARGISNULL(4) ? get_float8_nan() : PG_GETARG_FLOAT8(4);
 	if (!PG_ARGISNULL(4))
 		hinge_check_positive(spec.lambda, "lambda",
@@ -146,23 +126,22 @@ train_args(FunctionCallInfo fcinfo)
 				 errhint("lambda must be at least %g, the smallest normal double precision; in practice 1e-12 is already next to no regularisation.",
 						 DBL_MIN)));
 	spec.loss = text_to_cstring(PG_GETARG_TEXT_PP(5));
-	check_loss_name(spec.loss);
+	(void) hinge_loss_by_name(spec.loss);
 	spec.intercept = PG_GETARG_BOOL(6);
 	spec.class_weight = PG_ARGISNULL(7) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(7));
+	if (spec.class_weight != NULL && pg_strcasecmp(spec.class_weight, "balanced") == 0)
+		spec.class_weight = "balanced";
 	spec.tolerance = PG_GETARG_FLOAT8(8);
 	hinge_check_positive(spec.tolerance, "tolerance",
 						 "tolerance is the relative optimality gap to reach, such as 1e-3.");
 	if (spec.tolerance >= 1.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("tolerance must be below 1, not %g", spec.tolerance),
+				 errmsg("tolerance must be below 1, not %s", hinge_number_text(spec.tolerance)),
 				 errhint("tolerance is the relative optimality gap to reach, such as 1e-3.")));
 	spec.max_passes = PG_GETARG_INT32(9);
-	if (spec.max_passes < 2 || spec.max_passes > 100000)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_passes must be between 2 and 100000, not %d", spec.max_passes),
-				 errhint("A pass reads the relation once; training usually converges in 10 to 100.")));
+	hinge_check_int_between(spec.max_passes, 2, 100000, "max_passes",
+							"A pass reads the relation once; training usually converges in 10 to 100.");
 	spec.positive = PG_ARGISNULL(10) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(10));
 	spec.gamma = PG_GETARG_FLOAT8(11);
 	hinge_check_positive(spec.gamma, "gamma",
@@ -176,6 +155,27 @@ train_args(FunctionCallInfo fcinfo)
 				 errmsg("unknown multiclass strategy \"%s\"", spec.multiclass),
 				 errhint("Use 'crammer_singer', 'weston_watkins' or 'one_vs_rest'.")));
 	return spec;
+}
+
+/*
+ * Checks, before any pass, that the solver's arrays fit: a line search holds
+ * two copies of the weights in one array.
+ */
+static void
+check_model_size(const TrainSpec *spec)
+{
+	int64		weights = (int64) spec->n_rows * spec->n_columns;
+
+	if (2 * weights > HINGE_MAX_ELEMENTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a model of %d features%s is too large to train",
+						spec->source.n_features,
+						spec->n_rows > 1 ? psprintf(" and %d classes", spec->n_rows) : ""),
+				 errdetail("It has %lld weights; training holds two copies of them in one array, of at most %d elements.",
+						   (long long) weights, HINGE_MAX_ELEMENTS),
+				 errhint("Train on fewer features%s (at most %d weights).",
+						 spec->n_rows > 1 ? " or fewer classes" : "", HINGE_MAX_ELEMENTS / 2)));
 }
 
 /* What a label with more than two values asks of the other arguments */
@@ -225,7 +225,19 @@ resolve_class_weights(TrainSpec *spec)
 		Oid			argtypes[2] = {TEXTOID, TEXTARRAYOID};
 		Datum		values[2];
 		Datum	   *names = palloc(sizeof(Datum) * k);
+		Oid			json_input,
+					json_ioparam;
+		Datum		json;
 		bool		isnull;
+
+		getTypeInputInfo(JSONBOID, &json_input, &json_ioparam);
+		if (!hinge_input_safe(json_input, spec->class_weight, json_ioparam, &json))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("class_weight %s is neither 'balanced' nor a JSON object",
+							quote_literal_cstr(spec->class_weight)),
+					 errhint("Pass NULL, 'balanced', or one weight per class as JSON, for example '{\"%s\": 1, \"%s\": 5}'.",
+							 src->classes[0], src->classes[1])));
 
 		for (r = 0; r < k; r++)
 			names[r] = CStringGetTextDatum(src->classes[r]);
@@ -282,40 +294,17 @@ resolve_class_weights(TrainSpec *spec)
 	spec->cpos = spec->class_weights[k > 1 ? 1 : 0];
 }
 
-/* One pass: a query of one row and one float8[] column, its data copied out */
-typedef struct Pass
-{
-	const char *query;
-	int			nargs;
-	Oid			argtypes[6];
-	Datum		values[6];
-} Pass;
-
+/*
+ * Runs a pass of the solver at point (the first parameter), its result
+ * copied to out: the rows it reads must be those the first scan counted.
+ */
 static void
-run_pass(Pass *pass, ArrayType *point, float8 *out, int n_out)
+run_pass(HingePass *pass, const TrainSpec *spec, ArrayType *point, float8 *out,
+		 int n_out)
 {
-	bool		isnull;
-	Datum		value;
-	ArrayType  *result;
-
-	pass->values[0] = PointerGetDatum(point);
-	/* no row limit: a limit would keep the executor from parallel workers */
-	if (SPI_execute_with_args(pass->query, pass->nargs, pass->argtypes, pass->values,
-							  NULL, true, 0) != SPI_OK_SELECT ||
-		SPI_processed != 1)
-		elog(ERROR, "training pass returned no row");
-	value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("no rows to train on"),
-				 errdetail("The rows were deleted while training ran.")));
-	result = DatumGetArrayTypeP(value);
-	if (ArrayGetNItems(ARR_NDIM(result), ARR_DIMS(result)) != n_out)
-		elog(ERROR, "training pass returned %d values, expected %d",
-			 ArrayGetNItems(ARR_NDIM(result), ARR_DIMS(result)), n_out);
-	memcpy(out, ARR_DATA_PTR(result), sizeof(float8) * n_out);
-	SPI_freetuptable(SPI_tuptable);
+	pass->params.values[0] = PointerGetDatum(point);
+	if (!hinge_pass_run(pass, out, n_out) || pass->rows != spec->source.rows_used)
+		hinge_rows_changed_error((HingeRowSource *) &spec->source, pass->rows);
 }
 
 /* Where the solver stands, for NOTICEs and the model row */
@@ -327,7 +316,18 @@ typedef struct Progress
 	float8		lower;			/* certified lower bound on the optimum */
 	TimestampTz started;
 	TimestampTz last_notice;
+	float8		first_subgradient_norm; /* at w = 0: the features' scale */
 } Progress;
+
+/*
+ * Features far from unit scale make the solver crawl: at w = 0 the
+ * subgradient is a mean of c y x, of about their size.
+ */
+static bool
+badly_scaled(const Progress *p)
+{
+	return p->first_subgradient_norm > 1e6 || p->first_subgradient_norm < 1e-6;
+}
 
 static float8
 relative_gap(const Progress *p)
@@ -390,59 +390,49 @@ add_plane(HingeBundle *bundle, const float8 *w, float8 objective,
 }
 
 /*
- * A pass of the named aggregate over the rows: binary aggregates take the
- * loss and its parameters, multiclass ones the variant.
+ * A pass of an aggregate over the rows, at the point given as its first
+ * parameter: binary aggregates take the loss and its parameters,
+ * multiclass ones the variant, and all the class weights.  The pass also
+ * counts the rows whose label is a class, to check against the first scan.
  */
 static void
-init_pass(Pass *pass, const TrainSpec *spec, const char *ext, const char *aggregate)
+init_pass(HingePass *pass, const TrainSpec *spec, const char *ext, HingeCall call)
 {
 	HingeRowSource *src = (HingeRowSource *) &spec->source;
+	HingeParams *params = &pass->params;
+	const char *args[8];
+	int			n = 0;
 
-	pass->argtypes[0] = FLOAT8ARRAYOID;
-	pass->argtypes[1] = FLOAT8OID;
-	pass->values[1] = Float8GetDatum(spec->lambda);
+	memset(pass, 0, sizeof(*pass));
+	args[n++] = hinge_param(params, FLOAT8ARRAYOID, (Datum) 0);
+	args[n++] = "x";
+	args[n++] = "y";
+	args[n++] = hinge_param(params, FLOAT8OID, Float8GetDatum(spec->lambda));
 	if (is_multiclass(spec))
 	{
 		Datum	   *weights = palloc(sizeof(Datum) * spec->n_rows);
-		ArrayType  *class_weights;
 		int			r;
 
 		for (r = 0; r < spec->n_rows; r++)
 			weights[r] = Float8GetDatum(spec->class_weights[r]);
-		class_weights = construct_array(weights, spec->n_rows, FLOAT8OID, sizeof(float8),
-										FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-		if (is_one_vs_rest(spec))
-		{
-			/* one_vs_rest_cutting_planes, one_vs_rest_line_objective */
-			pass->query = psprintf("SELECT %s.one_vs_rest_%s($1, %s, $2, $3) %s", ext,
-								   strcmp(aggregate, "hinge_cutting_plane") == 0 ?
-								   "cutting_planes" : "line_objective",
-								   hinge_row_source_columns(src), hinge_row_source_sql(src));
-			pass->nargs = 3;
-			pass->argtypes[2] = FLOAT8ARRAYOID;
-			pass->values[2] = PointerGetDatum(class_weights);
-			return;
-		}
-		pass->query = psprintf("SELECT %s.multiclass_%s($1, %s, $2, $3, $4) %s", ext, aggregate,
-							   hinge_row_source_columns(src), hinge_row_source_sql(src));
-		pass->nargs = 4;
-		pass->argtypes[2] = TEXTOID;
-		pass->values[2] = CStringGetTextDatum(spec->multiclass);
-		pass->argtypes[3] = FLOAT8ARRAYOID;
-		pass->values[3] = PointerGetDatum(class_weights);
-		return;
+		if (!is_one_vs_rest(spec))
+			args[n++] = hinge_param(params, TEXTOID, CStringGetTextDatum(spec->multiclass));
+		args[n++] = hinge_param(params, FLOAT8ARRAYOID,
+								PointerGetDatum(construct_array(weights, spec->n_rows, FLOAT8OID,
+																sizeof(float8), FLOAT8PASSBYVAL,
+																TYPALIGN_DOUBLE)));
 	}
-	pass->query = psprintf("SELECT %s.%s($1, %s, $2, $3, $4, $5, $6) %s", ext, aggregate,
-						   hinge_row_source_columns(src), hinge_row_source_sql(src));
-	pass->nargs = 6;
-	pass->argtypes[2] = TEXTOID;
-	pass->argtypes[3] = FLOAT8OID;
-	pass->argtypes[4] = FLOAT8OID;
-	pass->argtypes[5] = FLOAT8OID;
-	pass->values[2] = CStringGetTextDatum(spec->loss);
-	pass->values[3] = Float8GetDatum(spec->gamma);
-	pass->values[4] = Float8GetDatum(spec->cpos);
-	pass->values[5] = Float8GetDatum(spec->cneg);
+	else
+	{
+		args[n++] = hinge_param(params, TEXTOID, CStringGetTextDatum(spec->loss));
+		args[n++] = hinge_param(params, FLOAT8OID, Float8GetDatum(spec->gamma));
+		args[n++] = hinge_param(params, FLOAT8OID, Float8GetDatum(spec->cpos));
+		args[n++] = hinge_param(params, FLOAT8OID, Float8GetDatum(spec->cneg));
+	}
+	pass->query = psprintf("SELECT %s, pg_catalog.count(y) FROM (SELECT %s AS x, %s AS y %s) AS r",
+						   hinge_call_sql(call, ext, src->features_type, args),
+						   src->features_sql, hinge_row_source_y(src, params),
+						   hinge_row_source_sql(src));
 }
 
 /* The grid point nearest to alpha */
@@ -473,8 +463,8 @@ solve(TrainSpec *spec, const char *ext, float8 *w_best)
 {
 	int			d = spec->n_weights;
 	bool		one_pass = !is_multiclass(spec) && strcmp(spec->loss, "hinge") == 0 &&
-		d <= 65536;
-	Pass		plane_pass,
+		d <= LINE_PLANES_MAX_WEIGHTS;
+	HingePass	plane_pass,
 				line_pass;
 	ArrayType  *point_array,
 			   *line_array;
@@ -487,11 +477,13 @@ solve(TrainSpec *spec, const char *ext, float8 *w_best)
 			   *results;
 	int			stride = one_pass ? d + 2 : 1;
 	HingeBundle bundle;
-	Progress	p = {false, 0, get_float8_infinity(), 0.0, GetCurrentTimestamp(), 0};
+	Progress	p = {false, 0, get_float8_infinity(), 0.0, GetCurrentTimestamp(), 0, 0.0};
 	int			j;
 
-	init_pass(&plane_pass, spec, ext, "hinge_cutting_plane");
-	init_pass(&line_pass, spec, ext, one_pass ? "hinge_line_planes" : "hinge_line_objective");
+	init_pass(&plane_pass, spec, ext, is_multiclass(spec) ? HINGE_CALL_MC_CUTTING_PLANE :
+			  HINGE_CALL_CUTTING_PLANE);
+	init_pass(&line_pass, spec, ext, is_multiclass(spec) ? HINGE_CALL_MC_LINE_OBJECTIVE :
+			  one_pass ? HINGE_CALL_LINE_PLANES : HINGE_CALL_LINE_OBJECTIVE);
 
 	/* a weight vector, or a matrix of one row per class; a line stacks two */
 	if (is_multiclass(spec))
@@ -526,7 +518,7 @@ solve(TrainSpec *spec, const char *ext, float8 *w_best)
 		/* 1. a cutting plane at the point (in one-pass mode, only at 0) */
 		if (!one_pass || p.passes == 0)
 		{
-			run_pass(&plane_pass, point_array, plane, d + 1);
+			run_pass(&plane_pass, spec, point_array, plane, d + 1);
 			p.passes++;
 			if (plane[0] < p.upper)
 			{
@@ -534,6 +526,8 @@ solve(TrainSpec *spec, const char *ext, float8 *w_best)
 				memcpy(w_best, point, sizeof(float8) * d);
 			}
 			add_plane(&bundle, point, plane[0], plane + 1, spec->lambda, a);
+			if (p.passes == 1)
+				p.first_subgradient_norm = hinge_norm(a, d);
 		}
 
 		/* 2. the model's minimiser, and the lower bound */
@@ -547,7 +541,7 @@ solve(TrainSpec *spec, const char *ext, float8 *w_best)
 		/* 3. the line search from the best point towards w_c */
 		memcpy(line, w_best, sizeof(float8) * d);
 		memcpy(line + d, w_c, sizeof(float8) * d);
-		run_pass(&line_pass, line_array, results, LINE_POINTS * (one_pass ? d + 2 : 2));
+		run_pass(&line_pass, spec, line_array, results, LINE_POINTS * (one_pass ? d + 2 : 2));
 		p.passes++;
 
 		/* rows [alpha, P, g...] in one-pass mode; else alphas, then Ps */
@@ -609,7 +603,7 @@ solve_one_vs_rest(TrainSpec *spec, const char *ext, float8 *w_best)
 {
 	int			k = spec->n_rows;
 	int			cols = spec->n_columns;
-	Pass		plane_pass,
+	HingePass	plane_pass,
 				line_pass;
 	ArrayType  *point_array,
 			   *line_array;
@@ -622,12 +616,12 @@ solve_one_vs_rest(TrainSpec *spec, const char *ext, float8 *w_best)
 			   *upper,
 			   *lower;
 	HingeBundle *bundles = palloc(sizeof(HingeBundle) * k);
-	Progress	p = {false, 0, 0.0, 0.0, GetCurrentTimestamp(), 0};
+	Progress	p = {false, 0, 0.0, 0.0, GetCurrentTimestamp(), 0, 0.0};
 	int			r,
 				j;
 
-	init_pass(&plane_pass, spec, ext, "hinge_cutting_plane");
-	init_pass(&line_pass, spec, ext, "hinge_line_objective");
+	init_pass(&plane_pass, spec, ext, HINGE_CALL_OVR_CUTTING_PLANES);
+	init_pass(&line_pass, spec, ext, HINGE_CALL_OVR_LINE_OBJECTIVE);
 	point_array = hinge_new_float8_matrix(k, cols, &point);
 	line_array = hinge_new_float8_matrix(2 * k, cols, &line);
 	w_c = palloc0(sizeof(float8) * k * cols);
@@ -652,7 +646,7 @@ solve_one_vs_rest(TrainSpec *spec, const char *ext, float8 *w_best)
 		CHECK_FOR_INTERRUPTS();
 
 		/* 1. the k cutting planes at the points */
-		run_pass(&plane_pass, point_array, planes, k * (cols + 1));
+		run_pass(&plane_pass, spec, point_array, planes, k * (cols + 1));
 		p.passes++;
 		for (r = 0; r < k; r++)
 		{
@@ -665,6 +659,8 @@ solve_one_vs_rest(TrainSpec *spec, const char *ext, float8 *w_best)
 				memcpy(w_best + (Size) r * cols, w_r, sizeof(float8) * cols);
 			}
 			add_plane(&bundles[r], w_r, row[0], row + 1, spec->lambda, a);
+			if (p.passes == 1)
+				p.first_subgradient_norm = fmax(p.first_subgradient_norm, hinge_norm(a, cols));
 		}
 
 		/* 2. each model's minimiser and lower bound */
@@ -689,7 +685,7 @@ solve_one_vs_rest(TrainSpec *spec, const char *ext, float8 *w_best)
 			memcpy(line + (Size) r * cols, w_best + (Size) r * cols, sizeof(float8) * cols);
 			memcpy(line + (Size) (k + r) * cols, w_c + (Size) r * cols, sizeof(float8) * cols);
 		}
-		run_pass(&line_pass, line_array, objectives, (k + 1) * LINE_POINTS);
+		run_pass(&line_pass, spec, line_array, objectives, (k + 1) * LINE_POINTS);
 		p.passes++;
 		for (r = 0; r < k; r++)
 		{
@@ -835,20 +831,15 @@ hinge_train(PG_FUNCTION_ARGS)
 	spec.n_columns = src->n_features + (spec.intercept ? 1 : 0);
 	if (src->n_classes == 2)
 	{
-		hinge_row_source_classes(src, spec.positive);
+		hinge_row_source_choose_positive(src, spec.positive);
 		spec.n_rows = 1;
 	}
 	else
 	{
 		check_multiclass_args(&spec);
-		hinge_row_source_class_index(src);
 		spec.n_rows = src->n_classes;
-		if ((int64) spec.n_rows * spec.n_columns > HINGE_MAX_ELEMENTS)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("a model of %d classes and %d weights each is too large",
-							spec.n_rows, spec.n_columns)));
 	}
+	check_model_size(&spec);
 	spec.n_weights = spec.n_rows * spec.n_columns;
 	if (isnan(spec.lambda))
 		spec.lambda = 1.0 / src->rows_used;
@@ -857,12 +848,21 @@ hinge_train(PG_FUNCTION_ARGS)
 	w = palloc(sizeof(float8) * spec.n_weights);
 	progress = is_one_vs_rest(&spec) ? solve_one_vs_rest(&spec, ext, w) :
 		solve(&spec, ext, w);
+	/*
+	 * The lower bound comes from planes of the rows of every pass: above the
+	 * objective, it is no bound, and neither is the gap.
+	 */
+	if (progress.lower > progress.upper + 1e-9 * fabs(progress.upper))
+		hinge_rows_changed_error(src, -1);
 	if (!progress.converged)
 		ereport(WARNING,
 				(errmsg("hinge_train \"%s\" did not converge in %d passes",
 						spec.model_name, progress.passes),
 				 errdetail("The relative gap is %.3g, above the tolerance %.3g.",
 						   relative_gap(&progress), spec.tolerance),
+				 badly_scaled(&progress) ?
+				 errhint("The features are badly scaled (the first subgradient's norm is %.3g): standardise them to comparable, moderate ranges, such as z-scores.",
+						 progress.first_subgradient_norm) :
 				 errhint("Raise max_passes, or accept the model: its objective is within %.3g%% of the optimum.",
 						 100.0 * relative_gap(&progress))));
 	model = store_model(&spec, ext, w, &progress);

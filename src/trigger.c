@@ -11,7 +11,11 @@
  * an array literal ('{age,income}').  The arguments are checked, and the
  * model read, at the first row of each statement; the work per row is then
  * reading the features, a dot product per class and setting one column.
- * A statement that starts after the model was retrained uses the new one.
+ * The value is assigned as an INSERT would assign it: through the column
+ * type's cast and type modifier (numeric(4,2) rounds or refuses, real
+ * refuses what overflows it), and a label through the type's input, read
+ * in the canonical settings of labels (labels.h).  A statement that starts
+ * after the model changed uses the new one (model_cache.c).
  */
 #include "postgres.h"
 
@@ -19,11 +23,15 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "parser/parse_coerce.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
-#include "hinge.h"
+#include "labels.h"
+#include "model.h"
+#include "source.h"
+#include "validate.h"
 
 typedef enum TriggerOutput
 {
@@ -36,7 +44,9 @@ typedef enum TriggerOutput
 typedef struct TriggerPlan
 {
 	Oid			relid;
-	HingeModel *model;
+	HingeModelRef model_ref;
+	HingeModel *model;			/* the model when planned */
+	uint64		model_epoch;	/* and its reference's epoch then */
 	TriggerOutput output;
 	int			n_columns;		/* feature columns: 1 array, or a list */
 	AttrNumber *columns;
@@ -44,39 +54,94 @@ typedef struct TriggerPlan
 	AttrNumber	target;			/* the column to fill */
 	Oid			target_type;
 	int32		target_typmod;
-	FmgrInfo	target_input;	/* for a target that is not float8 */
-	Oid			target_ioparam;
+	FmgrInfo	cast;			/* float8 to the target's type, if needed */
+	bool		has_cast;
+	FmgrInfo	typmod_cast;	/* the target's type modifier, if any */
+	bool		has_typmod_cast;
+	Datum	   *labels;			/* each class as a value of the target */
 	float8	   *x;				/* a list's features, per row */
 	float8	   *scores;
 } TriggerPlan;
 
-static pg_attribute_noreturn() void
-trigger_error(Trigger *trigger, Relation rel, const char *message, const char *hint)
+/* Errors raised while planning name the trigger */
+static void
+trigger_context(void *arg)
+{
+	TriggerData *trigdata = (TriggerData *) arg;
+
+	errcontext("trigger \"%s\" on %s", trigdata->tg_trigger->tgname,
+			   RelationGetRelationName(trigdata->tg_relation));
+}
+
+static pg_noreturn void
+argument_error(const char *message, const char *hint)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("trigger \"%s\" on %s: %s", trigger->tgname,
-					RelationGetRelationName(rel), message),
+			 errmsg("%s", message),
 			 errhint("%s", hint)));
 }
 
-static AttrNumber
-column_number(Trigger *trigger, Relation rel, const char *column, const char *role)
+/* The classes of the model as values of the target column, for 'label' */
+static void
+read_labels(TriggerPlan *plan, TupleDesc tupdesc, MemoryContext mcxt)
 {
-	int			attnum = SPI_fnumber(RelationGetDescr(rel), column);
+	HingeModel *model = plan->model;
+	HingeLabelType lt;
+	const char *column = NameStr(TupleDescAttr(tupdesc, plan->target - 1)->attname);
+	MemoryContext old = MemoryContextSwitchTo(mcxt);
+	int			c;
 
-	if (attnum <= 0)
-		trigger_error(trigger, rel,
-					  psprintf("%s column \"%s\" does not exist", role, column),
-					  "The arguments are the model, the feature column (or '{col1,col2}'), the column to fill, and optionally 'score', 'label' or 'probability'.");
-	return (AttrNumber) attnum;
+	hinge_label_type_io(&lt, plan->target_type);
+	plan->labels = palloc(sizeof(Datum) * model->n_classes);
+	for (c = 0; c < model->n_classes; c++)
+	{
+		if (!hinge_label_values(&lt, &model->classes[c], 1, &plan->labels[c]))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("class %s of model \"%s\" is not a value of output column \"%s\", of type %s",
+							quote_literal_cstr(model->classes[c]), model->name, column,
+							format_type_be(plan->target_type)),
+					 errhint("Fill a column of the type of the label the model was trained on, or text.")));
+		/* a type modifier (varchar(3)) applies as in an assignment */
+		if (plan->has_typmod_cast)
+			plan->labels[c] = FunctionCall3(&plan->typmod_cast, plan->labels[c],
+											Int32GetDatum(plan->target_typmod), BoolGetDatum(false));
+	}
+	MemoryContextSwitchTo(old);
 }
 
-static bool
-is_number(Oid type)
+/* How a float8 is assigned to the target: its cast and type modifier */
+static void
+plan_number_output(TriggerPlan *plan, MemoryContext mcxt, const char *column)
 {
-	return type == INT2OID || type == INT4OID || type == INT8OID ||
-		type == FLOAT4OID || type == FLOAT8OID || type == NUMERICOID;
+	Oid			cast;
+	CoercionPathType path;
+
+	if (!hinge_is_number_type(plan->target_type) || getBaseType(plan->target_type) == INT2OID ||
+		getBaseType(plan->target_type) == INT4OID || getBaseType(plan->target_type) == INT8OID)
+		argument_error(psprintf("output column \"%s\" is of type %s, not a real number", column,
+								format_type_be(plan->target_type)),
+					   "A score or a probability goes into a double precision, real or numeric column.");
+	path = find_coercion_pathway(getBaseType(plan->target_type), FLOAT8OID,
+								 COERCION_ASSIGNMENT, &cast);
+	plan->has_cast = path == COERCION_PATH_FUNC;
+	if (plan->has_cast)
+		fmgr_info_cxt(cast, &plan->cast, mcxt);
+}
+
+/* The target's type modifier, applied as in an assignment (numeric(4,2)) */
+static void
+plan_typmod(TriggerPlan *plan, MemoryContext mcxt)
+{
+	Oid			cast;
+
+	if (plan->target_typmod >= 0 &&
+		find_typmod_coercion_function(getBaseType(plan->target_type), &cast) == COERCION_PATH_FUNC)
+	{
+		plan->has_typmod_cast = true;
+		fmgr_info_cxt(cast, &plan->typmod_cast, mcxt);
+	}
 }
 
 /* Checks the trigger's arguments against the relation and the model */
@@ -90,13 +155,17 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	TriggerPlan *plan = palloc0(sizeof(TriggerPlan));
 	const char *output = trigger->tgnargs >= 4 ? args[3] : "score";
-	Oid			input;
+	ErrorContextCallback context;
 	int			i;
 
+	context.callback = trigger_context;
+	context.arg = trigdata;
+	context.previous = error_context_stack;
+	error_context_stack = &context;
+
 	if (trigger->tgnargs < 3 || trigger->tgnargs > 4)
-		trigger_error(trigger, rel, psprintf("hinge_score_trigger takes 3 or 4 arguments, not %d",
-											 trigger->tgnargs),
-					  "EXECUTE FUNCTION hinge_score_trigger('model', 'features', 'output_column' [, 'score' | 'label' | 'probability'])");
+		argument_error(psprintf("hinge_score_trigger takes 3 or 4 arguments, not %d", trigger->tgnargs),
+					   "EXECUTE FUNCTION hinge_score_trigger('model', 'features', 'output_column' [, 'score' | 'label' | 'probability'])");
 	plan->relid = RelationGetRelid(rel);
 	if (strcmp(output, "score") == 0)
 		plan->output = OUTPUT_SCORE;
@@ -105,18 +174,19 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 	else if (strcmp(output, "probability") == 0)
 		plan->output = OUTPUT_PROBABILITY;
 	else
-		trigger_error(trigger, rel, psprintf("unknown output \"%s\"", output),
-					  "The fourth argument is 'score' (the default), 'label' or 'probability'.");
+		argument_error(psprintf("unknown output \"%s\"", output),
+					   "The fourth argument is 'score' (the default), 'label' or 'probability'.");
 
-	plan->model = hinge_model_load(hinge_extension_schema(fcinfo), args[0], fcinfo->flinfo->fn_mcxt);
+	plan->model_ref.namespace = get_func_namespace(fcinfo->flinfo->fn_oid);
+	plan->model = hinge_model_get(&plan->model_ref, plan->model_ref.namespace,
+								  args[0], strlen(args[0]));
+	plan->model_epoch = plan->model_ref.epoch;
 	if (plan->output == OUTPUT_SCORE && plan->model->n_rows > 1)
-		trigger_error(trigger, rel,
-					  psprintf("model \"%s\" has %d classes, and a score is for binary models",
-							   args[0], plan->model->n_classes),
-					  "Fill the column with 'label' or 'probability' (of the predicted class).");
-	if (plan->output == OUTPUT_PROBABILITY && plan->model->calibration_a == NULL)
-		trigger_error(trigger, rel, psprintf("model \"%s\" is not calibrated", args[0]),
-					  "Calibrate it with hinge_calibrate first.");
+		argument_error(psprintf("model \"%s\" has %d classes, and a score is for binary models",
+								args[0], plan->model->n_classes),
+					   "Fill the column with 'label' or 'probability' (of the predicted class).");
+	if (plan->output == OUTPUT_PROBABILITY)
+		hinge_model_require_calibration(plan->model);
 
 	/* features: one array column, or '{col1,col2,...}' numeric columns */
 	if (args[1][0] == '{')
@@ -127,35 +197,30 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 		Datum	   *elems;
 		bool	   *nulls;
 
-		/* array_in needs a real FmgrInfo: call it through its input function */
 		getTypeInputInfo(TEXTARRAYOID, &array_input, &array_ioparam);
 		names = DatumGetArrayTypeP(OidInputFunctionCall(array_input, args[1], array_ioparam, -1));
 		if (ARR_NDIM(names) != 1)
-			trigger_error(trigger, rel, "the list of feature columns must be one-dimensional",
-						  "List the columns as '{col1,col2}'.");
-
+			argument_error("the list of feature columns must be one-dimensional",
+						   "List the columns as '{col1,col2}'.");
 		deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &plan->n_columns);
 		if (plan->n_columns > MaxHeapAttributeNumber)
-			trigger_error(trigger, rel, "the list of feature columns is longer than a table can be",
-						  "For many features, store them in one float8[] or real[] column.");
+			argument_error("the list of feature columns is longer than a table can be",
+						   "For many features, store them in one float8[] or real[] column.");
 		if (plan->n_columns != plan->model->n_features)
-			trigger_error(trigger, rel,
-						  psprintf("model \"%s\" takes %d features, but %d columns are listed",
-								   args[0], plan->model->n_features, plan->n_columns),
-						  "List one numeric column per feature, in the model's order.");
+			argument_error(psprintf("model \"%s\" takes %d features, but %d columns are listed",
+									args[0], plan->model->n_features, plan->n_columns),
+						   "List one numeric column per feature, in the model's order.");
 		plan->columns = palloc(sizeof(AttrNumber) * plan->n_columns);
 		plan->column_types = palloc(sizeof(Oid) * plan->n_columns);
 		for (i = 0; i < plan->n_columns; i++)
 		{
 			char	   *name = nulls[i] ? "" : TextDatumGetCString(elems[i]);
 
-			plan->columns[i] = column_number(trigger, rel, name, "feature");
+			plan->columns[i] = hinge_column_attnum(plan->relid, name, "features");
 			plan->column_types[i] = TupleDescAttr(tupdesc, plan->columns[i] - 1)->atttypid;
-			if (!is_number(plan->column_types[i]))
-				trigger_error(trigger, rel,
-							  psprintf("feature column \"%s\" is of type %s, not a number", name,
-									   format_type_be(plan->column_types[i])),
-							  "A list of feature columns takes smallint, integer, bigint, real, double precision or numeric columns.");
+			if (!hinge_is_number_type(plan->column_types[i]))
+				hinge_column_type_error(name, plan->column_types[i], "a number",
+										"A list of feature columns takes smallint, integer, bigint, real, double precision or numeric columns.");
 		}
 		plan->x = palloc(sizeof(float8) * plan->n_columns);
 	}
@@ -164,31 +229,27 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 		plan->n_columns = 1;
 		plan->columns = palloc(sizeof(AttrNumber));
 		plan->column_types = palloc(sizeof(Oid));
-		plan->columns[0] = column_number(trigger, rel, args[1], "feature");
+		plan->columns[0] = hinge_column_attnum(plan->relid, args[1], "features");
 		plan->column_types[0] = TupleDescAttr(tupdesc, plan->columns[0] - 1)->atttypid;
 		if (plan->column_types[0] != FLOAT8ARRAYOID && plan->column_types[0] != FLOAT4ARRAYOID)
-			trigger_error(trigger, rel,
-						  psprintf("feature column \"%s\" is of type %s, not double precision[] or real[]",
-								   args[1], format_type_be(plan->column_types[0])),
-						  "Name an array column, or list numeric columns as '{col1,col2}'.");
+			hinge_column_type_error(args[1], plan->column_types[0], "double precision[] or real[]",
+									"Name an array column, or list numeric columns as '{col1,col2}'.");
 	}
 
-	plan->target = column_number(trigger, rel, args[2], "output");
+	plan->target = hinge_column_attnum(plan->relid, args[2], "the output");
 	for (i = 0; i < plan->n_columns; i++)
 		if (plan->columns[i] == plan->target)
-			trigger_error(trigger, rel, psprintf("column \"%s\" is both a feature and the output", args[2]),
-						  "Fill a column of its own.");
+			argument_error(psprintf("column \"%s\" is both a feature and the output", args[2]),
+						   "Fill a column of its own.");
 	plan->target_type = TupleDescAttr(tupdesc, plan->target - 1)->atttypid;
 	plan->target_typmod = TupleDescAttr(tupdesc, plan->target - 1)->atttypmod;
-	getTypeInputInfo(plan->target_type, &input, &plan->target_ioparam);
-	fmgr_info_cxt(input, &plan->target_input, fcinfo->flinfo->fn_mcxt);
-	if (plan->output != OUTPUT_LABEL && plan->target_type != FLOAT8OID &&
-		plan->target_type != FLOAT4OID && plan->target_type != NUMERICOID)
-		trigger_error(trigger, rel,
-					  psprintf("output column \"%s\" is of type %s, not a number", args[2],
-							   format_type_be(plan->target_type)),
-					  "A score or a probability goes into a double precision, real or numeric column.");
+	plan_typmod(plan, fcinfo->flinfo->fn_mcxt);
+	if (plan->output == OUTPUT_LABEL)
+		read_labels(plan, tupdesc, fcinfo->flinfo->fn_mcxt);
+	else
+		plan_number_output(plan, fcinfo->flinfo->fn_mcxt, args[2]);
 	plan->scores = palloc(sizeof(float8) * plan->model->n_classes);
+	error_context_stack = context.previous;
 	MemoryContextSwitchTo(old);
 	return plan;
 }
@@ -197,7 +258,7 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 static float8
 number_value(Datum value, Oid type)
 {
-	switch (type)
+	switch (getBaseType(type))
 	{
 		case INT2OID:
 			return (float8) DatumGetInt16(value);
@@ -238,21 +299,24 @@ row_features(TriggerPlan *plan, HeapTuple tuple, TupleDesc tupdesc, HingeVector 
 			return false;
 		plan->x[i] = number_value(value, plan->column_types[i]);
 	}
-	x->n = plan->n_columns;
-	x->is_float4 = false;
-	x->data = plan->x;
+	*x = hinge_float8_vector(plan->x, plan->n_columns);
 	return true;
 }
 
-/* A number for the target column, straight for float8 */
+/* A number for the target column, assigned as an INSERT would */
 static Datum
 number_datum(TriggerPlan *plan, float8 value)
 {
-	if (plan->target_type == FLOAT8OID)
-		return Float8GetDatum(value);
-	if (plan->target_type == FLOAT4OID)
-		return Float4GetDatum((float4) value);
-	return DirectFunctionCall1(float8_numeric, Float8GetDatum(value));
+	Datum		result = Float8GetDatum(value);
+
+	if (plan->has_cast)
+		result = FunctionCall1(&plan->cast, result);
+	if (plan->has_typmod_cast)
+		result = FunctionCall3(&plan->typmod_cast, result, Int32GetDatum(plan->target_typmod),
+							   BoolGetDatum(false));
+	if (plan->target_type != getBaseType(plan->target_type))
+		domain_check(result, false, plan->target_type, NULL, NULL);
+	return result;
 }
 
 PG_FUNCTION_INFO_V1(hinge_score_trigger);
@@ -289,17 +353,25 @@ hinge_score_trigger(PG_FUNCTION_ARGS)
 
 	if (row_features(plan, tuple, tupdesc, &x))
 	{
-		HingeModel *model = plan->model;
+		char	   *name = trigdata->tg_trigger->tgargs[0];
+		HingeModel *model = hinge_model_get(&plan->model_ref, plan->model_ref.namespace,
+											name, strlen(name));
 		int			best;
 
+		/* the model read again since the plan: plan again */
+		if (plan->model_ref.epoch != plan->model_epoch)
+		{
+			plan = plan_trigger(fcinfo, trigdata);
+			fcinfo->flinfo->fn_extra = plan;
+			model = plan->model;
+		}
 		hinge_model_class_scores(model, x, plan->scores);
 		best = hinge_model_predict_class(model, plan->scores);
 		isnull = false;
 		if (plan->output == OUTPUT_SCORE)
 			value = number_datum(plan, plan->scores[0]);
 		else if (plan->output == OUTPUT_LABEL)
-			value = InputFunctionCall(&plan->target_input, model->classes[best],
-									  plan->target_ioparam, plan->target_typmod);
+			value = plan->labels[best];
 		else
 			value = number_datum(plan, hinge_model_probability_of(model, plan->scores, best));
 	}

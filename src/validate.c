@@ -1,50 +1,20 @@
 /*
  * validate.c
- *		The one input validator of the hinge extension.
+ *		The one argument validator of the hinge extension (validate.h).
  *
  * Every SQL-callable function checks its arguments here before any work, so
  * that the hot loops can run without checks and every error reads the same
  * way: the message names the argument and the values, the detail says where,
- * the hint says how to fix it.  See hinge.h for the NaN/Infinity policy.
+ * the hint says how to fix it.  Numbers in messages are written exactly
+ * (hinge_number_text).  finite.h states the NaN/Infinity policy.
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
-#include "common/shortest_dec.h"
-#include "fmgr.h"
-#include "utils/float.h"
 
-#include "hinge.h"
+#include "finite.h"
+#include "validate.h"
 
-PG_MODULE_MAGIC;
-
-/*
- * A value as the shortest text that reads back exactly, whatever
- * extra_float_digits says: "0.9999999999999999", never a misleading "1".
- */
-static char *
-exact_text(float8 value)
-{
-	return double_to_shortest_decimal(value);
-}
-
-static const char *
-nonfinite_name(float8 value)
-{
-	if (isnan(value))
-		return "NaN";
-	return value > 0 ? "Infinity" : "-Infinity";
-}
-
-static pg_attribute_noreturn() void
-report_nonfinite_element(const char *what, int index, float8 value)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s must not contain NaN or Infinity", what),
-			 errdetail("Element %d is %s.", index + 1, nonfinite_name(value)),
-			 errhint("hinge accepts finite numbers only: replace or filter out NaN and Infinity before calling.")));
-}
 
 /* Position (1-based) of the first NULL element of an array known to have one */
 static int
@@ -99,7 +69,7 @@ check_array_common(ArrayType *array, const char *what)
 
 /*
  * Validates a one-dimensional float8[] or real[] argument and returns a view
- * of its data.  Finiteness is not checked here: see hinge.h.
+ * of its data.  Finiteness is not checked here: see finite.h.
  */
 HingeVector
 hinge_vector_arg(ArrayType *array, const char *what)
@@ -162,32 +132,6 @@ hinge_matrix_arg(ArrayType *array, const char *what)
 	return m;
 }
 
-/* Errors on the first NaN or Infinity element of v */
-void
-hinge_check_finite_vector(HingeVector v, const char *what)
-{
-	int			i;
-
-	for (i = 0; i < v.n; i++)
-	{
-		float8		value = hinge_vector_get(v, i);
-
-		if (unlikely(!isfinite(value)))
-			report_nonfinite_element(what, i, value);
-	}
-}
-
-void
-hinge_check_finite(float8 value, const char *what)
-{
-	if (unlikely(!isfinite(value)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a finite number, not %s",
-						what, nonfinite_name(value)),
-				 errhint("hinge accepts finite numbers only: replace or filter out NaN and Infinity before calling.")));
-}
-
 /* A binary label must be exactly -1 or +1 */
 void
 hinge_check_label(float8 y)
@@ -195,7 +139,7 @@ hinge_check_label(float8 y)
 	if (unlikely(y != 1.0 && y != -1.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("label must be -1 or +1, not %s", exact_text(y)),
+				 errmsg("label must be -1 or +1, not %s", hinge_number_text(y)),
 				 errhint("Map 0/1 labels with 2 * y - 1 and boolean labels with CASE WHEN b THEN 1 ELSE -1 END.")));
 }
 
@@ -228,7 +172,7 @@ hinge_check_positive(float8 value, const char *what, const char *hint)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be greater than zero, not %s",
-						what, exact_text(value)),
+						what, hinge_number_text(value)),
 				 errhint("%s", hint)));
 }
 
@@ -240,7 +184,7 @@ hinge_check_nonnegative(float8 value, const char *what, const char *hint)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be zero or greater, not %s",
-						what, exact_text(value)),
+						what, hinge_number_text(value)),
 				 errhint("%s", hint)));
 }
 
@@ -265,29 +209,66 @@ hinge_has_intercept(int n_weights, int n_features, const char *weights_what)
 }
 
 /*
- * Called when a computation over a and b gave a non-finite result: names the
- * first non-finite element, or else reports an overflow of finite inputs.
+ * A row of an aggregate whose width is not the one its state was made for
+ * (every row's features must have the same length).
  */
 void
-hinge_report_nonfinite(HingeVector a, const char *a_what,
-					   HingeVector b, const char *b_what)
-{
-	hinge_check_finite_vector(a, a_what);
-	if (b_what != NULL)
-		hinge_check_finite_vector(b, b_what);
-	hinge_overflow_error();
-}
-
-/*
- * float8 arithmetic's overflow error (same message and SQLSTATE), with a
- * hint: in hinge, finite inputs overflow only when they are huge.
- */
-void
-hinge_overflow_error(void)
+hinge_row_width_error(int n_features, int expected, const char *weights_what)
 {
 	ereport(ERROR,
-			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("value out of range: overflow"),
-			 errhint("The result does not fit in double precision: scale the features (for example to z-scores) or the weights down.")));
+			(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+			 errmsg("a row has %d features but the %s expect %d",
+					n_features, weights_what, expected),
+			 errhint("Every row's feature array must have the same length; the weights may add one element, last, for the intercept.")));
 }
 
+/* A required argument (of a function that is not STRICT) must not be NULL */
+void
+hinge_check_not_null(FunctionCallInfo fcinfo, int argno, const char *what,
+					 const char *hint)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", what),
+				 errhint("%s", hint)));
+}
+
+/* low <= value <= high */
+void
+hinge_check_between(float8 value, float8 low, float8 high, const char *what,
+					const char *hint)
+{
+	hinge_check_finite(value, what);
+	if (unlikely(value < low || value > high))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between %s and %s, not %s", what,
+						hinge_number_text(low), hinge_number_text(high), hinge_number_text(value)),
+				 errhint("%s", hint)));
+}
+
+/* value >= low */
+void
+hinge_check_at_least(float8 value, float8 low, const char *what,
+					 const char *hint)
+{
+	hinge_check_finite(value, what);
+	if (unlikely(value < low))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be %s or more, not %s", what,
+						hinge_number_text(low), hinge_number_text(value)),
+				 errhint("%s", hint)));
+}
+
+void
+hinge_check_int_between(int value, int low, int high, const char *what,
+						const char *hint)
+{
+	if (unlikely(value < low || value > high))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between %d and %d, not %d", what, low, high, value),
+				 errhint("%s", hint)));
+}

@@ -1,5 +1,5 @@
 /*
- * array.c
+ * vector.c
  *		Building float8[] results.
  *
  * construct_array() wants one Datum per element; results here are computed
@@ -10,7 +10,7 @@
 
 #include "catalog/pg_type.h"
 
-#include "hinge.h"
+#include "vector.h"
 
 /* A new zero-filled float8[] of ndim (1 or 2) dimensions */
 static ArrayType *

@@ -1,0 +1,37 @@
+/*
+ * compat.h
+ *		What differs between the PostgreSQL versions hinge builds against
+ *		(13 and later), in one place.
+ */
+#ifndef HINGE_COMPAT_H
+#define HINGE_COMPAT_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#if PG_VERSION_NUM < 130000
+#error "hinge needs PostgreSQL 13 or later"
+#endif
+
+/*
+ * PostgreSQL 18 replaced pg_attribute_noreturn(), written after a
+ * declaration, by pg_noreturn, written first.  hinge writes pg_noreturn
+ * first everywhere; before 18 the attribute works there too.
+ */
+#ifndef pg_noreturn
+#define pg_noreturn pg_attribute_noreturn()
+#endif
+
+/* dynahash tables keyed by strings say so from 14; before, it was the default */
+#ifndef HASH_STRINGS
+#define HASH_STRINGS	0
+#endif
+
+/* compat.c: a set-returning function's tuplestore (InitMaterializedSRF, 16+) */
+extern void hinge_init_materialized_srf(FunctionCallInfo fcinfo);
+
+/* compat.c: text as a value of a type, or false when it is not one */
+extern bool hinge_input_safe(Oid input, char *text, Oid ioparam, Datum *value);
+
+#endif							/* HINGE_COMPAT_H */

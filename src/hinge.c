@@ -1,0 +1,33 @@
+/*
+ * hinge.c
+ *		The module: its identity, and what it sets up when a backend loads
+ *		it (the model cache's setting and invalidation callback).
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "compat.h"
+#include "model.h"
+
+#define HINGE_VERSION	"1.2.0"
+
+#ifdef PG_MODULE_MAGIC_EXT
+PG_MODULE_MAGIC_EXT(.name = "hinge",.version = HINGE_VERSION);
+#else
+PG_MODULE_MAGIC;
+#endif
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	hinge_model_cache_init();
+#if PG_VERSION_NUM >= 150000
+	MarkGUCPrefixReserved("hinge");
+#else
+	EmitWarningsOnPlaceholders("hinge");
+#endif
+}

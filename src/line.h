@@ -1,0 +1,16 @@
+/*
+ * line.h
+ *		The line search grid: the points w_from + alpha (w_to - w_from) at
+ *		which the *_line_* aggregates evaluate the objective in one scan,
+ *		and at which the solver looks for its next best point.
+ */
+#ifndef HINGE_LINE_H
+#define HINGE_LINE_H
+
+#include "compat.h"
+
+#define HINGE_LINE_POINTS	32
+
+extern const float8 hinge_line_alphas[HINGE_LINE_POINTS];
+
+#endif							/* HINGE_LINE_H */

@@ -1,0 +1,219 @@
+/*
+ * passes.c
+ *		The queries hinge runs over SPI (passes.h): parameters, the table of
+ *		the functions and aggregates they call, and running a pass.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "passes.h"
+
+/* The extension's schema, quoted: the schema of the function called */
+char *
+hinge_extension_schema(FunctionCallInfo fcinfo)
+{
+	Oid			schema = get_func_namespace(fcinfo->flinfo->fn_oid);
+
+	return pstrdup(quote_identifier(get_namespace_name(schema)));
+}
+
+/* Adds a parameter and returns its placeholder, "$3" (typed by SPI) */
+char *
+hinge_param(HingeParams *params, Oid type, Datum value)
+{
+	if (params->n >= HINGE_MAX_PARAMS)
+		elog(ERROR, "too many query parameters");
+	params->types[params->n] = type;
+	params->values[params->n] = value;
+	params->n++;
+	return psprintf("$%d", params->n);
+}
+
+/* The features argument: float8[] or real[], as the rows hold them */
+#define FEATURES	InvalidOid
+#define MAX_CALL_ARGS	8
+
+typedef struct HingeCallSpec
+{
+	const char *name;
+	bool		aggregate;
+	int			nargs;
+	Oid			argtypes[MAX_CALL_ARGS];
+	Oid			result;
+} HingeCallSpec;
+
+/*
+ * The contract: every function and aggregate a query built by hinge calls,
+ * with the argument types it declares (sql/internal_calls tests each entry
+ * against the catalog through hinge_internal_calls()).
+ */
+static const HingeCallSpec calls[HINGE_N_CALLS] = {
+	[HINGE_CALL_CUTTING_PLANE] = {"hinge_cutting_plane", true, 8,
+		{FLOAT8ARRAYOID, FEATURES, FLOAT8OID, FLOAT8OID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID},
+	FLOAT8ARRAYOID},
+	[HINGE_CALL_LINE_OBJECTIVE] = {"hinge_line_objective", true, 8,
+		{FLOAT8ARRAYOID, FEATURES, FLOAT8OID, FLOAT8OID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID},
+	FLOAT8ARRAYOID},
+	[HINGE_CALL_LINE_PLANES] = {"hinge_line_planes", true, 8,
+		{FLOAT8ARRAYOID, FEATURES, FLOAT8OID, FLOAT8OID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID},
+	FLOAT8ARRAYOID},
+	[HINGE_CALL_MC_CUTTING_PLANE] = {"multiclass_hinge_cutting_plane", true, 6,
+		{FLOAT8ARRAYOID, FEATURES, INT4OID, FLOAT8OID, TEXTOID, FLOAT8ARRAYOID},
+	FLOAT8ARRAYOID},
+	[HINGE_CALL_MC_LINE_OBJECTIVE] = {"multiclass_hinge_line_objective", true, 6,
+		{FLOAT8ARRAYOID, FEATURES, INT4OID, FLOAT8OID, TEXTOID, FLOAT8ARRAYOID},
+	FLOAT8ARRAYOID},
+	[HINGE_CALL_OVR_CUTTING_PLANES] = {"one_vs_rest_cutting_planes", true, 5,
+		{FLOAT8ARRAYOID, FEATURES, INT4OID, FLOAT8OID, FLOAT8ARRAYOID},
+	FLOAT8ARRAYOID},
+	[HINGE_CALL_OVR_LINE_OBJECTIVE] = {"one_vs_rest_line_objective", true, 5,
+		{FLOAT8ARRAYOID, FEATURES, INT4OID, FLOAT8OID, FLOAT8ARRAYOID},
+	FLOAT8ARRAYOID},
+	[HINGE_CALL_PLATT] = {"hinge_platt", true, 4,
+		{FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID},
+	FLOAT8ARRAYOID},
+	[HINGE_CALL_SCORE] = {"hinge_score", false, 2,
+		{FLOAT8ARRAYOID, FEATURES},
+	FLOAT8OID},
+	[HINGE_CALL_SCORES] = {"hinge_scores", false, 2,
+		{FLOAT8ARRAYOID, FEATURES},
+	FLOAT8ARRAYOID},
+	[HINGE_CALL_PREDICT_CLASS] = {"hinge_predict_class", false, 2,
+		{FLOAT8ARRAYOID, FEATURES},
+	INT4OID},
+};
+
+/* The types features come in */
+static const Oid feature_types[] = {FLOAT8ARRAYOID, FLOAT4ARRAYOID};
+
+/*
+ * "ext.name((a1)::type1, ...)": a call of the contract's entry with every
+ * argument cast to the type the function declares.  features_type stands
+ * for the features argument.
+ */
+char *
+hinge_call_sql(HingeCall call, const char *ext, Oid features_type,
+			   const char *const *args)
+{
+	const HingeCallSpec *spec = &calls[call];
+	StringInfoData sql;
+	int			i;
+
+	Assert(features_type == FLOAT8ARRAYOID || features_type == FLOAT4ARRAYOID);
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "%s.%s(", ext, quote_identifier(spec->name));
+	for (i = 0; i < spec->nargs; i++)
+		appendStringInfo(&sql, "%s(%s)::%s", i > 0 ? ", " : "", args[i],
+						 format_type_be_qualified(spec->argtypes[i] == FEATURES ?
+												  features_type : spec->argtypes[i]));
+	appendStringInfoChar(&sql, ')');
+	return sql.data;
+}
+
+/* Errors out unless column (1-based) of the last SPI result is of type expected */
+void
+hinge_check_column_type(int column, Oid expected)
+{
+	Oid			type = SPI_gettypeid(SPI_tuptable->tupdesc, column);
+
+	if (type != expected)
+		elog(ERROR, "hinge query returned %s in column %d, expected %s",
+			 format_type_be(type), column, format_type_be(expected));
+}
+
+/*
+ * Runs a pass: its query returns one row whose first column is a float8[]
+ * of n_out elements, copied to out, and whose second column, if any, is a
+ * count of rows (pass->rows).  Returns false when the first column is NULL
+ * (no rows).  The plan is made once and reused by every run.
+ */
+bool
+hinge_pass_run(HingePass *pass, float8 *out, int n_out)
+{
+	bool		isnull;
+	Datum		value;
+	ArrayType  *result;
+
+	CHECK_FOR_INTERRUPTS();
+	if (pass->plan == NULL)
+	{
+		/* parallel workers may run it; a generic plan saves planning */
+		pass->plan = SPI_prepare_cursor(pass->query, pass->params.n, pass->params.types,
+										CURSOR_OPT_PARALLEL_OK);
+		if (pass->plan == NULL)
+			elog(ERROR, "could not prepare a hinge pass: %s",
+				 SPI_result_code_string(SPI_result));
+	}
+	/* no row limit: a limit would keep the executor from parallel workers */
+	if (SPI_execute_plan(pass->plan, pass->params.values, NULL, true, 0) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "hinge pass returned no row");
+	hinge_check_column_type(1, FLOAT8ARRAYOID);
+	if (SPI_tuptable->tupdesc->natts >= 2)
+	{
+		hinge_check_column_type(2, INT8OID);
+		pass->rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+												 2, &isnull));
+	}
+	value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+	{
+		SPI_freetuptable(SPI_tuptable);
+		return false;
+	}
+	result = DatumGetArrayTypeP(value);
+	if (ARR_HASNULL(result) || ArrayGetNItems(ARR_NDIM(result), ARR_DIMS(result)) != n_out)
+		elog(ERROR, "hinge pass returned %d values, expected %d",
+			 ArrayGetNItems(ARR_NDIM(result), ARR_DIMS(result)), n_out);
+	memcpy(out, ARR_DATA_PTR(result), sizeof(float8) * n_out);
+	SPI_freetuptable(SPI_tuptable);
+	return true;
+}
+
+/*
+ * hinge_internal_calls(): the contract as a table, one row per features
+ * type, so that a test can resolve every entry in the catalog.
+ */
+PG_FUNCTION_INFO_V1(hinge_internal_calls);
+Datum
+hinge_internal_calls(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			c,
+				f;
+
+	hinge_init_materialized_srf(fcinfo);
+	for (c = 0; c < HINGE_N_CALLS; c++)
+		for (f = 0; f < lengthof(feature_types); f++)
+		{
+			const HingeCallSpec *spec = &calls[c];
+			Datum		types[MAX_CALL_ARGS];
+			Datum		values[4];
+			bool		nulls[4] = {false};
+			bool		has_features = false;
+			int			i;
+
+			for (i = 0; i < spec->nargs; i++)
+			{
+				has_features |= spec->argtypes[i] == FEATURES;
+				types[i] = ObjectIdGetDatum(spec->argtypes[i] == FEATURES ?
+											feature_types[f] : spec->argtypes[i]);
+			}
+			if (f > 0 && !has_features)
+				continue;
+			values[0] = CStringGetTextDatum(spec->name);
+			values[1] = CStringGetTextDatum(spec->aggregate ? "aggregate" : "function");
+			values[2] = PointerGetDatum(construct_array(types, spec->nargs, REGTYPEOID,
+														sizeof(Oid), true, TYPALIGN_INT));
+			values[3] = ObjectIdGetDatum(spec->result);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	return (Datum) 0;
+}

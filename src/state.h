@@ -1,0 +1,28 @@
+/*
+ * state.h
+ *		What every hinge aggregate shares: its float8[] state, and reading
+ *		the weights once per aggregate rather than once per row.
+ */
+#ifndef HINGE_STATE_H
+#define HINGE_STATE_H
+
+#include "fmgr.h"
+
+#include "vector.h"
+
+extern bool hinge_weights_unchanged(FunctionCallInfo fcinfo, int argno,
+									ArrayType *state);
+extern void hinge_weights_validated(FunctionCallInfo fcinfo, int argno,
+									ArrayType *state);
+extern float8 *hinge_scratch(FunctionCallInfo fcinfo, int n);
+extern float8 *hinge_state_data(ArrayType *state, float8 tag, int header_length,
+								int (*expected_length) (const float8 *header));
+pg_noreturn extern void hinge_state_corrupt(void);
+extern bool hinge_state_is_empty(ArrayType *state);
+extern ArrayType *hinge_state_new(int n, float8 **data);
+extern ArrayType *hinge_state_for_update(FunctionCallInfo fcinfo, int argno);
+pg_noreturn extern void hinge_weights_differ_error(void);
+pg_noreturn extern void hinge_params_differ_error(const char *what);
+pg_noreturn extern void hinge_states_differ_error(void);
+
+#endif							/* HINGE_STATE_H */
