@@ -4,7 +4,8 @@
  *		every SQL-callable function runs first, and the small inline kernels
  *		(dot products, norms) that the hot loops share.
  *
- * Policy, stated once for the whole extension (README, "NaN and infinity"):
+ * Policy, stated once for the whole extension (docs/reference.md, "Errors,
+ * NaN and infinity"):
  * every numeric input must be finite.  NaN or +/-Infinity in a scalar, a
  * weight, a feature or a score is an ERROR (22023), never a NaN result.
  * Finite inputs whose result overflows float8 raise 22003, as float8
