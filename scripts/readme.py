@@ -1,11 +1,19 @@
 #!/usr/bin/python3
-"""Keeps README.md's examples true: they are a pg_regress test.
+"""Keeps the documentation's examples true: they are a pg_regress test.
 
-Every ```psql block in README.md is a piece of a psql session exactly as
-pg_regress records it: statements, each followed by what PostgreSQL answers.
-This script turns the blocks, in order, into sql/readme.sql (the statements)
-and expected/readme.out (statements and answers), so `make installcheck` fails
-when an example in the README no longer prints what the README says.
+Every ```psql block in README.md and docs/*.md is a piece of a psql session
+exactly as pg_regress records it: statements, each followed by what
+PostgreSQL answers.  This script turns the blocks into sql/readme.sql (the
+statements) and expected/readme.out (statements and answers), so
+`make installcheck` fails when an example no longer prints what the
+documentation says.
+
+The blocks run as one session, in this order: README.md first, then the
+files listed in DOCS below in that order, then any other docs/*.md in name
+order; within a file, from top to bottom.  Examples use tables made by
+earlier ones (docs/reference.md's aggregates read the `points` table of
+README.md's quick start), so a file must come after the files whose tables
+it uses.  Each file's examples start with a comment naming the file.
 
     /usr/bin/python3 scripts/readme.py           rewrite the two files
     /usr/bin/python3 scripts/readme.py --check   fail if they are stale
@@ -16,7 +24,11 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-HEADER = ["-- Generated from README.md by scripts/readme.py; edit README.md instead.",
+# the files whose examples run after README.md's, in this order (then any
+# other docs/*.md, in name order)
+DOCS = ["docs/reference.md", "docs/reliability.md", "docs/performance.md",
+        "docs/testing.md"]
+HEADER = ["-- Generated from README.md and docs/*.md by scripts/readme.py; edit those instead.",
           "SET extra_float_digits = 0;"]
 # lines of PostgreSQL's answer, as opposed to the statements that produce it
 ANSWER = re.compile(r"^( |-{2,}[-+]|\(\d+ rows?\)|ERROR: |DETAIL: |HINT: |"
@@ -42,12 +54,26 @@ def split(block):
     return statements, out
 
 
+def sources():
+    """The documentation files, in the order their examples run."""
+    names = ["README.md"] + [name for name in DOCS if (ROOT / name).exists()]
+    names += sorted(name for name in (str(path.relative_to(ROOT))
+                                      for path in (ROOT / "docs").glob("*.md"))
+                    if name not in names)
+    return names
+
+
 def render():
     sql, out = list(HEADER), list(HEADER)
-    for block in blocks((ROOT / "README.md").read_text()):
-        statements, answer = split(block)
-        sql += statements
-        out += answer
+    for name in sources():
+        found = blocks((ROOT / name).read_text())
+        if found:
+            sql.append(f"-- examples from {name}")
+            out.append(f"-- examples from {name}")
+        for block in found:
+            statements, answer = split(block)
+            sql += statements
+            out += answer
     return "\n".join(sql) + "\n", "\n".join(out) + "\n"
 
 
@@ -67,9 +93,9 @@ def main():
                 path.write_text(content)
                 print(f"rewrote {path.relative_to(ROOT)}")
     if stale:
-        sys.exit("README examples changed: run scripts/readme.py (" + ", ".join(stale) + ")")
+        sys.exit("documentation examples changed: run scripts/readme.py (" + ", ".join(stale) + ")")
     if args.check:
-        print("README examples match sql/readme.sql and expected/readme.out")
+        print("examples of " + ", ".join(sources()) + " match sql/readme.sql and expected/readme.out")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Sets up hinge (scripts/setup.sh) and runs every test: the checks that the
 # reference values in the tests are still what numpy and liblinear compute
-# and that the README's examples are in sync, then, in a throwaway
-# PostgreSQL cluster, the pg_regress suite, the pg_dump/pg_restore, trusted
-# install and upgrade tests and a short stress run (scripts/stress.sh), and
-# a short fuzzing run.
+# and that the examples of README.md and docs/*.md are in sync, then, in a
+# throwaway PostgreSQL cluster, the pg_regress suite, the pg_dump/pg_restore,
+# trusted install and upgrade tests and a short stress run
+# (scripts/stress.sh), and a short fuzzing run.  docs/testing.md describes
+# each test.
 set -eu
 cd "$(dirname "$0")/.."
 

@@ -536,9 +536,10 @@ SELECT hinge_train('m', 'bi_bad', 'x', 'y');
 TRUNCATE bi_bad;
 \set VERBOSITY default
 INSERT INTO bi_bad VALUES ('{1e200,1}', 1), ('{-1e200,1}', -1);
--- features of scale 1e200 (README: standardise features first): no overflow
--- error and no NaN, but the solver stays at w = 0 for all 300 passes, warns
--- that it did not converge and stores the model with converged = false
+-- features of scale 1e200 (docs/reference.md, "The call": standardise
+-- features first): no overflow error and no NaN, but the solver stays at
+-- w = 0 for all 300 passes, warns that it did not converge and stores the
+-- model with converged = false
 SELECT passes, converged, objective, lower_bound, weights FROM hinge_train('m', 'bi_bad', 'x', 'y', lambda => 1e-3);
 TRUNCATE bi_bad;
 INSERT INTO bi_bad VALUES (NULL, 1), ('{1,2}', NULL);

@@ -1,5 +1,6 @@
--- Generated from README.md by scripts/readme.py; edit README.md instead.
+-- Generated from README.md and docs/*.md by scripts/readme.py; edit those instead.
 SET extra_float_digits = 0;
+-- examples from README.md
 SELECT hinge_loss(1, 0.3) AS inside_margin,
        hinge_loss(-1, 0.3) AS wrong_side,
        hinge_loss(1, 2.5) AS confident,
@@ -13,19 +14,6 @@ SELECT id, y,
        hinge_loss(y, hinge_score('{1, 0.5, -1}'::float8[], x)) AS loss,
        round(hinge_geometric_margin('{1, 0.5, -1}', x, y)::numeric, 4) AS distance
 FROM points ORDER BY id;
-SELECT hinge_scores('{{1, 0}, {0, 1}, {-1, -1}}'::float8[], '{0.5, 2}'::float8[]) AS scores,
-       hinge_predict_class('{{1, 0}, {0, 1}, {-1, -1}}', '{0.5, 2}'::float8[]) AS class,
-       multiclass_hinge_loss('{0.5, 2, -2.5}', 1) AS crammer_singer,
-       multiclass_hinge_loss('{0.5, 2, -2.5}', 1, 'weston_watkins') AS weston_watkins,
-       multiclass_hinge_loss_grad('{0.5, 2, -2.5}', 1) AS subgradient;
-SELECT hinge_loss(0, 0.3);
-SELECT hinge_score('{1, 2, 3, 4}'::float8[], '{1, 2}'::float8[]);
-SELECT hinge_objective('{1, 0.5, -1}', x, y, 0.1) AS objective,
-       hinge_subgradient('{1, 0.5, -1}', x, y, 0.1) AS subgradient,
-       hinge_loss_avg('{1, 0.5, -1}', x, y) AS mean_loss
-FROM points;
-SELECT n, mean_loss, misclassified, margin_violators, support_vectors, accuracy
-FROM (SELECT (hinge_margin_stats('{1, 0.5, -1}', x, y)).* FROM points) AS s;
 CREATE TABLE messages (id int, features float8[], label text);
 INSERT INTO messages
 SELECT i, ARRAY[sin(i), cos(3 * i), (i % 10) / 10.0],
@@ -44,6 +32,18 @@ SELECT id, label, hinge_predict('spam_filter', features) AS predicted,
        round(hinge_score('spam_filter', features)::numeric, 2) AS score
 FROM messages;
 SELECT * FROM scored_messages WHERE id <= 4 ORDER BY id;
+-- examples from docs/reference.md
+SELECT hinge_scores('{{1, 0}, {0, 1}, {-1, -1}}'::float8[], '{0.5, 2}'::float8[]) AS scores,
+       hinge_predict_class('{{1, 0}, {0, 1}, {-1, -1}}', '{0.5, 2}'::float8[]) AS class,
+       multiclass_hinge_loss('{0.5, 2, -2.5}', 1) AS crammer_singer,
+       multiclass_hinge_loss('{0.5, 2, -2.5}', 1, 'weston_watkins') AS weston_watkins,
+       multiclass_hinge_loss_grad('{0.5, 2, -2.5}', 1) AS subgradient;
+SELECT hinge_objective('{1, 0.5, -1}', x, y, 0.1) AS objective,
+       hinge_subgradient('{1, 0.5, -1}', x, y, 0.1) AS subgradient,
+       hinge_loss_avg('{1, 0.5, -1}', x, y) AS mean_loss
+FROM points;
+SELECT n, mean_loss, misclassified, margin_violators, support_vectors, accuracy
+FROM (SELECT (hinge_margin_stats('{1, 0.5, -1}', x, y)).* FROM points) AS s;
 CREATE TABLE flowers (id int, x float8[], kind text);
 INSERT INTO flowers
 SELECT i, ARRAY[2 * (i % 3) + sin(i * 1.7), (i % 3) + cos(i * 1.3)],
@@ -55,3 +55,5 @@ SELECT hinge_predict('flowers', ARRAY[4.0, 2.0]::float8[]) AS kind,
        hinge_scores('flowers', ARRAY[4.0, 2.0]::float8[]) IS NOT NULL AS has_scores;
 SELECT n, round(accuracy::numeric, 3) AS accuracy, confusion
 FROM hinge_evaluate('flowers', 'flowers', 'x', 'kind');
+SELECT hinge_loss(0, 0.3);
+SELECT hinge_score('{1, 2, 3, 4}'::float8[], '{1, 2}'::float8[]);
