@@ -12,7 +12,7 @@ OBJS = \
 	src/multiclass.o \
 	src/ranking.o \
 	src/score.o \
-	src/pegasos.o \
+	src/online.o \
 	src/state.o \
 	src/line.o \
 	src/accum.o \
@@ -29,11 +29,17 @@ OBJS = \
 	src/calibrate.o \
 	src/trigger.o
 
+# The install script of the current version, and the upgrade to it, are
+# built from the SQL sources by concept (scripts/sqlgen.awk says how); the
+# scripts of earlier versions are kept as they were released.
+SQL_SOURCES = $(sort $(wildcard sql/[0-9]*.sql))
+
 DATA = hinge--1.0.sql hinge--1.0--1.1.sql
+DATA_built = hinge--1.2.sql hinge--1.1--1.2.sql
 
 # one file per feature, in the order they run
 REGRESS = validation loss multiclass ranking score aggregates train multiclass_train calibrate trigger security bad_input readme
-REGRESS_OPTS = --load-extension=hinge
+REGRESS_OPTS = --inputdir=test --load-extension=hinge
 
 EXTRA_CLEAN = results regression.diffs regression.out
 
@@ -42,3 +48,9 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 $(OBJS): $(wildcard src/*.h)
+
+hinge--1.2.sql: $(SQL_SOURCES) scripts/sqlgen.awk
+	awk -f scripts/sqlgen.awk -v mode=full $(SQL_SOURCES) > $@
+
+hinge--1.1--1.2.sql: sql/upgrades/1.1--1.2.sql $(SQL_SOURCES) scripts/sqlgen.awk
+	{ cat sql/upgrades/1.1--1.2.sql; awk -f scripts/sqlgen.awk -v mode=upgrade -v since=1.2 $(SQL_SOURCES); } > $@

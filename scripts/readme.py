@@ -3,8 +3,8 @@
 
 Every ```psql block in README.md and docs/*.md is a piece of a psql session
 exactly as pg_regress records it: statements, each followed by what
-PostgreSQL answers.  This script turns the blocks into sql/readme.sql (the
-statements) and expected/readme.out (statements and answers), so
+PostgreSQL answers.  This script turns the blocks into test/sql/readme.sql (the
+statements) and test/expected/readme.out (statements and answers), so
 `make installcheck` fails when an example no longer prints what the
 documentation says.
 
@@ -80,12 +80,12 @@ def render():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
-                        help="exit 1 if sql/readme.sql or expected/readme.out is stale")
+                        help="exit 1 if test/sql/readme.sql or test/expected/readme.out is stale")
     args = parser.parse_args()
     sql, out = render()
     stale = []
-    for path, content in ((ROOT / "sql" / "readme.sql", sql),
-                          (ROOT / "expected" / "readme.out", out)):
+    for path, content in ((ROOT / "test" / "sql" / "readme.sql", sql),
+                          (ROOT / "test" / "expected" / "readme.out", out)):
         if not path.exists() or path.read_text() != content:
             if args.check:
                 stale.append(str(path.relative_to(ROOT)))
@@ -95,7 +95,7 @@ def main():
     if stale:
         sys.exit("documentation examples changed: run scripts/readme.py (" + ", ".join(stale) + ")")
     if args.check:
-        print("examples of " + ", ".join(sources()) + " match sql/readme.sql and expected/readme.out")
+        print("examples of " + ", ".join(sources()) + " match test/sql/readme.sql and test/expected/readme.out")
 
 
 if __name__ == "__main__":

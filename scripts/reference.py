@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reference values for hinge's regression tests, computed with numpy.
 
-Each test file under sql/ that checks numbers holds a block between the lines
+Each test file under test/sql/ that checks numbers holds a block between the lines
 "-- BEGIN reference ..." and "-- END reference": a temporary table of inputs
 and the values numpy computes for them, independently of hinge's C code.  The
 test then compares hinge's results with those values in SQL.
@@ -264,7 +264,7 @@ def multiclass_aggregates(X, labels, W, lam, variant):
 
 
 def big_table(n):
-    """The million-row table of sql/aggregates.sql, built the same way: integer
+    """The million-row table of test/sql/aggregates.sql, built the same way: integer
     arithmetic, then one IEEE division per feature."""
     i = np.arange(1, n + 1, dtype=np.int64)
     a = (i * 7919) % 2001 - 1000
@@ -372,7 +372,7 @@ def liblinear_weights(X, y, lam):
 
 
 def breast_cancer():
-    """data/breast_cancer.csv standardised as sql/train.sql does it: z-scores
+    """data/breast_cancer.csv standardised as test/sql/train.sql does it: z-scores
     with the sample standard deviation; y = +1 for malignant."""
     with open(ROOT / "data" / "breast_cancer.csv") as f:
         rows = list(csv.reader(f))[1:]
@@ -556,7 +556,7 @@ def main():
     args = parser.parse_args()
     stale = []
     for name in BLOCKS:
-        path = ROOT / "sql" / f"{name}.sql"
+        path = ROOT / "test" / "sql" / f"{name}.sql"
         text = path.read_text()
         new = replace_block(text, render(name), path)
         if new != text:

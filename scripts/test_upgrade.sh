@@ -104,10 +104,10 @@ SELECT p.oid::regprocedure, p.prokind, p.provolatile, p.proparallel, p.proisstri
        p.prosecdef, p.proconfig, p.prosrc, p.probin, obj_description(p.oid, 'pg_proc')
 FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'hinge'
-ORDER BY 1::text;
+ORDER BY p.oid::regprocedure::text;
 SELECT a.aggfnoid::regprocedure, a.aggtransfn, a.aggcombinefn, a.aggfinalfn, a.aggtranstype::regtype,
        a.agginitval FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.deptype = 'e'
-JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'hinge' ORDER BY 1::text;
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'hinge' ORDER BY a.aggfnoid::regprocedure::text;
 SELECT attname, format_type(atttypid, atttypmod), attnotnull, pg_get_expr(adbin, adrelid),
        col_description(attrelid, attnum)
 FROM pg_attribute LEFT JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum

@@ -168,3 +168,13 @@ hinge_label_text_of(Oid type, Datum value)
 		canonical_end(nest);
 	return text;
 }
+
+/* hinge_class_text(label anyelement): a label's canonical text */
+PG_FUNCTION_INFO_V1(hinge_class_text);
+Datum
+hinge_class_text(PG_FUNCTION_ARGS)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, 0);
+
+	PG_RETURN_TEXT_P(cstring_to_text(hinge_label_text_of(type, PG_GETARG_DATUM(0))));
+}

@@ -274,7 +274,7 @@ new_multiclass_state(FunctionCallInfo fcinfo, float8 tag, McArgs args,
 	hinge_check_finite_vector(flat, is_line(tag) ? "line" : "weight matrix");
 	hinge_check_nonnegative(args.lambda, "lambda",
 							"lambda is the regularisation strength: liblinear's C is 1 / (lambda * n).");
-	state = hinge_state_new(MC_HEADER + (int) extra_length(tag, k, (int64) k * W.cols), &st);
+	state = hinge_state_new(MC_HEADER + extra_length(tag, k, (int64) k * W.cols), &st);
 	st[MC_TAG] = tag;
 	st[MC_VARIANT] = args.variant;
 	st[MC_CLASSES] = k;

@@ -56,7 +56,15 @@ hinge_predict(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(score_args(fcinfo) > 0.0 ? 1 : -1);
 }
 
-/* y * score / ||w||, the signed distance to the hyperplane (intercept excluded) */
+/*
+ * y * score / ||w||, the signed distance to the hyperplane (intercept
+ * excluded).  Score and norm are both computed from w scaled by a power of
+ * two that brings its largest weight to [1, 2): exact, so the same result
+ * for ordinary weights, and no precision lost to denormals for tiny ones
+ * (weights of 1e-320 have a few significant bits only).  Should the scaled
+ * score overflow (features near the float8 limit), the unscaled one is
+ * used.
+ */
 PG_FUNCTION_INFO_V1(hinge_geometric_margin);
 Datum
 hinge_geometric_margin(PG_FUNCTION_ARGS)
@@ -65,16 +73,32 @@ hinge_geometric_margin(PG_FUNCTION_ARGS)
 	HingeVector w = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(0), "weights");
 	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features");
 	float8		y = PG_GETARG_FLOAT8(2);
-	float8		norm;
+	const float8 *weights = (const float8 *) w.data;
+	float8		largest = 0.0,
+				norm;
+	int			j;
 
 	hinge_check_finite(y, "label");
 	hinge_check_label(y);
-	norm = hinge_norm((const float8 *) w.data, x.n);
-	if (norm == 0.0)
+	for (j = 0; j < x.n; j++)
+		largest = fmax(largest, fabs(weights[j]));
+	if (largest == 0.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DIVISION_BY_ZERO),
 				 errmsg("geometric margin is undefined for weights that are all zero"),
 				 errhint("The margin divides by the norm of the weights (without the intercept).")));
+	{
+		int			k = -ilogb(largest);
+		float8	   *scaled = palloc(sizeof(float8) * w.n);
+		float8		scaled_score;
+
+		for (j = 0; j < w.n; j++)
+			scaled[j] = ldexp(weights[j], k);
+		scaled_score = hinge_row_score(scaled, w.n, x);
+		if (isfinite(scaled_score))
+			PG_RETURN_FLOAT8(hinge_check_result(y * scaled_score / hinge_norm(scaled, x.n)));
+	}
+	norm = hinge_norm(weights, x.n);
 	PG_RETURN_FLOAT8(hinge_check_result(y * score / norm));
 }
 

@@ -203,12 +203,21 @@ hinge_state_is_empty(ArrayType *state)
 /*
  * A new state of n float8 elements, zero-filled.  It is allocated in the
  * current (per-row) context: the aggregate machinery copies a state whose
- * pointer changed into its own context once.
+ * pointer changed into its own context once.  A state must fit one
+ * allocation (1 GB); what makes it larger is the caller's weights and
+ * classes, so the error names them.
  */
 ArrayType *
-hinge_state_new(int n, float8 **data)
+hinge_state_new(int64 n, float8 **data)
 {
-	return hinge_new_float8_array(n, data);
+	if (n > HINGE_MAX_STATE)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a hinge aggregate state of %lld numbers is too large", (long long) n),
+				 errdetail("The state holds the weights and sums for every class (and, for a line search, every point of the line); it may hold at most %lld numbers.",
+						   (long long) HINGE_MAX_STATE),
+				 errhint("Use fewer classes or fewer features.")));
+	return hinge_new_float8_array((int) n, data);
 }
 
 /*

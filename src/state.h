@@ -7,6 +7,7 @@
 #define HINGE_STATE_H
 
 #include "fmgr.h"
+#include "utils/memutils.h"
 
 #include "vector.h"
 
@@ -19,7 +20,11 @@ extern float8 *hinge_state_data(ArrayType *state, float8 tag, int header_length,
 								int (*expected_length) (const float8 *header));
 pg_noreturn extern void hinge_state_corrupt(void);
 extern bool hinge_state_is_empty(ArrayType *state);
-extern ArrayType *hinge_state_new(int n, float8 **data);
+/* A state is one float8[] of at most 1 GB */
+#define HINGE_MAX_STATE \
+	((int64) ((MaxAllocSize - ARR_OVERHEAD_NONULLS(1)) / sizeof(float8)))
+
+extern ArrayType *hinge_state_new(int64 n, float8 **data);
 extern ArrayType *hinge_state_for_update(FunctionCallInfo fcinfo, int argno);
 pg_noreturn extern void hinge_weights_differ_error(void);
 pg_noreturn extern void hinge_params_differ_error(const char *what);

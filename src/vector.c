@@ -9,6 +9,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "utils/memutils.h"
 
 #include "vector.h"
 
@@ -21,7 +22,7 @@ new_float8_array(int ndim, const int *dims, float8 **data)
 	ArrayType  *result;
 	int			i;
 
-	Assert(n > 0 && n <= 3 * (Size) HINGE_MAX_ELEMENTS + 64);
+	Assert(n > 0 && n <= MaxAllocSize / sizeof(float8));
 	result = (ArrayType *) palloc0(nbytes);
 	SET_VARSIZE(result, nbytes);
 	result->ndim = ndim;

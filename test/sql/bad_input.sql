@@ -157,7 +157,9 @@ INSERT INTO bi_good VALUES
     ('hinge_calibrate', 4, '{bi_bin,bi_data,x,y}'),
     ('hinge_probability', 2, '{bi_bin,"{1,1}"}'),
     ('hinge_probabilities', 2, '{bi_mc,"{1,1}"}'),
-    ('hinge_model_writable', 1, '{bi_nobody}');
+    ('hinge_model_writable', 1, '{bi_nobody}'),
+    ('hinge_class_text', 1, '{2024-01-02}'),
+    ('hinge_internal_calls', 0, '{}');
 -- hinge_score, hinge_predict and hinge_scores by model name have the same
 -- number of arguments as their array forms: their good arguments are below.
 CREATE TABLE bi_good_by_name (name text PRIMARY KEY, args text[]);
@@ -182,8 +184,11 @@ WHERE NOT f.is_trigger AND NOT f.is_support;
 
 -- A literal for one argument: the text[] form of features, and the cast
 CREATE FUNCTION bi_lit(arg text, typ text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN $1 IS NULL THEN 'NULL::' || $2
+    SELECT CASE WHEN $1 IS NULL AND $2 = 'anyelement' THEN 'NULL::date'
+                WHEN $1 IS NULL THEN 'NULL::' || $2
                 WHEN $2 = 'text[]' AND $1 = 'x' THEN '''{a,b}''::text[]'
+                -- a polymorphic argument gets a date: its text depends on DateStyle
+                WHEN $2 = 'anyelement' THEN quote_literal($1) || '::date'
                 ELSE quote_literal($1) || '::' || $2 END
 $$;
 
@@ -248,7 +253,7 @@ SELECT count(*) AS good_calls_ok FROM bi_call c WHERE bi_run(bi_sql(c.name, bi_e
 -- may be NULL: they then take their defaults).
 --
 INSERT INTO bi_log (grp, sig, disp, pos, kase, q)
-SELECT 'null', c.sig, c.disp, i, 'NULL', bi_sql(c.name, (bi_exprs(c))[:i - 1] || ('NULL::' || c.types[i]) || (bi_exprs(c))[i + 1:])
+SELECT 'null', c.sig, c.disp, i, 'NULL', bi_sql(c.name, (bi_exprs(c))[:i - 1] || bi_lit(NULL, c.types[i]) || (bi_exprs(c))[i + 1:])
 FROM bi_call c, generate_subscripts(c.types, 1) AS i;
 UPDATE bi_log SET outcome = bi_run(q) WHERE grp = 'null';
 -- one line per function: the positions, by outcome

@@ -1,0 +1,37 @@
+/* Training: a linear SVM on a relation's rows, stored in hinge_model */
+
+CREATE FUNCTION hinge_train(model_name text, relation regclass, features text, label text,
+                            lambda float8 DEFAULT NULL, loss text DEFAULT 'hinge',
+                            intercept boolean DEFAULT true, class_weight text DEFAULT NULL,
+                            tolerance float8 DEFAULT 1e-3, max_passes int DEFAULT 300,
+                            positive text DEFAULT NULL, gamma float8 DEFAULT 1,
+                            multiclass text DEFAULT 'crammer_singer')
+RETURNS @extschema@.hinge_model
+AS 'MODULE_PATHNAME', 'hinge_train'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION hinge_train(text, regclass, text, text, float8, text, boolean, text, float8, int, text, float8, text) IS
+'trains a linear SVM on relation (features: a float8[] or real[] column; label: a column of two or more values; multiclass crammer_singer, weston_watkins or one_vs_rest) to a certified relative optimality gap, stores it in hinge_model as model_name and returns it; lambda NULL means 1/n (liblinear C = 1)';
+
+CREATE FUNCTION hinge_train(model_name text, relation regclass, features text[], label text,
+                            lambda float8 DEFAULT NULL, loss text DEFAULT 'hinge',
+                            intercept boolean DEFAULT true, class_weight text DEFAULT NULL,
+                            tolerance float8 DEFAULT 1e-3, max_passes int DEFAULT 300,
+                            positive text DEFAULT NULL, gamma float8 DEFAULT 1,
+                            multiclass text DEFAULT 'crammer_singer')
+RETURNS @extschema@.hinge_model
+AS 'MODULE_PATHNAME', 'hinge_train'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION hinge_train(text, regclass, text[], text, float8, text, boolean, text, float8, int, text, float8, text) IS
+'trains a linear SVM on relation with features from a list of numeric columns, in that order; see the text version';
+
+-- @since 1.2
+CREATE FUNCTION hinge_internal_calls(OUT name text, OUT kind text, OUT argtypes regtype[], OUT result regtype)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'hinge_internal_calls'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_internal_calls() IS
+'the functions and aggregates that the queries of hinge_train, hinge_evaluate and hinge_calibrate call, with the argument types they pass (every one cast to the type the function declares)';
+-- @end since
