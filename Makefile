@@ -20,7 +20,9 @@ OBJS = \
 	src/calibrate.o \
 	src/trigger.o
 
-DATA = hinge--1.0.sql hinge--1.0--1.1.sql
+# every install and upgrade script there is (hinge--A.sql, hinge--A--B.sql);
+# the SQL version is default_version in hinge.control
+DATA = $(wildcard hinge--*.sql)
 
 # one file per feature, in the order they run
 REGRESS = validation loss multiclass ranking score aggregates train multiclass_train calibrate trigger security bad_input readme
@@ -29,7 +31,17 @@ REGRESS_OPTS = --load-extension=hinge
 EXTRA_CLEAN = results regression.diffs regression.out
 
 PG_CONFIG ?= pg_config
+# PostgreSQL 13 or later, or a clear error before anything is compiled
+HINGE_PG_VERSION := $(shell $(PG_CONFIG) --version 2>/dev/null)
+HINGE_PG_MAJOR := $(shell echo '$(HINGE_PG_VERSION)' | sed -n -E 's/^PostgreSQL ([0-9]+).*/\1/p')
+ifeq ($(HINGE_PG_MAJOR),)
+$(error hinge: cannot run '$(PG_CONFIG) --version'; install PostgreSQL's server development files or set PG_CONFIG=/path/to/pg_config)
+endif
+ifneq ($(shell test $(HINGE_PG_MAJOR) -ge 13 && echo ok),ok)
+$(error hinge needs PostgreSQL 13 or later, not $(HINGE_PG_VERSION) ($(PG_CONFIG)))
+endif
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 $(OBJS): src/hinge.h
+
