@@ -45,3 +45,11 @@ include $(PGXS)
 
 $(OBJS): src/hinge.h
 
+# make dist: the release archive for PGXN, hinge-<version>.zip with the
+# version of META.json (checked first), made by git from the last commit: no
+# build products, no uncommitted changes
+DISTVERSION = $(shell python3 -c 'import json; print(json.load(open("META.json"))["version"])')
+.PHONY: dist
+dist:
+	python3 scripts/check_meta.py
+	git archive --format zip --prefix=$(EXTENSION)-$(DISTVERSION)/ -o $(EXTENSION)-$(DISTVERSION).zip HEAD
