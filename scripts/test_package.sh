@@ -199,6 +199,9 @@ if ! /usr/bin/python3 scripts/check_meta.py >"$work/meta.log" 2>&1; then
     fail "META.json is not valid"
 fi
 dist=
+if [ -n "$(git -C "$repo" status --porcelain --untracked-files=no)" ]; then
+    echo "test_package: note: make dist archives the last commit, without the uncommitted changes"
+fi
 if [ "$pgxn_ok" = 1 ]; then
     if make -s dist PG_CONFIG="$pg_config" >"$work/dist.log" 2>&1; then
         dist=$(ls -t "$repo"/hinge-*.zip | head -1)
@@ -254,4 +257,5 @@ else
 fi
 
 echo "test_package: $(( $(date +%s) - t0 ))s in all"
+echo "packages: $((package_ok + pgxn_ok)) passed, $((2 - package_ok - pgxn_ok)) failed"
 [ "$package_ok" = 1 ] && [ "$pgxn_ok" = 1 ]
