@@ -44,6 +44,15 @@ REGRESS_OPTS = --inputdir=test --load-extension=hinge
 EXTRA_CLEAN = results regression.diffs regression.out
 
 PG_CONFIG ?= pg_config
+# PostgreSQL 13 or later, or a clear error before anything is compiled
+HINGE_PG_VERSION := $(shell $(PG_CONFIG) --version 2>/dev/null)
+HINGE_PG_MAJOR := $(shell echo '$(HINGE_PG_VERSION)' | sed -n -E 's/^PostgreSQL ([0-9]+).*/\1/p')
+ifeq ($(HINGE_PG_MAJOR),)
+$(error hinge: cannot run '$(PG_CONFIG) --version'; install PostgreSQL's server development files or set PG_CONFIG=/path/to/pg_config)
+endif
+ifneq ($(shell test $(HINGE_PG_MAJOR) -ge 13 && echo ok),ok)
+$(error hinge needs PostgreSQL 13 or later, not $(HINGE_PG_VERSION) ($(PG_CONFIG)))
+endif
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
@@ -54,3 +63,12 @@ hinge--1.2.sql: $(SQL_SOURCES) scripts/sqlgen.awk
 
 hinge--1.1--1.2.sql: sql/upgrades/1.1--1.2.sql $(SQL_SOURCES) scripts/sqlgen.awk
 	{ cat sql/upgrades/1.1--1.2.sql; awk -f scripts/sqlgen.awk -v mode=upgrade -v since=1.2 $(SQL_SOURCES); } > $@
+
+# make dist: the release archive for PGXN, hinge-<version>.zip with the
+# version of META.json (checked first), made by git from the last commit: no
+# build products, no uncommitted changes
+DISTVERSION = $(shell python3 -c 'import json; print(json.load(open("META.json"))["version"])')
+.PHONY: dist
+dist:
+	python3 scripts/check_meta.py
+	git archive --format zip --prefix=$(EXTENSION)-$(DISTVERSION)/ -o $(EXTENSION)-$(DISTVERSION).zip HEAD
