@@ -10,8 +10,9 @@
 # Two markers, each on a line of its own:
 #   -- @each X a | b | c       repeats the lines up to "-- @end each", once
 #                              per value, with @X@ replaced by the value and
-#                              @X_NOTE@ by "" for the first value and
-#                              " (VALUE features)" for the others
+#                              @X_NOTE@ by "" for float8[] (the type features
+#                              are documented for) and " (VALUE features)"
+#                              for the others
 #   -- @since V ... -- @end since
 #                              a block new (or redefined) in version V
 # Lines of the sources are copied otherwise unchanged; "-- @" lines are not.
@@ -30,7 +31,7 @@ function emit(line) {
 
 function flush_each(   i, j, line, note) {
     for (i = 1; i <= nvalues; i++) {
-        note = (i == 1) ? "" : " (" values[i] " features)"
+        note = (values[i] == "float8[]") ? "" : " (" values[i] " features)"
         for (j = 1; j <= nbody; j++) {
             line = body[j]
             gsub("@" each_var "_NOTE@", note, line)
