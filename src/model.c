@@ -141,6 +141,13 @@ text_column(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
 	return *isnull ? NULL : TextDatumGetCString(value);
 }
 
+/* Errors while reading a model row name the model */
+static void
+model_row_context(void *arg)
+{
+	errcontext("model \"%s\" in hinge_model", (const char *) arg);
+}
+
 /*
  * Reads a model from a row of hinge_model, into the current memory
  * context, checking every column scoring, evaluation and calibration read.
@@ -148,6 +155,7 @@ text_column(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
 HingeModel *
 hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 {
+	ErrorContextCallback context;
 	ModelColumns c;
 	HingeModel *model = palloc0(sizeof(HingeModel));
 	ArrayType  *weights;
@@ -173,6 +181,10 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	c.calibration_b = column_of(desc, "calibration_b");
 
 	model->name = pstrdup(name);
+	context.callback = model_row_context;
+	context.arg = model->name;
+	context.previous = error_context_stack;
+	error_context_stack = &context;
 
 	/* the weights: a vector, or a matrix of one row per class; finite */
 	weights = DatumGetArrayTypePCopy(required(tuple, desc, c.weights, name));
@@ -209,8 +221,9 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	deconstruct_array(classes, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls,
 					  &model->n_classes);
 	if (model->n_classes != (model->n_rows == 1 ? 2 : model->n_rows))
-		corrupt(name, "classes", psprintf("%d classes but %d rows of weights",
-										  model->n_classes, model->n_rows));
+		corrupt(name, "classes", psprintf("classes that do not match its weights (%d classes, %d %s of weights)",
+										  model->n_classes, model->n_rows,
+										  model->n_rows == 1 ? "row" : "rows"));
 	model->classes = palloc(sizeof(char *) * model->n_classes);
 	for (i = 0; i < model->n_classes; i++)
 	{
@@ -269,6 +282,7 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	model->probabilities = palloc(sizeof(float8) * model->n_classes);
 	model->bytes = sizeof(HingeModel) + VARSIZE(weights) + VARSIZE(classes) +
 		sizeof(float8) * (3 * model->n_classes + 3 * model->n_rows);
+	error_context_stack = context.previous;
 	return model;
 }
 
