@@ -287,30 +287,44 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 }
 
 /*
+ * The row of model name in ext's hinge_model (AS m), columns a select list,
+ * read through the caller's SPI connection, and locked FOR UPDATE when
+ * for_update: then no other session can change it until the caller's
+ * transaction ends, and the row read is the latest one.  NULL when there is
+ * none; SPI_tuptable->tupdesc describes it.
+ */
+HeapTuple
+hinge_model_row(const char *ext, const char *name, const char *columns, bool for_update)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(name)};
+
+	if (SPI_execute_with_args(psprintf("SELECT %s FROM %s.hinge_model AS m "
+									   "WHERE m.name OPERATOR(pg_catalog.=) $1%s",
+									   columns, ext, for_update ? " FOR UPDATE" : ""),
+							  1, argtypes, values, NULL, !for_update, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read model \"%s\"", name);
+	return SPI_processed == 0 ? NULL : SPI_tuptable->vals[0];
+}
+
+/*
  * Reads model name through SPI into the caller's memory context (the
- * connection's own is left behind), FOR UPDATE when the caller will
- * change it: then no other session can change the row until the caller's
- * transaction ends, and the row read is the latest one.
+ * connection's own is left behind), locked when for_update (see above).
  */
 HingeModel *
 hinge_model_read(const char *ext, const char *name, bool for_update)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
 	HingeModel *model;
+	HeapTuple	row;
 	MemoryContext old;
 
 	SPI_connect();
-	values[0] = CStringGetTextDatum(name);
-	if (SPI_execute_with_args(psprintf("SELECT * FROM %s.hinge_model WHERE name OPERATOR(pg_catalog.=) $1%s",
-									   ext, for_update ? " FOR UPDATE" : ""),
-							  1, argtypes, values, NULL, !for_update, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read model \"%s\"", name);
-	if (SPI_processed == 0)
+	row = hinge_model_row(ext, name, "m.*", for_update);
+	if (row == NULL)
 		hinge_model_missing_error(name);
 	old = MemoryContextSwitchTo(caller);
-	model = hinge_model_from_tuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, name);
+	model = hinge_model_from_tuple(row, SPI_tuptable->tupdesc, name);
 	MemoryContextSwitchTo(old);
 	SPI_finish();
 	return model;
@@ -327,17 +341,13 @@ hinge_model_check_writable(const char *ext, const char *name)
 {
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		values[1];
+	HeapTuple	row;
 	char	   *owner;
 	bool		isnull;
 
 	SPI_connect();
-	values[0] = CStringGetTextDatum(name);
-	if (SPI_execute_with_args(psprintf("SELECT pg_catalog.to_jsonb(m) OPERATOR(pg_catalog.->>) 'owner' "
-									   "FROM %s.hinge_model AS m WHERE name OPERATOR(pg_catalog.=) $1", ext),
-							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read model \"%s\"", name);
-	owner = SPI_processed == 0 ? NULL :
-		SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	row = hinge_model_row(ext, name, "pg_catalog.to_jsonb(m) OPERATOR(pg_catalog.->>) 'owner'", false);
+	owner = row == NULL ? NULL : SPI_getvalue(row, SPI_tuptable->tupdesc, 1);
 	if (owner != NULL)
 	{
 		values[0] = CStringGetTextDatum(owner);
