@@ -7,6 +7,8 @@
 #ifndef HINGE_SOURCE_H
 #define HINGE_SOURCE_H
 
+#include "utils/array.h"
+
 #include "labels.h"
 #include "passes.h"
 
