@@ -50,9 +50,11 @@ hinge_input_safe(Oid input, char *text, Oid ioparam, Datum *value)
 {
 #if PG_VERSION_NUM >= 160000
 	ErrorSaveContext escontext = {T_ErrorSaveContext};
+	FmgrInfo	flinfo;
 
-	return OidInputFunctionCallSafe(input, text, ioparam, -1,
-									(Node *) &escontext, value);
+	fmgr_info(input, &flinfo);
+	return InputFunctionCallSafe(&flinfo, text, ioparam, -1,
+								 (Node *) &escontext, value);
 #else
 	MemoryContext context = CurrentMemoryContext;
 	volatile bool ok = true;
