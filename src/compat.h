@@ -9,6 +9,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/relcache.h"
 
 #if PG_VERSION_NUM < 130000
 #error "hinge needs PostgreSQL 13 or later"
@@ -26,6 +27,17 @@
 /* dynahash tables keyed by strings say so from 14; before, it was the default */
 #ifndef HASH_STRINGS
 #define HASH_STRINGS	0
+#endif
+
+/*
+ * A relation's primary key index, InvalidOid when it has none or when it
+ * is deferrable.  PostgreSQL 18 added the argument deferrable_ok; before,
+ * a deferrable primary key was never returned.
+ */
+#if PG_VERSION_NUM >= 180000
+#define hinge_primary_key_index(rel)	RelationGetPrimaryKeyIndex((rel), false)
+#else
+#define hinge_primary_key_index(rel)	RelationGetPrimaryKeyIndex(rel)
 #endif
 
 /* compat.c: a set-returning function's tuplestore (InitMaterializedSRF, 16+) */

@@ -45,6 +45,7 @@
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
 
+#include "compat.h"
 #include "model.h"
 
 /* hinge.model_cache_size, in kB */
@@ -240,7 +241,7 @@ check_row(CacheEntry *entry, Oid namespace, Snapshot snapshot)
 		elog(ERROR, "hinge_model does not exist in schema %s", get_namespace_name(namespace));
 	model_table = relid;
 	rel = table_open(relid, AccessShareLock);
-	index_oid = RelationGetPrimaryKeyIndex(rel);
+	index_oid = hinge_primary_key_index(rel);
 	name_column = get_attnum(relid, "name");
 	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
 		check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED ||
