@@ -9,6 +9,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/guc.h"
 #include "utils/relcache.h"
 
 #if PG_VERSION_NUM < 130000
@@ -27,6 +28,11 @@
 /* dynahash tables keyed by strings say so from 14; before, it was the default */
 #ifndef HASH_STRINGS
 #define HASH_STRINGS	0
+#endif
+
+/* reserving the hinge.* settings: MarkGUCPrefixReserved from 15 */
+#if PG_VERSION_NUM < 150000
+#define MarkGUCPrefixReserved(prefix)	EmitWarningsOnPlaceholders(prefix)
 #endif
 
 /*
