@@ -61,12 +61,7 @@ typedef struct CacheEntry
 	ItemPointerData tid;		/* the version of the row */
 	TransactionId xmin;
 	uint64		checked_epoch;	/* the cache epoch it was last checked in */
-	TransactionId snap_xmin;	/* and the snapshot */
-	TransactionId snap_xmax;
-	CommandId	snap_curcid;
-	uint64		snap_completions;
-	int			snap_xcnt;		/* before 14: the transactions in progress */
-	TransactionId *snap_xip;
+	HingeSnapshotMark snapshot; /* and the snapshot (compat.h) */
 	uint64		last_used;
 } CacheEntry;
 
@@ -127,51 +122,23 @@ make_room(CacheEntry *keep)
 		if (oldest == NULL)
 			break;
 		drop_model(oldest);
-		if (oldest->snap_xip != NULL)
-			pfree(oldest->snap_xip);
+		hinge_snapshot_mark_free(&oldest->snapshot);
 		(void) hash_search(cache, oldest->name, HASH_REMOVE, NULL);
 	}
 }
 
-/*
- * Does the snapshot see what it saw when the entry was last checked?  The
- * same bounds and command, and no transaction ended in between (from 14,
- * the count of ended transactions says so; before, the list of those in
- * progress must be the same).
- */
+/* Does the snapshot see what it saw when the entry was last checked? */
 static bool
 same_snapshot(CacheEntry *entry, Snapshot snapshot)
 {
-	if (entry->snap_xmin != snapshot->xmin || entry->snap_xmax != snapshot->xmax ||
-		entry->snap_curcid != snapshot->curcid)
-		return false;
-#if PG_VERSION_NUM >= 140000
-	return snapshot->snapXactCompletionCount != 0 &&
-		entry->snap_completions == snapshot->snapXactCompletionCount;
-#else
-	return !snapshot->suboverflowed && snapshot->subxcnt == 0 &&
-		entry->snap_xip != NULL && entry->snap_xcnt == snapshot->xcnt &&
-		memcmp(entry->snap_xip, snapshot->xip, sizeof(TransactionId) * snapshot->xcnt) == 0;
-#endif
+	return hinge_snapshot_same(&entry->snapshot, snapshot);
 }
 
 static void
 remember_snapshot(CacheEntry *entry, Snapshot snapshot)
 {
 	entry->checked_epoch = cache_epoch;
-	entry->snap_xmin = snapshot->xmin;
-	entry->snap_xmax = snapshot->xmax;
-	entry->snap_curcid = snapshot->curcid;
-#if PG_VERSION_NUM >= 140000
-	entry->snap_completions = snapshot->snapXactCompletionCount;
-#else
-	if (entry->snap_xip != NULL)
-		pfree(entry->snap_xip);
-	entry->snap_xcnt = snapshot->xcnt;
-	entry->snap_xip = MemoryContextAlloc(cache_context,
-										 sizeof(TransactionId) * (snapshot->xcnt + 1));
-	memcpy(entry->snap_xip, snapshot->xip, sizeof(TransactionId) * snapshot->xcnt);
-#endif
+	hinge_snapshot_mark(&entry->snapshot, snapshot, cache_context);
 }
 
 /*
@@ -313,13 +280,12 @@ hinge_model_get(HingeModelRef *ref, Oid namespace, const char *name, int name_le
 		entry->model = NULL;
 		entry->context = NULL;
 		entry->checked_epoch = 0;
-		entry->snap_xip = NULL;
+		hinge_snapshot_mark_init(&entry->snapshot);
 	}
 	if (!check_row(entry, namespace, snapshot))
 	{
 		drop_model(entry);
-		if (entry->snap_xip != NULL)
-			pfree(entry->snap_xip);
+		hinge_snapshot_mark_free(&entry->snapshot);
 		(void) hash_search(cache, key, HASH_REMOVE, NULL);
 		hinge_model_missing_error(key);
 	}
