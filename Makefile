@@ -58,7 +58,22 @@ ifneq ($(shell test $(HINGE_PG_MAJOR) -ge 13 && echo ok),ok)
 $(error hinge needs PostgreSQL 13 or later, not $(HINGE_PG_VERSION) ($(PG_CONFIG)))
 endif
 PGXS := $(shell $(PG_CONFIG) --pgxs)
+# PostgreSQL 13 does not install pg_isolation_regress for PGXS (14 and later
+# do): there, when it is missing, installcheck runs the pg_regress tests and
+# says that the isolation tests were left out
+HINGE_ISOLATION_REGRESS := $(abspath $(dir $(PGXS))../test/isolation/pg_isolation_regress)
+ifeq ($(HINGE_PG_MAJOR)$(wildcard $(HINGE_ISOLATION_REGRESS)),13)
+HINGE_ISOLATION_LEFT_OUT := $(ISOLATION)
+undefine ISOLATION
+endif
 include $(PGXS)
+
+ifdef HINGE_ISOLATION_LEFT_OUT
+installcheck: hinge-isolation-left-out
+.PHONY: hinge-isolation-left-out
+hinge-isolation-left-out:
+	@echo "hinge: isolation tests left out ($(HINGE_ISOLATION_LEFT_OUT)): PostgreSQL $(HINGE_PG_MAJOR) did not install $(HINGE_ISOLATION_REGRESS)"
+endif
 
 $(OBJS): $(wildcard src/*.h)
 
