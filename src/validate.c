@@ -162,11 +162,37 @@ hinge_vector_arg(ArrayType *array, const char *what)
 	return v;
 }
 
-/* Says, when reading text features fails, that they were read as float8[] */
-static void
-text_features_context(void *arg)
+/*
+ * Reads features given as text as a float8[] literal.  PostgreSQL's own
+ * errors of array and float8 input (a data exception: malformed literal,
+ * not a number, out of range) get a hint saying how the text was read.
+ */
+static Datum
+text_features_array(text *features)
 {
-	errcontext("reading features given as text as a double precision[] literal, such as '{1.5,-2,0.25}'");
+	char	   *literal = text_to_cstring(features);
+	MemoryContext caller = CurrentMemoryContext;
+	Datum		array = (Datum) 0;
+
+	PG_TRY();
+	{
+		array = OidInputFunctionCall(F_ARRAY_IN, literal, FLOAT8OID, -1);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(caller);
+		edata = CopyErrorData();
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION ||
+			edata->hint != NULL)
+			PG_RE_THROW();
+		FlushErrorState();
+		edata->hint = pstrdup("Features given as text are read as a double precision[] literal, such as '{1.5,-2,0.25}'; or pass an array of numbers.");
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+	return array;
 }
 
 /*
@@ -180,8 +206,6 @@ Datum
 hinge_call_with_text_features(FunctionCallInfo fcinfo, PGFunction fn)
 {
 	LOCAL_FCINFO(inner, 3);
-	ErrorContextCallback context;
-	char	   *literal;
 	Datum		result;
 	int			i;
 
@@ -190,14 +214,7 @@ hinge_call_with_text_features(FunctionCallInfo fcinfo, PGFunction fn)
 							 fcinfo->context, fcinfo->resultinfo);
 	for (i = 0; i < fcinfo->nargs; i++)
 		inner->args[i] = fcinfo->args[i];
-
-	literal = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	context.callback = text_features_context;
-	context.arg = NULL;
-	context.previous = error_context_stack;
-	error_context_stack = &context;
-	inner->args[1].value = OidInputFunctionCall(F_ARRAY_IN, literal, FLOAT8OID, -1);
-	error_context_stack = context.previous;
+	inner->args[1].value = text_features_array(PG_GETARG_TEXT_PP(1));
 
 	result = fn(inner);
 	fcinfo->isnull = inner->isnull;
