@@ -271,20 +271,21 @@ GROUP BY disp ORDER BY disp;
 -- +Infinity, -Infinity, a denormal (5e-324; 1e-45 for real[]), a huge
 -- finite value (1e200; 3e38 for real[]; the largest smallint, integer or
 -- bigint for those), zero and -1 (integers have no NaN, infinity or
--- denormal: '-').  The documented outcomes: NaN and
+-- denormal, and numeric[] gets no infinity, which PostgreSQL 13's numeric
+-- lacks: '-' where no overload has the case).  The documented outcomes: NaN and
 -- infinity are 22023 everywhere; labels must be -1/+1 (class labels 1..k);
 -- lambda, gamma, class weights and tolerance must be > 0, margins and
 -- distances >= 0; denormals are ordinary numbers; overflow is 22003.
 --
-CREATE TABLE bi_value (kase text PRIMARY KEY, ord int, f8 text, f4 text, i2 text, i4 text, i8 text);
+CREATE TABLE bi_value (kase text PRIMARY KEY, ord int, f8 text, f4 text, num text, i2 text, i4 text, i8 text);
 INSERT INTO bi_value VALUES
-    ('NaN', 1, 'NaN', 'NaN', NULL, NULL, NULL),
-    ('+Inf', 2, 'Infinity', 'Infinity', NULL, NULL, NULL),
-    ('-Inf', 3, '-Infinity', '-Infinity', NULL, NULL, NULL),
-    ('denormal', 4, '5e-324', '1e-45', NULL, NULL, NULL),
-    ('huge', 5, '1e200', '3e38', '32767', '2147483647', '9223372036854775807'),
-    ('zero', 6, '0', '0', '0', '0', '0'),
-    ('-1', 7, '-1', '-1', '-1', '-1', '-1');
+    ('NaN', 1, 'NaN', 'NaN', 'NaN', NULL, NULL, NULL),
+    ('+Inf', 2, 'Infinity', 'Infinity', NULL, NULL, NULL, NULL),
+    ('-Inf', 3, '-Infinity', '-Infinity', NULL, NULL, NULL, NULL),
+    ('denormal', 4, '5e-324', '1e-45', '5e-324', NULL, NULL, NULL),
+    ('huge', 5, '1e200', '3e38', '1e200', '32767', '2147483647', '9223372036854775807'),
+    ('zero', 6, '0', '0', '0', '0', '0', '0'),
+    ('-1', 7, '-1', '-1', '-1', '-1', '-1', '-1');
 INSERT INTO bi_log (grp, sig, disp, pos, kase, q)
 SELECT 'value', c.sig, c.disp, i, v.kase,
        CASE WHEN c.types[i] LIKE '%[]' OR c.types[i] = 'text' THEN
@@ -296,7 +297,7 @@ SELECT 'value', c.sig, c.disp, i, v.kase,
                        || (bi_exprs(c))[i + 1:])
        END
 FROM bi_call c, generate_subscripts(c.types, 1) AS i, bi_value v,
-     LATERAL (SELECT CASE c.types[i] WHEN 'real[]' THEN v.f4 WHEN 'smallint[]' THEN v.i2
+     LATERAL (SELECT CASE c.types[i] WHEN 'real[]' THEN v.f4 WHEN 'numeric[]' THEN v.num WHEN 'smallint[]' THEN v.i2
                                      WHEN 'integer' THEN v.i4 WHEN 'integer[]' THEN v.i4
                                      WHEN 'bigint[]' THEN v.i8 ELSE v.f8 END AS val) AS t
 WHERE c.agg IS NULL
