@@ -38,10 +38,14 @@ DATA = hinge--1.0.sql hinge--1.0--1.1.sql
 DATA_built = hinge--1.2.sql hinge--1.1--1.2.sql
 
 # one file per feature, in the order they run
-REGRESS = validation loss multiclass ranking score drivers aggregates train multiclass_train calibrate trigger security bad_input readme
+REGRESS = validation loss multiclass ranking score drivers aggregates train multiclass_train calibrate trigger labels model_cache security lookalike bad_input readme
 REGRESS_OPTS = --inputdir=test --load-extension=hinge
 
-EXTRA_CLEAN = results regression.diffs regression.out
+# sessions that race: other sessions' changes, locks (test/specs)
+ISOLATION = model_changes calibrate_race relation_lock
+ISOLATION_OPTS = --inputdir=test --load-extension=hinge
+
+EXTRA_CLEAN = results regression.diffs regression.out output_iso
 
 PG_CONFIG ?= pg_config
 # PostgreSQL 13 or later, or a clear error before anything is compiled

@@ -42,10 +42,16 @@ BEGIN
 EXCEPTION WHEN insufficient_privilege THEN
     RAISE NOTICE 'ok';
 END $$;
+-- the database owner (not a superuser) grants the models on: scoring works
+RESET ROLE;
+SET ROLE hinge_owner;
+GRANT SELECT ON hinge_model TO hinge_other;
+SET ROLE hinge_other;
+SELECT hinge_score('m', '{1,1}'::float8[]) IS NOT NULL;
 SELECT 'done';
 SQL
 )
-expected=$(printf 'm\nt\n1\ndone')
+expected=$(printf 'm\nt\n1\nt\ndone')
 if [ "$out" != "$expected" ]; then
     echo "trusted: unexpected output:"; echo "$out"
     exit 1
@@ -56,4 +62,4 @@ dump=$(pg_dump --role=hinge_owner -d "$db" --data-only --table=hinge_model) ||
     { echo "trusted: the database owner cannot pg_dump hinge_model"; exit 1; }
 echo "$dump" | grep -q '^m	' ||
     { echo "trusted: the database owner's dump lacks model m"; exit 1; }
-echo "test trusted                     ... ok (a database owner installs, trains, calibrates and dumps; another role cannot touch the models)"
+echo "test trusted                     ... ok (a database owner installs, trains, calibrates, grants and dumps; another role cannot touch the models until granted)"

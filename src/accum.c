@@ -639,6 +639,23 @@ hinge_loss_avg_finalfn(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(hinge_check_result(mean_loss(binary_state_data(state, STATE_OBJECTIVE))));
 }
 
+/*
+ * The subgradient lambda w + (1/n) sum c_y dloss/dscore (x, 1) of a
+ * subgradient state, written to grad[0:d]
+ */
+static void
+subgradient_of(const float8 *st, float8 *grad)
+{
+	int			d = (int) st[ST_NWEIGHTS];
+	const float8 *w = st + ST_HEADER;
+	const float8 *sum = w + d;
+	const float8 *comp = sum + d;
+	int			j;
+
+	for (j = 0; j < d; j++)
+		grad[j] = hinge_check_result(st[ST_LAMBDA] * w[j] + (sum[j] + comp[j]) / st[ST_N]);
+}
+
 /* lambda w + (1/n) sum c_y dloss/dscore (x, 1), or NULL for no rows */
 PG_FUNCTION_INFO_V1(hinge_subgradient_finalfn);
 Datum
@@ -646,25 +663,14 @@ hinge_subgradient_finalfn(PG_FUNCTION_ARGS)
 {
 	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
 	const float8 *st;
-	const float8 *w,
-			   *sum,
-			   *comp;
 	float8	   *grad;
 	ArrayType  *result;
-	int			d,
-				j;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
 	st = binary_state_data(state, STATE_SUBGRADIENT);
-	d = (int) st[ST_NWEIGHTS];
-	w = st + ST_HEADER;
-	sum = w + d;
-	comp = sum + d;
-	result = hinge_new_float8_array(d, &grad);
-	for (j = 0; j < d; j++)
-		grad[j] = hinge_check_result(st[ST_LAMBDA] * w[j] +
-									 (sum[j] + comp[j]) / st[ST_N]);
+	result = hinge_new_float8_array((int) st[ST_NWEIGHTS], &grad);
+	subgradient_of(st, grad);
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 
@@ -678,27 +684,15 @@ hinge_cutting_plane_finalfn(PG_FUNCTION_ARGS)
 {
 	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
 	const float8 *st;
-	const float8 *w,
-			   *sum,
-			   *comp;
 	float8	   *plane;
 	ArrayType  *result;
-	int			d,
-				j;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
 	st = binary_state_data(state, STATE_SUBGRADIENT);
-	d = (int) st[ST_NWEIGHTS];
-	w = st + ST_HEADER;
-	sum = w + d;
-	comp = sum + d;
-	result = hinge_new_float8_array(d + 1, &plane);
-	plane[0] = hinge_check_result(st[ST_LAMBDA] / 2.0 * squared_norm(st) +
-								  mean_loss(st));
-	for (j = 0; j < d; j++)
-		plane[j + 1] = hinge_check_result(st[ST_LAMBDA] * w[j] +
-										  (sum[j] + comp[j]) / st[ST_N]);
+	result = hinge_new_float8_array((int) st[ST_NWEIGHTS] + 1, &plane);
+	plane[0] = hinge_check_result(st[ST_LAMBDA] / 2.0 * squared_norm(st) + mean_loss(st));
+	subgradient_of(st, plane + 1);
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 

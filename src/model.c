@@ -169,6 +169,13 @@ text_column(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
 	return *isnull ? NULL : TextDatumGetCString(value);
 }
 
+/* Errors while reading a model row name the model */
+static void
+model_row_context(void *arg)
+{
+	errcontext("model \"%s\" in hinge_model", (const char *) arg);
+}
+
 /*
  * Reads a model from a row of hinge_model, into the current memory
  * context, checking every column scoring, evaluation and calibration read.
@@ -176,6 +183,7 @@ text_column(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
 HingeModel *
 hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 {
+	ErrorContextCallback context;
 	ModelColumns c;
 	HingeModel *model = palloc0(sizeof(HingeModel));
 	ArrayType  *weights;
@@ -201,6 +209,10 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	c.calibration_b = column_of(desc, "calibration_b");
 
 	model->name = pstrdup(name);
+	context.callback = model_row_context;
+	context.arg = model->name;
+	context.previous = error_context_stack;
+	error_context_stack = &context;
 
 	/* the weights: a vector, or a matrix of one row per class; finite */
 	weights = DatumGetArrayTypePCopy(required(tuple, desc, c.weights, name));
@@ -237,8 +249,9 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	deconstruct_array(classes, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls,
 					  &model->n_classes);
 	if (model->n_classes != (model->n_rows == 1 ? 2 : model->n_rows))
-		corrupt(name, "classes", psprintf("%d classes but %d rows of weights",
-										  model->n_classes, model->n_rows));
+		corrupt(name, "classes", psprintf("classes that do not match its weights (%d classes, %d %s of weights)",
+										  model->n_classes, model->n_rows,
+										  model->n_rows == 1 ? "row" : "rows"));
 	model->classes = palloc(sizeof(char *) * model->n_classes);
 	for (i = 0; i < model->n_classes; i++)
 	{
@@ -297,34 +310,49 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	model->probabilities = palloc(sizeof(float8) * model->n_classes);
 	model->bytes = sizeof(HingeModel) + VARSIZE(weights) + VARSIZE(classes) +
 		sizeof(float8) * (3 * model->n_classes + 3 * model->n_rows);
+	error_context_stack = context.previous;
 	return model;
 }
 
 /*
+ * The row of model name in ext's hinge_model (AS m), columns a select list,
+ * read through the caller's SPI connection, and locked FOR UPDATE when
+ * for_update: then no other session can change it until the caller's
+ * transaction ends, and the row read is the latest one.  NULL when there is
+ * none; SPI_tuptable->tupdesc describes it.
+ */
+HeapTuple
+hinge_model_row(const char *ext, const char *name, const char *columns, bool for_update)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(name)};
+
+	if (SPI_execute_with_args(psprintf("SELECT %s FROM %s.hinge_model AS m "
+									   "WHERE m.name OPERATOR(pg_catalog.=) $1%s",
+									   columns, ext, for_update ? " FOR UPDATE" : ""),
+							  1, argtypes, values, NULL, !for_update, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read model \"%s\"", name);
+	return SPI_processed == 0 ? NULL : SPI_tuptable->vals[0];
+}
+
+/*
  * Reads model name through SPI into the caller's memory context (the
- * connection's own is left behind), FOR UPDATE when the caller will
- * change it: then no other session can change the row until the caller's
- * transaction ends, and the row read is the latest one.
+ * connection's own is left behind), locked when for_update (see above).
  */
 HingeModel *
 hinge_model_read(const char *ext, const char *name, bool for_update)
 {
 	MemoryContext caller = CurrentMemoryContext;
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
 	HingeModel *model;
+	HeapTuple	row;
 	MemoryContext old;
 
 	SPI_connect();
-	values[0] = CStringGetTextDatum(name);
-	if (SPI_execute_with_args(psprintf("SELECT * FROM %s.hinge_model WHERE name OPERATOR(pg_catalog.=) $1%s",
-									   ext, for_update ? " FOR UPDATE" : ""),
-							  1, argtypes, values, NULL, !for_update, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read model \"%s\"", name);
-	if (SPI_processed == 0)
+	row = hinge_model_row(ext, name, "m.*", for_update);
+	if (row == NULL)
 		hinge_model_missing_error(name);
 	old = MemoryContextSwitchTo(caller);
-	model = hinge_model_from_tuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, name);
+	model = hinge_model_from_tuple(row, SPI_tuptable->tupdesc, name);
 	MemoryContextSwitchTo(old);
 	SPI_finish();
 	return model;
@@ -341,17 +369,13 @@ hinge_model_check_writable(const char *ext, const char *name)
 {
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		values[1];
+	HeapTuple	row;
 	char	   *owner;
 	bool		isnull;
 
 	SPI_connect();
-	values[0] = CStringGetTextDatum(name);
-	if (SPI_execute_with_args(psprintf("SELECT pg_catalog.to_jsonb(m) OPERATOR(pg_catalog.->>) 'owner' "
-									   "FROM %s.hinge_model AS m WHERE name OPERATOR(pg_catalog.=) $1", ext),
-							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read model \"%s\"", name);
-	owner = SPI_processed == 0 ? NULL :
-		SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	row = hinge_model_row(ext, name, "pg_catalog.to_jsonb(m) OPERATOR(pg_catalog.->>) 'owner'", false);
+	owner = row == NULL ? NULL : SPI_getvalue(row, SPI_tuptable->tupdesc, 1);
 	if (owner != NULL)
 	{
 		values[0] = CStringGetTextDatum(owner);

@@ -41,6 +41,8 @@ typedef struct HingeModel
 extern void hinge_check_model_name(const char *name);
 extern HingeModel *hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc,
 										  const char *name);
+extern HeapTuple hinge_model_row(const char *ext, const char *name,
+								 const char *columns, bool for_update);
 extern HingeModel *hinge_model_read(const char *ext, const char *name,
 									bool for_update);
 extern void hinge_model_check_writable(const char *ext, const char *name);

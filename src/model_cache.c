@@ -205,23 +205,17 @@ load(CacheEntry *entry, HeapTuple tuple, TupleDesc desc, Oid relid)
 static bool
 check_through_sql(CacheEntry *entry, Oid namespace, Oid relid)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
-	bool		found;
+	HeapTuple	row;
 
 	SPI_connect();
-	values[0] = CStringGetTextDatum(entry->name);
-	if (SPI_execute_with_args(psprintf("SELECT * FROM %s.hinge_model WHERE name OPERATOR(pg_catalog.=) $1",
-									   quote_identifier(get_namespace_name(namespace))),
-							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read model \"%s\"", entry->name);
-	found = SPI_processed == 1;
+	row = hinge_model_row(quote_identifier(get_namespace_name(namespace)), entry->name,
+						  "m.*", false);
 	/* no version to compare: read it each time */
-	if (found)
-		load(entry, SPI_tuptable->vals[0], SPI_tuptable->tupdesc, relid);
+	if (row != NULL)
+		load(entry, row, SPI_tuptable->tupdesc, relid);
 	ItemPointerSetInvalid(&entry->tid);
 	SPI_finish();
-	return found;
+	return row != NULL;
 }
 
 /*

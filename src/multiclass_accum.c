@@ -509,6 +509,14 @@ mean_loss(const float8 *st)
 	return (st[MC_LOSS_SUM] + st[MC_LOSS_COMP]) / st[MC_N];
 }
 
+/* lambda/2 ||W||^2 + the mean loss */
+static float8
+objective_of(const float8 *st, const McView *v)
+{
+	return hinge_check_result(st[MC_LAMBDA] / 2.0 * hinge_dot_f8(v->W, v->W, v->size) +
+							  mean_loss(st));
+}
+
 /* lambda W + (1/n) sums, one element */
 static float8
 gradient_element(const float8 *st, const McView *v, int i)
@@ -530,8 +538,7 @@ multiclass_hinge_objective_finalfn(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	st = multiclass_state_data(state, STATE_MC_OBJECTIVE);
 	v = view(st);
-	PG_RETURN_FLOAT8(hinge_check_result(st[MC_LAMBDA] / 2.0 * hinge_dot_f8(v.W, v.W, v.size) +
-										mean_loss(st)));
+	PG_RETURN_FLOAT8(objective_of(st, &v));
 }
 
 /* lambda W + (1/n) sum of loss subgradients, k x cols, or NULL for no rows */
@@ -573,8 +580,7 @@ multiclass_hinge_cutting_plane_finalfn(PG_FUNCTION_ARGS)
 	st = multiclass_state_data(state, STATE_MC_SUBGRADIENT);
 	v = view(st);
 	result = hinge_new_float8_array(v.size + 1, &out);
-	out[0] = hinge_check_result(st[MC_LAMBDA] / 2.0 * hinge_dot_f8(v.W, v.W, v.size) +
-								mean_loss(st));
+	out[0] = objective_of(st, &v);
 	for (i = 0; i < v.size; i++)
 		out[i + 1] = gradient_element(st, &v, i);
 	PG_RETURN_ARRAYTYPE_P(result);

@@ -78,15 +78,6 @@ hinge_pegasos_step(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 
-static pg_noreturn void
-learn_argument_error(const char *message, const char *hint)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s", message),
-			 errhint("%s", hint)));
-}
-
 /* The value of a column of the trigger's row, by name */
 static Datum
 row_value(TriggerData *trigdata, HeapTuple tuple, const char *column, const char *role,
@@ -140,21 +131,12 @@ hinge_learn_trigger(PG_FUNCTION_ARGS)
 	float8		y,
 				t;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("hinge_learn_trigger must be called as a trigger")));
-	if (!TRIGGER_FIRED_AFTER(trigdata->tg_event) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) || TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("hinge_learn_trigger must fire AFTER INSERT OR UPDATE, FOR EACH ROW")));
+	tuple = hinge_trigger_row(fcinfo, "hinge_learn_trigger", false);
 	if (trigdata->tg_trigger->tgnargs != 3)
-		learn_argument_error(psprintf("hinge_learn_trigger takes 3 arguments, not %d",
+		hinge_argument_error(psprintf("hinge_learn_trigger takes 3 arguments, not %d",
 									  trigdata->tg_trigger->tgnargs),
 							 "EXECUTE FUNCTION hinge_learn_trigger('model', 'features_column', 'label_column')");
 	args = trigdata->tg_trigger->tgargs;
-	tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
 
 	/* the row's features and label; a row without them teaches nothing */
 	features = row_value(trigdata, tuple, args[1], "features", &features_type, &features_null);
@@ -170,14 +152,9 @@ hinge_learn_trigger(PG_FUNCTION_ARGS)
 
 	ext = hinge_extension_schema(fcinfo);
 	SPI_connect();
-	values[0] = CStringGetTextDatum(args[0]);
-	if (SPI_execute_with_args(psprintf("SELECT * FROM %s.hinge_model WHERE name OPERATOR(pg_catalog.=) $1 FOR UPDATE",
-									   ext),
-							  1, argtypes, values, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read model \"%s\"", args[0]);
-	if (SPI_processed == 0)
+	model_tuple = hinge_model_row(ext, args[0], "m.*", true);
+	if (model_tuple == NULL)
 		hinge_model_missing_error(args[0]);
-	model_tuple = SPI_tuptable->vals[0];
 	model_desc = SPI_tuptable->tupdesc;
 	model = hinge_model_from_tuple(model_tuple, model_desc, args[0]);
 	if (model->n_rows > 1)
@@ -210,6 +187,7 @@ hinge_learn_trigger(PG_FUNCTION_ARGS)
 	pegasos_step(hinge_float8_vector(model->weights, model->n_weights), x, y,
 				 model->lambda, t, w);
 
+	values[0] = CStringGetTextDatum(args[0]);
 	values[1] = PointerGetDatum(weights);
 	if (SPI_execute_with_args(psprintf("UPDATE %s.hinge_model SET weights = $2, "
 									   "online_updates = online_updates OPERATOR(pg_catalog.+) 1, "

@@ -73,15 +73,6 @@ trigger_context(void *arg)
 			   RelationGetRelationName(trigdata->tg_relation));
 }
 
-static pg_noreturn void
-argument_error(const char *message, const char *hint)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s", message),
-			 errhint("%s", hint)));
-}
-
 /* The classes of the model as values of the target column, for 'label' */
 static void
 read_labels(TriggerPlan *plan, TupleDesc tupdesc, MemoryContext mcxt)
@@ -120,7 +111,7 @@ plan_number_output(TriggerPlan *plan, MemoryContext mcxt, const char *column)
 
 	if (!hinge_is_number_type(plan->target_type) || getBaseType(plan->target_type) == INT2OID ||
 		getBaseType(plan->target_type) == INT4OID || getBaseType(plan->target_type) == INT8OID)
-		argument_error(psprintf("output column \"%s\" is of type %s, not a real number", column,
+		hinge_argument_error(psprintf("output column \"%s\" is of type %s, not a real number", column,
 								format_type_be(plan->target_type)),
 					   "A score or a probability goes into a double precision, real or numeric column.");
 	path = find_coercion_pathway(getBaseType(plan->target_type), FLOAT8OID,
@@ -164,7 +155,7 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 	error_context_stack = &context;
 
 	if (trigger->tgnargs < 3 || trigger->tgnargs > 4)
-		argument_error(psprintf("hinge_score_trigger takes 3 or 4 arguments, not %d", trigger->tgnargs),
+		hinge_argument_error(psprintf("hinge_score_trigger takes 3 or 4 arguments, not %d", trigger->tgnargs),
 					   "EXECUTE FUNCTION hinge_score_trigger('model', 'features', 'output_column' [, 'score' | 'label' | 'probability'])");
 	plan->relid = RelationGetRelid(rel);
 	if (strcmp(output, "score") == 0)
@@ -174,7 +165,7 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 	else if (strcmp(output, "probability") == 0)
 		plan->output = OUTPUT_PROBABILITY;
 	else
-		argument_error(psprintf("unknown output \"%s\"", output),
+		hinge_argument_error(psprintf("unknown output \"%s\"", output),
 					   "The fourth argument is 'score' (the default), 'label' or 'probability'.");
 
 	plan->model_ref.namespace = get_func_namespace(fcinfo->flinfo->fn_oid);
@@ -182,7 +173,7 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 								  args[0], strlen(args[0]));
 	plan->model_epoch = plan->model_ref.epoch;
 	if (plan->output == OUTPUT_SCORE && plan->model->n_rows > 1)
-		argument_error(psprintf("model \"%s\" has %d classes, and a score is for binary models",
+		hinge_argument_error(psprintf("model \"%s\" has %d classes, and a score is for binary models",
 								args[0], plan->model->n_classes),
 					   "Fill the column with 'label' or 'probability' (of the predicted class).");
 	if (plan->output == OUTPUT_PROBABILITY)
@@ -200,14 +191,14 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 		getTypeInputInfo(TEXTARRAYOID, &array_input, &array_ioparam);
 		names = DatumGetArrayTypeP(OidInputFunctionCall(array_input, args[1], array_ioparam, -1));
 		if (ARR_NDIM(names) != 1)
-			argument_error("the list of feature columns must be one-dimensional",
+			hinge_argument_error("the list of feature columns must be one-dimensional",
 						   "List the columns as '{col1,col2}'.");
 		deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &plan->n_columns);
 		if (plan->n_columns > MaxHeapAttributeNumber)
-			argument_error("the list of feature columns is longer than a table can be",
+			hinge_argument_error("the list of feature columns is longer than a table can be",
 						   "For many features, store them in one float8[] or real[] column.");
 		if (plan->n_columns != plan->model->n_features)
-			argument_error(psprintf("model \"%s\" takes %d features, but %d columns are listed",
+			hinge_argument_error(psprintf("model \"%s\" takes %d features, but %d columns are listed",
 									args[0], plan->model->n_features, plan->n_columns),
 						   "List one numeric column per feature, in the model's order.");
 		plan->columns = palloc(sizeof(AttrNumber) * plan->n_columns);
@@ -239,7 +230,7 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 	plan->target = hinge_column_attnum(plan->relid, args[2], "the output");
 	for (i = 0; i < plan->n_columns; i++)
 		if (plan->columns[i] == plan->target)
-			argument_error(psprintf("column \"%s\" is both a feature and the output", args[2]),
+			hinge_argument_error(psprintf("column \"%s\" is both a feature and the output", args[2]),
 						   "Fill a column of its own.");
 	plan->target_type = TupleDescAttr(tupdesc, plan->target - 1)->atttypid;
 	plan->target_typmod = TupleDescAttr(tupdesc, plan->target - 1)->atttypmod;
@@ -332,17 +323,7 @@ hinge_score_trigger(PG_FUNCTION_ARGS)
 	bool		isnull = true;
 	int			target;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("hinge_score_trigger must be called as a trigger")));
-	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) || TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("hinge_score_trigger must fire BEFORE INSERT OR UPDATE, FOR EACH ROW")));
-
-	tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+	tuple = hinge_trigger_row(fcinfo, "hinge_score_trigger", true);
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
 	plan = (TriggerPlan *) fcinfo->flinfo->fn_extra;
 	if (plan == NULL || plan->relid != RelationGetRelid(trigdata->tg_relation))

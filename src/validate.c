@@ -11,6 +11,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 
@@ -351,6 +352,39 @@ hinge_row_width_error(int n_features, int expected, const char *weights_what)
 			 errmsg("a row has %d features but the %s expect %d",
 					n_features, weights_what, expected),
 			 errhint("Every row's feature array must have the same length; the weights may add one element, last, for the intercept.")));
+}
+
+/*
+ * Checks that a trigger function was called as a row trigger of INSERT or
+ * UPDATE, fired BEFORE or AFTER as it must be, and returns the row.
+ */
+HeapTuple
+hinge_trigger_row(FunctionCallInfo fcinfo, const char *name, bool before)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s must be called as a trigger", name)));
+	if ((before ? !TRIGGER_FIRED_BEFORE(trigdata->tg_event) : !TRIGGER_FIRED_AFTER(trigdata->tg_event)) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) || TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s must fire %s INSERT OR UPDATE, FOR EACH ROW",
+						name, before ? "BEFORE" : "AFTER")));
+	return TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+}
+
+/* An argument (a trigger's, say) that is not what it must be */
+void
+hinge_argument_error(const char *message, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s", message),
+			 errhint("%s", hint)));
 }
 
 /* A required argument (of a function that is not STRICT) must not be NULL */

@@ -8,6 +8,7 @@
 #ifndef HINGE_VALIDATE_H
 #define HINGE_VALIDATE_H
 
+#include "access/htup.h"
 #include "fmgr.h"
 
 #include "vector.h"
@@ -32,6 +33,9 @@ extern void hinge_check_int_between(int value, int low, int high,
 									const char *what, const char *hint);
 extern bool hinge_has_intercept(int n_weights, int n_features,
 								const char *weights_what);
+extern HeapTuple hinge_trigger_row(FunctionCallInfo fcinfo, const char *name,
+								   bool before);
+pg_noreturn extern void hinge_argument_error(const char *message, const char *hint);
 pg_noreturn extern void hinge_row_width_error(int n_features, int expected,
 											  const char *weights_what);
 

@@ -291,6 +291,21 @@ SELECT hinge_subgradient('{1,2,3,NaN}', x, y, 0.1) FROM agg_rows;
 SELECT hinge_loss_avg('{1,2}', x, y) FROM (VALUES ('{1,2}'::float8[], 1::float8), ('{1,2,3}', 1)) AS t(x, y);
 SELECT hinge_objective('{1,2}', x, y, 0.1) FROM (VALUES ('{1,2}'::float8[], 1::float8), ('{1,Infinity}', 1)) AS t(x, y);
 SELECT hinge_objective(w, x, y, 0.1) FROM (VALUES ('{1,2}'::float8[], '{1,2}'::float8[], 1::float8), ('{1,2}', '{1,3}', 1)) AS t(x, w, y);
+-- weights built in each row as expanded arrays (array_append keeps them in
+-- memory that the next row's value may reuse, at the same address): the
+-- check compares values, not pointers
+SELECT hinge_objective(array_append(ARRAY[a], b), x, y, 0.1)
+FROM (VALUES (1::float8, 2::float8, '{1,2}'::float8[], 1::float8), (1, 3, '{1,2}', 1), (1, 4, '{1,2}', -1)) AS t(a, b, x, y);
+SELECT hinge_subgradient(array_prepend(a, ARRAY[b]), x, y, 0.1)
+FROM (VALUES (1::float8, 2::float8, '{1,2}'::float8[], 1::float8), (1, 3, '{1,2}', 1)) AS t(a, b, x, y);
+SELECT hinge_cutting_plane(ARRAY[a] || b, x, y, 0.1, 'hinge', 1, 1, 1)
+FROM (VALUES (1::float8, 2::float8, '{1,2}'::float8[], 1::float8), (1, 3, '{1,2}', 1)) AS t(a, b, x, y);
+SELECT hinge_objective(array_append(ARRAY[a], b), x, y, 0.1) OVER (ORDER BY b)
+FROM (VALUES (1::float8, 2::float8, '{1,2}'::float8[], 1::float8), (1, 3, '{1,2}', 1)) AS t(a, b, x, y);
+-- built the same way and equal in every row, they are the constant's value
+SELECT pg_temp.close(hinge_objective(array_append(ARRAY[a, b, a], b), x, y, 0.1),
+                     (SELECT hinge_objective('{1,2,1,2}', x, y, 0.1) FROM agg_rows)) AS same_as_constant
+FROM (SELECT 1::float8 AS a, 2::float8 AS b, x, y FROM agg_rows) AS t;
 SELECT hinge_objective('{1,2}', x, y, lambda) FROM (VALUES ('{1,2}'::float8[], 1::float8, 0.1::float8), ('{1,2}', 1, 0.2)) AS t(x, y, lambda);
 SELECT hinge_objective('{1e300,1}', x, y, 0.1) FROM (VALUES ('{1e300,1}'::float8[], -1::float8)) AS t(x, y);
 SELECT multiclass_hinge_objective('{{1,2,3,4},{1,2,3,4}}', x, label + 5, 0.1, 'crammer_singer') FROM agg_rows;

@@ -723,8 +723,92 @@ SELECT hinge_platt_finalfn(hinge_objective_transfn('{}', '{1,1}', '{1}'::float8[
 -- NaN), rather than XX001
 SELECT hinge_objective_finalfn('{7301,0,2,1,0.1,0,1,1,1,0,0,1,NaN}');
 
+
 --
--- 8. Summary: every case, by group and outcome code
+-- 8. Hand-edited model rows, one column at a time.  A model's owner may
+-- edit its row: each column that any path scores, evaluates, calibrates or
+-- learns with, set to what hinge_train never writes, under every path that
+-- reads a model.  Each must end in a clean error (a model that no longer
+-- holds is XX001 data_corrupted) or, where the path does not read that
+-- column, a result; never a crash.
+--
+CREATE FUNCTION bi_edited(upd text, q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r text;
+BEGIN
+    EXECUTE upd;
+    EXECUTE q INTO r;
+    RETURN r;
+END
+$$;
+CREATE TABLE bi_edit (col text, val text, models text);
+INSERT INTO bi_edit VALUES
+    ('weights', '''{}''', 'both'), ('weights', '''{1,2}''', 'both'),
+    ('weights', '''{1,NaN,0}''', 'bin'), ('weights', '''{1,Infinity,0}''', 'bin'),
+    ('weights', '''{{1,2,3},{4,5,6}}''', 'both'), ('weights', '''{{{1,2,3}}}''', 'both'),
+    ('weights', 'array_append(weights, NULL)', 'bin'), ('weights', 'weights[1:1]', 'mc'),
+    ('classes', '''{a}''', 'both'), ('classes', '''{a,b,c,d}''', 'both'),
+    ('classes', 'ARRAY[classes[1], NULL]', 'bin'), ('classes', '''{{a,b}}''', 'both'),
+    ('positive_class', 'NULL', 'bin'), ('positive_class', '''nope''', 'bin'),
+    ('n_features', '1', 'both'), ('n_features', '7', 'both'),
+    ('lambda', '''NaN''', 'both'), ('lambda', '-1', 'both'), ('lambda', '0', 'both'),
+    ('loss', '''nope''', 'both'), ('loss', '''squared_hinge''', 'mc'),
+    ('gamma', '0', 'both'), ('gamma', '''Infinity''', 'both'),
+    ('class_weights', '''{1}''', 'both'), ('class_weights', 'array_append(class_weights[2:], NULL)', 'both'),
+    ('class_weights', '''{0,1,1}''', 'both'), ('class_weights', '''{NaN,1,1}''', 'both'),
+    ('multiclass', 'NULL', 'mc'), ('multiclass', '''nope''', 'mc'),
+    ('calibration_a', 'NULL', 'both'), ('calibration_b', 'NULL', 'both'),
+    ('calibration_a', '''{NaN,1,1}''', 'both'), ('calibration_b', '''{1,2,3,4,5}''', 'both'),
+    ('calibration_a', '''{{1,1,1}}''', 'both');
+CREATE TABLE bi_edit_rows (x float8[], y int, k text, score float8, verdict text, p float8);
+CREATE TRIGGER s BEFORE INSERT ON bi_edit_rows FOR EACH ROW
+    WHEN (NEW.y = 0) EXECUTE FUNCTION hinge_score_trigger('bi_bin', 'x', 'score');
+CREATE TRIGGER lb BEFORE INSERT ON bi_edit_rows FOR EACH ROW
+    WHEN (NEW.y = 1) EXECUTE FUNCTION hinge_score_trigger('bi_bin', 'x', 'verdict', 'label');
+CREATE TRIGGER lm BEFORE INSERT ON bi_edit_rows FOR EACH ROW
+    WHEN (NEW.y = 2) EXECUTE FUNCTION hinge_score_trigger('bi_mc', 'x', 'verdict', 'label');
+CREATE TRIGGER pb BEFORE INSERT ON bi_edit_rows FOR EACH ROW
+    WHEN (NEW.y = 3) EXECUTE FUNCTION hinge_score_trigger('bi_bin', 'x', 'p', 'probability');
+CREATE TRIGGER pm BEFORE INSERT ON bi_edit_rows FOR EACH ROW
+    WHEN (NEW.y = 4) EXECUTE FUNCTION hinge_score_trigger('bi_mc', 'x', 'p', 'probability');
+CREATE TRIGGER learn AFTER INSERT ON bi_edit_rows FOR EACH ROW
+    WHEN (NEW.y = -1) EXECUTE FUNCTION hinge_learn_trigger('bi_bin', 'x', 'k');
+CREATE TABLE bi_edit_path (path text, model text, q text);
+INSERT INTO bi_edit_path VALUES
+    ('hinge_score', 'bin', $$SELECT hinge_score('bi_bin', '{1,1}'::float8[])::text$$),
+    ('hinge_scores', 'bin', $$SELECT hinge_scores('bi_bin', '{1,1}'::float8[])::text$$),
+    ('hinge_scores', 'mc', $$SELECT hinge_scores('bi_mc', '{1,1}'::float8[])::text$$),
+    ('hinge_predict', 'bin', $$SELECT hinge_predict('bi_bin', '{1,1}'::float8[])$$),
+    ('hinge_predict', 'mc', $$SELECT hinge_predict('bi_mc', '{1,1}'::float8[])$$),
+    ('hinge_probability', 'bin', $$SELECT hinge_probability('bi_bin', '{1,1}'::float8[])::text$$),
+    ('hinge_probabilities', 'bin', $$SELECT hinge_probabilities('bi_bin', '{1,1}'::float8[])::text$$),
+    ('hinge_probabilities', 'mc', $$SELECT hinge_probabilities('bi_mc', '{1,1}'::float8[])::text$$),
+    ('hinge_evaluate', 'bin', $$SELECT accuracy::text FROM hinge_evaluate('bi_bin', 'bi_data', 'x', 'y')$$),
+    ('hinge_evaluate', 'mc', $$SELECT accuracy::text FROM hinge_evaluate('bi_mc', 'bi_data', 'x', 'k')$$),
+    ('hinge_calibrate', 'bin', $$SELECT calibration_a::text FROM hinge_calibrate('bi_bin', 'bi_data', 'x', 'y')$$),
+    ('hinge_calibrate', 'mc', $$SELECT calibration_a::text FROM hinge_calibrate('bi_mc', 'bi_data', 'x', 'k')$$),
+    ('trigger score', 'bin', $$INSERT INTO bi_edit_rows (x, y) VALUES ('{1,1}', 0) RETURNING score::text$$),
+    ('trigger label', 'bin', $$INSERT INTO bi_edit_rows (x, y) VALUES ('{1,1}', 1) RETURNING verdict$$),
+    ('trigger label', 'mc', $$INSERT INTO bi_edit_rows (x, y) VALUES ('{1,1}', 2) RETURNING verdict$$),
+    ('trigger probability', 'bin', $$INSERT INTO bi_edit_rows (x, y) VALUES ('{1,1}', 3) RETURNING p::text$$),
+    ('trigger probability', 'mc', $$INSERT INTO bi_edit_rows (x, y) VALUES ('{1,1}', 4) RETURNING p::text$$),
+    ('learn trigger', 'bin', $$INSERT INTO bi_edit_rows (x, y, k) VALUES ('{1,1}', -1, '1') RETURNING 'learned'$$);
+INSERT INTO bi_log (grp, sig, disp, pos, kase, q)
+SELECT 'model_row', p.path, 'bi_' || p.model || '.' || e.col, 0, e.val,
+       format('SELECT bi_edited(%L, %L)',
+              format('UPDATE hinge_model SET %I = %s WHERE name = %L', e.col, e.val, 'bi_' || p.model), p.q)
+FROM bi_edit AS e JOIN bi_edit_path AS p ON e.models IN ('both', p.model);
+UPDATE bi_log SET outcome = bi_run(q) WHERE grp = 'model_row';
+-- one line per edit: the paths, by outcome (XX001: the model no longer holds)
+SELECT disp AS "column", kase AS "set to", string_agg(paths || ': ' || outcome, '; ' ORDER BY outcome) AS "paths"
+FROM (SELECT disp, kase, bi_code(outcome) AS outcome, string_agg(DISTINCT sig, ', ') AS paths
+      FROM bi_log WHERE grp = 'model_row' GROUP BY 1, 2, 3) s
+GROUP BY disp, kase ORDER BY disp, kase;
+-- the messages the broken rows gave
+SELECT DISTINCT bi_code(outcome) AS code, split_part(substr(outcome, 8), ' HINT: ', 1) AS message
+FROM bi_log WHERE grp = 'model_row' AND outcome NOT IN ('ok', 'null') ORDER BY 1, 2;
+
+--
+-- 9. Summary: every case, by group and outcome code
 --
 SELECT grp AS "group", count(*) AS cases,
        count(*) FILTER (WHERE outcome IN ('ok', 'null')) AS results,

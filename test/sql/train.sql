@@ -622,6 +622,20 @@ SELECT p.rows_used = t.rows_used AS same_rows,
 FROM hinge_train('parted', 'parted', 'x', 'y', lambda => 1e-3) AS p,
      hinge_train('unparted', 'train_rows', 'x', 'y', lambda => 1e-3) AS t;
 
+-- rows that change between passes break what every bound assumes (one set
+-- of rows): a view whose rows thin out at each scan, or whose label turns
+-- into a value that is no class, fails the training; nothing is stored
+CREATE SEQUENCE scans;
+CREATE VIEW thinning AS SELECT x, y FROM train_rows WHERE id <= 400 - (SELECT nextval('scans'));
+SELECT hinge_train('changing', 'thinning', 'x', 'y', lambda => 1e-3);
+-- (from the third scan: the count, the first pass, then this)
+CREATE VIEW relabelled AS
+SELECT x, CASE WHEN id = 1 AND (SELECT nextval('scans')) > 3 THEN 7 ELSE y END AS y
+FROM train_rows;
+SELECT setval('scans', 1);
+SELECT hinge_train('changing', 'relabelled', 'x', 'y', lambda => 1e-3);
+SELECT count(*) AS models_named_changing FROM hinge_model WHERE name = 'changing';
+
 -- 11. Errors
 SELECT hinge_train('e', 'train_rows', 'nope', 'y');
 SELECT hinge_train('e', 'train_rows', 'x', 'Y');
@@ -641,6 +655,9 @@ SELECT hinge_train('e', 'labels', 'x', 't', class_weight => 'heavy');
 SELECT hinge_train('e', 'labels', 'x', 't', class_weight => '{"spam": 2}');
 SELECT hinge_train('e', 'labels', 'x', 't', class_weight => '{"spam": 2, "ham": -1}');
 SELECT hinge_train('', 'train_rows', 'x', 'y');
+SELECT hinge_train(repeat('m', 1001), 'train_rows', 'x', 'y');
+SELECT name AS balanced_in_capitals FROM hinge_train('e', 'labels', 'x', 't', class_weight => 'BALANCED');
+DELETE FROM hinge_model WHERE name = 'e';
 SELECT hinge_train(NULL, 'train_rows', 'x', 'y');
 CREATE TABLE one_class AS SELECT x, 1 AS y FROM train_rows;
 SELECT hinge_train('e', 'one_class', 'x', 'y');
@@ -695,6 +712,7 @@ REVOKE ALL ON hinge_model FROM regress_hinge_reader;
 DROP TABLE private_rows;
 DROP ROLE regress_hinge_reader;
 
-DROP VIEW scored, generated_view;
+DROP VIEW scored, generated_view, thinning, relabelled;
+DROP SEQUENCE scans;
 DROP TABLE many_labels, train_rows, bc_raw, bc, trained, labels, columns, before, broken, slow,
     one_class, empty_rows, null_rows, empty_arrays, ragged, parted;

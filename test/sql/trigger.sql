@@ -146,8 +146,53 @@ CREATE TRIGGER learn AFTER INSERT ON garden
     FOR EACH ROW EXECUTE FUNCTION hinge_learn_trigger('flowers', 'x', 'kind');
 INSERT INTO garden VALUES ('{1,1}', 'rose');
 SELECT hinge_pegasos_step('{1,0}'::float8[], '{0.5,1}'::float8[], 1, 0.5, 0.5);
+-- a row one feature wider or narrower than the model is refused, with or
+-- without an intercept (it would move the intercept as a feature weight, or
+-- a feature weight as the intercept), and the model is left as it was
+CREATE TABLE flat_before AS
+SELECT weights FROM hinge_train('learner_flat', 'mail', 'x', 'label', lambda => 1e-2, intercept => false);
+CREATE TABLE labelled_flat (x float8[], label text);
+CREATE TRIGGER learn AFTER INSERT ON labelled_flat
+    FOR EACH ROW EXECUTE FUNCTION hinge_learn_trigger('learner_flat', 'x', 'label');
+INSERT INTO labelled VALUES ('{1,1,1,1}', 'spam');
+INSERT INTO labelled_flat VALUES ('{1,1,1,1}', 'spam');
+INSERT INTO labelled_flat VALUES ('{1,1}', 'spam');
+SELECT m.weights = b.weights AS unchanged, online_updates FROM hinge_model AS m, flat_before AS b WHERE name = 'learner_flat';
+INSERT INTO labelled_flat VALUES ('{1,1,1}', 'spam');
+SELECT m.weights <> b.weights AS moved, online_updates FROM hinge_model AS m, flat_before AS b WHERE name = 'learner_flat';
+-- it learns AFTER the row is written: as a BEFORE trigger it would drop rows
+CREATE TRIGGER early BEFORE INSERT ON labelled_flat
+    FOR EACH ROW EXECUTE FUNCTION hinge_learn_trigger('learner_flat', 'x', 'label');
+INSERT INTO labelled_flat VALUES ('{1,1,1}', 'spam');
+DROP TRIGGER early ON labelled_flat;
+
+-- 8. The trigger assigns as an INSERT would: through the column's type
+-- modifier and cast, so what does not fit is refused (numeric(4,2), a real
+-- overflowing) or rounded as a cast rounds, never stored out of range
+CREATE TABLE fitted (x float8[], s numeric(4, 2), r real, v varchar(3), v4 varchar(4), n numeric(10, 1));
+CREATE TRIGGER s BEFORE INSERT ON fitted FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x', 's');
+INSERT INTO fitted (x) VALUES ('{1,1,1}');
+SELECT s = round(hinge_score('mail', x)::numeric, 2) AS rounded_as_a_cast FROM fitted;
+INSERT INTO fitted (x) VALUES ('{1000,1000,1000}');
+DROP TRIGGER s ON fitted;
+CREATE TRIGGER r BEFORE INSERT ON fitted FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x', 'r');
+INSERT INTO fitted (x) VALUES ('{1e300,1e300,1e300}');
+INSERT INTO fitted (x) VALUES ('{1,1,1}');
+DROP TRIGGER r ON fitted;
+CREATE TRIGGER v BEFORE INSERT ON fitted FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x', 'v', 'label');
+INSERT INTO fitted (x) VALUES ('{1,1,1}');
+DROP TRIGGER v ON fitted;
+CREATE TRIGGER v4 BEFORE INSERT ON fitted FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x', 'v4', 'label');
+INSERT INTO fitted (x) VALUES ('{1,1,1}');
+SELECT v4, hinge_predict('mail', x) AS predicted FROM fitted WHERE v4 IS NOT NULL;
+DROP TRIGGER v4 ON fitted;
+SELECT cardinality(calibration_a) AS calibrated FROM hinge_calibrate('mail', 'mail', 'x', 'label');
+CREATE TRIGGER n BEFORE INSERT ON fitted FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('mail', 'x', 'n', 'probability');
+INSERT INTO fitted (x) VALUES ('{2,2,2}');
+SELECT f.n = round((hinge_probabilities('mail', f.x))[array_position(m.classes, hinge_predict('mail', f.x))]::numeric, 1) AS rounded_probability
+FROM fitted AS f, hinge_model AS m WHERE f.n IS NOT NULL AND m.name = 'mail';
 
 DROP VIEW mail_scored, mail_scored_join;
 DROP TABLE mail, inbox, inbox_real, inbox_columns, flowers, garden, scored_at_rest, broken,
-    labelled, one_step;
+    labelled, one_step, labelled_flat, flat_before, fitted;
 DELETE FROM hinge_model;
