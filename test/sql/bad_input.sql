@@ -14,8 +14,10 @@
 -- Outcome codes in the grids: ok (a finite result), null (a NULL result),
 -- an SQLSTATE (an error; the messages are in bi_log), NAN! (a NaN or
 -- infinite result: a bug), - (not applicable).  Overloads that differ only
--- in the type of x (float8[] and real[]) share a line; where they disagree
--- the line shows both outcomes, float8[] first.
+-- in the type of x (float8[] and real[]; and, for the functions that score
+-- features, numeric[], integer[], smallint[], bigint[] and text, the types
+-- drivers send) share a line; where they disagree the line shows each
+-- outcome, sorted and separated by /.
 --
 SET extra_float_digits = 0;
 SET client_min_messages = warning;
@@ -68,7 +70,7 @@ CREATE FUNCTION bi_code(outcome text) RETURNS text LANGUAGE sql IMMUTABLE
     AS $$ SELECT CASE WHEN $1 IN ('ok', 'null') THEN $1 ELSE split_part($1, ':', 1) END $$;
 
 -- The grids of sections 2, 3 and 6 show one line per function family and
--- argument name: the overloads for float8[] and real[] features, and the
+-- argument name: the overloads for each type of features, and the
 -- plain and class-weighted forms of an aggregate, share a line.
 CREATE FUNCTION bi_family(disp text) RETURNS text LANGUAGE sql IMMUTABLE
     AS $$ SELECT split_part($1, '(', 1) || '(' || split_part(split_part($1, '(', 2), ', ', 1) || ', ...)' $$;
@@ -265,36 +267,44 @@ GROUP BY disp ORDER BY disp;
 
 --
 -- 2. Bad numbers in every numeric argument (scalars and the first element
--- of arrays), one position at a time: NaN, +Infinity, -Infinity, a denormal
--- (5e-324; 1e-45 for real[]), a huge finite value (1e200; 3e38 for real[];
--- 2147483647 for integers), zero and -1.  The documented outcomes: NaN and
+-- of arrays, and of features given as text), one position at a time: NaN,
+-- +Infinity, -Infinity, a denormal (5e-324; 1e-45 for real[]), a huge
+-- finite value (1e200; 3e38 for real[]; the largest smallint, integer or
+-- bigint for those), zero and -1 (integers have no NaN, infinity or
+-- denormal, and numeric[] gets no infinity, which PostgreSQL 13's numeric
+-- lacks: '-' where no overload has the case).  The documented outcomes: NaN and
 -- infinity are 22023 everywhere; labels must be -1/+1 (class labels 1..k);
 -- lambda, gamma, class weights and tolerance must be > 0, margins and
 -- distances >= 0; denormals are ordinary numbers; overflow is 22003.
 --
-CREATE TABLE bi_value (kase text PRIMARY KEY, ord int, f8 text, f4 text, i4 text);
+CREATE TABLE bi_value (kase text PRIMARY KEY, ord int, f8 text, f4 text, num text, i2 text, i4 text, i8 text);
 INSERT INTO bi_value VALUES
-    ('NaN', 1, 'NaN', 'NaN', NULL),
-    ('+Inf', 2, 'Infinity', 'Infinity', NULL),
-    ('-Inf', 3, '-Infinity', '-Infinity', NULL),
-    ('denormal', 4, '5e-324', '1e-45', NULL),
-    ('huge', 5, '1e200', '3e38', '2147483647'),
-    ('zero', 6, '0', '0', '0'),
-    ('-1', 7, '-1', '-1', '-1');
+    ('NaN', 1, 'NaN', 'NaN', 'NaN', NULL, NULL, NULL),
+    ('+Inf', 2, 'Infinity', 'Infinity', NULL, NULL, NULL, NULL),
+    ('-Inf', 3, '-Infinity', '-Infinity', NULL, NULL, NULL, NULL),
+    ('denormal', 4, '5e-324', '1e-45', '5e-324', NULL, NULL, NULL),
+    ('huge', 5, '1e200', '3e38', '1e200', '32767', '2147483647', '9223372036854775807'),
+    ('zero', 6, '0', '0', '0', '0', '0', '0'),
+    ('-1', 7, '-1', '-1', '-1', '-1', '-1', '-1');
 INSERT INTO bi_log (grp, sig, disp, pos, kase, q)
 SELECT 'value', c.sig, c.disp, i, v.kase,
-       CASE WHEN c.types[i] LIKE '%[]' THEN
+       CASE WHEN c.types[i] LIKE '%[]' OR c.types[i] = 'text' THEN
                 bi_sql(c.name, (bi_exprs(c))[:i - 1]
-                       || bi_lit(regexp_replace(c.args[i], '^(\{+)[^,{}]+', '\1' || CASE WHEN c.types[i] = 'real[]' THEN v.f4 ELSE v.f8 END), c.types[i])
+                       || bi_lit(regexp_replace(c.args[i], '^(\{+)[^,{}]+', '\1' || val), c.types[i])
                        || (bi_exprs(c))[i + 1:])
             ELSE bi_sql(c.name, (bi_exprs(c))[:i - 1]
-                       || bi_lit(CASE WHEN c.types[i] = 'integer' THEN v.i4 ELSE v.f8 END, c.types[i])
+                       || bi_lit(val, c.types[i])
                        || (bi_exprs(c))[i + 1:])
        END
-FROM bi_call c, generate_subscripts(c.types, 1) AS i, bi_value v
+FROM bi_call c, generate_subscripts(c.types, 1) AS i, bi_value v,
+     LATERAL (SELECT CASE c.types[i] WHEN 'real[]' THEN v.f4 WHEN 'numeric[]' THEN v.num WHEN 'smallint[]' THEN v.i2
+                                     WHEN 'integer' THEN v.i4 WHEN 'integer[]' THEN v.i4
+                                     WHEN 'bigint[]' THEN v.i8 ELSE v.f8 END AS val) AS t
 WHERE c.agg IS NULL
-  AND c.types[i] IN ('double precision', 'double precision[]', 'real[]', 'integer')
-  AND NOT (c.types[i] = 'integer' AND v.i4 IS NULL);
+  AND (c.types[i] IN ('double precision', 'double precision[]', 'real[]', 'integer',
+                      'numeric[]', 'integer[]', 'smallint[]', 'bigint[]')
+       OR (c.types[i] = 'text' AND bi_argname(c.disp, i) = 'x'))
+  AND val IS NOT NULL;
 -- (training with a denormal lambda or tolerance ends in a WARNING that it
 -- did not converge: silenced here)
 SET client_min_messages = error;
@@ -318,7 +328,8 @@ GROUP BY family, arg ORDER BY family, min(pos);
 -- section 7), one position at a time: a NULL element, empty, 2-D where 1-D
 -- is expected (1-D where a 2-D weight matrix is expected), 3-D, one element
 -- (1 x 1 for a matrix) and 100,001 elements (3 x 100,001 for a matrix; the
--- other arguments keep their sizes, so mostly mismatched lengths).
+-- other arguments keep their sizes, so mostly mismatched lengths); features
+-- given as text get the same shapes, as float8[] literals.
 -- Documented: 22004 for NULL elements, 2202E for dimensions, emptiness and
 -- lengths that do not match.
 --
@@ -334,13 +345,19 @@ SELECT 'shape', c.sig, c.disp, i, s.kase,
                                             ELSE '{' || a || ',' || a || '}' END, t)
            WHEN '3-D' THEN bi_lit(CASE WHEN a LIKE '{{%' THEN '{' || a || ',' || a || '}' ELSE '{{' || a || '}}' END, t)
            WHEN '1 elem' THEN bi_lit(substring(a FROM '^\{+[^,{}]+') || CASE WHEN a LIKE '{{%' THEN '}}' ELSE '}' END, t)
-           WHEN '100001' THEN format('array_fill(%s::%s, %L::int[])',
-                                     quote_literal(substring(a FROM '^\{+([^,{}]+)')), regexp_replace(t, '\[\]$', ''),
-                                     CASE WHEN a LIKE '{{%' THEN '{3,100001}' ELSE '{100001}' END)
+           WHEN '100001' THEN CASE WHEN t = 'text' THEN
+                                  format('array_fill(%s::float8, %L::int[])::text',
+                                         quote_literal(substring(a FROM '^\{+([^,{}]+)')),
+                                         CASE WHEN a LIKE '{{%' THEN '{3,100001}' ELSE '{100001}' END)
+                              ELSE
+                                  format('array_fill(%s::%s, %L::int[])',
+                                         quote_literal(substring(a FROM '^\{+([^,{}]+)')), regexp_replace(t, '\[\]$', ''),
+                                         CASE WHEN a LIKE '{{%' THEN '{3,100001}' ELSE '{100001}' END)
+                              END
            END) || (bi_exprs(c))[i + 1:])
 FROM bi_call c, generate_subscripts(c.types, 1) AS i, bi_shape s,
      LATERAL (SELECT CASE WHEN c.types[i] = 'text[]' THEN '{a,b}' ELSE c.args[i] END AS a, c.types[i] AS t) AS x
-WHERE c.agg IS NULL AND c.types[i] LIKE '%[]';
+WHERE c.agg IS NULL AND (c.types[i] LIKE '%[]' OR (c.types[i] = 'text' AND bi_argname(c.disp, i) = 'x'));
 UPDATE bi_log SET outcome = bi_run(q) WHERE grp = 'shape';
 SELECT family AS function, arg,
        max(o) FILTER (WHERE kase = 'NULL elem') AS "NULL elem", max(o) FILTER (WHERE kase = 'empty') AS empty,
