@@ -18,6 +18,8 @@ OBJS = \
 	src/accum.o \
 	src/multiclass_accum.o \
 	src/bundle.o \
+	src/solver.o \
+	src/pass_oracle.o \
 	src/labels.o \
 	src/passes.o \
 	src/source.o \
