@@ -6,6 +6,7 @@ OBJS = \
 	src/hinge.o \
 	src/compat.o \
 	src/vector.o \
+	src/sparse.o \
 	src/finite.o \
 	src/validate.o \
 	src/loss.o \

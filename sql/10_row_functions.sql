@@ -118,10 +118,12 @@ COMMENT ON FUNCTION contrastive_hinge_loss(float8, boolean, float8) IS
 /*
  * Scoring with a weight vector w (intercept last when w has one element more
  * than x) or a weight matrix W (one row per class).  The real[] overloads
- * serve pgvector's vector (vector::real[]) without a copy to float8[].
+ * serve pgvector's vector (vector::real[]) without a copy to float8[], the
+ * hinge_sparse ones rows of few non-zeros at the cost of those, and the
+ * others what applications send (below).
  */
 
--- @each X float8[] | real[]
+-- @each X float8[] | real[] | hinge_sparse@1.2 | numeric[]@1.2 | integer[]@1.2 | smallint[]@1.2 | bigint[]@1.2
 CREATE FUNCTION hinge_score(w float8[], x @X@)
 RETURNS float8
 AS 'MODULE_PATHNAME', 'hinge_score'
@@ -174,49 +176,6 @@ COMMENT ON FUNCTION hinge_predict_class(float8[], @X@) IS
  */
 
 -- @since 1.2
--- @each X numeric[] | integer[] | smallint[] | bigint[]
-CREATE FUNCTION hinge_score(w float8[], x @X@)
-RETURNS float8
-AS 'MODULE_PATHNAME', 'hinge_score'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
-COMMENT ON FUNCTION hinge_score(float8[], @X@) IS
-'raw score w.x; when w has one element more than x, its last element is the intercept@X_NOTE@';
-
-CREATE FUNCTION hinge_predict(w float8[], x @X@)
-RETURNS int
-AS 'MODULE_PATHNAME', 'hinge_predict'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
-COMMENT ON FUNCTION hinge_predict(float8[], @X@) IS
-'predicted label: +1 when hinge_score(w, x) > 0, else -1 (a score of exactly 0 predicts -1)@X_NOTE@';
-
-CREATE FUNCTION hinge_geometric_margin(w float8[], x @X@, y float8)
-RETURNS float8
-AS 'MODULE_PATHNAME', 'hinge_geometric_margin'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
-COMMENT ON FUNCTION hinge_geometric_margin(float8[], @X@, float8) IS
-'geometric margin y*hinge_score(w, x) / ||w|| (norm without the intercept): signed distance to the hyperplane@X_NOTE@';
-
-CREATE FUNCTION hinge_scores(w float8[], x @X@)
-RETURNS float8[]
-AS 'MODULE_PATHNAME', 'hinge_scores'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
-COMMENT ON FUNCTION hinge_scores(float8[], @X@) IS
-'per-class scores of a 2-D weight matrix w (one row per class, optional intercept column last) and features x@X_NOTE@';
-
-CREATE FUNCTION hinge_predict_class(w float8[], x @X@)
-RETURNS int
-AS 'MODULE_PATHNAME', 'hinge_predict_class'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
-COMMENT ON FUNCTION hinge_predict_class(float8[], @X@) IS
-'1-based class (row of the weight matrix w) with the highest score; ties go to the lowest class@X_NOTE@';
-
--- @end each
-
 CREATE FUNCTION hinge_score(w float8[], x text)
 RETURNS float8
 AS 'MODULE_PATHNAME', 'hinge_score_text'

@@ -4,7 +4,7 @@
  * change.
  */
 
--- @each X float8[] | real[]
+-- @each X float8[] | real[] | hinge_sparse@1.2 | numeric[]@1.2 | integer[]@1.2 | smallint[]@1.2 | bigint[]@1.2
 CREATE FUNCTION hinge_score(model_name text, x @X@)
 RETURNS float8
 AS 'MODULE_PATHNAME', 'hinge_model_score'
@@ -53,49 +53,6 @@ COMMENT ON FUNCTION hinge_probabilities(text, @X@) IS
  */
 
 -- @since 1.2
--- @each X numeric[] | integer[] | smallint[] | bigint[]
-CREATE FUNCTION hinge_score(model_name text, x @X@)
-RETURNS float8
-AS 'MODULE_PATHNAME', 'hinge_model_score'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-
-COMMENT ON FUNCTION hinge_score(text, @X@) IS
-'raw score of features x under the stored model model_name (looked up once per statement)@X_NOTE@';
-
-CREATE FUNCTION hinge_scores(model_name text, x @X@)
-RETURNS float8[]
-AS 'MODULE_PATHNAME', 'hinge_model_scores'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-
-COMMENT ON FUNCTION hinge_scores(text, @X@) IS
-'per-class scores of features x under the stored model model_name, in the order of its classes (one score for a binary model)@X_NOTE@';
-
-CREATE FUNCTION hinge_predict(model_name text, x @X@)
-RETURNS text
-AS 'MODULE_PATHNAME', 'hinge_model_predict'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-
-COMMENT ON FUNCTION hinge_predict(text, @X@) IS
-'predicted class label of features x under the stored model: the positive class when the score is > 0@X_NOTE@';
-
-CREATE FUNCTION hinge_probability(model_name text, x @X@)
-RETURNS float8
-AS 'MODULE_PATHNAME', 'hinge_model_probability'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-
-COMMENT ON FUNCTION hinge_probability(text, @X@) IS
-'calibrated probability of the positive class of a binary model (see hinge_calibrate)@X_NOTE@';
-
-CREATE FUNCTION hinge_probabilities(model_name text, x @X@)
-RETURNS float8[]
-AS 'MODULE_PATHNAME', 'hinge_model_probabilities'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-
-COMMENT ON FUNCTION hinge_probabilities(text, @X@) IS
-'calibrated probabilities of every class in class order, summing to 1 (per-class sigmoids, normalised, for multiclass models)@X_NOTE@';
-
--- @end each
-
 CREATE FUNCTION hinge_score(model_name text, x text)
 RETURNS float8
 AS 'MODULE_PATHNAME', 'hinge_model_score_text'

@@ -228,7 +228,7 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	{
 		HingeVector w = hinge_vector_arg(weights, "model weights");
 
-		if (w.is_float4)
+		if (w.kind != HINGE_DENSE_FLOAT8)
 			corrupt(name, "weights", "weights that are not double precision");
 		hinge_check_finite_vector(w, "model weights");
 		model->n_rows = 1;

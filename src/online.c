@@ -20,6 +20,7 @@
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 
 #include "finite.h"
@@ -29,6 +30,7 @@
 #include "passes.h"
 #include "score.h"
 #include "source.h"
+#include "sparse.h"
 #include "validate.h"
 
 /*
@@ -48,8 +50,18 @@ pegasos_step(HingeVector w, HingeVector x, float8 y, float8 lambda, float8 t, fl
 	(void) hinge_loss_of_violation(HINGE_LOSS_HINGE, 1.0, 1.0 - y * score, &violated);
 	step = violated * y / (lambda * t);
 	for (j = 0; j < w.n; j++)
-		out[j] = hinge_check_result(shrink * ((const float8 *) w.data)[j] +
-									step * (j < x.n ? hinge_vector_get(x, j) : 1.0));
+		out[j] = shrink * ((const float8 *) w.data)[j];
+	if (step != 0.0)
+	{
+		int			k;
+
+		for (k = 0; k < hinge_vector_stored(x); k++)
+			out[hinge_vector_stored_position(x, k)] += step * hinge_vector_stored_value(x, k);
+		if (w.n > x.n)
+			out[x.n] += step;	/* the intercept */
+	}
+	for (j = 0; j < w.n; j++)
+		(void) hinge_check_result(out[j]);
 }
 
 #define LAMBDA_HINT "lambda is the model's regularisation strength."
@@ -141,8 +153,8 @@ hinge_learn_trigger(PG_FUNCTION_ARGS)
 	/* the row's features and label; a row without them teaches nothing */
 	features = row_value(trigdata, tuple, args[1], "features", &features_type, &features_null);
 	label = row_value(trigdata, tuple, args[2], "label", &label_type, &label_null);
-	if (features_type != FLOAT8ARRAYOID && features_type != FLOAT4ARRAYOID)
-		hinge_column_type_error(args[1], features_type, "double precision[] or real[]",
+	if (!hinge_is_features_type(features_type, get_func_namespace(fcinfo->flinfo->fn_oid)))
+		hinge_column_type_error(args[1], features_type, "double precision[], real[] or hinge_sparse",
 								"Name the array column that holds the features the model was trained on.");
 	if (features_null || label_null)
 		return PointerGetDatum(NULL);

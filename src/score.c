@@ -26,7 +26,7 @@ hinge_score_vectors(HingeVector w, HingeVector x)
 {
 	float8		score;
 
-	Assert(!w.is_float4);
+	Assert(w.kind == HINGE_DENSE_FLOAT8);
 	(void) hinge_has_intercept(w.n, x.n, "weights");
 	score = hinge_row_score((const float8 *) w.data, w.n, x);
 	if (unlikely(!isfinite(score)))

@@ -16,6 +16,7 @@
 #include "utils/fmgroids.h"
 
 #include "finite.h"
+#include "sparse.h"
 #include "validate.h"
 
 
@@ -135,7 +136,7 @@ converted_elements(ArrayType *array, int n, const char *what)
 
 /*
  * Validates a one-dimensional array argument and returns a view of its
- * data: float8[] and real[] in place (no copy), numeric[], smallint[],
+ * data: float8[], real[] and hinge_sparse in place (no copy), numeric[], smallint[],
  * integer[] and bigint[] (what drivers send for lists of numbers) converted
  * to a new float8 array.  Finiteness is not checked here: see finite.h.
  */
@@ -144,6 +145,9 @@ hinge_vector_arg(ArrayType *array, const char *what)
 {
 	HingeVector v;
 	Oid			elemtype;
+
+	if (hinge_is_sparse(array))
+		return hinge_sparse_vector(hinge_sparse_checked((HingeSparse *) array, what));
 
 	/* an empty array has zero dimensions: report it as empty, not 0-D */
 	if (ARR_NDIM(array) > 1)
@@ -155,7 +159,9 @@ hinge_vector_arg(ArrayType *array, const char *what)
 
 	v.n = check_array_common(array, what);
 	elemtype = ARR_ELEMTYPE(array);
-	v.is_float4 = elemtype == FLOAT4OID;
+	v.kind = elemtype == FLOAT4OID ? HINGE_DENSE_FLOAT4 : HINGE_DENSE_FLOAT8;
+	v.nnz = 0;
+	v.index = NULL;
 	if (likely(elemtype == FLOAT8OID || elemtype == FLOAT4OID))
 		v.data = ARR_DATA_PTR(array);
 	else

@@ -14,9 +14,10 @@
 -- Outcome codes in the grids: ok (a finite result), null (a NULL result),
 -- an SQLSTATE (an error; the messages are in bi_log), NAN! (a NaN or
 -- infinite result: a bug), - (not applicable).  Overloads that differ only
--- in the type of x (float8[] and real[]; and, for the functions that score
--- features, numeric[], integer[], smallint[], bigint[] and text, the types
--- drivers send) share a line; where they disagree the line shows each
+-- in the type of x (float8[], real[] and hinge_sparse, whose cases are the
+-- float8[] ones cast to it; and, for the functions that score features,
+-- numeric[], integer[], smallint[], bigint[] and text, the types drivers
+-- send) share a line; where they disagree the line shows each
 -- outcome, sorted and separated by /.
 --
 SET extra_float_digits = 0;
@@ -87,7 +88,7 @@ SELECT p.oid::regprocedure::text AS sig, p.proname::text AS name, p.prokind AS k
        p.pronargs::int AS nargs,
        ARRAY(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) WITH ORDINALITY AS u(t, o) ORDER BY o) AS types,
        p.proname || '(' || array_to_string(ARRAY(
-           SELECT coalesce(nullif(p.proargnames[o], ''), CASE WHEN format_type(t, NULL) = 'real[]' THEN 'double precision[]' ELSE format_type(t, NULL) END)
+           SELECT coalesce(nullif(p.proargnames[o], ''), CASE WHEN format_type(t, NULL) IN ('real[]', 'hinge_sparse') THEN 'double precision[]' ELSE format_type(t, NULL) END)
            FROM unnest(p.proargtypes) WITH ORDINALITY AS u(t, o) ORDER BY o), ', ') || ')' AS disp,
        p.prorettype = 'trigger'::regtype AS is_trigger,
        EXISTS (SELECT 1 FROM pg_aggregate a WHERE p.oid IN (a.aggtransfn, a.aggcombinefn, a.aggfinalfn)) AS is_support
@@ -161,7 +162,15 @@ INSERT INTO bi_good VALUES
     ('hinge_probabilities', 2, '{bi_mc,"{1,1}"}'),
     ('hinge_model_writable', 1, '{bi_nobody}'),
     ('hinge_class_text', 1, '{2024-01-02}'),
-    ('hinge_internal_calls', 0, '{}');
+    ('hinge_internal_calls', 0, '{}'),
+    ('hinge_sparse_in', 3, '{"{1:1}/2",0,-1}'),
+    ('hinge_sparse_out', 1, '{"{1,1}"}'),
+    ('hinge_sparse_send', 1, '{"{1,1}"}'),
+    ('hinge_sparse', 1, '{"{1,1}"}'),
+    ('hinge_sparse', 3, '{"{1,2}","{1,1}",2}'),
+    ('hinge_sparse_dense', 1, '{"{1,1}"}'),
+    ('hinge_sparse_dimension', 1, '{"{1,1}"}'),
+    ('hinge_sparse_nnz', 1, '{"{1,1}"}');
 -- hinge_score, hinge_predict and hinge_scores by model name have the same
 -- number of arguments as their array forms: their good arguments are below.
 CREATE TABLE bi_good_by_name (name text PRIMARY KEY, args text[]);
@@ -182,7 +191,9 @@ SELECT f.sig, f.disp, f.name, f.kind, f.types,
 FROM bi_fn f
 LEFT JOIN bi_good g ON g.name = f.name AND g.nargs = f.nargs
 LEFT JOIN bi_good_by_name n ON n.name = f.name
-WHERE NOT f.is_trigger AND NOT f.is_support;
+WHERE NOT f.is_trigger AND NOT f.is_support
+  -- a type's binary input function takes a message buffer: not callable from SQL
+  AND NOT 'internal' = ANY (f.types);
 
 -- A literal for one argument: the text[] form of features, and the cast
 CREATE FUNCTION bi_lit(arg text, typ text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
@@ -191,6 +202,8 @@ CREATE FUNCTION bi_lit(arg text, typ text) RETURNS text LANGUAGE sql IMMUTABLE A
                 WHEN $2 = 'text[]' AND $1 = 'x' THEN '''{a,b}''::text[]'
                 -- a polymorphic argument gets a date: its text depends on DateStyle
                 WHEN $2 = 'anyelement' THEN quote_literal($1) || '::date'
+                -- hinge_sparse arguments: the dense literal, made sparse
+                WHEN $2 = 'hinge_sparse' THEN '(' || quote_literal($1) || '::float8[])::hinge_sparse'
                 ELSE quote_literal($1) || '::' || $2 END
 $$;
 
@@ -245,6 +258,10 @@ ORDER BY f.sig, a.agg;
 SELECT c.sig, bi_run(bi_sql(c.name, bi_exprs(c))) AS good_call
 FROM bi_call c WHERE c.args IS NULL OR bi_code(bi_run(bi_sql(c.name, bi_exprs(c)))) <> 'ok';
 SELECT count(*) AS good_calls_ok FROM bi_call c WHERE bi_run(bi_sql(c.name, bi_exprs(c))) = 'ok';
+-- functions of no arguments have no bad ones: their good call is their case
+INSERT INTO bi_log (grp, sig, disp, pos, kase, q)
+SELECT 'good', c.sig, c.disp, 0, 'no arguments', bi_sql(c.name, '{}') FROM bi_call c WHERE c.types = '{}';
+UPDATE bi_log SET outcome = bi_run(q) WHERE grp = 'good';
 
 --
 -- 1. NULL in every argument position, one at a time, of every function,
@@ -836,9 +853,10 @@ GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT grp, sig, kase, pos, outcome FROM bi_log
 WHERE outcome IS NULL OR outcome LIKE 'NAN!%' OR (outcome LIKE 'XX%' AND outcome NOT LIKE 'XX001%')
 ORDER BY sig, grp, kase, pos;
--- Every catalog function and aggregate was tried (none missing: no rows)
+-- Every catalog function and aggregate was tried (none missing: no rows);
+-- a type's binary input function is tried by COPY in test/sql/sparse.sql
 SELECT f.sig FROM bi_fn f
-WHERE NOT f.is_trigger AND NOT EXISTS (SELECT 1 FROM bi_log l WHERE l.sig = f.sig OR l.q LIKE '%' || f.name || '(%')
+WHERE NOT f.is_trigger AND NOT 'internal' = ANY (f.types) AND NOT EXISTS (SELECT 1 FROM bi_log l WHERE l.sig = f.sig OR l.q LIKE '%' || f.name || '(%')
 ORDER BY f.sig;
 
 -- Every error says how to fix it (a HINT), but for PostgreSQL's own JSON
