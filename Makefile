@@ -25,6 +25,7 @@ OBJS = \
 	src/passes.o \
 	src/source.o \
 	src/train.o \
+	src/train_options.o \
 	src/model.o \
 	src/model_cache.o \
 	src/predict.o \

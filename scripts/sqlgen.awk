@@ -16,6 +16,10 @@
 #                              version V (as if its copy were in "@since V")
 #   -- @since V ... -- @end since
 #                              a block new (or redefined) in version V
+#   -- @upgrade V ... -- @end upgrade
+#                              lines of the upgrade to version V only, such
+#                              as the DROP of a function whose arguments
+#                              changed (a fresh install never had it)
 # Lines of the sources are copied otherwise unchanged; "-- @" lines are not.
 
 function emit(line) {
@@ -75,6 +79,8 @@ BEGIN {
     next
 }
 /^-- @end each/ { flush_each(); next }
+/^-- @upgrade / { in_upgrade = $3; next }
+/^-- @end upgrade/ { in_upgrade = ""; next }
 /^-- @since / { in_since = $3; next }
 /^-- @end since/ { in_since = ""; next }
 /^-- @/ {
@@ -83,7 +89,10 @@ BEGIN {
 }
 
 {
-    if (in_each)
+    if (in_upgrade != "") {
+        if (mode == "upgrade" && in_upgrade == since)
+            print $0
+    } else if (in_each)
         body[++nbody] = $0
     else
         emit($0)

@@ -27,6 +27,7 @@
 #endif
 
 /* dynahash tables keyed by strings say so from 14; before, it was the default */
+#include "utils/hsearch.h"
 #ifndef HASH_STRINGS
 #define HASH_STRINGS	0
 #endif

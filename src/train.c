@@ -24,66 +24,27 @@
 #include "train.h"
 #include "validate.h"
 
+/* Where hinge_train's arguments are: the training options follow the four required ones */
+static const HingeOptionPositions train_positions = {
+	.lambda = 4, .loss = 5, .intercept = 6, .class_weight = 7, .tolerance = 8,
+	.max_passes = 9, .positive = 10, .gamma = 11, .multiclass = 12,
+	.features = 13
+};
+
 /* Reads hinge_train's arguments */
 static HingeTrainSpec
 train_args(FunctionCallInfo fcinfo)
 {
 	static const char *const required[] = {"model_name", "relation", "features", "label"};
-	static const char *const defaulted[] = {NULL, NULL, NULL, NULL, NULL, "loss", "intercept",
-	NULL, "tolerance", "max_passes", NULL, "gamma", "multiclass"};
-	HingeTrainSpec	spec;
+	HingeTrainSpec spec;
 	int			i;
 
 	for (i = 0; i < lengthof(required); i++)
 		hinge_check_not_null(fcinfo, i, required[i],
 							 "hinge_train needs a model name, a relation, its features column (or list of columns) and its label column.");
-	for (i = 0; i < lengthof(defaulted); i++)
-		if (defaulted[i] != NULL)
-			hinge_check_not_null(fcinfo, i, defaulted[i],
-								 "Leave an argument out to take its default.");
-
+	hinge_train_options(fcinfo, &train_positions, &spec);
 	spec.model_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	hinge_check_model_name(spec.model_name);
-	spec.lambda = PG_ARGISNULL(4) ? get_float8_nan() : PG_GETARG_FLOAT8(4);
-	if (!PG_ARGISNULL(4))
-		hinge_check_positive(spec.lambda, "lambda",
-							 "lambda is the regularisation strength: liblinear's C is 1 / (lambda * n); NULL means 1 / n, liblinear's C = 1.");
-	/* the solver divides by lambda: a denormal one overflows to infinity */
-	if (!PG_ARGISNULL(4) && spec.lambda < DBL_MIN)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("lambda %g is too small to train with", spec.lambda),
-				 errhint("lambda must be at least %g, the smallest normal double precision; in practice 1e-12 is already next to no regularisation.",
-						 DBL_MIN)));
-	spec.loss = text_to_cstring(PG_GETARG_TEXT_PP(5));
-	(void) hinge_loss_by_name(spec.loss);
-	spec.intercept = PG_GETARG_BOOL(6);
-	spec.class_weight = PG_ARGISNULL(7) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(7));
-	if (spec.class_weight != NULL && pg_strcasecmp(spec.class_weight, "balanced") == 0)
-		spec.class_weight = "balanced";
-	spec.tolerance = PG_GETARG_FLOAT8(8);
-	hinge_check_positive(spec.tolerance, "tolerance",
-						 "tolerance is the relative optimality gap to reach, such as 1e-3.");
-	if (spec.tolerance >= 1.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("tolerance must be below 1, not %s", hinge_number_text(spec.tolerance)),
-				 errhint("tolerance is the relative optimality gap to reach, such as 1e-3.")));
-	spec.max_passes = PG_GETARG_INT32(9);
-	hinge_check_int_between(spec.max_passes, 2, 100000, "max_passes",
-							"A pass reads the relation once; training usually converges in 10 to 100.");
-	spec.positive = PG_ARGISNULL(10) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(10));
-	spec.gamma = PG_GETARG_FLOAT8(11);
-	hinge_check_positive(spec.gamma, "gamma",
-						 "gamma is the width of the quadratic part of the smoothed hinge: 1 is usual.");
-	spec.multiclass = text_to_cstring(PG_GETARG_TEXT_PP(12));
-	if (strcmp(spec.multiclass, "crammer_singer") != 0 &&
-		strcmp(spec.multiclass, "weston_watkins") != 0 &&
-		strcmp(spec.multiclass, "one_vs_rest") != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown multiclass strategy \"%s\"", spec.multiclass),
-				 errhint("Use 'crammer_singer', 'weston_watkins' or 'one_vs_rest'.")));
 	return spec;
 }
 

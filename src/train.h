@@ -11,6 +11,21 @@
 #include "solver.h"
 #include "source.h"
 
+/* How features are encoded: scaling, categories, missing values, text */
+typedef struct HingeFeatureOptions
+{
+	const char *scale;			/* "none", "standard" or "maxabs" */
+	const char *impute;			/* "none", "mean" or "zero" */
+	int			max_categories; /* per categorical column */
+	const char *weighting;		/* text terms: NULL (tfidf), "count", "binary",
+								 * "sublinear" or "tfidf" */
+	int			l2_normalize;	/* text rows to unit length: -1 default, 0, 1 */
+	int			min_df;			/* rows a term must appear in */
+	int			max_features;	/* terms kept, the most frequent */
+	int			hash_bits;		/* 0: a vocabulary; else 2^hash_bits features */
+	int			dimension;		/* libsvm rows: 0, the largest index seen */
+} HingeFeatureOptions;
+
 typedef struct HingeTrainSpec
 {
 	char	   *model_name;
@@ -23,6 +38,7 @@ typedef struct HingeTrainSpec
 	int			max_passes;
 	char	   *positive;		/* NULL: the greater label */
 	char	   *multiclass;		/* the strategy for more than two classes */
+	HingeFeatureOptions features;
 
 	HingeRowSource source;		/* relation, features and label as SQL */
 	int			n_rows;			/* rows of the weights: 1, or k classes */
@@ -32,6 +48,32 @@ typedef struct HingeTrainSpec
 	float8		cpos,
 				cneg;
 } HingeTrainSpec;
+
+/*
+ * Where a SQL function that trains (hinge_train, hinge_cross_validate) has
+ * each training option: an argument number, or 0 for none.  features is
+ * the first of the block of feature options, in HingeFeatureOptions' order.
+ */
+typedef struct HingeOptionPositions
+{
+	int			lambda,
+				loss,
+				intercept,
+				class_weight,
+				tolerance,
+				max_passes,
+				positive,
+				gamma,
+				multiclass,
+				features;
+} HingeOptionPositions;
+
+#define HINGE_FEATURE_OPTIONS	9
+
+/* train_options.c */
+extern void hinge_train_options(FunctionCallInfo fcinfo,
+								const HingeOptionPositions *positions,
+								HingeTrainSpec *spec);
 
 static inline bool
 hinge_spec_is_multiclass(const HingeTrainSpec *spec)

@@ -155,7 +155,7 @@ INSERT INTO bi_good VALUES
     ('one_vs_rest_line_objective', 5, '{"{{1,0,1},{0,1,0},{1,1,1},{0,0,0},{1,0,0},{0,0,1}}","{1,1}",2,0.1,"{1,2,1}"}'),
     -- models by name
     -- (max_passes 20 keeps the sweep's trainings short)
-    ('hinge_train', 13, '{bi_tmp,bi_data,x,y,0.01,hinge,true,NULL,0.001,20,NULL,1,crammer_singer}'),
+    ('hinge_train', 22, '{bi_tmp,bi_data,x,y,0.01,hinge,true,NULL,0.001,20,NULL,1,crammer_singer,none,none,1000,NULL,NULL,1,100000,NULL,NULL}'),
     ('hinge_evaluate', 4, '{bi_bin,bi_data,x,y}'),
     ('hinge_calibrate', 4, '{bi_bin,bi_data,x,y}'),
     ('hinge_probability', 2, '{bi_bin,"{1,1}"}'),
