@@ -21,6 +21,8 @@ OBJS = \
 	src/bundle.o \
 	src/solver.o \
 	src/pass_oracle.o \
+	src/rowset.o \
+	src/memory_oracle.o \
 	src/labels.o \
 	src/passes.o \
 	src/source.o \

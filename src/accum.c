@@ -44,6 +44,7 @@
 #include "kernels.h"
 #include "line.h"
 #include "losses.h"
+#include "rows.h"
 #include "state.h"
 #include "validate.h"
 
@@ -197,20 +198,6 @@ binary_state_data(ArrayType *state, float8 tag)
 	return hinge_state_data(state, tag, ST_HEADER, binary_state_length);
 }
 
-/*
- * The loss of one row from its functional margin z (margin 1), and its
- * derivative in z.
- */
-static inline float8
-row_loss(HingeLoss loss, float8 gamma, float8 z, float8 *dloss_dz)
-{
-	float8		dloss_dv;
-	float8		value = hinge_loss_of_violation(loss, gamma, 1.0 - z, &dloss_dv);
-
-	*dloss_dz = -dloss_dv;
-	return value;
-}
-
 /* Checks the parameters of this row against those the state was made with */
 static inline void
 check_same_params(const float8 *st, BinaryParams p)
@@ -343,7 +330,7 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
 	const float8 *w = st + ST_HEADER;
 	float8		score,
 				z,
-				dloss_dz,
+				coef,
 				weighted_loss;
 
 	hinge_check_finite(y, "label");
@@ -353,18 +340,16 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
 	if (unlikely(!isfinite(score)))
 		hinge_report_nonfinite(hinge_float8_vector(w, d), "weights", x, "features");
 	z = y * score;
-	weighted_loss = (y > 0 ? st[ST_CPOS] : st[ST_CNEG]) *
-		row_loss(p.loss, st[ST_GAMMA], z, &dloss_dz);
+	weighted_loss = hinge_binary_row(p.loss, st[ST_GAMMA], y > 0 ? st[ST_CPOS] : st[ST_CNEG],
+									 y, score, &coef);
 	if (unlikely(!isfinite(weighted_loss)))
 		hinge_overflow_error();
 
 	st[ST_N] += 1;
 	hinge_compensated_add(&st[ST_LOSS_SUM], &st[ST_LOSS_COMP], weighted_loss);
 
-	if (tag == STATE_SUBGRADIENT && dloss_dz != 0.0)
+	if (tag == STATE_SUBGRADIENT && coef != 0.0)
 	{
-		/* d (c_y loss) / dw = c_y * dloss/dz * y * (x, 1) */
-		float8		coef = (y > 0 ? st[ST_CPOS] : st[ST_CNEG]) * dloss_dz * y;
 		float8	   *sum = st + ST_HEADER + d;
 
 		hinge_compensated_add_row(sum, sum + d, d, coef, x);
@@ -407,11 +392,8 @@ line_transfn(FunctionCallInfo fcinfo, float8 tag)
 	float8	   *comp = sum + LINE_POINTS;
 	float8	   *diff_sum = comp + LINE_POINTS;
 	float8	   *diff_comp = diff_sum + (Size) LINE_POINTS * d;
-	bool		was_violating = false;
-	float8		c,
-				from,
+	float8		from,
 				to;
-	int			k;
 
 	hinge_check_finite(y, "label");
 	hinge_check_label(y);
@@ -419,30 +401,10 @@ line_transfn(FunctionCallInfo fcinfo, float8 tag)
 	to = hinge_row_score(w_to, d, x);
 	if (unlikely(!isfinite(from) || !isfinite(to)))
 		hinge_report_nonfinite(hinge_float8_vector(w_from, 2 * d), "line", x, "features");
-	c = y > 0 ? st[ST_CPOS] : st[ST_CNEG];
-	for (k = 0; k < LINE_POINTS; k++)
-	{
-		float8		dloss_dz;
-		float8		loss = c * row_loss(p.loss, st[ST_GAMMA],
-										y * (from + hinge_line_alphas[k] * (to - from)),
-										&dloss_dz);
-
-		if (unlikely(!isfinite(loss)))
-			hinge_overflow_error();
-		hinge_compensated_add(&sum[k], &comp[k], loss);
-
-		/*
-		 * Where a run of violating points starts, the hinge's subgradient
-		 * -c y (x, 1) begins to count; where it ends, it is taken back.
-		 */
-		if (tag == STATE_LINE_PLANES && (dloss_dz != 0.0) != was_violating)
-		{
-			float8		coef = was_violating ? c * y : -c * y;
-			hinge_compensated_add_row(diff_sum + (Size) k * d, diff_comp + (Size) k * d,
-									  d, coef, x);
-			was_violating = !was_violating;
-		}
-	}
+	if (unlikely(!hinge_binary_row_line(p.loss, st[ST_GAMMA], y > 0 ? st[ST_CPOS] : st[ST_CNEG],
+										y, from, to, x, d, sum, comp,
+										tag == STATE_LINE_PLANES ? diff_sum : NULL, diff_comp)))
+		hinge_overflow_error();
 	st[ST_N] += 1;
 	PG_RETURN_ARRAYTYPE_P(state);
 }
@@ -775,7 +737,8 @@ hinge_line_planes_finalfn(PG_FUNCTION_ARGS)
 	diff_sum = comp + LINE_POINTS;
 	diff_comp = diff_sum + (Size) LINE_POINTS * d;
 	result = hinge_new_float8_matrix(LINE_POINTS, d + 2, &out);
-	running = palloc0(sizeof(float8) * d);
+	running = palloc(sizeof(float8) * d);
+	hinge_line_subgradients(diff_sum, diff_comp, d, st[ST_N], running, out + 2, d + 2);
 	for (k = 0; k < LINE_POINTS; k++)
 	{
 		float8	   *row = out + (Size) k * (d + 2);
@@ -786,8 +749,7 @@ hinge_line_planes_finalfn(PG_FUNCTION_ARGS)
 			float8		w = w_from[j] + hinge_line_alphas[k] * (w_to[j] - w_from[j]);
 
 			norm2 += w * w;
-			running[j] += diff_sum[(Size) k * d + j] + diff_comp[(Size) k * d + j];
-			row[2 + j] = hinge_check_result(st[ST_LAMBDA] * w + running[j] / st[ST_N]);
+			row[2 + j] = hinge_check_result(st[ST_LAMBDA] * w + row[2 + j]);
 		}
 		row[0] = hinge_line_alphas[k];
 		row[1] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +

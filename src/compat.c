@@ -4,6 +4,7 @@
  */
 #include "postgres.h"
 
+#include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #if PG_VERSION_NUM >= 160000
@@ -122,5 +123,22 @@ hinge_snapshot_mark_free(HingeSnapshotMark *mark)
 	if (mark->xip != NULL)
 		pfree(mark->xip);
 	mark->xip = NULL;
+#endif
+}
+
+int
+hinge_spi_execute_with_receiver(const char *query, struct ParamListInfoData *params,
+								struct _DestReceiver *dest)
+{
+#if PG_VERSION_NUM >= 140000
+	SPIExecuteOptions options;
+
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = dest;
+	return SPI_execute_extended(query, &options);
+#else
+	return SPI_execute_with_receiver(query, params, true, 0, dest);
 #endif
 }

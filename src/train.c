@@ -20,7 +20,9 @@
 
 #include "finite.h"
 #include "losses.h"
+#include "memory_oracle.h"
 #include "model.h"
+#include "rowset.h"
 #include "train.h"
 #include "validate.h"
 
@@ -195,6 +197,25 @@ badly_scaled(const HingeProgress *p)
 	return p->first_subgradient_norm > 1e6 || p->first_subgradient_norm < 1e-6;
 }
 
+/*
+ * Gathers the rows into memory when they fit hinge.in_memory_limit: dense
+ * rows are known to fit or not from their count; sparse ones tell as they
+ * are read.
+ */
+static bool
+rows_in_memory(HingeTrainSpec *spec, HingeRowSet *rows)
+{
+	HingeRowSource *src = &spec->source;
+	Size		budget = hinge_row_set_budget();
+
+	if (budget == 0)
+		return false;
+	if ((src->features_type == FLOAT8ARRAYOID || src->features_type == FLOAT4ARRAYOID) &&
+		hinge_row_set_dense_bytes(src->rows_used, src->n_features, src->features_type) > budget)
+		return false;
+	return hinge_row_set_gather(rows, src, hinge_spec_is_multiclass(spec), 1, budget);
+}
+
 /* Writes the model row, replacing one of the same name, and returns it */
 static Datum
 store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeProgress *p)
@@ -290,7 +311,10 @@ hinge_train(PG_FUNCTION_ARGS)
 	HingeTrainSpec	spec = train_args(fcinfo);
 	HingeRowSource *src = &spec.source;
 	char	   *ext = hinge_extension_schema(fcinfo);
-	HingePassOracle oracle;
+	HingePassOracle passes;
+	HingeMemoryOracle memory;
+	HingeRowSet rows;
+	HingeOracle *oracle;
 	HingeSolverOptions options;
 	float8	   *w;
 	HingeProgress progress;
@@ -319,14 +343,23 @@ hinge_train(PG_FUNCTION_ARGS)
 		spec.lambda = 1.0 / src->rows_used;
 	resolve_class_weights(&spec);
 
-	hinge_pass_oracle_init(&oracle, &spec, ext);
+	if (rows_in_memory(&spec, &rows))
+	{
+		hinge_memory_oracle_init(&memory, &rows, &spec, 1, NULL);
+		oracle = &memory.oracle;
+	}
+	else
+	{
+		hinge_pass_oracle_init(&passes, &spec, ext);
+		oracle = &passes.oracle;
+	}
 	options.lambda = spec.lambda;
 	options.tolerance = spec.tolerance;
 	options.max_passes = spec.max_passes;
 	options.start = NULL;
 	options.name = spec.model_name;
 	w = palloc(sizeof(float8) * spec.n_weights);
-	progress = hinge_solve(&oracle.oracle, &options, w);
+	progress = hinge_solve(oracle, &options, w);
 	/*
 	 * The lower bound comes from planes of the rows of every pass: above the
 	 * objective, it is no bound, and neither is the gap.

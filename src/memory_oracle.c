@@ -1,0 +1,274 @@
+/*
+ * memory_oracle.c
+ *		The risk of a training over rows held in memory (memory_oracle.h).
+ *
+ * A sweep over the rows does what a pass's aggregate does, with the same
+ * per-row formulas (rows.h) and compensated sums, for every problem at
+ * once: each row is read once and scored against every problem's weights.
+ * The line search gives the subgradients at every grid point too (the
+ * solver's one-pass mode) for every loss whose subgradient is constant
+ * between kinks: the hinge, one-vs-rest's hinges, and both multiclass
+ * hinges.
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+
+#include "finite.h"
+#include "memory_oracle.h"
+#include "rows.h"
+
+#define LINE_POINTS	HINGE_LINE_POINTS
+
+/* The line search keeps LINE_POINTS x weights difference sums: at most 32 x 65536 */
+#define LINE_PLANES_MAX_WEIGHTS	65536
+
+/* Rows between checks for a cancel request */
+#define INTERRUPT_ROWS	4096
+
+/* Whether row i counts in fold problem f */
+static inline bool
+counts(const HingeMemoryOracle *mo, int64 i, int f)
+{
+	return mo->left_out == NULL || mo->rows->fold[i] != mo->left_out[f];
+}
+
+/* A binary row's label and class weight; one-vs-rest's for class r */
+static inline float8
+target_of(const HingeMemoryOracle *mo, int64 i, int r, float8 *c)
+{
+	const HingeRowSet *rs = mo->rows;
+
+	if (mo->task == HINGE_TASK_BINARY)
+	{
+		*c = mo->class_weights[rs->y[i] > 0 ? 1 : 0];
+		return rs->y[i];
+	}
+	*c = mo->class_weights[rs->label[i]];
+	return rs->label[i] == r ? 1.0 : -1.0;
+}
+
+/* Makes the sweep's sums n_problems x stride zero */
+static float8 *
+zero_sums(HingeMemoryOracle *mo, Size stride)
+{
+	Size		length = (Size) mo->oracle.n_problems * stride;
+
+	if (mo->sums_length < length)
+	{
+		if (mo->sums != NULL)
+			pfree(mo->sums);
+		mo->sums = MemoryContextAllocHuge(mo->context, sizeof(float8) * length);
+		mo->sums_length = length;
+	}
+	memset(mo->sums, 0, sizeof(float8) * length);
+	return mo->sums;
+}
+
+/*
+ * Each problem's risk and subgradient at its point: out gets a row
+ * [R, g] per problem, as the cutting-plane aggregates give it.
+ */
+static void
+memory_planes(HingeOracle *oracle, const float8 *points, float8 *out)
+{
+	HingeMemoryOracle *mo = (HingeMemoryOracle *) oracle;
+	const HingeRowSet *rs = mo->rows;
+	int			d = oracle->d;
+	Size		stride = 2 + 2 * (Size) d;	/* loss sum, comp, gradient sums, comps */
+	float8	   *sums = zero_sums(mo, stride);
+	float8	   *scores = mo->scratch;
+	float8	   *coef = scores + mo->k;
+	int64		i;
+	int			f,
+				p,
+				r,
+				j;
+
+	for (i = 0; i < rs->n; i++)
+	{
+		HingeVector x = hinge_row_set_row(rs, i);
+
+		if (i % INTERRUPT_ROWS == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (f = 0; f < mo->n_folds; f++)
+		{
+			if (!counts(mo, i, f))
+				continue;
+			for (r = 0; r < mo->per_fold; r++)
+			{
+				float8	   *s;
+				float8		value,
+							c,
+							y;
+
+				p = f * mo->per_fold + r;
+				s = sums + p * stride;
+				if (mo->task == HINGE_TASK_MULTICLASS)
+				{
+					if (!hinge_row_scores(points + (Size) p * d, mo->k, mo->cols, x, scores))
+						hinge_overflow_error();
+					c = mo->class_weights[rs->label[i]];
+					value = hinge_check_result(hinge_multiclass_row(mo->variant, c, rs->label[i],
+																	scores, mo->k, coef));
+					hinge_compensated_add(&s[0], &s[1], value);
+					if (value > 0.0)
+						for (j = 0; j < mo->k; j++)
+							if (coef[j] != 0.0)
+								hinge_compensated_add_row(s + 2 + (Size) j * mo->cols,
+														  s + 2 + d + (Size) j * mo->cols,
+														  mo->cols, coef[j], x);
+					continue;
+				}
+				y = target_of(mo, i, r, &c);
+				value = hinge_check_result(hinge_binary_row(mo->loss, mo->gamma, c, y,
+															hinge_check_result(hinge_row_score(points + (Size) p * d, d, x)),
+															&coef[0]));
+				hinge_compensated_add(&s[0], &s[1], value);
+				if (coef[0] != 0.0)
+					hinge_compensated_add_row(s + 2, s + 2 + d, d, coef[0], x);
+			}
+		}
+	}
+	for (p = 0; p < oracle->n_problems; p++)
+	{
+		const float8 *s = sums + p * stride;
+		float8	   *row = out + (Size) p * (d + 1);
+		float8		n = mo->rows_of[p / mo->per_fold];
+
+		row[0] = (s[0] + s[1]) / n;
+		for (j = 0; j < d; j++)
+			row[1 + j] = (s[2 + j] + s[2 + d + j]) / n;
+	}
+}
+
+/*
+ * Each problem's risk at the line's grid points, and with line_planes its
+ * subgradients there.
+ */
+static void
+memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
+			float8 *risks, float8 *subgradients)
+{
+	HingeMemoryOracle *mo = (HingeMemoryOracle *) oracle;
+	const HingeRowSet *rs = mo->rows;
+	int			d = oracle->d;
+	bool		planes = oracle->line_planes;
+	Size		diffs = planes ? (Size) LINE_POINTS * d : 0;
+	Size		stride = 2 * LINE_POINTS + 2 * diffs;
+	float8	   *sums = zero_sums(mo, stride);
+	float8	   *from_scores = mo->scratch;
+	float8	   *to_scores = from_scores + mo->k;
+	float8	   *line_scratch = to_scores + mo->k;
+	int64		i;
+	int			f,
+				p,
+				r,
+				a;
+
+	for (i = 0; i < rs->n; i++)
+	{
+		HingeVector x = hinge_row_set_row(rs, i);
+
+		if (i % INTERRUPT_ROWS == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (f = 0; f < mo->n_folds; f++)
+		{
+			if (!counts(mo, i, f))
+				continue;
+			for (r = 0; r < mo->per_fold; r++)
+			{
+				float8	   *s;
+				float8	   *diff;
+				bool		finite;
+				float8		c,
+							y;
+
+				p = f * mo->per_fold + r;
+				s = sums + p * stride;
+				diff = planes ? s + 2 * LINE_POINTS : NULL;
+				if (mo->task == HINGE_TASK_MULTICLASS)
+				{
+					if (!hinge_row_scores(from + (Size) p * d, mo->k, mo->cols, x, from_scores) ||
+						!hinge_row_scores(to + (Size) p * d, mo->k, mo->cols, x, to_scores))
+						hinge_overflow_error();
+					c = mo->class_weights[rs->label[i]];
+					finite = hinge_multiclass_row_line(mo->variant, c, rs->label[i],
+													   from_scores, to_scores, mo->k, x, mo->cols,
+													   s, s + LINE_POINTS, diff,
+													   planes ? diff + diffs : NULL, line_scratch);
+				}
+				else
+				{
+					y = target_of(mo, i, r, &c);
+					finite = hinge_binary_row_line(mo->loss, mo->gamma, c, y,
+												   hinge_check_result(hinge_row_score(from + (Size) p * d, d, x)),
+												   hinge_check_result(hinge_row_score(to + (Size) p * d, d, x)),
+												   x, d, s, s + LINE_POINTS, diff,
+												   planes ? diff + diffs : NULL);
+				}
+				if (!finite)
+					hinge_overflow_error();
+			}
+		}
+	}
+	for (p = 0; p < oracle->n_problems; p++)
+	{
+		const float8 *s = sums + p * stride;
+		float8		n = mo->rows_of[p / mo->per_fold];
+
+		for (a = 0; a < LINE_POINTS; a++)
+			risks[(Size) p * LINE_POINTS + a] = (s[a] + s[LINE_POINTS + a]) / n;
+		if (planes)
+			hinge_line_subgradients(s + 2 * LINE_POINTS, s + 2 * LINE_POINTS + diffs, d, n,
+									mo->scratch, subgradients + (Size) p * LINE_POINTS * d, d);
+	}
+}
+
+void
+hinge_memory_oracle_init(HingeMemoryOracle *mo, const HingeRowSet *rows,
+						 const HingeTrainSpec *spec, int n_folds, const int32 *left_out)
+{
+	HingeOracle *oracle = &mo->oracle;
+	bool		multiclass = hinge_spec_is_multiclass(spec);
+	bool		one_vs_rest = hinge_spec_is_one_vs_rest(spec);
+	int64		i;
+	int			f;
+
+	memset(mo, 0, sizeof(*mo));
+	mo->context = CurrentMemoryContext;
+	mo->rows = rows;
+	mo->task = one_vs_rest ? HINGE_TASK_ONE_VS_REST :
+		multiclass ? HINGE_TASK_MULTICLASS : HINGE_TASK_BINARY;
+	mo->loss = multiclass ? HINGE_LOSS_HINGE : hinge_loss_by_name(spec->loss);
+	mo->gamma = spec->gamma;
+	if (mo->task == HINGE_TASK_MULTICLASS)
+		mo->variant = hinge_multiclass_variant(spec->multiclass);
+	mo->k = spec->n_rows;
+	mo->cols = spec->n_columns;
+	mo->class_weights = spec->class_weights;
+	mo->n_folds = Max(n_folds, 1);
+	mo->left_out = left_out;
+	mo->per_fold = one_vs_rest ? spec->n_rows : 1;
+
+	oracle->n_problems = mo->n_folds * mo->per_fold;
+	oracle->d = one_vs_rest ? spec->n_columns : spec->n_weights;
+	/* the hinge's subgradients are constant between kinks: see rows.h */
+	oracle->line_planes = mo->loss == HINGE_LOSS_HINGE &&
+		(Size) oracle->n_problems * oracle->d <= LINE_PLANES_MAX_WEIGHTS;
+	oracle->planes = memory_planes;
+	oracle->line = memory_line;
+
+	/* 2k scores and 3k of a line's scratch, or the running sums of d */
+	mo->scratch = palloc(sizeof(float8) * Max(5 * mo->k, oracle->d));
+	mo->rows_of = palloc0(sizeof(float8) * mo->n_folds);
+	for (f = 0; f < mo->n_folds; f++)
+		for (i = 0; i < rows->n; i++)
+			mo->rows_of[f] += counts(mo, i, f);
+	for (f = 0; f < mo->n_folds; f++)
+		if (mo->rows_of[f] == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a problem of the training has no rows"),
+					 errhint("Every fold must leave rows to train on.")));
+}
