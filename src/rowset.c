@@ -195,6 +195,63 @@ gather_destroy(DestReceiver *self)
 {
 }
 
+/*
+ * Dense rows of mostly zeros (one-hot codes, counts, a9a's 0/1 features)
+ * are kept as sparse rows when at most a quarter of their elements are
+ * not zero: a sweep then costs O(non-zeros), as it would with hinge_sparse
+ * rows, and the rows take less memory.
+ */
+#define SPARSE_DENSITY	0.25
+
+static void
+make_sparse_if_worth_it(HingeRowSet *rs)
+{
+	int64		nnz = 0,
+				i,
+				at = 0;
+	Size		elements = (Size) rs->n * rs->n_features;
+	int			j;
+
+	if (rs->kind == HINGE_SPARSE || rs->n == 0)
+		return;
+	for (i = 0; i < rs->n; i++)
+	{
+		HingeVector x = hinge_row_set_row(rs, i);
+
+		for (j = 0; j < x.n; j++)
+			nnz += hinge_vector_get(x, j) != 0.0;
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if ((float8) nnz > SPARSE_DENSITY * (float8) elements)
+		return;
+	rs->row_start = MemoryContextAllocHuge(GetMemoryChunkContext(rs->dense), sizeof(int64) * (rs->n + 1));
+	rs->index = MemoryContextAllocHuge(GetMemoryChunkContext(rs->dense), sizeof(int32) * Max(nnz, 1));
+	rs->values = MemoryContextAllocHuge(GetMemoryChunkContext(rs->dense), sizeof(float8) * Max(nnz, 1));
+	for (i = 0; i < rs->n; i++)
+	{
+		HingeVector x = hinge_row_set_row(rs, i);
+
+		rs->row_start[i] = at;
+		for (j = 0; j < x.n; j++)
+		{
+			float8		v = hinge_vector_get(x, j);
+
+			if (v != 0.0)
+			{
+				rs->index[at] = j;
+				rs->values[at++] = v;
+			}
+		}
+	}
+	rs->row_start[rs->n] = at;
+	pfree(rs->dense);
+	rs->dense = NULL;
+	rs->kind = HINGE_SPARSE;
+	rs->bytes = (Size) rs->n * (sizeof(int64) + sizeof(float8)) +
+		(sizeof(int32) + sizeof(float8)) * (Size) nnz;
+}
+
 /* The query's parameters as a ParamListInfo */
 static ParamListInfo
 param_list(const HingeParams *params)
@@ -271,5 +328,6 @@ hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 	}
 	if (g.stride == 1 && g.seen != src->rows_used)
 		hinge_rows_changed_error(src, g.seen);
+	make_sparse_if_worth_it(rs);
 	return true;
 }
