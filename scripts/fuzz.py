@@ -16,6 +16,17 @@ functions run; their transition, combine and final functions are also called
 directly with real, mutated and forged states.  Training and scoring by model
 name use small fixture tables and forged rows of hinge_model.
 
+Cases of issue 11 are mixed into the stream, a few percent of the calls:
+- expanded arrays as aggregate weights: the weights (or line) of an
+  aggregate built per row with array_append, array_prepend, ||, or an
+  element assigned in PL/pgSQL (expanded arrays), from the row's values.
+  Different in some row: the error "weights must be the same in every row"
+  (22023), never a result; the same in every row: exactly the result of the
+  call with the weights as a constant; plain, ordered, grouped, filtered and
+  as window aggregates.
+A failed check is an error of SQLSTATE class HZ, a failure of the run.
+--only-cases runs these cases alone.
+
 The statements of a batch (--batch) run in one session through a PL/pgSQL
 loop that EXECUTEs each inside BEGIN ... EXCEPTION, so an error costs a
 rolled-back subtransaction, not a round trip.  Each statement returns a
@@ -32,10 +43,11 @@ crash, internal error and NaN result is printed, ready to paste into psql.
 
 Fails (exit 1) on a crash, on an error of SQLSTATE class XX other than XX001
 (data_corrupted, documented for forged aggregate states), on a NaN or
-Infinity in a float8 result, and on a batch that hangs past --timeout.
-Stops early after --max-crashes crashes.  --no-forged-models leaves out the
-forged hinge_model rows; -v prints the outcomes per function; --dump-sql
-writes every statement to a file.
+Infinity in a float8 result, on a failed check of the cases above (class
+HZ), and on a batch that hangs past --timeout.  Stops early after
+--max-crashes crashes.  --no-forged-models leaves out the forged
+hinge_model rows; -v prints the outcomes per function; --dump-sql writes
+every statement to a file.
 
 Connection: libpq environment variables (PGHOST, PGPORT, PGDATABASE, ...).
 When none is set, the script runs itself again under `pg_virtualenv -t -v 15`
@@ -491,7 +503,7 @@ BEGIN
         times := times || ms;
     END LOOP;
     RETURN QUERY
-        SELECT 'R', u.i, u.c, CASE WHEN u.c LIKE 'XX%%' OR u.c = 'NONFINITE' OR u.t > 2000
+        SELECT 'R', u.i, u.c, CASE WHEN u.c LIKE 'XX%%' OR u.c LIKE 'HZ%%' OR u.c = 'NONFINITE' OR u.t > 2000
                                    THEN round(u.t)::text || ' ' || translate(coalesce(u.m, ''), E'\t\n\r', '   ')
                                    ELSE round(u.t)::text END
         FROM unnest(ids, codes, msgs, times) AS u(i, c, m, t);
@@ -661,6 +673,68 @@ CLASS_WEIGHTS = ['balanced', '{"spam": 5, "ham": 1}', '{"1": 2, "-1": 1}', '{"tr
                  '{"spam": 1e400, "ham": 1}', 'not json', '{"spam": 0, "ham": 1}',
                  '{"spam": 1, "spam": 2, "ham": 1}', '{"spam": null}', '{"spam": [1]}',
                  '{"spam": 1e-300, "ham": 1e300}', '"balanced"', '1', 'Balanced']
+
+
+# ---------------------------------------------------------------------------
+# Issue 11's cases, one statement each.
+
+EXP_SAME_LABEL = 'expanded-array weights, the same in every row'
+EXP_DIFF_LABEL = 'expanded-array weights, different in some row'
+# (share of the calls, labels, name in the summary)
+CASE_KINDS = [
+    (0.03, (EXP_SAME_LABEL, EXP_DIFF_LABEL), 'expanded-array weights'),
+]
+# what the cases raise when a check fails
+CASE_FAILURES = {
+    'HZ003': 'a result where an error was expected',
+    'HZ004': 'a result that differs from the same call with constant weights',
+    'HZ006': 'another error than the one expected',
+}
+WEIGHTS_DIFFER = 'weights must be the same in every row%'
+
+
+def cases_fixture_sql():
+    return r"""
+SET client_min_messages = error;
+
+-- runs test, which must fail with SQLSTATE state and a message LIKE pattern:
+-- that error is raised again; a result or another error is a failure
+CREATE FUNCTION hinge_fuzz.expect_error(test text, state text, pattern text)
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    v int;
+    c text;
+    m text;
+BEGIN
+    BEGIN
+        EXECUTE test INTO v;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE, m = MESSAGE_TEXT;
+        IF c = state AND m LIKE pattern THEN
+            RAISE;
+        END IF;
+        RAISE EXCEPTION 'expected the error % "%", got % "%"', state, pattern, c, m USING ERRCODE = 'HZ006';
+    END;
+    RAISE EXCEPTION 'expected the error % "%", got a result', state, pattern USING ERRCODE = 'HZ003';
+END $$;
+
+-- a verdict, unless rows differ from the call with constant weights
+CREATE FUNCTION hinge_fuzz.same_result(mismatches bigint, example text, verdict int)
+RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    IF mismatches > 0 THEN
+        RAISE EXCEPTION '% result(s) differ from the call with constant weights, e.g. % (expanded) and % (constant)',
+            mismatches, split_part(example, '|', 1), split_part(example, '|', 2) USING ERRCODE = 'HZ004';
+    END IF;
+    RETURN verdict;
+END $$;
+
+-- an element assigned in PL/pgSQL: the array comes back expanded
+CREATE FUNCTION hinge_fuzz.aset(a float8[], i int, v float8) RETURNS float8[]
+LANGUAGE plpgsql AS $$ BEGIN a[i] := v; RETURN a; END $$;
+CREATE FUNCTION hinge_fuzz.aset2(a float8[], i int, j int, v float8) RETURNS float8[]
+LANGUAGE plpgsql AS $$ BEGIN a[i][j] := v; RETURN a; END $$;
+"""
 
 
 # ---------------------------------------------------------------------------
@@ -841,6 +915,25 @@ class Gen:
             self.weights.append((f, w))
         self.forge_weight = 5.0
         self.total_weight = sum(w for _, w in self.weights) + self.forge_weight
+        self.cases = None
+        self.case_weights = []
+
+    def add_cases(self, cases, only=None):
+        """Mixes issue 11's kinds of cases into the stream, each with its
+        share of the calls (CASE_KINDS); only: nothing else, or only one kind."""
+        self.cases = cases
+        share = sum(s for s, _, _ in CASE_KINDS)
+        base = self.total_weight
+        if only:
+            self.weights = []
+            self.forge_weight = 0.0
+            self.total_weight = 0.0
+        for (s, labels, _), key in zip(CASE_KINDS, ('expanded',)):
+            if only and only not in ('all', key):
+                continue
+            w = s * base / (1 - share)
+            self.case_weights.append((labels[0], w))
+            self.total_weight += w
 
     def pick(self):
         x = self.r.random() * self.total_weight
@@ -848,7 +941,14 @@ class Gen:
             x -= w
             if x < 0:
                 return f
+        for kind, w in self.case_weights:
+            x -= w
+            if x < 0:
+                return kind
+        if not self.forge_weight:
+            return self.case_weights[-1][0]
         return None      # forge a model row
+
 
     # --- verdicts --------------------------------------------------------
 
@@ -1548,11 +1648,193 @@ class Gen:
         f = self.pick()
         if f is None:
             return FORGE_LABEL, self.forge_model()
+        if isinstance(f, str):
+            return self.cases.statement(f)
         if f.kind == 'a':
             return f.sig, self.aggregate_call(f)
         if f.rettype == 'trigger':
             return f.sig, self.trigger_call(f)
         return f.sig, self.plain_call(f)
+
+
+class Cases:
+    """Issue 11's kinds of cases (see CASE_KINDS), one statement each."""
+
+    def __init__(self, gen):
+        self.gen = gen
+        self.r = gen.r
+        self.wfuncs = [f for f in gen.aggs
+                       if f.nargs > 2 and f.argnames[0] in ('w', 'line') and f.argnames[1] == 'x']
+
+    def statement(self, kind):
+        return self.expanded_case()
+
+    # --- helpers ---------------------------------------------------------
+
+    def num(self):
+        x = round(self.r.gauss(0, 1), self.r.choice([1, 2, 3]))
+        return repr(x) if x != 0 else '0.5'
+
+    # --- expanded arrays as aggregate weights -----------------------------
+
+    def vector_expr(self, cells):
+        """A float8[] of the columns cells, built per row, mostly expanded."""
+        r = self.r
+        n = len(cells)
+        k = r.random()
+        if k < 0.2:     # array_append
+            expr = 'ARRAY[%s]' % cells[0] if n > 1 else "'{}'::float8[]"
+            for c in cells[1:] if n > 1 else cells:
+                expr = 'array_append(%s, %s)' % (expr, c)
+            return expr
+        if k < 0.35:    # array_prepend
+            expr = 'ARRAY[%s]' % cells[-1] if n > 1 else "'{}'::float8[]"
+            for c in reversed(cells[:-1] if n > 1 else cells):
+                expr = 'array_prepend(%s, %s)' % (c, expr)
+            return expr
+        if k < 0.47:    # array || element (array_append)
+            if n == 1:
+                return "('{}'::float8[] || %s)" % cells[0]
+            return '(ARRAY[%s] || %s)' % (cells[0], ' || '.join(cells[1:]))
+        if k < 0.55:    # element || array (array_prepend)
+            if n == 1:
+                return "(%s || '{}'::float8[])" % cells[0]
+            expr = 'ARRAY[%s]' % cells[-1]
+            for c in reversed(cells[:-1]):
+                expr = '(%s || %s)' % (c, expr)
+            return expr
+        if k < 0.72:    # one element assigned in PL/pgSQL
+            i = r.randrange(n)
+            body = ['0::float8' if j == i else c for j, c in enumerate(cells)]
+            return 'hinge_fuzz.aset(ARRAY[%s], %d, %s)' % (', '.join(body), i + 1, cells[i])
+        if k < 0.82:    # every element assigned, onto zeros
+            expr = 'array_fill(0::float8, ARRAY[%d])' % n
+            for i, c in enumerate(cells):
+                expr = 'hinge_fuzz.aset(%s, %d, %s)' % (expr, i + 1, c)
+            return expr
+        if k < 0.92 or n == 1:   # flat: an array constructor
+            return 'ARRAY[%s]' % ', '.join(cells)
+        cut = r.randint(1, n - 1)    # flat: array || array (array_cat)
+        return '(ARRAY[%s] || ARRAY[%s])' % (', '.join(cells[:cut]), ', '.join(cells[cut:]))
+
+    def matrix_expr(self, cells):
+        """A two-dimensional float8[] of the columns cells, built per row."""
+        r = self.r
+        rows, cols = len(cells), len(cells[0])
+        k = r.random()
+        if k < 0.3 or (k < 0.5 and rows * cols > 16):    # one element assigned in PL/pgSQL
+            a, b = r.randrange(rows), r.randrange(cols)
+            body = [['0::float8' if (i, j) == (a, b) else c for j, c in enumerate(row)]
+                    for i, row in enumerate(cells)]
+            return 'hinge_fuzz.aset2(ARRAY[%s], %d, %d, %s)' % (
+                ', '.join('ARRAY[%s]' % ', '.join(row) for row in body), a + 1, b + 1, cells[a][b])
+        if k < 0.5:     # every element assigned, onto zeros
+            expr = 'array_fill(0::float8, ARRAY[%d, %d])' % (rows, cols)
+            for i, row in enumerate(cells):
+                for j, c in enumerate(row):
+                    expr = 'hinge_fuzz.aset2(%s, %d, %d, %s)' % (expr, i + 1, j + 1, c)
+            return expr
+        if k < 0.8:     # rows built as vectors, stacked
+            return 'ARRAY[%s]' % ', '.join(self.vector_expr(row) for row in cells)
+        return '(%s)' % ' || '.join('ARRAY[ARRAY[%s]]' % ', '.join(row) for row in cells)
+
+    def expanded_case(self):
+        """An aggregate whose weights (or line) are built per row from the
+        row's values: an error when they differ between rows, else exactly
+        the result of the same call with the weights as a constant."""
+        r = self.r
+        f = r.choice(self.wfuncs)
+        names = f.argnames
+        mc = 'label' in names
+        line = names[0] == 'line'
+        real = f.argtypes[1] == 'real[]'
+        d = r.randint(1, 4)
+        nw = d + (1 if r.random() < 0.5 else 0)
+        k = r.randint(2, 4)
+        nmat = (2 * k if line else k) if mc else (2 if line else 1)
+        nrows = r.choice([2, 2, 3, 3, 4, 5, 6]) if r.random() < 0.95 else r.choice([20, 50])
+        differ = r.random() < 0.5
+        base = [[self.num() for _ in range(nw)] for _ in range(nmat)]
+        per_row = [base] * nrows
+        if differ:
+            if r.random() < 0.7:    # one element of one row
+                j, a, b = r.randrange(nrows), r.randrange(nmat), r.randrange(nw)
+                changed = [row[:] for row in base]
+                changed[a][b] = repr(float(base[a][b]) + r.choice([1.0, -1.0, 0.5, 1e-3]))
+                per_row = [changed if i == j else base for i in range(nrows)]
+            else:                   # each row its own
+                per_row = [base] + [[[self.num() for _ in range(nw)] for _ in range(nmat)]
+                                    for _ in range(nrows - 1)]
+                if all(w == base for w in per_row):
+                    per_row[-1] = [[repr(float(v) + 1.0) for v in row] for row in base]
+        cells = [['w%d' % (a * nw + b + 1) for b in range(nw)] for a in range(nmat)]
+        wexpr = self.matrix_expr(cells) if mc or line else self.vector_expr(cells[0])
+        const = self.gen.v.lit_matrix(base) if mc or line else self.gen.v.lit_array(base[0])
+        # the VALUES rows: i, g, the weights' elements, x, y or label
+        t = 'real[]' if real else 'float8[]'
+        values = []
+        for i in range(nrows):
+            elems = ["'%s'::float8" % v for row in per_row[i] for v in row]
+            x = "'{%s}'::%s" % (','.join(self.num() for _ in range(d)), t)
+            y = str(r.randint(1, k)) if mc else "'%s'::float8" % r.choice(['1', '-1'])
+            values.append('(%d, %d, %s, %s, %s)' % (i + 1, r.randint(1, 2), ', '.join(elems), x, y))
+        src = '(VALUES %s) AS t(i, g, %s, x, y)' % (
+            ', '.join(values), ', '.join('w%d' % (i + 1) for i in range(nmat * nw)))
+        rest = []
+        for name, typ in zip(names[3:], f.argtypes[3:]):
+            if name == 'lambda':
+                rest.append("'%s'::float8" % r.choice(['0.1', '0.01', '1', '0']))
+            elif name == 'loss':
+                rest.append(q('hinge' if 'line_planes' in f.name else r.choice(LOSSES)) + '::text')
+            elif name == 'gamma':
+                rest.append("'%s'::float8" % r.choice(['1', '0.5']))
+            elif name in ('positive_weight', 'negative_weight'):
+                rest.append("'%s'::float8" % r.choice(['1', '2', '0.5']))
+            elif name == 'variant':
+                rest.append(q(r.choice(VARIANTS)) + '::text')
+            elif name == 'class_weights':
+                rest.append("'{%s}'::float8[]" % ','.join(r.choice(['1', '2', '0.5']) for _ in range(k)))
+            elif typ == 'text':
+                rest.append("'hinge'::text")
+            else:
+                rest.append("'1'::%s" % self.gen.cast_type(typ))
+        form = r.random()
+        window = None
+        if form < 0.3:     # a window aggregate (frames of two rows and more)
+            window = r.choice(['', ' ROWS BETWEEN 1 PRECEDING AND CURRENT ROW',
+                               ' ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING',
+                               ' ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING',
+                               ' RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW'])
+            if not differ and r.random() < 0.3:
+                window = 'PARTITION BY g ORDER BY i' + window
+            else:
+                window = 'ORDER BY i' + window
+        order = ' ORDER BY i DESC' if window is None and r.random() < 0.12 else ''
+        expanded = '%s(%s%s)' % (f.qname(), ', '.join([wexpr, 'x', 'y'] + rest), order)
+        constant = '%s(%s%s)' % (f.qname(), ', '.join([const, 'x', 'y'] + rest), order)
+        verdict = self.gen.verdict_fn(f)
+        if differ:
+            if window is not None:
+                inner = 'SELECT %s OVER (%s) AS a FROM %s' % (expanded, window, src)
+            else:
+                inner = 'SELECT %s AS a FROM %s' % (expanded, src)
+            test = 'SELECT max(%s(a)) FROM (%s OFFSET 0) AS s' % (verdict, inner)
+            return EXP_DIFF_LABEL, 'SELECT hinge_fuzz.expect_error(%s, %s, %s)' % (
+                q(test), q('22023'), q(WEIGHTS_DIFFER))
+        if window is not None:
+            inner = 'SELECT %s OVER w AS a, %s OVER w AS b FROM %s WINDOW w AS (%s)' % (
+                expanded, constant, src, window)
+        elif form < 0.45:
+            inner = 'SELECT %s AS a, %s AS b FROM %s GROUP BY g' % (expanded, constant, src)
+        elif form < 0.55:
+            inner = 'SELECT %s FILTER (WHERE i > 1) AS a, %s FILTER (WHERE i > 1) AS b FROM %s' % (
+                expanded, constant, src)
+        else:
+            inner = 'SELECT %s AS a, %s AS b FROM %s' % (expanded, constant, src)
+        test = ("SELECT hinge_fuzz.same_result(count(*) FILTER (WHERE a IS DISTINCT FROM b), "
+                "min(a::text || '|' || b::text) FILTER (WHERE a IS DISTINCT FROM b), max(%s(a))) "
+                "FROM (%s OFFSET 0) AS s" % (verdict, inner))
+        return EXP_SAME_LABEL, test
 
 
 # ---------------------------------------------------------------------------
@@ -1591,6 +1873,7 @@ class Fuzzer:
         self.log_offset = 0
         self.data_dir = None
         self.cores_seen = set()
+        self.ms_by_label = {}
 
     # -- server log and cores --------------------------------------------
 
@@ -1672,6 +1955,9 @@ class Fuzzer:
         rc, out, err = psql.run(fixture_sql(ext))
         if rc != 0:
             sys.exit('fuzz: could not create the fixtures:\n' + err)
+        rc, out, err = psql.run(cases_fixture_sql())
+        if rc != 0:
+            sys.exit('fuzz: could not create the fixtures of the issue 11 cases:\n' + err)
         for line in err.splitlines():
             if 'WARNING' in line and 'fuzz:' in line:
                 print('fuzz: ' + line.strip())
@@ -1687,6 +1973,7 @@ class Fuzzer:
         self.gen = Gen(self.r, funcs, ext, names, model_columns(psql, ext))
         if self.opts.no_forged_models:
             self.gen.total_weight -= self.gen.forge_weight
+        self.gen.add_cases(Cases(self.gen), self.opts.only_cases)
         self.log_path = self.find_log()
         if self.log_path:
             try:
@@ -1757,6 +2044,7 @@ class Fuzzer:
                 ms = float(ms)
             except ValueError:
                 ms = 0.0
+            self.ms_by_label[label] = self.ms_by_label.get(label, 0.0) + ms
             if ms > 2000:
                 self.slow.append((ms, sid, label, stmts[sid][1]))
             if code == 'NONFINITE':
@@ -1776,6 +2064,9 @@ class Fuzzer:
                     self.add_finding('NaN or Infinity in a float8 result', sid, label, stmts[sid][1], '')
             elif code.startswith('XX') and code != 'XX001':
                 self.add_finding('internal error %s' % code, sid, label, stmts[sid][1], msg)
+            elif code.startswith('HZ'):
+                self.add_finding(CASE_FAILURES.get(code, 'a failed check (%s)' % code),
+                                 sid, label, stmts[sid][1], msg)
 
     def crashes_with(self, ids, stmts):
         """Runs statements by themselves: do they crash the server?"""
@@ -1918,12 +2209,17 @@ class Fuzzer:
         total = sum(c.values())
         results = c.get('result', 0) + c.get('null', 0) + c.get('no rows', 0)
         print()
-        print('hinge fuzz: seed %d, %d calls in %.1f s' % (self.opts.seed, total, seconds))
+        kinds = []
+        for _, labels, name in CASE_KINDS:
+            kinds.append('%s %d' % (name, sum(sum(self.by_func.get(l, {}).values()) for l in labels)))
+        print('hinge fuzz: seed %d, %d calls in %.1f s; issue 11 cases: %s'
+              % (self.opts.seed, total, seconds, ', '.join(kinds)))
         print('  results: %d (%d values, %d NULL%s)' % (
             results, c.get('result', 0), c.get('null', 0),
             ', %d no rows' % c['no rows'] if c.get('no rows') else ''))
         errors = sorted((k, n) for k, n in c.items()
-                        if k not in ('result', 'null', 'no rows', 'CRASH', 'TIMEOUT', 'NONFINITE'))
+                        if k not in ('result', 'null', 'no rows', 'CRASH', 'TIMEOUT', 'NONFINITE')
+                        and not k.startswith('HZ'))
         print('  errors: %d' % sum(n for _, n in errors))
         for k, n in sorted(errors, key=lambda kv: -kv[1]):
             print('    %-6s %7d  %s' % (k, n, SQLSTATE_NAMES.get(k, '')))
@@ -1935,6 +2231,16 @@ class Fuzzer:
               % sum(n for k, n in c.items() if k.startswith('XX') and k != 'XX001'))
         print('  hangs (batch timeout): %d' % c.get('TIMEOUT', 0))
         print('  crashes: %d' % self.crashes)
+        print('  failed checks of the issue 11 cases (HZ): %d'
+              % sum(n for k, n in c.items() if k.startswith('HZ')))
+        print('  issue 11 cases, by outcome:')
+        for _, labels, _ in CASE_KINDS:
+            for label in labels:
+                fc = self.by_func.get(label, {})
+                outcomes = sorted(fc.items(), key=lambda kv: (-kv[1], kv[0]))
+                print('    %-48s %6d  (%.1f s) %s' % (label + ':', sum(fc.values()),
+                                                   self.ms_by_label.get(label, 0.0) / 1000,
+                                                   ', '.join('%s %d' % kv for kv in outcomes)))
         for sig, n in sorted(self.crash_sigs.items(), key=lambda kv: -kv[1]):
             print('    %5d  in %s' % (n, sig))
         never = sorted(set(f.sig for f in self.funcs.values()) - set(
@@ -2013,6 +2319,8 @@ def parse_args():
                    help='seconds a batch may take before it counts as a hang (default 300)')
     p.add_argument('--max-crashes', type=int, default=10,
                    help='stop after this many server crashes (default 10)')
+    p.add_argument('--only-cases', choices=['all', 'expanded'],
+                   help='run only the cases of issue 11 (expanded-array weights)')
     p.add_argument('--no-forged-models', action='store_true',
                    help='do not write forged rows into hinge_model')
     p.add_argument('--server-log', help='the server log, to quote crash lines from '
