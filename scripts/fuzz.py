@@ -16,7 +16,15 @@ functions run; their transition, combine and final functions are also called
 directly with real, mutated and forged states.  Training and scoring by model
 name use small fixture tables and forged rows of hinge_model.
 
-Cases of issue 11 are mixed into the stream, a few percent of the calls:
+Two kinds of cases (issue 11) are mixed into the stream, each a few
+percent of the calls; those that change something run inside
+hinge_fuzz.sandbox, a subtransaction that is always rolled back:
+- hand-edited model columns: one column of a calibrated model row (binary
+  or multiclass, models fuzz_e*) updated to something hinge_train never
+  writes, then a scoring path: by name, hinge_evaluate, hinge_calibrate, the
+  scoring trigger ('score', 'label', 'probability'), the learning trigger.
+  After the rollback, the model must score exactly as before the case.  A
+  renamed model must be "does not exist" (42704) on every path.
 - expanded arrays as aggregate weights: the weights (or line) of an
   aggregate built per row with array_append, array_prepend, ||, or an
   element assigned in PL/pgSQL (expanded arrays), from the row's values.
@@ -676,26 +684,107 @@ CLASS_WEIGHTS = ['balanced', '{"spam": 5, "ham": 1}', '{"1": 2, "-1": 1}', '{"tr
 
 
 # ---------------------------------------------------------------------------
-# Issue 11's cases, one statement each.
+# Issue 11's cases.  Each is one statement; the work of those that change
+# something runs inside hinge_fuzz.sandbox, which rolls everything back when
+# it ends: the model row edited, a model calibrated.
 
+EDIT_LABEL = 'hand-edited hinge_model column'
 EXP_SAME_LABEL = 'expanded-array weights, the same in every row'
 EXP_DIFF_LABEL = 'expanded-array weights, different in some row'
 # (share of the calls, labels, name in the summary)
 CASE_KINDS = [
+    (0.025, (EDIT_LABEL,), 'hand-edited model columns'),
     (0.03, (EXP_SAME_LABEL, EXP_DIFF_LABEL), 'expanded-array weights'),
 ]
 # what the cases raise when a check fails
 CASE_FAILURES = {
+    'HZ001': 'a case could not be set up (a bug of the fuzzer)',
     'HZ003': 'a result where an error was expected',
     'HZ004': 'a result that differs from the same call with constant weights',
+    'HZ005': 'a model that scores differently once its edit is rolled back',
     'HZ006': 'another error than the one expected',
 }
 WEIGHTS_DIFFER = 'weights must be the same in every row%'
 
+# Models that only the sandboxed cases edit, always rolled back: binary and
+# multiclass, every one calibrated, 3 features each.  learn: the column of
+# hinge_fuzz.trg that holds their classes, for hinge_learn_trigger.
+EDIT_MODELS = {
+    'fuzz_e1': dict(rel='hinge_fuzz.t_bin', feats='x', label='y', k=2, icpt=True, real=False,
+                    learn='f3', opts=''),
+    'fuzz_e2': dict(rel='hinge_fuzz.t_bin', feats='xr', label='lab', k=2, icpt=False, real=True,
+                    learn='lab', opts=', intercept => false'),
+    'fuzz_e3': dict(rel='hinge_fuzz.t_three', feats='x', label='lab', k=3, icpt=True, real=False,
+                    learn='lab', opts=''),
+    'fuzz_e4': dict(rel='hinge_fuzz.t_three', feats='xr', label='lab', k=3, icpt=True, real=True,
+                    learn='lab', opts=", multiclass => 'one_vs_rest'"),
+    'fuzz_e5': dict(rel='hinge_fuzz.t_bin', feats=['f1', 'f2', 'f3'], label='b', k=2, icpt=True,
+                    real=False, learn='out_bool', opts=", loss => 'squared_hinge'"),
+}
+EDIT_X = '{0.5,-0.25,0.75}'
 
-def cases_fixture_sql():
+
+def features_arg(feats):
+    """The features argument of training, evaluation and calibration."""
+    if isinstance(feats, list):
+        return 'ARRAY[%s]::text[]' % ', '.join(q(c) for c in feats)
+    return q(feats) + '::text'
+
+
+def cases_fixture_sql(ext):
+    e = qi(ext)
+    train = []
+    for name, m in sorted(EDIT_MODELS.items()):
+        args = '%s, %s, %s, %s' % (q(name), q(m['rel']), features_arg(m['feats']), q(m['label']))
+        train.append('SELECT %s.hinge_train(%s, max_passes => 20%s);' % (e, args, m['opts']))
+        train.append('SELECT %s.hinge_calibrate(%s);' % (e, args))
     return r"""
 SET client_min_messages = error;
+
+-- runs setup, then test (its verdict is the result) in a subtransaction
+-- that is always rolled back; then, on the state as it was, after (NULL, or
+-- what differs).  An error of test is raised again once after has run.
+CREATE FUNCTION hinge_fuzz.sandbox(setup text[], test text, after text)
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    s text;
+    v int;
+    failed text;
+    c text;
+    m text;
+    c2 text;
+    m2 text;
+BEGIN
+    BEGIN
+        FOREACH s IN ARRAY setup LOOP
+            BEGIN
+                EXECUTE s;
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE, m = MESSAGE_TEXT;
+                RAISE EXCEPTION 'fuzz case setup failed (% %): %', c, m, s USING ERRCODE = 'HZ001';
+            END;
+        END LOOP;
+        EXECUTE test INTO v;
+        RAISE EXCEPTION 'roll back' USING ERRCODE = 'HZ000';
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE;
+        IF after IS NOT NULL AND c <> 'HZ001' THEN
+            BEGIN
+                EXECUTE after INTO failed;
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS c2 = RETURNED_SQLSTATE, m2 = MESSAGE_TEXT;
+                RAISE EXCEPTION 'after the rollback: % (%)', m2, c2 USING ERRCODE = 'HZ005';
+            END;
+            IF failed IS NOT NULL THEN
+                RAISE EXCEPTION 'after the rollback: %', failed USING ERRCODE = 'HZ005';
+            END IF;
+        END IF;
+        IF c <> 'HZ000' THEN
+            RAISE;
+        END IF;
+    END;
+    RETURN v;
+END $$;
 
 -- runs test, which must fail with SQLSTATE state and a message LIKE pattern:
 -- that error is raised again; a result or another error is a failure
@@ -734,7 +823,15 @@ CREATE FUNCTION hinge_fuzz.aset(a float8[], i int, v float8) RETURNS float8[]
 LANGUAGE plpgsql AS $$ BEGIN a[i] := v; RETURN a; END $$;
 CREATE FUNCTION hinge_fuzz.aset2(a float8[], i int, j int, v float8) RETURNS float8[]
 LANGUAGE plpgsql AS $$ BEGIN a[i][j] := v; RETURN a; END $$;
-"""
+
+__TRAIN__
+
+-- what the edited models score before any case, to compare with after it
+CREATE TABLE hinge_fuzz.e_expect AS
+SELECT name, x, __E__.hinge_scores(name, x) AS scores, __E__.hinge_probabilities(name, x) AS probs
+FROM unnest(ARRAY[__NAMES__]) AS name, (SELECT '__X__'::float8[] AS x) AS v;
+""".replace('__TRAIN__', '\n'.join(train)).replace('__E__', e).replace(
+        '__NAMES__', ', '.join(q(n) for n in sorted(EDIT_MODELS))).replace('__X__', EDIT_X)
 
 
 # ---------------------------------------------------------------------------
@@ -928,7 +1025,7 @@ class Gen:
             self.weights = []
             self.forge_weight = 0.0
             self.total_weight = 0.0
-        for (s, labels, _), key in zip(CASE_KINDS, ('expanded',)):
+        for (s, labels, _), key in zip(CASE_KINDS, ('edit', 'expanded')):
             if only and only not in ('all', key):
                 continue
             w = s * base / (1 - share)
@@ -1660,20 +1757,294 @@ class Gen:
 class Cases:
     """Issue 11's kinds of cases (see CASE_KINDS), one statement each."""
 
+    F8_EDITS = ["'NaN'", "'Infinity'", "'-Infinity'", "'1e308'", "'-1e308'", "'5e-324'", "'-5e-324'",
+                '0', '-1', "'-0'", "'1e-300'", "'1e200'"]
+    # columns that a scoring path reads (src/model.c), edited more often
+    READ_COLUMNS = {'weights', 'classes', 'positive_class', 'n_features', 'lambda', 'loss', 'gamma',
+                    'class_weights', 'multiclass', 'calibration_a', 'calibration_b', 'name',
+                    'rows_used', 'online_updates'}
+
     def __init__(self, gen):
         self.gen = gen
         self.r = gen.r
+        self.e = qi(gen.ext)
+        self.byname = {}
+        for f in gen.funcs.values():
+            self.byname.setdefault(f.name, f)
         self.wfuncs = [f for f in gen.aggs
                        if f.nargs > 2 and f.argnames[0] in ('w', 'line') and f.argnames[1] == 'x']
 
     def statement(self, kind):
+        if kind == EDIT_LABEL:
+            return EDIT_LABEL, self.edit_case()
         return self.expanded_case()
 
     # --- helpers ---------------------------------------------------------
 
+    def fn(self, name):
+        return '%s.%s' % (self.e, qi(name))
+
+    def verdict(self, name, expr):
+        return 'SELECT %s(r) FROM (SELECT %s AS r OFFSET 0) AS s' % (
+            self.gen.verdict_fn(self.byname[name]), expr)
+
+    def sandbox(self, setup, test, after=None):
+        if self.r.random() < 0.8:
+            # a parallel worker's start costs more than the rest of a case
+            # on these small tables: most cases run without
+            setup = ['SET LOCAL max_parallel_workers_per_gather = 0'] + setup
+        arr = ('ARRAY[%s]::text[]' % ', '.join(q(s) for s in setup)) if setup else "'{}'::text[]"
+        return 'SELECT hinge_fuzz.sandbox(%s, %s, %s)' % (
+            arr, q(test), q(after) if after else 'NULL')
+
     def num(self):
         x = round(self.r.gauss(0, 1), self.r.choice([1, 2, 3]))
         return repr(x) if x != 0 else '0.5'
+
+    def after_check(self, model):
+        """NULL while model scores as it did before any case ran, else what differs."""
+        return ("SELECT CASE WHEN c.s IS NOT DISTINCT FROM e.scores AND c.p IS NOT DISTINCT FROM e.probs "
+                "THEN NULL ELSE format('model %%s scores %%s, probabilities %%s; before the case %%s, %%s', "
+                "e.name, c.s, c.p, e.scores, e.probs) END "
+                "FROM hinge_fuzz.e_expect AS e, LATERAL (SELECT %s(e.name, e.x) AS s, %s(e.name, e.x) AS p) AS c "
+                "WHERE e.name = %s" % (self.fn('hinge_scores'), self.fn('hinge_probabilities'), q(model)))
+
+    # --- scoring paths of a model -----------------------------------------
+
+    def model_path(self, model, weights=(3, 1, 1, 3, 1), clean=False):
+        """A statement that scores with model by one of hinge's paths: by
+        name, hinge_evaluate, hinge_calibrate, hinge_score_trigger,
+        hinge_learn_trigger (weights: how often each).  clean: valid inputs
+        only, so that any error comes from the model."""
+        r = self.r
+        m = EDIT_MODELS[model]
+        x = r.random() * sum(weights)
+        path = 0
+        while path < len(weights) - 1 and x >= weights[path]:
+            x -= weights[path]
+            path += 1
+        if path == 4 and clean and isinstance(m['feats'], list):
+            path = 3    # hinge_learn_trigger takes an array column only
+        if path == 0:
+            return self.by_name(model, m, clean)
+        if path in (1, 2):
+            fname = 'hinge_evaluate' if path == 1 else 'hinge_calibrate'
+            rel = m['rel']
+            if rel == 'hinge_fuzz.t_bin' and r.random() < 0.3:
+                rel = r.choice(['hinge_fuzz.p_bin', 'hinge_fuzz.v_bin', 'hinge_fuzz.mv_bin'])
+            call = '%s(%s::text, %s::regclass, %s, %s::text)' % (
+                self.fn(fname), q(model), q(rel), features_arg(m['feats']), q(m['label']))
+            if path == 2:
+                # what calibration computed: the rest is the row as it is
+                # stored, an edited objective or lower_bound included
+                return ('SELECT CASE WHEN r IS NULL THEN 1 WHEN hinge_fuzz.nf((r).calibration_a) '
+                        'OR hinge_fuzz.nf((r).calibration_b) THEN 2 ELSE 0 END '
+                        'FROM (SELECT %s AS r OFFSET 0) AS s' % call)
+            return self.verdict(fname, call)
+        return self.trigger(model, m, learn=path == 4, clean=clean)
+
+    def x_literal(self, m, clean):
+        r = self.r
+        n = 3 if clean or r.random() < 0.95 else r.choice([2, 4])
+        real = m['real'] if r.random() < 0.8 else not m['real']
+        return self.gen.v.lit_array([self.num() for _ in range(n)], real)
+
+    def x_column(self, m):
+        if isinstance(m['feats'], list):
+            return 'ARRAY[%s]::float8[]' % ', '.join(m['feats'])
+        return m['feats']
+
+    def by_name(self, model, m, clean):
+        r = self.r
+        fname = r.choice(['hinge_score', 'hinge_scores', 'hinge_predict', 'hinge_probability',
+                          'hinge_probabilities'])
+        verdict = {'hinge_score': 'hinge_fuzz.v_f8', 'hinge_probability': 'hinge_fuzz.v_f8',
+                   'hinge_scores': 'hinge_fuzz.v_f8a', 'hinge_probabilities': 'hinge_fuzz.v_f8a',
+                   'hinge_predict': 'hinge_fuzz.v_any'}[fname]
+        if r.random() < 0.5:
+            return 'SELECT %s(%s(%s::text, %s))' % (verdict, self.fn(fname), q(model),
+                                                   self.x_literal(m, clean))
+        return 'SELECT max(%s(%s(%s::text, %s))) FROM %s' % (
+            verdict, self.fn(fname), q(model), self.x_column(m), m['rel'])
+
+    def trigger(self, model, m, learn, clean):
+        """Rows inserted (and updated) through hinge_score_trigger or hinge_learn_trigger."""
+        r = self.r
+        feats = m['feats'] if not isinstance(m['feats'], list) else \
+            '{%s}' % ','.join(m['feats'])
+        if learn:
+            fn = self.fn('hinge_learn_trigger')
+            args = [model, feats, m['learn']]
+            timing = r.choice(['AFTER INSERT', 'AFTER INSERT OR UPDATE'])
+        else:
+            fn = self.fn('hinge_score_trigger')
+            what = r.choice(['score', 'label', 'probability', None])
+            out = {'score': ['out_f8', 'out_f8', 'out_real', 'out_num'],
+                   'label': ['out_text', 'out_text', 'out_int', 'out_bool'],
+                   'probability': ['out_f8', 'out_f8', 'out_real'], None: ['out_f8']}[what]
+            args = [model, feats, r.choice(out)] + ([what] if what else [])
+            timing = r.choice(['BEFORE INSERT OR UPDATE', 'BEFORE INSERT'])
+        classes = ['spam', 'ham'] if m['k'] == 2 else ['a', 'b', 'c']
+        writes = []
+        for _ in range(r.randint(1, 2)):
+            rows = []
+            for j in range(r.randint(1, 3)):
+                x = [self.num() for _ in range(3)]
+                xs = "'{%s}'" % ','.join(x)
+                if not clean and r.random() < 0.05:
+                    xs = 'NULL'
+                elif not clean and r.random() < 0.03:
+                    xs = "'{%s,1}'" % ','.join(x)
+                f3 = r.choice(['1', '-1']) if clean or r.random() < 0.95 else r.choice(['0', 'NULL'])
+                rows.append('(%d, %s::float8[], %s::real[], %s, %s, %s, %s, %s)' % (
+                    j, xs, xs, self.num(), self.num(), f3, q(r.choice(classes)),
+                    r.choice(['true', 'false'])))
+            writes.append('INSERT INTO hinge_fuzz.trg (id, x, xr, f1, f2, f3, lab, out_bool) VALUES %s'
+                          % ', '.join(rows))
+        if r.random() < 0.2:
+            writes.append("UPDATE hinge_fuzz.trg SET x = '{%s}', xr = '{%s}', f1 = f1 + 1" % (
+                ','.join(self.num() for _ in range(3)), ','.join(self.num() for _ in range(3))))
+        return ("SELECT hinge_fuzz.fire(%s, ARRAY[%s]::text[], %s, 'hinge_fuzz.trg', 'ROW', "
+                "ARRAY[%s]::text[])" % (q(fn), ', '.join(q(a) for a in args), q(timing),
+                                        ', '.join(q(w) for w in writes)))
+
+    # --- hand-edited model columns ---------------------------------------
+
+    def edit_case(self):
+        r = self.r
+        model = r.choice(sorted(EDIT_MODELS))
+        m = EDIT_MODELS[model]
+        col, expr = self.edit(m)
+        setup = []
+        if r.random() < 0.5:
+            # the model in the backend's cache before the edit
+            setup.append('SELECT %s(%s, %s::float8[])' % (self.fn('hinge_scores'), q(model), q(EDIT_X)))
+        setup.append('UPDATE %s.hinge_model SET %s = %s WHERE name = %s'
+                     % (self.e, qi(col), expr, q(model)))
+        if col == 'name':
+            # the model has another name now: every path must say it does not exist
+            test = self.model_path(model, clean=True)
+            test = 'SELECT hinge_fuzz.expect_error(%s, %s, %s)' % (q(test), q('42704'),
+                                                                   q('%does not exist%'))
+        else:
+            test = self.model_path(model)
+        return self.sandbox(setup, test, self.after_check(model))
+
+    def edit(self, m):
+        """(column, expression) of one edit hinge_train never writes."""
+        r = self.r
+        cols = [(c, t, n != 't') for c, t, n, _ in self.gen.model_cols]
+        for _ in range(50):
+            col, typ, nullable = r.choice(cols)
+            if col not in self.READ_COLUMNS and r.random() < 0.6:
+                continue
+            vals = self.edit_values(col, typ, nullable, m)
+            if vals:
+                return col, r.choice(vals)
+        return 'lambda', "'NaN'::float8"
+
+    def special(self):
+        return self.r.choice(self.F8_EDITS + ['NULL'])
+
+    def edit_values(self, col, typ, nullable, m):
+        r = self.r
+        k = m['k']
+        nw = 4 if m['icpt'] else 3
+        mc = k > 2
+        c = qi(col)
+        out = ['NULL'] if nullable else []
+        if col == 'weights':
+            if mc:
+                out += ['weights[1:%d][1:%d]' % (k - 1, nw), 'weights[2:%d][1:%d]' % (k, nw),
+                        'weights[1:%d][1:%d]' % (k, nw - 1), 'weights[1:%d][2:%d]' % (k, nw),
+                        'weights || weights[1:1][1:%d]' % nw, 'weights || weights',
+                        'ARRAY(SELECT unnest(weights))', 'weights[1:1][1:%d]' % nw,
+                        'hinge_fuzz.aset2(weights, %d, %d, %s)' % (r.randint(1, k), r.randint(1, nw),
+                                                                   self.special()),
+                        "('[0:%d][1:%d]=' || weights::text)::float8[]" % (k - 1, nw),
+                        "('[1:%d][-1:%d]=' || weights::text)::float8[]" % (k, nw - 2),
+                        'ARRAY[weights]', 'array_fill(0::float8, ARRAY[%d, %d])' % (k, nw),
+                        'array_fill(1::float8, ARRAY[2, %d])' % nw, "'{}'::float8[]",
+                        'array_fill(1e308::float8, ARRAY[%d, %d])' % (k, nw),
+                        'array_fill(0.5::float8, ARRAY[%d, 1])' % k,
+                        'array_fill(0.5::float8, ARRAY[%d, 100000])' % k]
+            else:
+                out += ['weights || 1::float8', 'weights[1:%d]' % (nw - 1), 'weights[2:%d]' % nw,
+                        "'{}'::float8[]", 'ARRAY[weights]', 'ARRAY[weights, weights]',
+                        'ARRAY[weights, weights, weights]', 'ARRAY[ARRAY[weights]]', 'weights || weights',
+                        "('[0:%d]=' || weights::text)::float8[]" % (nw - 1),
+                        "('[5:%d]=' || weights::text)::float8[]" % (nw + 4),
+                        'array_fill(0.5::float8, ARRAY[100000])', 'array_fill(0::float8, ARRAY[%d])' % nw,
+                        'array_fill(1e308::float8, ARRAY[%d])' % nw,
+                        'hinge_fuzz.aset(weights, %d, %s)' % (r.randint(1, nw), self.special()),
+                        'hinge_fuzz.aset(weights, %d, %s)' % (r.randint(1, nw), self.special()),
+                        'hinge_fuzz.aset(weights, %d, 1)' % (nw + 2), 'hinge_fuzz.aset(weights, 0, 1)']
+        elif col == 'classes':
+            if mc:
+                out += ['classes[1:2]', "classes || 'd'::text", 'ARRAY[classes[1], NULL, classes[3]]',
+                        'ARRAY[classes[1], classes[1], classes[3]]', 'ARRAY[classes[3], classes[2], classes[1]]',
+                        "'{}'::text[]", 'ARRAY[classes]', "('[0:2]=' || classes::text)::text[]",
+                        "ARRAY['', '', '']", 'classes[2:3]', "ARRAY[repeat('z', 10000), classes[2], classes[3]]"]
+            else:
+                out += ['ARRAY[classes[2], classes[1]]', 'classes[1:1]', "classes || 'extra'::text",
+                        'ARRAY[classes[1], NULL]', 'ARRAY[NULL, classes[2]]', 'ARRAY[classes[2], classes[2]]',
+                        "'{}'::text[]", 'ARRAY[classes]', 'ARRAY[classes, classes]',
+                        "('[0:1]=' || classes::text)::text[]", 'ARRAY[upper(classes[1]), classes[2]]',
+                        "ARRAY['', classes[2]]", "ARRAY[repeat('z', 10000), classes[2]]",
+                        "ARRAY[classes[1], classes[2] || ' ']", 'ARRAY[NULL, NULL]::text[]']
+        elif col == 'positive_class':
+            out += ['classes[1]', "'nope'", "''"] + ([] if mc else [
+                'upper(positive_class)', "positive_class || ' '"])
+        elif col == 'n_features':
+            out += ['n_features + 1', 'n_features - 1', '1', '2147483647', 'n_features + 2',
+                    'n_features * 2']
+        elif col == 'class_weights':
+            out += ['class_weights[1:1]', 'class_weights || 1::float8', "'{}'::float8[]",
+                    'hinge_fuzz.aset(class_weights, %d, %s)' % (r.randint(1, k), self.special()),
+                    'ARRAY[class_weights]', "('[0:%d]=' || class_weights::text)::float8[]" % (k - 1),
+                    'array_fill(1::float8, ARRAY[%d])' % (k + 1), 'class_weights[2:]']
+        elif col in ('calibration_a', 'calibration_b'):
+            n = k if mc else 1
+            out += ['%s || 1::float8' % c, "'{}'::float8[]",
+                    'hinge_fuzz.aset(%s, %d, %s)' % (c, r.randint(1, n), self.special()),
+                    'ARRAY[%s]' % c, "('[0:%d]=' || %s::text)::float8[]" % (n - 1, c),
+                    'array_fill(0::float8, ARRAY[%d])' % n, 'array_fill(1e308::float8, ARRAY[%d])' % n,
+                    'array_fill(-1e308::float8, ARRAY[%d])' % n, 'array_fill(1::float8, ARRAY[%d])' % (n + 1)]
+            if mc:
+                out.append('%s[1:1]' % c)
+        elif col == 'multiclass':
+            out += ["'one_vs_one'", "'nope'", "''", "'crammer_singer'", "'weston_watkins'",
+                    "'one_vs_rest'", "'CRAMMER_SINGER'"]
+        elif col == 'loss':
+            out += ["'nope'", "''", "'HINGE'", "' hinge'", "'squared_hinge'", "'smooth_hinge'",
+                    "repeat('x', 10000)"]
+        elif col == 'features':
+            out += ["'{}'::text[]", 'features || features', "'{nope}'::text[]", 'ARRAY[NULL]::text[]',
+                    'ARRAY[features]', 'features[1:1]']
+        elif col == 'feature_type':
+            out += ["'real[]'", "'double precision[]'", "'columns'", "'nope'", "''"]
+        elif col in ('relation', 'label'):
+            out += ["'nope'", "''", "'hinge_fuzz.t_three'"]
+        elif col == 'name':
+            out += ["name || '_renamed'"]
+        elif col == 'owner':
+            out += ["'nobody_at_all'", "''"]
+        elif typ == 'double precision':
+            out += [v + '::float8' for v in self.F8_EDITS]
+        elif typ == 'integer':
+            out += ['-1', '0', '2147483647', '-2147483648']
+        elif typ == 'bigint':
+            out += ['-1', '0', '-2', '9223372036854775807', '-9223372036854775808',
+                    '-9223372036854775807']
+        elif typ == 'boolean':
+            out += ['NOT %s' % c]
+        elif typ.startswith('timestamp'):
+            out += ["'infinity'", "'-infinity'", "'epoch'"]
+        elif typ == 'text':
+            out += ["'nope'", "''"]
+        elif typ == 'text[]':
+            out += ["'{}'::text[]", "'{nope}'::text[]"]
+        return out
 
     # --- expanded arrays as aggregate weights -----------------------------
 
@@ -1955,9 +2326,9 @@ class Fuzzer:
         rc, out, err = psql.run(fixture_sql(ext))
         if rc != 0:
             sys.exit('fuzz: could not create the fixtures:\n' + err)
-        rc, out, err = psql.run(cases_fixture_sql())
+        rc, out, err = psql.run(cases_fixture_sql(ext))
         if rc != 0:
-            sys.exit('fuzz: could not create the fixtures of the issue 11 cases:\n' + err)
+            sys.exit('fuzz: could not create the fixtures of the sandboxed cases:\n' + err)
         for line in err.splitlines():
             if 'WARNING' in line and 'fuzz:' in line:
                 print('fuzz: ' + line.strip())
@@ -2319,8 +2690,9 @@ def parse_args():
                    help='seconds a batch may take before it counts as a hang (default 300)')
     p.add_argument('--max-crashes', type=int, default=10,
                    help='stop after this many server crashes (default 10)')
-    p.add_argument('--only-cases', choices=['all', 'expanded'],
-                   help='run only the cases of issue 11 (expanded-array weights)')
+    p.add_argument('--only-cases', choices=['all', 'edit', 'expanded'],
+                   help='run only the cases of issue 11 (hand-edited model columns, '
+                   'expanded-array weights), or only one kind of them')
     p.add_argument('--no-forged-models', action='store_true',
                    help='do not write forged rows into hinge_model')
     p.add_argument('--server-log', help='the server log, to quote crash lines from '
