@@ -16,9 +16,20 @@ functions run; their transition, combine and final functions are also called
 directly with real, mutated and forged states.  Training and scoring by model
 name use small fixture tables and forged rows of hinge_model.
 
-Two kinds of cases (issue 11) are mixed into the stream, each a few
+Three kinds of cases (issue 11) are mixed into the stream, each a few
 percent of the calls; those that change something run inside
 hinge_fuzz.sandbox, a subtransaction that is always rolled back:
+- look-alike overloads: a role with only CREATE on the extension's schema
+  creates there functions and aggregates named as the entries of
+  hinge_internal_calls() (the functions hinge's own queries call), with one
+  argument of another type (numeric, integer, text, numeric[], a domain, a
+  polymorphic type, ...), some returning other types, whose bodies raise
+  'look-alike called', note their call, or return quietly (issue 11's
+  crash: an aggregate of bigint state); then hinge_train, hinge_evaluate,
+  hinge_calibrate, the scoring or the learning trigger runs.  A look-alike
+  that runs is a failure.  Now and then one with an extra defaulted or a
+  VARIADIC argument: the first makes hinge's calls ambiguous (42725), a
+  clean error, and neither may run.
 - hand-edited model columns: one column of a calibrated model row (binary
   or multiclass, models fuzz_e*) updated to something hinge_train never
   writes, then a scoring path: by name, hinge_evaluate, hinge_calibrate, the
@@ -61,7 +72,10 @@ Connection: libpq environment variables (PGHOST, PGPORT, PGDATABASE, ...).
 When none is set, the script runs itself again under `pg_virtualenv -t -v 15`
 (package postgresql-common), in a throwaway cluster.  In the database it
 creates extension hinge if needed, drops and recreates schema hinge_fuzz,
-and adds and finally deletes rows of hinge_model named fuzz_*.
+adds and finally deletes rows of hinge_model named fuzz_*, and creates and
+finally drops role hinge_fuzz_lookalike (with CREATE on the extension's
+schema; without the right to create roles, the look-alikes are created by
+the current role).
 
 Standard library only; runs with Debian's /usr/bin/python3.
 """
@@ -503,6 +517,10 @@ BEGIN
                         ELSE 'no rows' END;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE, m = MESSAGE_TEXT;
+            -- a look-alike overload's body ran (hinge_fuzz.sandbox's cases)
+            IF m LIKE '%%look-alike called%%' AND c <> 'HZ001' THEN
+                c := 'HZ002';
+            END IF;
         END;
         ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
         ids := ids || s.id;
@@ -684,21 +702,27 @@ CLASS_WEIGHTS = ['balanced', '{"spam": 5, "ham": 1}', '{"1": 2, "-1": 1}', '{"tr
 
 
 # ---------------------------------------------------------------------------
-# Issue 11's cases.  Each is one statement; the work of those that change
-# something runs inside hinge_fuzz.sandbox, which rolls everything back when
-# it ends: the model row edited, a model calibrated.
+# Issue 11's cases.  Each is one statement that runs its work inside
+# hinge_fuzz.sandbox, which rolls everything back when it ends: the
+# look-alike functions and aggregates created, the model row edited, a
+# model trained or calibrated.
 
+LA_LABEL = 'look-alike overloads'
 EDIT_LABEL = 'hand-edited hinge_model column'
 EXP_SAME_LABEL = 'expanded-array weights, the same in every row'
 EXP_DIFF_LABEL = 'expanded-array weights, different in some row'
 # (share of the calls, labels, name in the summary)
 CASE_KINDS = [
+    (0.015, (LA_LABEL,), 'look-alike overloads'),
     (0.025, (EDIT_LABEL,), 'hand-edited model columns'),
     (0.03, (EXP_SAME_LABEL, EXP_DIFF_LABEL), 'expanded-array weights'),
 ]
-# what the cases raise when a check fails
+# the role that creates look-alikes: CREATE on the extension's schema, nothing more
+LA_ROLE = 'hinge_fuzz_lookalike'
+# what the cases raise when a check fails (and the runner when a look-alike ran)
 CASE_FAILURES = {
     'HZ001': 'a case could not be set up (a bug of the fuzzer)',
+    'HZ002': 'a look-alike overload was called',
     'HZ003': 'a result where an error was expected',
     'HZ004': 'a result that differs from the same call with constant weights',
     'HZ005': 'a model that scores differently once its edit is rolled back',
@@ -741,10 +765,11 @@ def cases_fixture_sql(ext):
     return r"""
 SET client_min_messages = error;
 
--- runs setup, then test (its verdict is the result) in a subtransaction
--- that is always rolled back; then, on the state as it was, after (NULL, or
--- what differs).  An error of test is raised again once after has run.
-CREATE FUNCTION hinge_fuzz.sandbox(setup text[], test text, after text)
+-- runs setup, then test (its verdict is the result), then checks (NULL, or
+-- the look-alikes that ran) in a subtransaction that is always rolled back;
+-- then, on the state as it was, after (NULL, or what differs).  An error of
+-- test is raised again once after has run.
+CREATE FUNCTION hinge_fuzz.sandbox(setup text[], test text, checks text, after text)
 RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
     s text;
@@ -765,6 +790,12 @@ BEGIN
             END;
         END LOOP;
         EXECUTE test INTO v;
+        IF checks IS NOT NULL THEN
+            EXECUTE checks INTO failed;
+            IF failed IS NOT NULL THEN
+                RAISE EXCEPTION '%', failed USING ERRCODE = 'HZ002';
+            END IF;
+        END IF;
         RAISE EXCEPTION 'roll back' USING ERRCODE = 'HZ000';
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE;
@@ -824,6 +855,11 @@ LANGUAGE plpgsql AS $$ BEGIN a[i] := v; RETURN a; END $$;
 CREATE FUNCTION hinge_fuzz.aset2(a float8[], i int, j int, v float8) RETURNS float8[]
 LANGUAGE plpgsql AS $$ BEGIN a[i][j] := v; RETURN a; END $$;
 
+-- look-alikes that return quietly note their calls here
+CREATE TABLE hinge_fuzz.la_calls (name text);
+CREATE DOMAIN hinge_fuzz.f8 AS float8;
+CREATE DOMAIN hinge_fuzz.f8a AS float8[];
+
 __TRAIN__
 
 -- what the edited models score before any case, to compare with after it
@@ -832,6 +868,33 @@ SELECT name, x, __E__.hinge_scores(name, x) AS scores, __E__.hinge_probabilities
 FROM unnest(ARRAY[__NAMES__]) AS name, (SELECT '__X__'::float8[] AS x) AS v;
 """.replace('__TRAIN__', '\n'.join(train)).replace('__E__', e).replace(
         '__NAMES__', ', '.join(q(n) for n in sorted(EDIT_MODELS))).replace('__X__', EDIT_X)
+
+
+def lookalike_role_sql(ext):
+    return """
+SET client_min_messages = warning;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%(role)s') THEN
+        CREATE ROLE %(role)s NOLOGIN;
+    END IF;
+END $$;
+GRANT USAGE, CREATE ON SCHEMA %(ext)s TO %(role)s;
+GRANT USAGE ON SCHEMA hinge_fuzz TO %(role)s;
+""" % {'role': LA_ROLE, 'ext': qi(ext)}
+
+
+def drop_lookalike_role_sql():
+    return """
+SET client_min_messages = warning;
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = '%(role)s') THEN
+        DROP OWNED BY %(role)s;
+        DROP ROLE %(role)s;
+    END IF;
+END $$;
+""" % {'role': LA_ROLE}
 
 
 # ---------------------------------------------------------------------------
@@ -1025,7 +1088,9 @@ class Gen:
             self.weights = []
             self.forge_weight = 0.0
             self.total_weight = 0.0
-        for (s, labels, _), key in zip(CASE_KINDS, ('edit', 'expanded')):
+        for (s, labels, _), key in zip(CASE_KINDS, ('look-alike', 'edit', 'expanded')):
+            if labels[0] == LA_LABEL and not cases.calls:
+                continue
             if only and only not in ('all', key):
                 continue
             w = s * base / (1 - share)
@@ -1755,26 +1820,52 @@ class Gen:
 
 
 class Cases:
-    """Issue 11's kinds of cases (see CASE_KINDS), one statement each."""
+    """Issue 11's three kinds of cases (see CASE_KINDS), one statement each."""
 
+    # argument types a look-alike takes in place of one of the real ones
+    LA_SCALARS = ['numeric', 'integer', 'bigint', 'smallint', 'real', 'double precision', 'text',
+                  'boolean', 'jsonb', 'hinge_fuzz.f8', 'anyelement', 'anycompatible']
+    LA_ARRAYS = ['numeric[]', 'integer[]', 'bigint[]', 'text[]', 'real[]', 'double precision[]',
+                 'hinge_fuzz.f8a', 'anyarray', 'anycompatiblearray']
+    # and what it returns, when not what the real one returns
+    LA_RESULTS = {'bigint': '12345::bigint', 'double precision': '0::float8',
+                  'double precision[]': "'{0,0,0}'::float8[]", 'integer': '1', 'text': "'x'::text",
+                  'numeric': '1::numeric', 'real[]': "'{1}'::real[]", 'boolean': 'true'}
     F8_EDITS = ["'NaN'", "'Infinity'", "'-Infinity'", "'1e308'", "'-1e308'", "'5e-324'", "'-5e-324'",
                 '0', '-1', "'-0'", "'1e-300'", "'1e200'"]
     # columns that a scoring path reads (src/model.c), edited more often
     READ_COLUMNS = {'weights', 'classes', 'positive_class', 'n_features', 'lambda', 'loss', 'gamma',
                     'class_weights', 'multiclass', 'calibration_a', 'calibration_b', 'name',
                     'rows_used', 'online_updates'}
+    TRAIN_SOURCES = [
+        (3, 'hinge_fuzz.t_bin', ['x', 'xr', ['f1', 'f2', 'f3'], ['f4', 'f5', 'g']],
+         ['y', 'lab', 'b', 'g', 'f3']),
+        (3, 'hinge_fuzz.t_three', ['x', 'xr', ['f1', 'f3']], ['lab', 'y']),
+        (1, 'hinge_fuzz.p_bin', ['x', 'xr'], ['y', 'lab']),
+        (1, 'hinge_fuzz.v_bin', ['x', 'xr', ['f1', 'f2']], ['y', 'b']),
+        (1, 'hinge_fuzz.mv_bin', ['xr'], ['lab']),
+        (1, 'hinge_fuzz.t_mixed', ['x_nullrow', 'x_huge', 'x_denormal', 'x_bounds'], ['y', 'y_nulls']),
+        (1, 'hinge_fuzz.t_labels', ['x'], ['l_text', 'l_date', 'l_bool', 'l_num', 'l_mood', 'l_big']),
+        (1, 'hinge_fuzz.t_wide', ['x'], ['y']),
+    ]
 
-    def __init__(self, gen):
+    def __init__(self, gen, calls, la_role):
         self.gen = gen
         self.r = gen.r
         self.e = qi(gen.ext)
+        self.calls = calls              # hinge_internal_calls(): (name, kind, [argtypes], result)
+        self.la_role = la_role          # None: look-alikes are created by the current role
+        self.taken = set((f.name, tuple(f.argtypes)) for f in gen.funcs.values())
         self.byname = {}
         for f in gen.funcs.values():
             self.byname.setdefault(f.name, f)
         self.wfuncs = [f for f in gen.aggs
                        if f.nargs > 2 and f.argnames[0] in ('w', 'line') and f.argnames[1] == 'x']
+        self.serial = 0
 
     def statement(self, kind):
+        if kind == LA_LABEL:
+            return LA_LABEL, self.lookalike_case()
         if kind == EDIT_LABEL:
             return EDIT_LABEL, self.edit_case()
         return self.expanded_case()
@@ -1788,14 +1879,14 @@ class Cases:
         return 'SELECT %s(r) FROM (SELECT %s AS r OFFSET 0) AS s' % (
             self.gen.verdict_fn(self.byname[name]), expr)
 
-    def sandbox(self, setup, test, after=None):
+    def sandbox(self, setup, test, checks=None, after=None):
         if self.r.random() < 0.8:
             # a parallel worker's start costs more than the rest of a case
             # on these small tables: most cases run without
             setup = ['SET LOCAL max_parallel_workers_per_gather = 0'] + setup
         arr = ('ARRAY[%s]::text[]' % ', '.join(q(s) for s in setup)) if setup else "'{}'::text[]"
-        return 'SELECT hinge_fuzz.sandbox(%s, %s, %s)' % (
-            arr, q(test), q(after) if after else 'NULL')
+        return 'SELECT hinge_fuzz.sandbox(%s, %s, %s, %s)' % (
+            arr, q(test), q(checks) if checks else 'NULL', q(after) if after else 'NULL')
 
     def num(self):
         x = round(self.r.gauss(0, 1), self.r.choice([1, 2, 3]))
@@ -1808,6 +1899,136 @@ class Cases:
                 "e.name, c.s, c.p, e.scores, e.probs) END "
                 "FROM hinge_fuzz.e_expect AS e, LATERAL (SELECT %s(e.name, e.x) AS s, %s(e.name, e.x) AS p) AS c "
                 "WHERE e.name = %s" % (self.fn('hinge_scores'), self.fn('hinge_probabilities'), q(model)))
+
+    # --- look-alike overloads -------------------------------------------
+
+    def lookalike_case(self):
+        r = self.r
+        setup = []
+        if self.la_role:
+            setup.append('SET LOCAL ROLE %s' % qi(self.la_role))
+        made = set()
+        if r.random() < 0.06:
+            setup += self.resolution_lookalike(made)
+        setup += self.lookalikes(made)
+        if self.la_role:
+            setup.append('RESET ROLE')
+        if r.random() < 0.35:
+            test, model = self.train_call()
+        else:
+            model = r.choice(sorted(EDIT_MODELS))
+            test = self.model_path(model, weights=(1, 3, 3, 3, 2))
+        checks = "SELECT 'look-alike called: ' || string_agg(DISTINCT name, ', ') FROM hinge_fuzz.la_calls"
+        after = self.after_check(model) if model in EDIT_MODELS else None
+        return self.sandbox(setup, test, checks, after)
+
+    def lookalikes(self, made):
+        """CREATE statements of look-alikes of entries of hinge_internal_calls()
+        (made: the signatures created so far)."""
+        r = self.r
+        k = r.random()
+        if k < 0.5:
+            picks = [(r.choice(self.calls), None) for _ in range(r.randint(1, 4))]
+        elif k < 0.8:
+            picks = [(c, None) for c in self.calls]          # one of every entry
+        else:
+            c = r.choice(self.calls)
+            picks = [(c, i) for i in range(len(c[2]))]       # one per argument of one entry
+        out = []
+        for (name, kind, types, result), pos in picks:
+            for _ in range(10):
+                i = pos if pos is not None else r.randrange(len(types))
+                t = types[i]
+                same, other = (self.LA_ARRAYS, self.LA_SCALARS) if t.endswith('[]') else \
+                    (self.LA_SCALARS, self.LA_ARRAYS)
+                sig = list(types)
+                sig[i] = r.choice(same if r.random() < 0.75 else other)
+                key = (name, tuple(sig))
+                if sig[i] != t and key not in self.taken and key not in made:
+                    break
+            else:
+                continue
+            made.add(key)
+            out += self.lookalike(name, kind, sig, result)
+        return out
+
+    def lookalike(self, name, kind, sig, result):
+        """A function, or an aggregate with a transition function, of the
+        name and signature sig, whose body raises 'look-alike called', notes
+        the call in hinge_fuzz.la_calls, or just returns (as in issue 11's
+        crash: an aggregate of another state and result type)."""
+        r = self.r
+        self.serial += 1
+        args = ', '.join(sig)
+        what = '%s(%s)' % (name, args)
+        ret = result if r.random() < 0.6 else r.choice(sorted(self.LA_RESULTS))
+        flavour = r.choice(['raise', 'raise', 'note', 'quiet'])
+        value = self.LA_RESULTS.get(ret, 'NULL::%s' % ret)
+        if flavour == 'raise':
+            body = "LANGUAGE plpgsql AS $la$ BEGIN RAISE EXCEPTION 'look-alike called: %s'; END $la$" % what
+        elif flavour == 'note':
+            body = ("LANGUAGE sql AS $la$ INSERT INTO hinge_fuzz.la_calls VALUES ('%s'); SELECT %s $la$"
+                    % (what, value))
+        else:
+            body = 'LANGUAGE sql AS $la$ SELECT %s $la$' % value
+        aggregate = (kind == 'aggregate') == (r.random() < 0.85)
+        if not aggregate:
+            return ['CREATE FUNCTION %s(%s) RETURNS %s %s' % (self.fn(name), args, ret, body)]
+        sfunc = self.fn('fuzz_lookalike_sfunc_%d' % self.serial)
+        return ['CREATE FUNCTION %s(%s, %s) RETURNS %s %s' % (sfunc, ret, args, ret, body),
+                'CREATE AGGREGATE %s(%s) (SFUNC = %s, STYPE = %s)' % (self.fn(name), args, sfunc, ret)]
+
+    def resolution_lookalike(self, made):
+        """A function that matches a call of an entry as well as the entry
+        does, through PostgreSQL's rules rather than its types: an extra
+        argument with a default (the call is then ambiguous, 42725: a
+        denial of service by whoever may create functions in the schema,
+        never a call of theirs), or a VARIADIC tail (the entry wins)."""
+        r = self.r
+        name, kind, types, result = r.choice(self.calls)
+        p = r.randrange(1, len(types)) if len(types) > 1 else 0
+        array = (types[p] + '[]') if len(set(types[p:])) == 1 and not types[p].endswith('[]') \
+            else 'anycompatiblearray'
+        sig = types[:p] + [array]
+        args = ', '.join(types[:p] + ['VARIADIC ' + array])
+        if r.random() < 0.5 or (name, tuple(sig)) in self.taken:
+            args = ', '.join(types) + ', integer DEFAULT 0'
+            sig = types + ['integer']
+        made.add((name, tuple(sig)))
+        return ["CREATE FUNCTION %s(%s) RETURNS %s LANGUAGE plpgsql AS "
+                "$la$ BEGIN RAISE EXCEPTION 'look-alike called: %s(%s)'; END $la$"
+                % (self.fn(name), args, result, name, args)]
+
+    def train_call(self):
+        r = self.r
+        total = sum(w for w, _, _, _ in self.TRAIN_SOURCES)
+        x = r.random() * total
+        for w, rel, feats, labels in self.TRAIN_SOURCES:
+            x -= w
+            if x < 0:
+                break
+        name = 'fuzz_la' if r.random() < 0.7 else r.choice(sorted(EDIT_MODELS))
+        opts = ['max_passes => %d' % r.randint(2, 5)]
+        if r.random() < 0.4:
+            opts.append('loss => %s' % q(r.choice(LOSSES)))
+        if r.random() < 0.4:
+            opts.append('multiclass => %s' % q(r.choice(MULTICLASS[:3])))
+        if r.random() < 0.3:
+            opts.append('intercept => %s' % r.choice(['true', 'false']))
+        if r.random() < 0.3:
+            opts.append('lambda => %s::float8' % r.choice(['0.1', '0.01', '1', 'NULL']))
+        if r.random() < 0.2:
+            opts.append('class_weight => %s' % q(r.choice(['balanced', '{"spam": 2, "ham": 1}',
+                                                           '{"1": 2, "-1": 1}'])))
+        if r.random() < 0.15:
+            opts.append('gamma => 0.5::float8')
+        if r.random() < 0.1:
+            opts.append('positive => %s' % q(r.choice(['spam', '1', 'true'])))
+        r.shuffle(opts)
+        call = '%s(%s::text, %s::regclass, %s, %s::text, %s)' % (
+            self.fn('hinge_train'), q(name), q(rel), features_arg(r.choice(feats)),
+            q(r.choice(labels)), ', '.join(opts))
+        return self.verdict('hinge_train', call), name
 
     # --- scoring paths of a model -----------------------------------------
 
@@ -1928,7 +2149,7 @@ class Cases:
                                                                    q('%does not exist%'))
         else:
             test = self.model_path(model)
-        return self.sandbox(setup, test, self.after_check(model))
+        return self.sandbox(setup, test, None, self.after_check(model))
 
     def edit(self, m):
         """(column, expression) of one edit hinge_train never writes."""
@@ -2244,6 +2465,7 @@ class Fuzzer:
         self.log_offset = 0
         self.data_dir = None
         self.cores_seen = set()
+        self.made_role = False
         self.ms_by_label = {}
 
     # -- server log and cores --------------------------------------------
@@ -2344,7 +2566,8 @@ class Fuzzer:
         self.gen = Gen(self.r, funcs, ext, names, model_columns(psql, ext))
         if self.opts.no_forged_models:
             self.gen.total_weight -= self.gen.forge_weight
-        self.gen.add_cases(Cases(self.gen), self.opts.only_cases)
+        self.gen.add_cases(Cases(self.gen, self.internal_calls(ext), self.lookalike_role(ext)),
+                           self.opts.only_cases)
         self.log_path = self.find_log()
         if self.log_path:
             try:
@@ -2364,9 +2587,33 @@ class Fuzzer:
               % (len(funcs), ext, n_agg, n_sup, len(funcs) - n_agg - n_sup,
                  self.log_path or 'not readable'), flush=True)
 
+    def internal_calls(self, ext):
+        """The functions and aggregates hinge's own queries call, whose
+        look-alikes the look-alike cases create."""
+        try:
+            rows = self.psql.query("SELECT name, kind, array_to_string(argtypes::text[], '|'), result "
+                                   "FROM %s.hinge_internal_calls() ORDER BY 1, 3;" % qi(ext))
+        except RuntimeError:
+            print('fuzz: no hinge_internal_calls(): no look-alike cases', flush=True)
+            return []
+        return [(name, kind, types.split('|'), result) for name, kind, types, result in rows]
+
+    def lookalike_role(self, ext):
+        """A role with CREATE on the extension's schema, to create look-alikes
+        as (None: the current role creates them)."""
+        rc, _, err = self.psql.run(lookalike_role_sql(ext))
+        if rc != 0:
+            print('fuzz: could not create role %s (%s); the current role creates the look-alikes'
+                  % (LA_ROLE, err.strip().splitlines()[-1] if err.strip() else rc), flush=True)
+            return None
+        self.made_role = True
+        return LA_ROLE
+
     def cleanup(self):
         self.psql.run("SET client_min_messages = warning; DROP SCHEMA IF EXISTS hinge_fuzz CASCADE;"
                       "DELETE FROM %s.hinge_model WHERE name LIKE 'fuzz\\_%%';" % qi(self.ext))
+        if self.made_role:
+            self.psql.run(drop_lookalike_role_sql())
 
     # -- batches --------------------------------------------------------
 
@@ -2690,9 +2937,9 @@ def parse_args():
                    help='seconds a batch may take before it counts as a hang (default 300)')
     p.add_argument('--max-crashes', type=int, default=10,
                    help='stop after this many server crashes (default 10)')
-    p.add_argument('--only-cases', choices=['all', 'edit', 'expanded'],
-                   help='run only the cases of issue 11 (hand-edited model columns, '
-                   'expanded-array weights), or only one kind of them')
+    p.add_argument('--only-cases', choices=['all', 'look-alike', 'edit', 'expanded'],
+                   help='run only the cases of issue 11 (look-alike overloads, hand-edited '
+                   'model columns, expanded-array weights), or only one kind of them')
     p.add_argument('--no-forged-models', action='store_true',
                    help='do not write forged rows into hinge_model')
     p.add_argument('--server-log', help='the server log, to quote crash lines from '
