@@ -20,6 +20,7 @@
 #include "utils/lsyscache.h"
 
 #include "encoding.h"
+#include "finite.h"
 #include "model.h"
 #include "passes.h"
 #include "source.h"
@@ -383,6 +384,8 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 			/* [P, ...]; one-vs-rest: k rows [P_r, ...], summed */
 			for (r = 0; r < (one_vs_rest ? k : 1); r++)
 				total += data[r * (cols + 1)];
+			/* finite parts can add up to more than float8 holds */
+			(void) hinge_check_result(total);
 		}
 		result[pass == 0 ? EV_MEAN_LOSS : EV_OBJECTIVE] = Float8GetDatum(total);
 		SPI_freetuptable(SPI_tuptable);

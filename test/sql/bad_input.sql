@@ -782,7 +782,15 @@ INSERT INTO bi_edit VALUES
     ('multiclass', 'NULL', 'mc'), ('multiclass', '''nope''', 'mc'),
     ('calibration_a', 'NULL', 'both'), ('calibration_b', 'NULL', 'both'),
     ('calibration_a', '''{NaN,1,1}''', 'both'), ('calibration_b', '''{1,2,3,4,5}''', 'both'),
-    ('calibration_a', '''{{1,1,1}}''', 'both');
+    ('calibration_a', '''{{1,1,1}}''', 'both'),
+    ('rows_used', '-1', 'bin'), ('online_updates', '-2', 'bin'),
+    ('encoding', '''{}''', 'both'), ('encoding', '''[1]''', 'both'),
+    ('encoding', '''{"scale": "none", "inputs": [{"kind": "array", "column": "x", "dimension": 7}]}''', 'both'),
+    ('encoding', '''{"scale": "weird", "inputs": [{"kind": "array", "column": "x", "dimension": 2}]}''', 'both'),
+    ('encoding', '''{"scale": "none", "inputs": [{"kind": "category", "column": "x", "categories": ["a", "a"]}]}''', 'both'),
+    ('encoding', '''{"scale": "none", "inputs": [{"kind": "tsvector", "column": "x", "weighting": "tfidf", "l2_normalize": true, "terms": ["a", "b"], "idf": [1]}]}''', 'both'),
+    ('encoding', '''{"scale": "standard", "inputs": [{"kind": "array", "column": "x", "dimension": 2, "center": [0, 0], "scale": [1, 0]}]}''', 'both'),
+    ('encoding', '''{"scale": "none", "inputs": [{"kind": "number", "column": "x", "impute": "NaN"}, {"kind": "number", "column": "y"}]}''', 'both');
 CREATE TABLE bi_edit_rows (x float8[], y int, k text, score float8, verdict text, p float8);
 CREATE TRIGGER s BEFORE INSERT ON bi_edit_rows FOR EACH ROW
     WHEN (NEW.y = 0) EXECUTE FUNCTION hinge_score_trigger('bi_bin', 'x', 'score');
