@@ -36,6 +36,7 @@ OBJS = \
 	src/predict.o \
 	src/evaluate.o \
 	src/calibrate.o \
+	src/row_features.o \
 	src/trigger.o
 
 # The install script of the current version, and the upgrade to it, are

@@ -464,6 +464,24 @@ hinge_category_text(Datum value, Oid type)
 	return OidOutputFunctionCall(output, value);
 }
 
+/*
+ * Whether the features are a plain vector: one array or hinge_sparse
+ * column, or numbers without imputation, one feature each
+ */
+bool
+hinge_encoding_is_plain(const HingeEncoding *encoding)
+{
+	int			i;
+
+	if (encoding->n_inputs == 1 && (encoding->inputs[0].kind == HINGE_INPUT_ARRAY ||
+									encoding->inputs[0].kind == HINGE_INPUT_SPARSE))
+		return true;
+	for (i = 0; i < encoding->n_inputs; i++)
+		if (encoding->inputs[i].kind != HINGE_INPUT_NUMBER || encoding->inputs[i].has_impute)
+			return false;
+	return true;
+}
+
 /* Whether the features need the encoder (else they are SQL expressions) */
 bool
 hinge_encoding_needs_encoder(const HingeEncoding *encoding)
@@ -598,9 +616,9 @@ check_finite_value(const HingeInput *input, float8 value)
 					"hinge accepts finite numbers only: replace or filter out NaN and Infinity.");
 }
 
-/* A number column's value as float8, as its ::float8 cast gives it */
-static float8
-number_value(Datum value, Oid type)
+/* A number column's value (of base type type) as float8, as ::float8 gives it */
+float8
+hinge_number_value(Datum value, Oid type)
 {
 	switch (type)
 	{
@@ -939,7 +957,7 @@ hinge_encode_row(const HingeEncoding *encoding, const Datum *values, const bool 
 		{
 			case HINGE_INPUT_NUMBER:
 				{
-					float8		x = number_value(value, type);
+					float8		x = hinge_number_value(value, type);
 
 					check_finite_value(input, x);
 					if (x != 0.0)

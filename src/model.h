@@ -36,6 +36,7 @@ typedef struct HingeModel
 	float8	   *scores;			/* scratch: n_rows */
 	float8	   *probabilities;	/* scratch: n_classes */
 	Size		bytes;			/* memory it takes, roughly */
+	uint64		load_id;		/* which reading of its row this is */
 } HingeModel;
 
 /* model.c */

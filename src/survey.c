@@ -313,7 +313,7 @@ learn_vocabulary(HingeRowSource *src, HingeInput *input, int column,
 	query = psprintf("SELECT t.lexeme::pg_catalog.text, pg_catalog.count(*)::pg_catalog.float8 "
 					 "FROM %s, %s GROUP BY t.lexeme "
 					 "HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>=) %s "
-					 "ORDER BY 2 DESC, 1 COLLATE \"C\" LIMIT %s",
+					 "ORDER BY 2 DESC, t.lexeme::pg_catalog.text COLLATE pg_catalog.\"C\" LIMIT %s",
 					 documents, terms_sql,
 					 hinge_param(&params, INT8OID, Int64GetDatum(options->min_df)),
 					 hinge_param(&params, INT8OID, Int64GetDatum(options->max_features)));

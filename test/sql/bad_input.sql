@@ -37,6 +37,15 @@ SELECT name, classes, converged FROM hinge_train('bi_mc', 'bi_data', 'x', 'k', l
 SELECT name, calibration_a IS NOT NULL AS calibrated FROM hinge_calibrate('bi_bin', 'bi_data', 'x', 'y');
 SELECT name, calibration_a IS NOT NULL AS calibrated FROM hinge_calibrate('bi_mc', 'bi_data', 'x', 'k');
 SELECT name, converged FROM hinge_train('bi_raw', 'bi_data', 'x', 'y', lambda => 0.01);
+-- text models, scored by document
+CREATE TABLE bi_docs AS
+SELECT y, pg_catalog.to_tsvector('simple', CASE WHEN y > 0 THEN 'good ' ELSE 'bad ' END || k) AS doc,
+       pg_catalog.jsonb_build_object(CASE WHEN y > 0 THEN 'good' ELSE 'bad' END, 1, k, 2) AS bag
+FROM bi_data;
+SELECT name, n_features FROM hinge_train('bi_doc', 'bi_docs', 'doc', 'y', lambda => 0.01);
+SELECT name, n_features FROM hinge_train('bi_bag', 'bi_docs', 'bag', 'y', lambda => 0.01);
+SELECT name, calibration_a IS NOT NULL AS calibrated FROM hinge_calibrate('bi_doc', 'bi_docs', 'doc', 'y');
+SELECT name, calibration_a IS NOT NULL AS calibrated FROM hinge_calibrate('bi_bag', 'bi_docs', 'bag', 'y');
 
 --
 -- The harness
@@ -190,7 +199,9 @@ INSERT INTO bi_good_by_name VALUES
 CREATE TABLE bi_call (sig text PRIMARY KEY, disp text, name text, kind "char", types text[], args text[], agg text);
 INSERT INTO bi_call
 SELECT f.sig, f.disp, f.name, f.kind, f.types,
-       CASE WHEN f.types[1] = 'text' AND n.args IS NOT NULL THEN n.args ELSE g.args END, NULL
+       CASE WHEN f.types[1] = 'text' AND f.types[2] = 'tsvector' THEN '{bi_doc,"good p"}'
+            WHEN f.types[1] = 'text' AND f.types[2] = 'jsonb' THEN '{bi_bag,"{\"good\": 1}"}'
+            WHEN f.types[1] = 'text' AND n.args IS NOT NULL THEN n.args ELSE g.args END, NULL
 FROM bi_fn f
 LEFT JOIN bi_good g ON g.name = f.name AND g.nargs = f.nargs
 LEFT JOIN bi_good_by_name n ON n.name = f.name
@@ -207,7 +218,8 @@ CREATE FUNCTION bi_lit(arg text, typ text) RETURNS text LANGUAGE sql IMMUTABLE A
                 WHEN $2 = 'anyelement' THEN quote_literal($1) || '::date'
                 -- hinge_sparse arguments: the dense literal, made sparse
                 WHEN $2 = 'hinge_sparse' THEN '(' || quote_literal($1) || '::float8[])::hinge_sparse'
-                -- a row: of one number
+                -- a row: with an array x, as the models by name read it, or of one number
+                WHEN $2 = 'record' AND $1 LIKE '{%' THEN '(SELECT r FROM (SELECT ' || quote_literal($1) || '::float8[] AS x) AS r)'
                 WHEN $2 = 'record' THEN 'ROW(' || quote_literal($1) || '::float8)'
                 ELSE quote_literal($1) || '::' || $2 END
 $$;
