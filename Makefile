@@ -7,6 +7,11 @@ OBJS = \
 	src/compat.o \
 	src/vector.o \
 	src/sparse.o \
+	src/encoding.o \
+	src/encoding_sql.o \
+	src/feature_stats.o \
+	src/survey.o \
+	src/scaled_oracle.o \
 	src/finite.o \
 	src/validate.o \
 	src/loss.o \
@@ -33,6 +38,7 @@ OBJS = \
 	src/predict.o \
 	src/evaluate.o \
 	src/calibrate.o \
+	src/row_features.o \
 	src/trigger.o
 
 # The install script of the current version, and the upgrade to it, are

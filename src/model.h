@@ -32,9 +32,11 @@ typedef struct HingeModel
 	char	   *multiclass;		/* NULL for a binary model */
 	float8	   *calibration_a;	/* Platt's A and B, one per sigmoid (1, or */
 	float8	   *calibration_b;	/* one per class); NULL when uncalibrated */
+	struct HingeEncoding *encoding; /* how rows become its features */
 	float8	   *scores;			/* scratch: n_rows */
 	float8	   *probabilities;	/* scratch: n_classes */
 	Size		bytes;			/* memory it takes, roughly */
+	uint64		load_id;		/* which reading of its row this is */
 } HingeModel;
 
 /* model.c */

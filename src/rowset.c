@@ -302,7 +302,7 @@ hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 										  ALLOCSET_DEFAULT_SIZES);
 
 	query = psprintf("SELECT x, y FROM (SELECT %s AS x, %s AS y %s) AS r",
-					 src->features_sql, hinge_row_source_y(src, &params),
+					 hinge_row_source_x(src, &params), hinge_row_source_y(src, &params),
 					 hinge_row_source_sql(src));
 	ret = hinge_spi_execute_with_receiver(query, param_list(&params), (DestReceiver *) &g);
 	if (ret < 0)
