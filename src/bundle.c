@@ -19,6 +19,7 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
 #include <math.h>
 
 #include "miscadmin.h"
@@ -201,7 +202,9 @@ active_set(HingeBundle *bundle, float8 precision)
 	float8	   *u = palloc(sizeof(float8) * m);
 	float8	   *v = palloc(sizeof(float8) * m);
 	float8	   *g = palloc(sizeof(float8) * m);
-	float8		ridge = 0.0;
+	float8	   *saved = palloc(sizeof(float8) * m);
+	float8		ridge = 0.0,
+				total = 0.0;
 	int			iteration,
 				n,
 				i,
@@ -213,10 +216,11 @@ active_set(HingeBundle *bundle, float8 precision)
 	{
 		in[t] = bundle->alpha[t] > 0.0;
 		ridge = fmax(ridge, bundle->gram[(Size) t * cap + t]);
+		saved[t] = bundle->alpha[t];
 	}
 	ridge = fmax(1e-10 * ridge / lambda, 1e-300);
 
-	for (iteration = 0; iteration < 10 * m + 100; iteration++)
+	for (iteration = isfinite(ridge) ? 0 : INT_MAX; iteration < 10 * m + 100; iteration++)
 	{
 		float8		su = 0.0,
 					sv = 0.0,
@@ -297,6 +301,25 @@ active_set(HingeBundle *bundle, float8 precision)
 		in[entering] = true;
 		CHECK_FOR_INTERRUPTS();
 	}
+	/*
+	 * Back onto the simplex exactly: a solve of nearly dependent planes
+	 * carries rounding errors that the bound must not inherit (a dual value
+	 * is a bound only for weights on the simplex).  Weights that overflowed
+	 * give way to the previous ones.
+	 */
+	for (t = 0; t < m; t++)
+	{
+		if (!isfinite(bundle->alpha[t]))
+			break;
+		bundle->alpha[t] = fmax(bundle->alpha[t], 0.0);
+		total += bundle->alpha[t];
+	}
+	if (t < m || !(total > 0.0))
+		memcpy(bundle->alpha, saved, sizeof(float8) * m);
+	else
+		for (t = 0; t < m; t++)
+			bundle->alpha[t] /= total;
+	pfree(saved);
 	pfree(in);
 	pfree(set);
 	pfree(L);

@@ -70,6 +70,14 @@ hinge_binary_row_line(HingeLoss loss, float8 gamma, float8 c, float8 y,
 	float8		prev = 0.0;
 	int			k;
 
+	/*
+	 * The margin is linear along the line, so a row that violates it at
+	 * neither end of the grid violates it nowhere: it adds nothing (most
+	 * rows, near an optimum).
+	 */
+	if (!(1.0 - y * (from + hinge_line_alphas[0] * (to - from)) > 0.0) &&
+		!(1.0 - y * (from + hinge_line_alphas[HINGE_LINE_POINTS - 1] * (to - from)) > 0.0))
+		return true;
 	for (k = 0; k < HINGE_LINE_POINTS; k++)
 	{
 		float8		coef;
@@ -78,7 +86,8 @@ hinge_binary_row_line(HingeLoss loss, float8 gamma, float8 c, float8 y,
 
 		if (unlikely(!isfinite(value)))
 			return false;
-		hinge_compensated_add(&sum[k], &comp[k], value);
+		if (value != 0.0)
+			hinge_compensated_add(&sum[k], &comp[k], value);
 		if (diff_sum != NULL)
 		{
 			hinge_line_add_changes(diff_sum + (Size) k * d, diff_comp + (Size) k * d,
@@ -126,6 +135,20 @@ hinge_multiclass_row_line(HingeMulticlassVariant variant, float8 c, int label,
 	int			a,
 				r;
 
+	/*
+	 * Both losses are convex along the line (maxima and sums of linear
+	 * functions of alpha): a row without loss at both ends of the grid has
+	 * none in between, and adds nothing.
+	 */
+	for (a = 0; a < HINGE_LINE_POINTS; a += HINGE_LINE_POINTS - 1)
+	{
+		for (r = 0; r < k; r++)
+			scores[r] = from[r] + hinge_line_alphas[a] * (to[r] - from[r]);
+		if (hinge_multiclass_row(variant, c, label, scores, k, NULL) != 0.0)
+			break;
+	}
+	if (a >= HINGE_LINE_POINTS)
+		return true;
 	memset(prev, 0, sizeof(float8) * k);
 	for (a = 0; a < HINGE_LINE_POINTS; a++)
 	{
@@ -137,7 +160,8 @@ hinge_multiclass_row_line(HingeMulticlassVariant variant, float8 c, int label,
 									 diff_sum != NULL ? cur : NULL);
 		if (unlikely(!isfinite(value)))
 			return false;
-		hinge_compensated_add(&sum[a], &comp[a], value);
+		if (value != 0.0)
+			hinge_compensated_add(&sum[a], &comp[a], value);
 		if (diff_sum != NULL)
 		{
 			Size		at = (Size) a * k * cols;
