@@ -26,8 +26,9 @@
  *	[11 .. 11+d)  w
  * then, for STATE_SUBGRADIENT, 2d more: sum_i c_y dloss/dscore * (x_i, 1)
  * and its compensations; for STATE_STATS, the STATS_* fields below; for
- * STATE_LINE, whose "w" is w_from, d more for w_to, then LINE_POINTS sums of
- * c_y * loss at each point of the line and their compensations;
+ * STATE_LINE, whose "w" is w_from, d more for w_to, then the sums of c_y *
+ * loss along the line (HINGE_LINE_SUMS, rows.h: by runs for the hinge, per
+ * point for the other losses);
  * STATE_LINE_PLANES, the same followed by LINE_POINTS x d difference sums
  * of the hinge subgradient along the line, and their compensations (see
  * hinge_line_planes_transfn).
@@ -161,9 +162,9 @@ extra_length(float8 tag, int d)
 	if (tag == STATE_STATS)
 		return STATS_FIELDS;
 	if (tag == STATE_LINE)
-		return d + 2 * LINE_POINTS;
+		return d + HINGE_LINE_SUMS;
 	if (tag == STATE_LINE_PLANES)
-		return d + 2 * LINE_POINTS + 2 * LINE_POINTS * d;
+		return d + HINGE_LINE_SUMS + 2 * LINE_POINTS * d;
 	return 0;
 }
 
@@ -388,10 +389,11 @@ line_transfn(FunctionCallInfo fcinfo, float8 tag)
 	int			d = (int) st[ST_NWEIGHTS];
 	const float8 *w_from = st + ST_HEADER;
 	const float8 *w_to = w_from + d;
-	float8	   *sum = st + ST_HEADER + 2 * d;
-	float8	   *comp = sum + LINE_POINTS;
-	float8	   *diff_sum = comp + LINE_POINTS;
+	float8	   *sums = st + ST_HEADER + 2 * d;
+	float8	   *diff_sum = sums + HINGE_LINE_SUMS;
 	float8	   *diff_comp = diff_sum + (Size) LINE_POINTS * d;
+	float8		c = y > 0 ? st[ST_CPOS] : st[ST_CNEG];
+	bool		finite;
 	float8		from,
 				to;
 
@@ -401,9 +403,13 @@ line_transfn(FunctionCallInfo fcinfo, float8 tag)
 	to = hinge_row_score(w_to, d, x);
 	if (unlikely(!isfinite(from) || !isfinite(to)))
 		hinge_report_nonfinite(hinge_float8_vector(w_from, 2 * d), "line", x, "features");
-	if (unlikely(!hinge_binary_row_line(p.loss, st[ST_GAMMA], y > 0 ? st[ST_CPOS] : st[ST_CNEG],
-										y, from, to, x, d, sum, comp,
-										tag == STATE_LINE_PLANES ? diff_sum : NULL, diff_comp)))
+	if (p.loss == LOSS_HINGE)
+		finite = hinge_binary_row_line_runs(c, y, from, to, x, d, sums,
+											tag == STATE_LINE_PLANES ? diff_sum : NULL, diff_comp);
+	else
+		finite = hinge_binary_row_line_points(p.loss, st[ST_GAMMA], c, y, from, to,
+											  sums, sums + LINE_POINTS);
+	if (unlikely(!finite))
 		hinge_overflow_error();
 	st[ST_N] += 1;
 	PG_RETURN_ARRAYTYPE_P(state);
@@ -533,12 +539,12 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 		float8	   *sa = a + ST_HEADER + 2 * d;
 		float8	   *sb = b + ST_HEADER + 2 * d;
 
-		hinge_compensated_merge(sa, sa + LINE_POINTS, sb, sb + LINE_POINTS, LINE_POINTS);
+		hinge_line_sums_merge(sa, sb);
 		if (tag == STATE_LINE_PLANES)
-			hinge_compensated_merge(sa + 2 * LINE_POINTS,
-									sa + 2 * LINE_POINTS + (Size) LINE_POINTS * d,
-									sb + 2 * LINE_POINTS,
-									sb + 2 * LINE_POINTS + (Size) LINE_POINTS * d,
+			hinge_compensated_merge(sa + HINGE_LINE_SUMS,
+									sa + HINGE_LINE_SUMS + (Size) LINE_POINTS * d,
+									sb + HINGE_LINE_SUMS,
+									sb + HINGE_LINE_SUMS + (Size) LINE_POINTS * d,
 									LINE_POINTS * d);
 	}
 	else if (tag == STATE_STATS)
@@ -668,8 +674,8 @@ hinge_line_objective_finalfn(PG_FUNCTION_ARGS)
 	const float8 *st;
 	const float8 *w_from,
 			   *w_to,
-			   *sum,
-			   *comp;
+			   *sums;
+	float8		risks[LINE_POINTS];
 	float8	   *out;
 	ArrayType  *result;
 	int			d,
@@ -682,8 +688,8 @@ hinge_line_objective_finalfn(PG_FUNCTION_ARGS)
 	d = (int) st[ST_NWEIGHTS];
 	w_from = st + ST_HEADER;
 	w_to = w_from + d;
-	sum = w_to + d;
-	comp = sum + LINE_POINTS;
+	sums = w_to + d;
+	hinge_line_risks(sums, st[ST_LOSS] == LOSS_HINGE, st[ST_N], risks);
 	result = hinge_new_float8_matrix(2, LINE_POINTS, &out);
 	for (k = 0; k < LINE_POINTS; k++)
 	{
@@ -696,8 +702,7 @@ hinge_line_objective_finalfn(PG_FUNCTION_ARGS)
 			norm2 += w * w;
 		}
 		out[k] = hinge_line_alphas[k];
-		out[LINE_POINTS + k] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
-												  (sum[k] + comp[k]) / st[ST_N]);
+		out[LINE_POINTS + k] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 + risks[k]);
 	}
 	PG_RETURN_ARRAYTYPE_P(result);
 }
@@ -715,10 +720,10 @@ hinge_line_planes_finalfn(PG_FUNCTION_ARGS)
 	const float8 *st;
 	const float8 *w_from,
 			   *w_to,
-			   *sum,
-			   *comp,
+			   *sums,
 			   *diff_sum,
 			   *diff_comp;
+	float8		risks[LINE_POINTS];
 	float8	   *out,
 			   *running;
 	ArrayType  *result;
@@ -732,10 +737,10 @@ hinge_line_planes_finalfn(PG_FUNCTION_ARGS)
 	d = (int) st[ST_NWEIGHTS];
 	w_from = st + ST_HEADER;
 	w_to = w_from + d;
-	sum = w_to + d;
-	comp = sum + LINE_POINTS;
-	diff_sum = comp + LINE_POINTS;
+	sums = w_to + d;
+	diff_sum = sums + HINGE_LINE_SUMS;
 	diff_comp = diff_sum + (Size) LINE_POINTS * d;
+	hinge_line_risks(sums, true, st[ST_N], risks);
 	result = hinge_new_float8_matrix(LINE_POINTS, d + 2, &out);
 	running = palloc(sizeof(float8) * d);
 	hinge_line_subgradients(diff_sum, diff_comp, d, st[ST_N], running, out + 2, d + 2);
@@ -752,8 +757,7 @@ hinge_line_planes_finalfn(PG_FUNCTION_ARGS)
 			row[2 + j] = hinge_check_result(st[ST_LAMBDA] * w + row[2 + j]);
 		}
 		row[0] = hinge_line_alphas[k];
-		row[1] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
-									(sum[k] + comp[k]) / st[ST_N]);
+		row[1] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 + risks[k]);
 	}
 	PG_RETURN_ARRAYTYPE_P(result);
 }

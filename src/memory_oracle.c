@@ -155,7 +155,8 @@ memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 	int			d = oracle->d;
 	bool		planes = oracle->line_planes;
 	Size		diffs = planes ? (Size) LINE_POINTS * d : 0;
-	Size		stride = 2 * LINE_POINTS + 2 * diffs;
+	Size		stride = HINGE_LINE_SUMS + 2 * diffs;
+	bool		runs = mo->task != HINGE_TASK_MULTICLASS && mo->loss == HINGE_LOSS_HINGE;
 	float8	   *sums = zero_sums(mo, stride);
 	float8	   *from_scores = mo->scratch;
 	float8	   *to_scores = from_scores + mo->k;
@@ -163,8 +164,7 @@ memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 	int64		i;
 	int			f,
 				p,
-				r,
-				a;
+				r;
 
 	for (i = 0; i < rs->n; i++)
 	{
@@ -186,7 +186,7 @@ memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 
 				p = f * mo->per_fold + r;
 				s = sums + p * stride;
-				diff = planes ? s + 2 * LINE_POINTS : NULL;
+				diff = planes ? s + HINGE_LINE_SUMS : NULL;
 				if (mo->task == HINGE_TASK_MULTICLASS)
 				{
 					if (!hinge_row_scores(from + (Size) p * d, mo->k, mo->cols, x, from_scores) ||
@@ -195,17 +195,20 @@ memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 					c = mo->class_weights[rs->label[i]];
 					finite = hinge_multiclass_row_line(mo->variant, c, rs->label[i],
 													   from_scores, to_scores, mo->k, x, mo->cols,
-													   s, s + LINE_POINTS, diff,
-													   planes ? diff + diffs : NULL, line_scratch);
+													   s, diff, planes ? diff + diffs : NULL,
+													   line_scratch);
 				}
 				else
 				{
+					float8		s_from = hinge_check_result(hinge_row_score(from + (Size) p * d, d, x));
+					float8		s_to = hinge_check_result(hinge_row_score(to + (Size) p * d, d, x));
+
 					y = target_of(mo, i, r, &c);
-					finite = hinge_binary_row_line(mo->loss, mo->gamma, c, y,
-												   hinge_check_result(hinge_row_score(from + (Size) p * d, d, x)),
-												   hinge_check_result(hinge_row_score(to + (Size) p * d, d, x)),
-												   x, d, s, s + LINE_POINTS, diff,
-												   planes ? diff + diffs : NULL);
+					finite = runs ?
+						hinge_binary_row_line_runs(c, y, s_from, s_to, x, d, s, diff,
+												   planes ? diff + diffs : NULL) :
+						hinge_binary_row_line_points(mo->loss, mo->gamma, c, y, s_from, s_to,
+													 s, s + LINE_POINTS);
 				}
 				if (!finite)
 					hinge_overflow_error();
@@ -217,10 +220,9 @@ memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 		const float8 *s = sums + p * stride;
 		float8		n = mo->rows_of[p / mo->per_fold];
 
-		for (a = 0; a < LINE_POINTS; a++)
-			risks[(Size) p * LINE_POINTS + a] = (s[a] + s[LINE_POINTS + a]) / n;
+		hinge_line_risks(s, runs, n, risks + (Size) p * LINE_POINTS);
 		if (planes)
-			hinge_line_subgradients(s + 2 * LINE_POINTS, s + 2 * LINE_POINTS + diffs, d, n,
+			hinge_line_subgradients(s + HINGE_LINE_SUMS, s + HINGE_LINE_SUMS + diffs, d, n,
 									mo->scratch, subgradients + (Size) p * LINE_POINTS * d, d);
 	}
 }

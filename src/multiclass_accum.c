@@ -379,7 +379,7 @@ multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 	else if (tag == STATE_MC_LINE)
 	{
 		if (!hinge_multiclass_row_line(variant, c, label - 1, from, to, k, x, v.cols,
-									   v.sum, v.comp, NULL, NULL, scores))
+									   v.sum, NULL, NULL, scores))
 			hinge_overflow_error();
 	}
 	else if (tag == STATE_OVR_PLANES)
@@ -397,10 +397,9 @@ multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 	}
 	else
 		for (r = 0; r < k; r++)
-			if (!hinge_binary_row_line(HINGE_LOSS_HINGE, 1.0, c, r == label - 1 ? 1.0 : -1.0,
-									   from[r], to[r], x, v.cols,
-									   v.sum + r * LINE_POINTS, v.comp + r * LINE_POINTS,
-									   NULL, NULL))
+			if (!hinge_binary_row_line_points(HINGE_LOSS_HINGE, 1.0, c, r == label - 1 ? 1.0 : -1.0,
+											  from[r], to[r],
+											  v.sum + r * LINE_POINTS, v.comp + r * LINE_POINTS))
 				hinge_overflow_error();
 	st[MC_N] += 1;
 	PG_RETURN_ARRAYTYPE_P(state);

@@ -55,19 +55,25 @@ hinge_line_add_changes(float8 *diff_sum, float8 *diff_comp, int k, int cols,
 }
 
 /*
+ * A line's sums of losses, 4 x LINE_POINTS: sums and compensations per
+ * grid point, then a second such pair.  Summed per point (any loss:
+ * hinge_binary_row_line_points), the second pair is unused.  Summed by runs
+ * (the hinge: hinge_binary_row_line_runs), the first pair holds differences
+ * of the rows' c (1 - y s_from) and the second of their c y (s_to - s_from),
+ * and the risk at point k is A_k - alpha_k B_k of their running sums.
+ */
+#define HINGE_LINE_SUMS	(4 * HINGE_LINE_POINTS)
+
+/*
  * A binary row along the line search grid, from its scores at the two ends
- * of the line: adds c loss at every grid point to sum[]/comp[] and, when
- * diff_sum is not NULL (the hinge only: its subgradient is constant between
- * kinks), its subgradient changes to the LINE_POINTS x d difference arrays.
+ * of the line, point by point: adds c loss at every grid point to sum[],
+ * compensated in comp[] (HINGE_LINE_SUMS: sums and sums + LINE_POINTS).
  * Returns false when a loss overflowed.
  */
 static inline bool
-hinge_binary_row_line(HingeLoss loss, float8 gamma, float8 c, float8 y,
-					  float8 from, float8 to, HingeVector x, int d,
-					  float8 *sum, float8 *comp,
-					  float8 *diff_sum, float8 *diff_comp)
+hinge_binary_row_line_points(HingeLoss loss, float8 gamma, float8 c, float8 y,
+							 float8 from, float8 to, float8 *sum, float8 *comp)
 {
-	float8		prev = 0.0;
 	int			k;
 
 	/*
@@ -88,14 +94,91 @@ hinge_binary_row_line(HingeLoss loss, float8 gamma, float8 c, float8 y,
 			return false;
 		if (value != 0.0)
 			hinge_compensated_add(&sum[k], &comp[k], value);
-		if (diff_sum != NULL)
-		{
-			hinge_line_add_changes(diff_sum + (Size) k * d, diff_comp + (Size) k * d,
-								   1, d, &prev, &coef, x);
-			prev = coef;
-		}
 	}
 	return true;
+}
+
+/*
+ * The hinge of a binary row along the grid, in closed form: its violation
+ * a - alpha b (a = 1 - y s_from, b = y (s_to - s_from)) is linear in alpha,
+ * so it is positive on one run of the grid, where the row adds c (a -
+ * alpha b) to the risk and -c y (x, 1) to the subgradient.  The row adds c
+ * a and c b to the difference sums where the run starts and takes them
+ * back where it ends (HINGE_LINE_SUMS), and likewise its subgradient to
+ * the difference arrays when diff_sum is not NULL: a few additions per
+ * row, not one per grid point.  Returns false on overflow.
+ */
+static inline bool
+hinge_binary_row_line_runs(float8 c, float8 y, float8 from, float8 to,
+						   HingeVector x, int d, float8 *sums,
+						   float8 *diff_sum, float8 *diff_comp)
+{
+	const int	n = HINGE_LINE_POINTS;
+	float8		a = 1.0 - y * from;
+	float8		b = y * (to - from);
+	float8		ca = c * a,
+				cb = c * b;
+	int			start = 0,
+				end;
+
+	if (unlikely(!isfinite(ca) || !isfinite(hinge_line_alphas[n - 1] * cb)))
+		return false;
+	while (start < n && !(a - hinge_line_alphas[start] * b > 0.0))
+		start++;
+	if (start == n)
+		return true;
+	for (end = start + 1; end < n && a - hinge_line_alphas[end] * b > 0.0; end++)
+		;
+	hinge_compensated_add(&sums[start], &sums[n + start], ca);
+	hinge_compensated_add(&sums[2 * n + start], &sums[3 * n + start], cb);
+	if (diff_sum != NULL)
+		hinge_compensated_add_row(diff_sum + (Size) start * d, diff_comp + (Size) start * d,
+								  d, -c * y, x);
+	if (end < n)
+	{
+		hinge_compensated_add(&sums[end], &sums[n + end], -ca);
+		hinge_compensated_add(&sums[2 * n + end], &sums[3 * n + end], -cb);
+		if (diff_sum != NULL)
+			hinge_compensated_add_row(diff_sum + (Size) end * d, diff_comp + (Size) end * d,
+									  d, c * y, x);
+	}
+	return true;
+}
+
+/*
+ * The mean risk of rows at every grid point from a line's sums (see
+ * HINGE_LINE_SUMS), summed by runs or per point.  A risk is never
+ * negative: rounding in A_k - alpha_k B_k is clamped at 0.
+ */
+static inline void
+hinge_line_risks(const float8 *sums, bool runs, float8 rows, float8 *risks)
+{
+	const int	n = HINGE_LINE_POINTS;
+	float8		A = 0.0,
+				B = 0.0;
+	int			k;
+
+	for (k = 0; k < n; k++)
+	{
+		if (!runs)
+		{
+			risks[k] = (sums[k] + sums[n + k]) / rows;
+			continue;
+		}
+		A += sums[k] + sums[n + k];
+		B += sums[2 * n + k] + sums[3 * n + k];
+		risks[k] = fmax(A - hinge_line_alphas[k] * B, 0.0) / rows;
+	}
+}
+
+/* Merges the line sums b into a */
+static inline void
+hinge_line_sums_merge(float8 *a, const float8 *b)
+{
+	const int	n = HINGE_LINE_POINTS;
+
+	hinge_compensated_merge(a, a + n, b, b + n, n);
+	hinge_compensated_merge(a + 2 * n, a + 3 * n, b + 2 * n, b + 3 * n, n);
 }
 
 /*
@@ -119,14 +202,15 @@ hinge_multiclass_row(HingeMulticlassVariant variant, float8 c, int label,
 
 /*
  * A multiclass row along the line grid, from its k scores at each end:
- * adds c loss at every grid point, and when diff_sum is not NULL its
+ * adds c loss at every grid point to sums (per point: HINGE_LINE_SUMS),
+ * and when diff_sum is not NULL its
  * subgradient changes (k x cols per grid point).  scratch holds 3k values.
  * Returns false on overflow.
  */
 static inline bool
 hinge_multiclass_row_line(HingeMulticlassVariant variant, float8 c, int label,
 						  const float8 *from, const float8 *to, int k,
-						  HingeVector x, int cols, float8 *sum, float8 *comp,
+						  HingeVector x, int cols, float8 *sums,
 						  float8 *diff_sum, float8 *diff_comp, float8 *scratch)
 {
 	float8	   *scores = scratch;
@@ -161,7 +245,7 @@ hinge_multiclass_row_line(HingeMulticlassVariant variant, float8 c, int label,
 		if (unlikely(!isfinite(value)))
 			return false;
 		if (value != 0.0)
-			hinge_compensated_add(&sum[a], &comp[a], value);
+			hinge_compensated_add(&sums[a], &sums[HINGE_LINE_POINTS + a], value);
 		if (diff_sum != NULL)
 		{
 			Size		at = (Size) a * k * cols;
