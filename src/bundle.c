@@ -124,57 +124,126 @@ hinge_bundle_add(HingeBundle *bundle, const float8 *a, float8 b)
 }
 
 /*
- * Cholesky factor L (n x n, lower, row-major) of the matrix A, in place of
- * L; false when A is not positive definite in floating point.
+ * The Cholesky factor of the free planes' matrix Q = G / lambda + ridge I
+ * (lower triangular, row-major, m x m storage), kept up to date as planes
+ * join and leave the free set: O(n^2) a change instead of O(n^3) a solve.
  */
-static bool
-cholesky(float8 *L, int n)
+typedef struct Factor
 {
-	int			i,
-				j,
+	int			n;				/* planes in the set */
+	int			ld;				/* row stride of L */
+	int		   *set;			/* the planes, in the factor's order */
+	float8	   *L;
+	float8		ridge;
+} Factor;
+
+static inline float8
+q_of(const HingeBundle *bundle, const Factor *f, int s, int t)
+{
+	return bundle->gram[(Size) s * bundle->capacity + t] / bundle->lambda +
+		(s == t ? f->ridge : 0.0);
+}
+
+/* Appends plane t; false when its pivot is not positive in floating point */
+static bool
+factor_add(Factor *f, const HingeBundle *bundle, int t)
+{
+	int			n = f->n,
+				ld = f->ld,
+				i,
 				k;
+	float8	   *row = f->L + (Size) n * ld;
+	float8		diag = q_of(bundle, f, t, t);
 
-	for (j = 0; j < n; j++)
+	for (i = 0; i < n; i++)
 	{
-		float8		diag = L[j * n + j];
+		float8		v = q_of(bundle, f, f->set[i], t);
 
-		for (k = 0; k < j; k++)
-			diag -= L[j * n + k] * L[j * n + k];
-		if (!(diag > 0.0))
-			return false;
-		diag = sqrt(diag);
-		L[j * n + j] = diag;
-		for (i = j + 1; i < n; i++)
+		for (k = 0; k < i; k++)
+			v -= f->L[(Size) i * ld + k] * row[k];
+		row[i] = v / f->L[(Size) i * ld + i];
+		diag -= row[i] * row[i];
+	}
+	if (!(diag > 0.0) || !isfinite(diag))
+		return false;
+	row[n] = sqrt(diag);
+	f->set[n] = t;
+	f->n++;
+	return true;
+}
+
+/*
+ * Removes the plane at position p: the rows below move up, and Givens
+ * rotations of neighbouring columns (orthogonal, so L L^T is unchanged)
+ * zero the element each of them then has above the diagonal.
+ */
+static void
+factor_remove(Factor *f, int p)
+{
+	int			n = f->n,
+				ld = f->ld,
+				i,
+				j;
+
+	for (i = p; i < n - 1; i++)
+	{
+		memcpy(f->L + (Size) i * ld, f->L + (Size) (i + 1) * ld, sizeof(float8) * (i + 2));
+		f->set[i] = f->set[i + 1];
+	}
+	for (i = p; i < n - 1; i++)
+	{
+		float8		a = f->L[(Size) i * ld + i],
+					b = f->L[(Size) i * ld + i + 1],
+					r = hypot(a, b),
+					c = a / r,
+					s = b / r;
+
+		for (j = i; j < n - 1; j++)
 		{
-			float8		v = L[i * n + j];
+			float8		x = f->L[(Size) j * ld + i],
+						y = f->L[(Size) j * ld + i + 1];
 
-			for (k = 0; k < j; k++)
-				v -= L[i * n + k] * L[j * n + k];
-			L[i * n + j] = v / diag;
+			f->L[(Size) j * ld + i] = c * x + s * y;
+			f->L[(Size) j * ld + i + 1] = c * y - s * x;
 		}
 	}
-	return true;
+	f->n--;
 }
 
 /* Solves L L^T x = x in place */
 static void
-cholesky_solve(const float8 *L, int n, float8 *x)
+factor_solve(const Factor *f, float8 *x)
 {
-	int			i,
+	int			n = f->n,
+				ld = f->ld,
+				i,
 				k;
 
 	for (i = 0; i < n; i++)
 	{
 		for (k = 0; k < i; k++)
-			x[i] -= L[i * n + k] * x[k];
-		x[i] /= L[i * n + i];
+			x[i] -= f->L[(Size) i * ld + k] * x[k];
+		x[i] /= f->L[(Size) i * ld + i];
 	}
 	for (i = n - 1; i >= 0; i--)
 	{
 		for (k = i + 1; k < n; k++)
-			x[i] -= L[k * n + i] * x[k];
-		x[i] /= L[i * n + i];
+			x[i] -= f->L[(Size) k * ld + i] * x[k];
+		x[i] /= f->L[(Size) i * ld + i];
 	}
+}
+
+/* The factor of the planes marked in[], from scratch; false if one fails */
+static bool
+factor_build(Factor *f, const HingeBundle *bundle, const bool *in)
+{
+	int			t;
+
+	f->n = 0;
+	for (t = 0; t < bundle->m; t++)
+		if (in[t] && !factor_add(f, bundle, t))
+			return false;
+	return true;
 }
 
 /*
@@ -197,30 +266,36 @@ active_set(HingeBundle *bundle, float8 precision)
 	int			cap = bundle->capacity;
 	float8		lambda = bundle->lambda;
 	bool	   *in = palloc(sizeof(bool) * m);
-	int		   *set = palloc(sizeof(int) * m);
-	float8	   *L = palloc(sizeof(float8) * (Size) m * m);
 	float8	   *u = palloc(sizeof(float8) * m);
 	float8	   *v = palloc(sizeof(float8) * m);
 	float8	   *g = palloc(sizeof(float8) * m);
 	float8	   *saved = palloc(sizeof(float8) * m);
-	float8		ridge = 0.0,
+	float8		largest = 0.0,
 				total = 0.0;
-	int			iteration,
-				n,
+	Factor		f;
+	int			limit = 10 * m + 100,
+				iteration,
 				i,
-				j,
 				t,
 				s;
 
+	f.ld = m;
+	f.n = 0;
+	f.set = palloc(sizeof(int) * m);
+	f.L = palloc(sizeof(float8) * (Size) m * m);
 	for (t = 0; t < m; t++)
 	{
 		in[t] = bundle->alpha[t] > 0.0;
-		ridge = fmax(ridge, bundle->gram[(Size) t * cap + t]);
+		largest = fmax(largest, bundle->gram[(Size) t * cap + t]);
 		saved[t] = bundle->alpha[t];
 	}
-	ridge = fmax(1e-10 * ridge / lambda, 1e-300);
+	f.ridge = fmax(1e-10 * largest / lambda, 1e-300);
+	/* planes too steep for float8 (features near its limits): pairs only */
+	iteration = isfinite(f.ridge) ? 0 : limit;
+	for (; iteration < limit && !factor_build(&f, bundle, in); iteration++)
+		f.ridge *= 100.0;
 
-	for (iteration = isfinite(ridge) ? 0 : INT_MAX; iteration < 10 * m + 100; iteration++)
+	for (; iteration < limit && f.n > 0; iteration++)
 	{
 		float8		su = 0.0,
 					sv = 0.0,
@@ -231,55 +306,44 @@ active_set(HingeBundle *bundle, float8 precision)
 		int			leaving = -1,
 					entering = -1;
 
-		n = 0;
-		for (t = 0; t < m; t++)
-			if (in[t])
-				set[n++] = t;
-		if (n == 0)
-			break;
-		for (i = 0; i < n; i++)
-			for (j = 0; j <= i; j++)
-				L[i * n + j] = L[j * n + i] =
-					bundle->gram[(Size) set[i] * cap + set[j]] / lambda + (i == j ? ridge : 0.0);
-		if (!cholesky(L, n))
-		{
-			ridge *= 100.0;
-			continue;
-		}
 		/* the face's optimum: Q a = b - mu 1 with 1.a = 1 */
-		for (i = 0; i < n; i++)
+		for (i = 0; i < f.n; i++)
 		{
-			u[i] = bundle->b[set[i]];
+			u[i] = bundle->b[f.set[i]];
 			v[i] = 1.0;
 		}
-		cholesky_solve(L, n, u);
-		cholesky_solve(L, n, v);
-		for (i = 0; i < n; i++)
+		factor_solve(&f, u);
+		factor_solve(&f, v);
+		for (i = 0; i < f.n; i++)
 			su += u[i], sv += v[i];
 		mu = (su - 1.0) / sv;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < f.n; i++)
 		{
 			float8		target = u[i] - mu * v[i];
-			float8		alpha = bundle->alpha[set[i]];
+			float8		alpha = bundle->alpha[f.set[i]];
 
 			u[i] = target;
 			if (target < 0.0 && alpha - target > 0.0 && alpha / (alpha - target) < tau)
 			{
 				tau = alpha / (alpha - target);
-				leaving = set[i];
+				leaving = i;
 			}
 		}
-		for (i = 0; i < n; i++)
+		for (i = 0; i < f.n; i++)
 		{
-			float8	   *alpha = &bundle->alpha[set[i]];
+			float8	   *alpha = &bundle->alpha[f.set[i]];
 
 			*alpha += tau * (u[i] - *alpha);
-			if (set[i] == leaving || *alpha < 1e-15)
-			{
+			if (i == leaving || *alpha < 1e-15)
 				*alpha = 0.0;
-				in[set[i]] = false;
-			}
 		}
+		/* planes whose weight fell to 0 leave the set, the last first */
+		for (i = f.n - 1; i >= 0; i--)
+			if (bundle->alpha[f.set[i]] == 0.0)
+			{
+				in[f.set[i]] = false;
+				factor_remove(&f, i);
+			}
 		if (leaving >= 0)
 			continue;
 
@@ -287,9 +351,11 @@ active_set(HingeBundle *bundle, float8 precision)
 		for (t = 0; t < m; t++)
 		{
 			g[t] = bundle->b[t];
-			for (s = 0; s < m; s++)
-				if (bundle->alpha[s] > 0.0)
-					g[t] -= bundle->gram[(Size) t * cap + s] * bundle->alpha[s] / lambda;
+			for (i = 0; i < f.n; i++)
+			{
+				s = f.set[i];
+				g[t] -= bundle->gram[(Size) t * cap + s] * bundle->alpha[s] / lambda;
+			}
 			if (in[t] && (g_in_max == 0.0 || g[t] > g_in_max))
 				g_in_max = g[t];
 		}
@@ -299,8 +365,16 @@ active_set(HingeBundle *bundle, float8 precision)
 		if (entering < 0)
 			break;
 		in[entering] = true;
+		if (!factor_add(&f, bundle, entering))
+		{
+			/* dependent in floating point: a larger ridge, the factor anew */
+			do
+				f.ridge *= 100.0;
+			while (++iteration < limit && !factor_build(&f, bundle, in));
+		}
 		CHECK_FOR_INTERRUPTS();
 	}
+
 	/*
 	 * Back onto the simplex exactly: a solve of nearly dependent planes
 	 * carries rounding errors that the bound must not inherit (a dual value
@@ -321,8 +395,8 @@ active_set(HingeBundle *bundle, float8 precision)
 			bundle->alpha[t] /= total;
 	pfree(saved);
 	pfree(in);
-	pfree(set);
-	pfree(L);
+	pfree(f.set);
+	pfree(f.L);
 	pfree(u);
 	pfree(v);
 	pfree(g);

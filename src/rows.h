@@ -167,7 +167,11 @@ hinge_line_risks(const float8 *sums, bool runs, float8 rows, float8 *risks)
 		}
 		A += sums[k] + sums[n + k];
 		B += sums[2 * n + k] + sums[3 * n + k];
-		risks[k] = fmax(A - hinge_line_alphas[k] * B, 0.0) / rows;
+		risks[k] = A - hinge_line_alphas[k] * B;
+		/* (a NaN of an overflow stays one: callers check results) */
+		if (risks[k] < 0.0)
+			risks[k] = 0.0;
+		risks[k] /= rows;
 	}
 }
 
