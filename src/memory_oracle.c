@@ -65,25 +65,32 @@ zero_sums(HingeMemoryOracle *mo, Size stride)
 	return mo->sums;
 }
 
-/*
- * Each problem's risk and subgradient at its point: out gets a row
- * [R, g] per problem, as the cutting-plane aggregates give it.
- */
-static void
-memory_planes(HingeOracle *oracle, const float8 *points, float8 *out)
+/* What a sweep evaluates: the points of a plane, or the two ends of a line */
+typedef struct Sweep
 {
-	HingeMemoryOracle *mo = (HingeMemoryOracle *) oracle;
+	const float8 *at;			/* n_problems x d: the points, or the starts */
+	const float8 *to;			/* the line's ends, or NULL */
+	Size		stride;			/* sums per problem */
+	Size		diffs;			/* line: difference sums of the subgradient */
+	bool		runs;			/* line: the hinge by runs */
+} Sweep;
+
+/* One row's part in one problem's sums, s */
+typedef void (*SweepStep) (HingeMemoryOracle *mo, const Sweep *sw, int64 i,
+						   HingeVector x, int p, int r, float8 *s);
+
+/*
+ * A sweep over the rows: each row is read once, for every problem it
+ * counts in; the sums start from zero.
+ */
+static float8 *
+sweep(HingeMemoryOracle *mo, const Sweep *sw, SweepStep step)
+{
 	const HingeRowSet *rs = mo->rows;
-	int			d = oracle->d;
-	Size		stride = 2 + 2 * (Size) d;	/* loss sum, comp, gradient sums, comps */
-	float8	   *sums = zero_sums(mo, stride);
-	float8	   *scores = mo->scratch;
-	float8	   *coef = scores + mo->k;
+	float8	   *sums = zero_sums(mo, sw->stride);
 	int64		i;
 	int			f,
-				p,
-				r,
-				j;
+				r;
 
 	for (i = 0; i < rs->n; i++)
 	{
@@ -92,47 +99,76 @@ memory_planes(HingeOracle *oracle, const float8 *points, float8 *out)
 		if (i % INTERRUPT_ROWS == 0)
 			CHECK_FOR_INTERRUPTS();
 		for (f = 0; f < mo->n_folds; f++)
-		{
-			if (!counts(mo, i, f))
-				continue;
-			for (r = 0; r < mo->per_fold; r++)
-			{
-				float8	   *s;
-				float8		value,
-							c,
-							y;
-
-				p = f * mo->per_fold + r;
-				s = sums + p * stride;
-				if (mo->task == HINGE_TASK_MULTICLASS)
+			if (counts(mo, i, f))
+				for (r = 0; r < mo->per_fold; r++)
 				{
-					if (!hinge_row_scores(points + (Size) p * d, mo->k, mo->cols, x, scores))
-						hinge_overflow_error();
-					c = mo->class_weights[rs->label[i]];
-					value = hinge_check_result(hinge_multiclass_row(mo->variant, c, rs->label[i],
-																	scores, mo->k, coef));
-					hinge_compensated_add(&s[0], &s[1], value);
-					if (value > 0.0)
-						for (j = 0; j < mo->k; j++)
-							if (coef[j] != 0.0)
-								hinge_compensated_add_row(s + 2 + (Size) j * mo->cols,
-														  s + 2 + d + (Size) j * mo->cols,
-														  mo->cols, coef[j], x);
-					continue;
+					int			p = f * mo->per_fold + r;
+
+					step(mo, sw, i, x, p, r, sums + p * sw->stride);
 				}
-				y = target_of(mo, i, r, &c);
-				value = hinge_check_result(hinge_binary_row(mo->loss, mo->gamma, c, y,
-															hinge_check_result(hinge_row_score(points + (Size) p * d, d, x)),
-															&coef[0]));
-				hinge_compensated_add(&s[0], &s[1], value);
-				if (coef[0] != 0.0)
-					hinge_compensated_add_row(s + 2, s + 2 + d, d, coef[0], x);
-			}
-		}
 	}
+	return sums;
+}
+
+/* A row's loss and subgradient: s is [loss sum, comp, d sums, d comps] */
+static void
+plane_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
+		   int p, int r, float8 *s)
+{
+	const HingeRowSet *rs = mo->rows;
+	int			d = mo->oracle.d;
+	float8	   *scores = mo->scratch;
+	float8	   *coef = scores + mo->k;
+	float8		value,
+				c,
+				y;
+	int			j;
+
+	if (mo->task == HINGE_TASK_MULTICLASS)
+	{
+		if (!hinge_row_scores(sw->at + (Size) p * d, mo->k, mo->cols, x, scores))
+			hinge_overflow_error();
+		c = mo->class_weights[rs->label[i]];
+		value = hinge_check_result(hinge_multiclass_row(mo->variant, c, rs->label[i],
+														scores, mo->k, coef));
+		if (value == 0.0)
+			return;
+		hinge_compensated_add(&s[0], &s[1], value);
+		for (j = 0; j < mo->k; j++)
+			if (coef[j] != 0.0)
+				hinge_compensated_add_row(s + 2 + (Size) j * mo->cols,
+										  s + 2 + d + (Size) j * mo->cols,
+										  mo->cols, coef[j], x);
+		return;
+	}
+	y = target_of(mo, i, r, &c);
+	value = hinge_check_result(hinge_binary_row(mo->loss, mo->gamma, c, y,
+												hinge_check_result(hinge_row_score(sw->at + (Size) p * d, d, x)),
+												&coef[0]));
+	if (value == 0.0)
+		return;
+	hinge_compensated_add(&s[0], &s[1], value);
+	if (coef[0] != 0.0)
+		hinge_compensated_add_row(s + 2, s + 2 + d, d, coef[0], x);
+}
+
+/*
+ * Each problem's risk and subgradient at its point: out gets a row
+ * [R, g] per problem, as the cutting-plane aggregates give it.
+ */
+static void
+memory_planes(HingeOracle *oracle, const float8 *points, float8 *out)
+{
+	HingeMemoryOracle *mo = (HingeMemoryOracle *) oracle;
+	int			d = oracle->d;
+	Sweep		sw = {points, NULL, 2 + 2 * (Size) d, 0, false};
+	float8	   *sums = sweep(mo, &sw, plane_step);
+	int			p,
+				j;
+
 	for (p = 0; p < oracle->n_problems; p++)
 	{
-		const float8 *s = sums + p * stride;
+		const float8 *s = sums + p * sw.stride;
 		float8	   *row = out + (Size) p * (d + 1);
 		float8		n = mo->rows_of[p / mo->per_fold];
 
@@ -140,6 +176,50 @@ memory_planes(HingeOracle *oracle, const float8 *points, float8 *out)
 		for (j = 0; j < d; j++)
 			row[1 + j] = (s[2 + j] + s[2 + d + j]) / n;
 	}
+}
+
+/*
+ * A row along the line: s is the line's sums (HINGE_LINE_SUMS), then with
+ * line_planes the subgradient's difference sums and their compensations
+ */
+static void
+line_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
+		  int p, int r, float8 *s)
+{
+	const HingeRowSet *rs = mo->rows;
+	int			d = mo->oracle.d;
+	float8	   *diff = sw->diffs > 0 ? s + HINGE_LINE_SUMS : NULL;
+	float8	   *diff_comp = sw->diffs > 0 ? diff + sw->diffs : NULL;
+	bool		finite;
+	float8		c,
+				y;
+
+	if (mo->task == HINGE_TASK_MULTICLASS)
+	{
+		float8	   *from_scores = mo->scratch;
+		float8	   *to_scores = from_scores + mo->k;
+
+		if (!hinge_row_scores(sw->at + (Size) p * d, mo->k, mo->cols, x, from_scores) ||
+			!hinge_row_scores(sw->to + (Size) p * d, mo->k, mo->cols, x, to_scores))
+			hinge_overflow_error();
+		c = mo->class_weights[rs->label[i]];
+		finite = hinge_multiclass_row_line(mo->variant, c, rs->label[i], from_scores,
+										   to_scores, mo->k, x, mo->cols, s, diff,
+										   diff_comp, to_scores + mo->k);
+	}
+	else
+	{
+		float8		s_from = hinge_check_result(hinge_row_score(sw->at + (Size) p * d, d, x));
+		float8		s_to = hinge_check_result(hinge_row_score(sw->to + (Size) p * d, d, x));
+
+		y = target_of(mo, i, r, &c);
+		finite = sw->runs ?
+			hinge_binary_row_line_runs(c, y, s_from, s_to, x, d, s, diff, diff_comp) :
+			hinge_binary_row_line_points(mo->loss, mo->gamma, c, y, s_from, s_to,
+										 s, s + LINE_POINTS);
+	}
+	if (!finite)
+		hinge_overflow_error();
 }
 
 /*
@@ -151,77 +231,20 @@ memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 			float8 *risks, float8 *subgradients)
 {
 	HingeMemoryOracle *mo = (HingeMemoryOracle *) oracle;
-	const HingeRowSet *rs = mo->rows;
 	int			d = oracle->d;
-	bool		planes = oracle->line_planes;
-	Size		diffs = planes ? (Size) LINE_POINTS * d : 0;
-	Size		stride = HINGE_LINE_SUMS + 2 * diffs;
-	bool		runs = mo->task != HINGE_TASK_MULTICLASS && mo->loss == HINGE_LOSS_HINGE;
-	float8	   *sums = zero_sums(mo, stride);
-	float8	   *from_scores = mo->scratch;
-	float8	   *to_scores = from_scores + mo->k;
-	float8	   *line_scratch = to_scores + mo->k;
-	int64		i;
-	int			f,
-				p,
-				r;
+	Size		diffs = oracle->line_planes ? (Size) LINE_POINTS * d : 0;
+	Sweep		sw = {from, to, HINGE_LINE_SUMS + 2 * diffs, diffs,
+	mo->task != HINGE_TASK_MULTICLASS && mo->loss == HINGE_LOSS_HINGE};
+	float8	   *sums = sweep(mo, &sw, line_step);
+	int			p;
 
-	for (i = 0; i < rs->n; i++)
-	{
-		HingeVector x = hinge_row_set_row(rs, i);
-
-		if (i % INTERRUPT_ROWS == 0)
-			CHECK_FOR_INTERRUPTS();
-		for (f = 0; f < mo->n_folds; f++)
-		{
-			if (!counts(mo, i, f))
-				continue;
-			for (r = 0; r < mo->per_fold; r++)
-			{
-				float8	   *s;
-				float8	   *diff;
-				bool		finite;
-				float8		c,
-							y;
-
-				p = f * mo->per_fold + r;
-				s = sums + p * stride;
-				diff = planes ? s + HINGE_LINE_SUMS : NULL;
-				if (mo->task == HINGE_TASK_MULTICLASS)
-				{
-					if (!hinge_row_scores(from + (Size) p * d, mo->k, mo->cols, x, from_scores) ||
-						!hinge_row_scores(to + (Size) p * d, mo->k, mo->cols, x, to_scores))
-						hinge_overflow_error();
-					c = mo->class_weights[rs->label[i]];
-					finite = hinge_multiclass_row_line(mo->variant, c, rs->label[i],
-													   from_scores, to_scores, mo->k, x, mo->cols,
-													   s, diff, planes ? diff + diffs : NULL,
-													   line_scratch);
-				}
-				else
-				{
-					float8		s_from = hinge_check_result(hinge_row_score(from + (Size) p * d, d, x));
-					float8		s_to = hinge_check_result(hinge_row_score(to + (Size) p * d, d, x));
-
-					y = target_of(mo, i, r, &c);
-					finite = runs ?
-						hinge_binary_row_line_runs(c, y, s_from, s_to, x, d, s, diff,
-												   planes ? diff + diffs : NULL) :
-						hinge_binary_row_line_points(mo->loss, mo->gamma, c, y, s_from, s_to,
-													 s, s + LINE_POINTS);
-				}
-				if (!finite)
-					hinge_overflow_error();
-			}
-		}
-	}
 	for (p = 0; p < oracle->n_problems; p++)
 	{
-		const float8 *s = sums + p * stride;
+		const float8 *s = sums + p * sw.stride;
 		float8		n = mo->rows_of[p / mo->per_fold];
 
-		hinge_line_risks(s, runs, n, risks + (Size) p * LINE_POINTS);
-		if (planes)
+		hinge_line_risks(s, sw.runs, n, risks + (Size) p * LINE_POINTS);
+		if (diffs > 0)
 			hinge_line_subgradients(s + HINGE_LINE_SUMS, s + HINGE_LINE_SUMS + diffs, d, n,
 									mo->scratch, subgradients + (Size) p * LINE_POINTS * d, d);
 	}
