@@ -309,13 +309,19 @@ learn_vocabulary(HingeRowSource *src, HingeInput *input, int column,
 		return;
 	}
 
-	/* the max_features most frequent terms in at least min_df rows */
+	/*
+	 * The max_features most frequent terms in at least min_df rows: by their
+	 * count over all rows (a lexeme counts its positions; a key, its rows),
+	 * as scikit-learn's vectorisers choose them
+	 */
 	query = psprintf("SELECT t.lexeme::pg_catalog.text, pg_catalog.count(*)::pg_catalog.float8 "
 					 "FROM %s, %s GROUP BY t.lexeme "
 					 "HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>=) %s "
-					 "ORDER BY 2 DESC, t.lexeme::pg_catalog.text COLLATE pg_catalog.\"C\" LIMIT %s",
+					 "ORDER BY pg_catalog.sum(%s) DESC, t.lexeme::pg_catalog.text COLLATE pg_catalog.\"C\" LIMIT %s",
 					 documents, terms_sql,
 					 hinge_param(&params, INT8OID, Int64GetDatum(options->min_df)),
+					 input->kind == HINGE_INPUT_TSVECTOR ?
+					 "COALESCE(pg_catalog.cardinality(t.positions), 1)" : "1",
 					 hinge_param(&params, INT8OID, Int64GetDatum(options->max_features)));
 	if (SPI_execute_with_args(query, params.n, params.types, params.values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the terms of column \"%s\"", input->column);
