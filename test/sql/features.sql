@@ -927,3 +927,23 @@ SELECT hinge_predict('onehot', ROW(1, 2));
 SELECT hinge_predict('onehot', r) FROM (SELECT 1 AS c, 'red' AS color, 3 AS vip) AS r;
 CREATE TRIGGER bad BEFORE INSERT ON incoming FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('onehot', '{c,color}', 'score');
 INSERT INTO incoming (c, color, vip) VALUES (1, 'red', true);
+
+-- 10. Multiclass: scaling as a change of variables solves the problem that
+-- training on the rows scaled beforehand solves (every strategy)
+CREATE TABLE kinds AS SELECT f.*, (ARRAY['u', 'v', 'w'])[1 + (f.c % 3)] AS kind FROM feat_rows AS f;
+CREATE TABLE kinds_scaled AS
+SELECT k.kind, ARRAY[(k.a - r.center[1]) / r.scale[1], (k.b - r.center[2]) / r.scale[2], (k.c - r.center[3]) / r.scale[3]] AS z
+FROM kinds AS k, ref_features AS r WHERE r.name = 'standard';
+SELECT s.multiclass, abs(s.objective - p.objective) <= 2e-6 * p.objective AS same_optimum,
+       s.lower_bound <= p.objective AND p.lower_bound <= s.objective AS bounds_agree
+FROM unnest(ARRAY['crammer_singer', 'weston_watkins', 'one_vs_rest']) AS m,
+     LATERAL hinge_train('k_' || m, 'kinds', ARRAY['a', 'b', 'c'], 'kind', lambda => 0.01, scale => 'standard',
+                         multiclass => m, tolerance => 1e-6, max_passes => 2000) AS s,
+     LATERAL hinge_train('kz_' || m, 'kinds_scaled', 'z', 'kind', lambda => 0.01,
+                         multiclass => m, tolerance => 1e-6, max_passes => 2000) AS p
+ORDER BY 1;
+-- (here no feature tells the kinds apart: w = 0 is the optimum, objective
+-- 1, and the bound stored must not pass it by a rounding error)
+SELECT objective = 1 AS at_zero, lower_bound <= objective AS bound_below FROM hinge_model WHERE name = 'k_crammer_singer';
+SELECT avg((hinge_predict('k_crammer_singer', k) = hinge_predict('kz_crammer_singer', ARRAY[(k.a - r.center[1]) / r.scale[1], (k.b - r.center[2]) / r.scale[2], (k.c - r.center[3]) / r.scale[3]]))::int) = 1 AS same_predictions
+FROM kinds AS k, ref_features AS r WHERE r.name = 'standard';
