@@ -22,7 +22,7 @@ AS 'MODULE_PATHNAME', 'hinge_explain_row'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION hinge_explain(text, record) IS
-'why a row got its score: each non-zero feature''s value (as the model encodes the row) and its contribution weight x value to the score of the predicted class (a binary model''s positive class), the largest first, and the intercept last; the contributions add up to the score';
+'why a row got its score: each feature''s value (as the model encodes the row; features of value 0 that contribute nothing are left out) and its contribution to the score of the predicted class (a binary model''s positive class): weight x value, or for scaled features the scaled weight x the scaled value; the largest first, the intercept last; the contributions add up to the score';
 
 -- @each X float8[] | real[] | hinge_sparse
 CREATE FUNCTION hinge_explain(model_name text, x @X@,
@@ -33,7 +33,7 @@ AS 'MODULE_PATHNAME', 'hinge_explain_vector'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION hinge_explain(text, @X@) IS
-'why features x (as the model sees them) got their score: each non-zero feature''s value and contribution to the predicted class''s score, the largest first, and the intercept last; the contributions add up to the score@X_NOTE@';
+'why features x (as the model sees them) got their score: each feature''s value and contribution to the predicted class''s score (as for a row), the largest first, and the intercept last; the contributions add up to the score@X_NOTE@';
 
 -- @end each
 -- @end since

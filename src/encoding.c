@@ -1007,3 +1007,31 @@ hinge_encoded_vector(const HingeEncoding *encoding, const HingeEncodedRow *row)
 
 	return v;
 }
+
+/*
+ * The scaling of every feature, for the change of variables (NULL when
+ * unscaled): center[j] and scale[j], 0 and 1 for features not scaled.
+ */
+bool
+hinge_encoding_scaling(const HingeEncoding *encoding, float8 **center, float8 **scale)
+{
+	int			i,
+				j;
+
+	if (strcmp(encoding->scale, "none") == 0)
+		return false;
+	*center = palloc0(sizeof(float8) * encoding->dimension);
+	*scale = palloc(sizeof(float8) * encoding->dimension);
+	for (j = 0; j < encoding->dimension; j++)
+		(*scale)[j] = 1.0;
+	for (i = 0; i < encoding->n_inputs; i++)
+	{
+		const HingeInput *input = &encoding->inputs[i];
+
+		if (input->center == NULL)
+			continue;
+		memcpy(*center + input->offset, input->center, sizeof(float8) * input->width);
+		memcpy(*scale + input->offset, input->scale, sizeof(float8) * input->width);
+	}
+	return true;
+}

@@ -22,8 +22,8 @@
 
 #include "encoding.h"
 #include "model.h"
+#include "passes.h"
 #include "row_features.h"
-#include "survey.h"
 #include "validate.h"
 
 #define INTERCEPT_NAME "(intercept)"
@@ -152,45 +152,68 @@ hinge_weights(PG_FUNCTION_ARGS)
 
 /*
  * hinge_explain(model_name, row) and hinge_explain(model_name, x): (class,
- * feature, value, contribution) for the features of the row that are not
- * zero, and the intercept, under the predicted class's weights: the
- * contributions add up to its score
+ * feature, value, contribution) for the features that contribute, and the
+ * intercept, under the predicted class's weights: the contributions add up
+ * to its score.  For scaled features a contribution is the scaled weight
+ * times the scaled value, w_j (x_j - c_j): a feature at its training mean
+ * contributes nothing, and the centring goes to the intercept, which is
+ * then the score of a row of means.
  */
 static Datum
 explain(FunctionCallInfo fcinfo, HingeModel *model, HingeVector x)
 {
 	int			d = model->n_features;
-	int			n_stored = hinge_vector_stored(x);
-	FeatureRow *rows = palloc(sizeof(FeatureRow) * (n_stored + 1));
+	float8	   *center = NULL,
+			   *scale = NULL;
+	bool		scaled = hinge_encoding_scaling(model->encoding, &center, &scale);
+	float8	   *value;
+	bool	   *stored;
+	FeatureRow *rows;
 	const float8 *w;
+	float8		intercept;
 	int			best,
 				n = 0,
+				j,
 				k;
 
 	hinge_model_class_scores(model, x, model->scores);
 	best = hinge_model_predict_class(model, model->scores);
 	w = model->weights + (Size) (model->n_rows == 1 ? 0 : best) * model->n_weights;
-	hinge_init_materialized_srf(fcinfo);
-	for (k = 0; k < n_stored; k++)
-	{
-		float8		value = hinge_vector_stored_value(x, k);
-		int			j = hinge_vector_stored_position(x, k);
+	intercept = model->n_weights > d ? w[d] : 0.0;
 
-		if (value == 0.0)
+	/* the row's values, and which features take part */
+	value = palloc0(sizeof(float8) * d);
+	stored = palloc0(sizeof(bool) * d);
+	for (k = 0; k < hinge_vector_stored(x); k++)
+	{
+		j = hinge_vector_stored_position(x, k);
+		value[j] = hinge_vector_stored_value(x, k);
+		stored[j] = value[j] != 0.0;
+	}
+	rows = palloc(sizeof(FeatureRow) * (d + 1));
+	for (j = 0; j < d; j++)
+	{
+		float8		c = scaled ? center[j] : 0.0;
+
+		if (c != 0.0)
+			intercept += w[j] * c;
+		if (!stored[j] && c == 0.0)
 			continue;
 		rows[n].feature = j;
-		rows[n].a = value;
-		rows[n].b = w[j] * value;
+		rows[n].a = value[j];
+		rows[n].b = w[j] * (value[j] - c);
 		rows[n].key = fabs(rows[n].b);
 		n++;
 	}
-	if (model->n_weights > d)
+	if (model->n_weights > d || scaled)
 	{
 		rows[n].feature = -1;
 		rows[n].a = 1.0;
-		rows[n].b = w[d];
-		rows[n++].key = 0.0;
+		rows[n].b = intercept;
+		rows[n].key = 0.0;
+		n++;
 	}
+	hinge_init_materialized_srf(fcinfo);
 	emit_rows(fcinfo, model, model->classes[model->n_rows == 1 ? 1 : best], rows, n);
 	return (Datum) 0;
 }

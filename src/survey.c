@@ -36,13 +36,6 @@ is_text(const HingeInput *input)
 	return input->kind == HINGE_INPUT_TSVECTOR || input->kind == HINGE_INPUT_JSONB;
 }
 
-static bool
-is_scaled_kind(HingeInputKind kind)
-{
-	return kind == HINGE_INPUT_NUMBER || kind == HINGE_INPUT_ARRAY ||
-		kind == HINGE_INPUT_SPARSE || kind == HINGE_INPUT_PAIRS;
-}
-
 pg_noreturn static void
 option_error(const char *option, const char *applies_to)
 {
@@ -526,32 +519,4 @@ hinge_survey(HingeRowSource *src, const HingeFeatureOptions *options)
 	}
 	encoding->dimension = offset;
 	src->n_features = offset;
-}
-
-/*
- * The scaling of every feature, for the change of variables (NULL when
- * unscaled): center[j] and scale[j], 0 and 1 for features not scaled.
- */
-bool
-hinge_encoding_scaling(const HingeEncoding *encoding, float8 **center, float8 **scale)
-{
-	int			i,
-				j;
-
-	if (strcmp(encoding->scale, "none") == 0)
-		return false;
-	*center = palloc0(sizeof(float8) * encoding->dimension);
-	*scale = palloc(sizeof(float8) * encoding->dimension);
-	for (j = 0; j < encoding->dimension; j++)
-		(*scale)[j] = 1.0;
-	for (i = 0; i < encoding->n_inputs; i++)
-	{
-		const HingeInput *input = &encoding->inputs[i];
-
-		if (input->center == NULL || !is_scaled_kind(input->kind))
-			continue;
-		memcpy(*center + input->offset, input->center, sizeof(float8) * input->width);
-		memcpy(*scale + input->offset, input->scale, sizeof(float8) * input->width);
-	}
-	return true;
 }

@@ -947,3 +947,11 @@ ORDER BY 1;
 SELECT objective = 1 AS at_zero, lower_bound <= objective AS bound_below FROM hinge_model WHERE name = 'k_crammer_singer';
 SELECT avg((hinge_predict('k_crammer_singer', k) = hinge_predict('kz_crammer_singer', ARRAY[(k.a - r.center[1]) / r.scale[1], (k.b - r.center[2]) / r.scale[2], (k.c - r.center[3]) / r.scale[3]]))::int) = 1 AS same_predictions
 FROM kinds AS k, ref_features AS r WHERE r.name = 'standard';
+-- a scaled model explains in scaled units: a feature at its training mean
+-- contributes nothing, and the contributions still add up to the score
+SELECT abs(sum(e.contribution) - hinge_score('std', f)) < 1e-9 AS sums_to_score
+FROM feat_rows AS f, hinge_explain('std', f) AS e WHERE f.id = 7 GROUP BY f.*;
+SELECT e.feature, abs(e.contribution) < 1e-12 AS nothing
+FROM ref_features AS r, (SELECT r2.center[1] AS a, r2.center[2] AS b, r2.center[3] AS c FROM ref_features AS r2 WHERE r2.name = 'standard') AS m,
+     hinge_explain('std', m) AS e
+WHERE r.name = 'standard' AND e.feature <> '(intercept)' ORDER BY 1;
