@@ -966,9 +966,23 @@ hinge_encode_row(const HingeEncoding *encoding, const Datum *values, const bool 
 				break;
 			case HINGE_INPUT_CATEGORY:
 				{
-					char	   *text = hinge_category_text(value, type);
-					int			j = hinge_terms_find(&input->terms, text, strlen(text));
+					int			j;
 
+					/* text and booleans found without a copy; others by their text */
+					if (type == TEXTOID || type == VARCHAROID)
+					{
+						text	   *t = DatumGetTextPP(value);
+
+						j = hinge_terms_find(&input->terms, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+					}
+					else if (type == BOOLOID)
+						j = hinge_terms_find(&input->terms, DatumGetBool(value) ? "t" : "f", 1);
+					else
+					{
+						char	   *text = hinge_category_text(value, type);
+
+						j = hinge_terms_find(&input->terms, text, strlen(text));
+					}
 					if (j >= 0)
 						row_add(row, input->offset + j, 1.0);
 				}
