@@ -966,9 +966,23 @@ hinge_encode_row(const HingeEncoding *encoding, const Datum *values, const bool 
 				break;
 			case HINGE_INPUT_CATEGORY:
 				{
-					char	   *text = hinge_category_text(value, type);
-					int			j = hinge_terms_find(&input->terms, text, strlen(text));
+					int			j;
 
+					/* text and booleans found without a copy; others by their text */
+					if (type == TEXTOID || type == VARCHAROID)
+					{
+						text	   *t = DatumGetTextPP(value);
+
+						j = hinge_terms_find(&input->terms, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+					}
+					else if (type == BOOLOID)
+						j = hinge_terms_find(&input->terms, DatumGetBool(value) ? "t" : "f", 1);
+					else
+					{
+						char	   *text = hinge_category_text(value, type);
+
+						j = hinge_terms_find(&input->terms, text, strlen(text));
+					}
 					if (j >= 0)
 						row_add(row, input->offset + j, 1.0);
 				}
@@ -1006,4 +1020,32 @@ hinge_encoded_vector(const HingeEncoding *encoding, const HingeEncodedRow *row)
 	HingeVector v = {encoding->dimension, HINGE_SPARSE, row->values, row->n, row->index};
 
 	return v;
+}
+
+/*
+ * The scaling of every feature, for the change of variables (NULL when
+ * unscaled): center[j] and scale[j], 0 and 1 for features not scaled.
+ */
+bool
+hinge_encoding_scaling(const HingeEncoding *encoding, float8 **center, float8 **scale)
+{
+	int			i,
+				j;
+
+	if (strcmp(encoding->scale, "none") == 0)
+		return false;
+	*center = palloc0(sizeof(float8) * encoding->dimension);
+	*scale = palloc(sizeof(float8) * encoding->dimension);
+	for (j = 0; j < encoding->dimension; j++)
+		(*scale)[j] = 1.0;
+	for (i = 0; i < encoding->n_inputs; i++)
+	{
+		const HingeInput *input = &encoding->inputs[i];
+
+		if (input->center == NULL)
+			continue;
+		memcpy(*center + input->offset, input->center, sizeof(float8) * input->width);
+		memcpy(*scale + input->offset, input->scale, sizeof(float8) * input->width);
+	}
+	return true;
 }

@@ -96,6 +96,8 @@ extern char *hinge_feature_name(const HingeEncoding *encoding, int feature,
 extern bool hinge_encoding_needs_encoder(const HingeEncoding *encoding);
 extern bool hinge_encoding_is_plain(const HingeEncoding *encoding);
 extern float8 hinge_number_value(Datum value, Oid type);
+extern bool hinge_encoding_scaling(const HingeEncoding *encoding, float8 **center,
+								   float8 **scale);
 
 /*
  * Encodes one row: values[i] (of type types[i], NULL if isnull[i]) is the

@@ -497,6 +497,42 @@ hinge_model_class_scores(HingeModel *model, HingeVector x, float8 *scores)
 														   model->n_weights), x);
 }
 
+/*
+ * The regulariser of the model's objective, lambda/2 ||w||^2, of the
+ * weights the solver saw: for scaled features, those of the scaled ones
+ * (w_j s_j, and the intercept w_0 + sum_j w_j c_j), whose objective the
+ * model reports
+ */
+float8
+hinge_model_regulariser(HingeModel *model)
+{
+	float8	   *center,
+			   *scale;
+	bool		scaled = hinge_encoding_scaling(model->encoding, &center, &scale);
+	int			d = model->n_features;
+	float8		sum = 0.0;
+	int			r,
+				j;
+
+	for (r = 0; r < model->n_rows; r++)
+	{
+		const float8 *w = model->weights + (Size) r * model->n_weights;
+		float8		intercept = model->n_weights > d ? w[d] : 0.0;
+
+		for (j = 0; j < d; j++)
+		{
+			float8		v = scaled ? w[j] * scale[j] : w[j];
+
+			sum += v * v;
+			if (scaled)
+				intercept += w[j] * center[j];
+		}
+		if (model->n_weights > d)
+			sum += intercept * intercept;
+	}
+	return hinge_check_result(model->lambda / 2.0 * sum);
+}
+
 /* The predicted class (an index into classes) from the model's scores */
 int
 hinge_model_predict_class(HingeModel *model, const float8 *scores)

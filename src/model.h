@@ -52,6 +52,7 @@ pg_noreturn extern void hinge_model_missing_error(const char *name);
 extern void hinge_model_class_scores(HingeModel *model, HingeVector x,
 									 float8 *scores);
 extern int	hinge_model_predict_class(HingeModel *model, const float8 *scores);
+extern float8 hinge_model_regulariser(HingeModel *model);
 extern void hinge_model_require_calibration(HingeModel *model);
 extern void hinge_model_class_probabilities(HingeModel *model,
 											const float8 *scores, float8 *p);

@@ -18,6 +18,7 @@
 
 #include "encoding.h"
 #include "model.h"
+#include "row_features.h"
 #include "sparse.h"
 #include "validate.h"
 
@@ -30,15 +31,8 @@
 typedef struct ScoringCache
 {
 	HingeModelRef ref;
-	uint64		load_id;		/* the model reading the columns were found for */
-	Oid			row_type;
-	int32		row_typmod;
-	int			n_columns;
-	AttrNumber *attnums;		/* the encoding's columns in the row */
-	Oid		   *types;			/* their base types */
-	Datum	   *values;
-	bool	   *isnull;
-	HingeEncodedRow row;
+	HingeRecordColumns record;	/* for rows passed whole */
+	HingeEncodedRow row;		/* for text passed alone */
 } ScoringCache;
 
 static ScoringCache *
@@ -66,57 +60,6 @@ model_arg(FunctionCallInfo fcinfo)
 						   VARSIZE_ANY_EXHDR(name));
 }
 
-/* Finds the model's columns in a row type, by name, and checks their types */
-static void
-map_row_type(FunctionCallInfo fcinfo, ScoringCache *cache, HingeModel *model, Oid type,
-			 int32 typmod)
-{
-	HingeEncoding *encoding = model->encoding;
-	TupleDesc	desc = lookup_rowtype_tupdesc(type, typmod);
-	Oid			sparse_type = hinge_sparse_type(cache->ref.namespace);
-	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	int			c = 0,
-				i,
-				which;
-
-	cache->n_columns = hinge_encoding_n_columns(encoding);
-	cache->attnums = palloc(sizeof(AttrNumber) * cache->n_columns);
-	cache->types = palloc(sizeof(Oid) * cache->n_columns);
-	cache->values = palloc(sizeof(Datum) * cache->n_columns);
-	cache->isnull = palloc(sizeof(bool) * cache->n_columns);
-	MemoryContextSwitchTo(old);
-	for (i = 0; i < encoding->n_inputs; i++)
-	{
-		const HingeInput *input = &encoding->inputs[i];
-
-		for (which = 0; which < (input->kind == HINGE_INPUT_PAIRS ? 2 : 1); which++)
-		{
-			const char *column = which == 0 ? input->column : input->column2;
-			int			a;
-
-			for (a = 0; a < desc->natts; a++)
-				if (!TupleDescAttr(desc, a)->attisdropped &&
-					strcmp(NameStr(TupleDescAttr(desc, a)->attname), column) == 0)
-					break;
-			if (a == desc->natts)
-				ereport(ERROR,
-						(errcode(ERRCODE_UNDEFINED_COLUMN),
-						 errmsg("the row has no column \"%s\", which model \"%s\" reads", column,
-								model->name),
-						 errhint("Pass a row of a table or view that has the model's columns: SELECT features FROM hinge_model WHERE name = %s.",
-								 quote_literal_cstr(model->name))));
-			cache->attnums[c] = a + 1;
-			cache->types[c] = getBaseType(TupleDescAttr(desc, a)->atttypid);
-			hinge_check_input_type(input, which, cache->types[c], sparse_type);
-			c++;
-		}
-	}
-	ReleaseTupleDesc(desc);
-	cache->load_id = model->load_id;
-	cache->row_type = type;
-	cache->row_typmod = typmod;
-}
-
 /*
  * The features of the row passed whole as argument 1, through the model's
  * encoding; false when a number the model cannot impute is NULL
@@ -126,31 +69,15 @@ row_features(FunctionCallInfo fcinfo, HingeModel *model, HingeVector *x)
 {
 	ScoringCache *cache = scoring_cache(fcinfo);
 	HeapTupleHeader header = PG_GETARG_HEAPTUPLEHEADER(1);
-	Oid			type = HeapTupleHeaderGetTypeId(header);
-	int32		typmod = HeapTupleHeaderGetTypMod(header);
-	HeapTupleData tuple;
-	TupleDesc	desc;
-	MemoryContext old;
-	bool		encoded;
-	int			c;
 
-	if (cache->load_id != model->load_id || cache->row_type != type ||
-		cache->row_typmod != typmod)
-		map_row_type(fcinfo, cache, model, type, typmod);
-	desc = lookup_rowtype_tupdesc(type, typmod);
-	tuple.t_len = HeapTupleHeaderGetDatumLength(header);
-	ItemPointerSetInvalid(&tuple.t_self);
-	tuple.t_tableOid = InvalidOid;
-	tuple.t_data = header;
-	for (c = 0; c < cache->n_columns; c++)
-		cache->values[c] = heap_getattr(&tuple, cache->attnums[c], desc, &cache->isnull[c]);
-	ReleaseTupleDesc(desc);
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	encoded = hinge_encode_row(model->encoding, cache->values, cache->isnull, cache->types,
-							   &cache->row);
-	MemoryContextSwitchTo(old);
-	*x = hinge_encoded_vector(model->encoding, &cache->row);
-	return encoded;
+	if (!hinge_record_columns_valid(&cache->record, model, header))
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		hinge_record_columns_find(&cache->record, model, header, cache->ref.namespace);
+		MemoryContextSwitchTo(old);
+	}
+	return hinge_record_features(&cache->record, model, header, x);
 }
 
 /*

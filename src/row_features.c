@@ -16,7 +16,9 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/typcache.h"
 
 #include "encoding.h"
 #include "row_features.h"
@@ -159,4 +161,97 @@ hinge_row_features_read(HingeRowFeatures *rf, HeapTuple tuple, TupleDesc tupdesc
 		rf->numbers[i] = hinge_number_value(rf->values[i], rf->types[i]);
 	*x = hinge_float8_vector(rf->numbers, rf->n_columns);
 	return true;
+}
+
+/*
+ * Finds the model's columns in the row type of header, by name, and checks
+ * their types; the arrays live in the current memory context
+ */
+void
+hinge_record_columns_find(HingeRecordColumns *rc, HingeModel *model, HeapTupleHeader header,
+						  Oid namespace)
+{
+	HingeEncoding *encoding = model->encoding;
+	Oid			type = HeapTupleHeaderGetTypeId(header);
+	int32		typmod = HeapTupleHeaderGetTypMod(header);
+	TupleDesc	desc = lookup_rowtype_tupdesc(type, typmod);
+	Oid			sparse_type = hinge_sparse_type(namespace);
+	int			c = 0,
+				i,
+				which;
+
+	memset(rc, 0, sizeof(*rc));
+	rc->n_columns = hinge_encoding_n_columns(encoding);
+	rc->attnums = palloc(sizeof(AttrNumber) * rc->n_columns);
+	rc->types = palloc(sizeof(Oid) * rc->n_columns);
+	rc->values = palloc(sizeof(Datum) * rc->n_columns);
+	rc->isnull = palloc(sizeof(bool) * rc->n_columns);
+	for (i = 0; i < encoding->n_inputs; i++)
+	{
+		const HingeInput *input = &encoding->inputs[i];
+
+		for (which = 0; which < (input->kind == HINGE_INPUT_PAIRS ? 2 : 1); which++)
+		{
+			const char *column = which == 0 ? input->column : input->column2;
+			int			a;
+
+			for (a = 0; a < desc->natts; a++)
+				if (!TupleDescAttr(desc, a)->attisdropped &&
+					strcmp(NameStr(TupleDescAttr(desc, a)->attname), column) == 0)
+					break;
+			if (a == desc->natts)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("the row has no column \"%s\", which model \"%s\" reads", column,
+								model->name),
+						 errhint("Pass a row of a table or view that has the model's columns: SELECT features FROM hinge_model WHERE name = %s.",
+								 quote_literal_cstr(model->name))));
+			rc->attnums[c] = a + 1;
+			rc->types[c] = getBaseType(TupleDescAttr(desc, a)->atttypid);
+			hinge_check_input_type(input, which, rc->types[c], sparse_type);
+			c++;
+		}
+	}
+	ReleaseTupleDesc(desc);
+	rc->load_id = model->load_id;
+	rc->type = type;
+	rc->typmod = typmod;
+}
+
+/* Whether rc was found for this model reading and this row type */
+bool
+hinge_record_columns_valid(const HingeRecordColumns *rc, const HingeModel *model,
+						   HeapTupleHeader header)
+{
+	return rc->attnums != NULL && rc->load_id == model->load_id &&
+		rc->type == HeapTupleHeaderGetTypeId(header) &&
+		rc->typmod == HeapTupleHeaderGetTypMod(header);
+}
+
+/*
+ * The features of the row in header through the model's encoding; false
+ * when a number it cannot impute is NULL.  The encoded row is kept in rc,
+ * and grows in the memory context rc's arrays live in.
+ */
+bool
+hinge_record_features(HingeRecordColumns *rc, HingeModel *model, HeapTupleHeader header,
+					  HingeVector *x)
+{
+	TupleDesc	desc = lookup_rowtype_tupdesc(rc->type, rc->typmod);
+	HeapTupleData tuple;
+	MemoryContext old = MemoryContextSwitchTo(GetMemoryChunkContext(rc->attnums));
+	bool		encoded;
+	int			c;
+
+	tuple.t_len = HeapTupleHeaderGetDatumLength(header);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = header;
+	for (c = 0; c < rc->n_columns; c++)
+		rc->values[c] = heap_getattr(&tuple, rc->attnums[c], desc, &rc->isnull[c]);
+	ReleaseTupleDesc(desc);
+	encoded = hinge_encode_row(model->encoding, rc->values, rc->isnull, rc->types, &rc->row);
+	MemoryContextSwitchTo(old);
+	*x = hinge_encoded_vector(model->encoding, &rc->row);
+	return encoded;
 }

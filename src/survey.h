@@ -11,7 +11,5 @@
 #include "train.h"
 
 extern void hinge_survey(HingeRowSource *src, const HingeFeatureOptions *options);
-extern bool hinge_encoding_scaling(const HingeEncoding *encoding, float8 **center,
-								   float8 **scale);
 
 #endif							/* HINGE_SURVEY_H */

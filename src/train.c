@@ -455,6 +455,8 @@ hinge_train(PG_FUNCTION_ARGS)
 	 */
 	if (progress.lower > progress.upper + 1e-9 * fabs(progress.upper))
 		hinge_rows_changed_error(src, -1);
+	/* the optimum is at most the objective found: so is any lower bound */
+	progress.lower = fmin(progress.lower, progress.upper);
 	if (!progress.converged)
 		ereport(WARNING,
 				(errmsg("hinge_train \"%s\" did not converge in %d passes",
