@@ -203,9 +203,9 @@ line_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
 			!hinge_row_scores(sw->to + (Size) p * d, mo->k, mo->cols, x, to_scores))
 			hinge_overflow_error();
 		c = mo->class_weights[rs->label[i]];
-		finite = hinge_multiclass_row_line(mo->variant, c, rs->label[i], from_scores,
-										   to_scores, mo->k, x, mo->cols, s, diff,
-										   diff_comp, to_scores + mo->k);
+		finite = hinge_multiclass_row_line_runs(mo->variant, c, rs->label[i], from_scores,
+												to_scores, mo->k, x, mo->cols, s, diff,
+												diff_comp);
 	}
 	else
 	{
@@ -234,7 +234,7 @@ memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 	int			d = oracle->d;
 	Size		diffs = oracle->line_planes ? (Size) LINE_POINTS * d : 0;
 	Sweep		sw = {from, to, HINGE_LINE_SUMS + 2 * diffs, diffs,
-	mo->task != HINGE_TASK_MULTICLASS && mo->loss == HINGE_LOSS_HINGE};
+	mo->task == HINGE_TASK_MULTICLASS || mo->loss == HINGE_LOSS_HINGE};
 	float8	   *sums = sweep(mo, &sw, line_step);
 	int			p;
 

@@ -261,6 +261,160 @@ hinge_multiclass_row_line(HingeMulticlassVariant variant, float8 c, int label,
 	return true;
 }
 
+/* Adds coef (x, 1) to class r's row of the difference arrays at grid point a */
+static inline void
+hinge_line_add_class(float8 *diff_sum, float8 *diff_comp, int k, int cols, int a,
+					 int r, float8 coef, HingeVector x)
+{
+	Size		at = ((Size) a * k + r) * cols;
+
+	hinge_compensated_add_row(diff_sum + at, diff_comp + at, cols, coef, x);
+}
+
+/*
+ * A multiclass row along the grid in closed form, summed by runs (see
+ * HINGE_LINE_SUMS), as hinge_binary_row_line_runs for a binary row: each
+ * violation 1 + s_r - s_label is linear in alpha, u_r + alpha v_r.
+ * Weston-Watkins sums the hinges of the k - 1 violations, each positive on
+ * one run of the grid.  Crammer-Singer's loss is the upper envelope of the
+ * k lines (the label's: 0), a convex chain of at most k pieces: from each
+ * grid point where the chain changes, the next change is where a steeper
+ * line first overtakes the current one.  A row adds its loss's A and B and
+ * its subgradient's coefficients (+c for the rival class, -c for the
+ * label) where a piece starts: O(k) per piece, not O(k) per grid point.
+ * Returns false on overflow.
+ */
+static inline bool
+hinge_multiclass_row_line_runs(HingeMulticlassVariant variant, float8 c, int label,
+							   const float8 *from, const float8 *to, int k,
+							   HingeVector x, int cols, float8 *sums,
+							   float8 *diff_sum, float8 *diff_comp)
+{
+	const int	n = HINGE_LINE_POINTS;
+	const float8 *alphas = hinge_line_alphas;
+	float8		from_label = from[label],
+				step_label = to[label] - from[label];
+	float8		A = 0.0,
+				B = 0.0;
+	int			a,
+				r,
+				rival = label;
+
+	if (variant == HINGE_WESTON_WATKINS)
+	{
+		for (r = 0; r < k; r++)
+		{
+			float8		u,
+						b;
+			int			start = 0,
+						end;
+
+			if (r == label)
+				continue;
+			/* the violation u - alpha b, as a binary row's */
+			u = 1.0 + from[r] - from_label;
+			b = -((to[r] - from[r]) - step_label);
+			if (unlikely(!isfinite(c * u) || !isfinite(alphas[n - 1] * c * b)))
+				return false;
+			while (start < n && !(u - alphas[start] * b > 0.0))
+				start++;
+			if (start == n)
+				continue;
+			for (end = start + 1; end < n && u - alphas[end] * b > 0.0; end++)
+				;
+			hinge_compensated_add(&sums[start], &sums[n + start], c * u);
+			hinge_compensated_add(&sums[2 * n + start], &sums[3 * n + start], c * b);
+			if (diff_sum != NULL)
+			{
+				hinge_line_add_class(diff_sum, diff_comp, k, cols, start, r, c, x);
+				hinge_line_add_class(diff_sum, diff_comp, k, cols, start, label, -c, x);
+			}
+			if (end < n)
+			{
+				hinge_compensated_add(&sums[end], &sums[n + end], -c * u);
+				hinge_compensated_add(&sums[2 * n + end], &sums[3 * n + end], -c * b);
+				if (diff_sum != NULL)
+				{
+					hinge_line_add_class(diff_sum, diff_comp, k, cols, end, r, -c, x);
+					hinge_line_add_class(diff_sum, diff_comp, k, cols, end, label, c, x);
+				}
+			}
+		}
+		return true;
+	}
+
+	for (a = 0; a < n;)
+	{
+		float8		best = 0.0,
+					u_best = 0.0,
+					v_best = 0.0,
+					next = INFINITY;
+		int			top = label,
+					end;
+
+		/* the top line at this grid point (ties: the steeper, which stays on top) */
+		for (r = 0; r < k; r++)
+		{
+			float8		u,
+						v,
+						value;
+
+			if (r == label)
+				continue;
+			u = 1.0 + from[r] - from_label;
+			v = (to[r] - from[r]) - step_label;
+			value = u + alphas[a] * v;
+			if (value > best || (value == best && v > v_best))
+				top = r, best = value, u_best = u, v_best = v;
+		}
+		/* where a steeper line (the label's among them) first overtakes it */
+		for (r = 0; r < k; r++)
+		{
+			float8		u = 0.0,
+						v = 0.0;
+
+			if (r == top)
+				continue;
+			if (r != label)
+			{
+				u = 1.0 + from[r] - from_label;
+				v = (to[r] - from[r]) - step_label;
+			}
+			if (v > v_best && (u_best - u) / (v - v_best) < next)
+				next = (u_best - u) / (v - v_best);
+		}
+		for (end = a + 1; end < n && alphas[end] <= next; end++)
+			;
+		if (top != rival)
+		{
+			/* the loss c (u + alpha v) = A - alpha B from here on */
+			float8		A_top = top == label ? 0.0 : c * u_best;
+			float8		B_top = top == label ? 0.0 : -c * v_best;
+
+			if (unlikely(!isfinite(A_top) || !isfinite(alphas[n - 1] * B_top)))
+				return false;
+			hinge_compensated_add(&sums[a], &sums[n + a], A_top - A);
+			hinge_compensated_add(&sums[2 * n + a], &sums[3 * n + a], B_top - B);
+			A = A_top;
+			B = B_top;
+			if (diff_sum != NULL)
+			{
+				/* the label's -c stays while one rival follows another */
+				if (rival != label)
+					hinge_line_add_class(diff_sum, diff_comp, k, cols, a, rival, -c, x);
+				if (top != label)
+					hinge_line_add_class(diff_sum, diff_comp, k, cols, a, top, c, x);
+				if ((rival == label) != (top == label))
+					hinge_line_add_class(diff_sum, diff_comp, k, cols, a, label,
+										 top == label ? c : -c, x);
+			}
+			rival = top;
+		}
+		a = end;
+	}
+	return true;
+}
+
 /*
  * The subgradients of the rows' risk at the grid points, from the
  * difference arrays (n x LINE_POINTS x size, with compensations): their
