@@ -14,6 +14,11 @@
  */
 #include "postgres.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -37,6 +42,43 @@ hinge_row_set_define_setting(void)
 							"hinge_train reads the rows once into memory when they fit, and then iterates there; 0 keeps every training on aggregate passes over the relation.",
 							&hinge_in_memory_limit, 262144, 0, MAX_KILOBYTES,
 							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
+}
+
+/*
+ * Giving the memory of the rows back to the system.  A row set is tens or
+ * hundreds of megabytes in pieces of every size, and once glibc's malloc
+ * has seen a large piece freed it serves later ones from its heap, whose
+ * freed middle it keeps: a session that trains (or has trainings
+ * cancelled) again and again would keep tens of megabytes it no longer
+ * uses.  When the transaction's memory goes, after the statement's (a
+ * callback on TopTransactionContext, which is deleted after the portals'
+ * memory at commit and at abort alike), malloc_trim gives the free pages
+ * back: once per transaction that gathered rows.
+ */
+#ifdef __GLIBC__
+static bool trim_pending = false;
+
+static void
+trim_memory(void *arg)
+{
+	trim_pending = false;
+	malloc_trim(0);
+}
+#endif
+
+static void
+trim_at_transaction_end(void)
+{
+#ifdef __GLIBC__
+	MemoryContextCallback *cb;
+
+	if (trim_pending || TopTransactionContext == NULL)
+		return;
+	cb = MemoryContextAllocZero(TopTransactionContext, sizeof(MemoryContextCallback));
+	cb->func = trim_memory;
+	MemoryContextRegisterResetCallback(TopTransactionContext, cb);
+	trim_pending = true;
+#endif
 }
 
 /* The budget in bytes */
@@ -287,6 +329,7 @@ hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 
 	memset(rs, 0, sizeof(*rs));
 	rs->n_features = src->n_features;
+	trim_at_transaction_end();
 	memset(&g, 0, sizeof(g));
 	g.pub.receiveSlot = gather_slot;
 	g.pub.rStartup = gather_startup;
