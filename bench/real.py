@@ -6,7 +6,11 @@ lambda, R rounds, in turn: hinge_train with its rows held in memory (the
 default hinge.in_memory_limit), hinge_train on aggregate passes
 (hinge.in_memory_limit = 0), the export (COPY of libsvm text, zeros left
 out, to a client file) and liblinear-train -s 3 -c 1/(lambda n) on it.
-Medians; every ratio is of timings of the same run.  Data sets:
+Medians; every ratio is of timings of the same run.  Beside the wall-clock
+ratios, the ratio of CPU seconds (the backend's, from
+/proc/<pid>/schedstat through pg_read_file, for training and export; the
+client's for the export's writing; liblinear's as a child process), which
+a busy machine disturbs less.  Data sets:
   a9a            /work/shared/data/a9a_train.svm (or $HINGE_BENCH_A9A), when
                  present; 0/1 features as float8[], as they are
   breast_cancer  data/breast_cancer.csv, standardised (the demo's set)
@@ -16,6 +20,7 @@ Certified tolerance 1e-3, no intercept.
 import io
 import os
 import pathlib
+import resource
 import statistics
 import subprocess
 import sys
@@ -87,34 +92,55 @@ def load(cur, name, X, y):
 HAS_LIMIT = True
 
 
+def backend_cpu(cur):
+    """This backend's CPU seconds so far, from /proc/<pid>/schedstat (in
+    nanoseconds: /proc/<pid>/stat's clock ticks are too coarse for the
+    small sets), or 0 if unreadable."""
+    try:
+        cur.execute("SELECT pg_read_file('/proc/' || pg_backend_pid() || '/schedstat')")
+        return int(cur.fetchone()[0].split()[0]) / 1e9
+    except psycopg2.Error:
+        return 0.0
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def timed_train(cur, table, lam, limit):
     if HAS_LIMIT:
         cur.execute("SET hinge.in_memory_limit = %s", (limit,))
+    c0 = backend_cpu(cur)
     t0 = time.perf_counter()
     cur.execute("SELECT passes, objective, lower_bound, converged FROM hinge_train("
                 "'bench', %s, 'x', 'y', lambda => %s, intercept => false, tolerance => 1e-3)",
                 (table, lam))
     row = cur.fetchone()
     seconds = time.perf_counter() - t0
+    cpu = backend_cpu(cur) - c0
     if HAS_LIMIT:
         cur.execute("RESET hinge.in_memory_limit")
-    return seconds, row
+    return seconds, cpu, row
 
 
 def export(cur, table, path):
+    c0 = backend_cpu(cur) + time.process_time()
     t0 = time.perf_counter()
     with open(path, "w") as f:
         cur.copy_expert(
             f"COPY (SELECT concat_ws(' ', y, (SELECT string_agg(j || ':' || v, ' ') "
             f"FROM unnest(x) WITH ORDINALITY AS u(v, j) WHERE v <> 0)) FROM {table}) TO STDOUT", f)
-    return time.perf_counter() - t0
+    seconds = time.perf_counter() - t0
+    return seconds, backend_cpu(cur) + time.process_time() - c0
 
 
 def liblinear(path, c, model):
+    c0 = children_cpu()
     t0 = time.perf_counter()
     subprocess.run([LIBLINEAR, "-q", "-s", "3", "-c", repr(c), path, model], check=True,
                    stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, children_cpu() - c0
 
 
 def liblinear_objective(cur, table, model, lam, d):
@@ -145,24 +171,36 @@ def main():
     work = tempfile.mkdtemp()
     print(f"PostgreSQL {conn.server_version}; {REPS} rounds; medians in seconds; serial; "
           f"tolerance 1e-3, no intercept")
+    print("wall seconds: memory = hinge_train in memory, passes = on passes; ratios to export + "
+          "liblinear, and the same ratios of CPU seconds")
     print(f"{'data':14} {'rows x d':>12} {'lambda':>7} {'memory':>8} {'passes':>6} {'passes':>8} "
-          f"{'passes':>6} {'export':>7} {'liblin':>7} {'ratio mem':>9} {'ratio pass':>10} {'objective check':>16}")
+          f"{'passes':>6} {'export':>7} {'liblin':>7} {'ratio mem':>9} {'ratio pass':>10} "
+          f"{'cpu mem':>8} {'cpu pass':>8} {'objective check':>16}")
     for name, X, y, lambdas in datasets():
         load(cur, name, X, y)
         n, d = X.shape
         for lam in lambdas:
             c = 1.0 / (lam * n)
             times = {"memory": [], "passes": [], "export": [], "liblinear": []}
+            cpus = {k: [] for k in times}
             info = {}
             for r in range(REPS):
-                s, info["memory"] = timed_train(cur, name, lam, "256MB")
+                s, cpu, info["memory"] = timed_train(cur, name, lam, "256MB")
                 times["memory"].append(s)
-                s, info["passes"] = timed_train(cur, name, lam, "0")
+                cpus["memory"].append(cpu)
+                s, cpu, info["passes"] = timed_train(cur, name, lam, "0")
                 times["passes"].append(s)
+                cpus["passes"].append(cpu)
                 path = os.path.join(work, f"{name}.svm")
-                times["export"].append(export(cur, name, path))
-                times["liblinear"].append(liblinear(path, c, os.path.join(work, "model")))
+                s, cpu = export(cur, name, path)
+                times["export"].append(s)
+                cpus["export"].append(cpu)
+                s, cpu = liblinear(path, c, os.path.join(work, "model"))
+                times["liblinear"].append(s)
+                cpus["liblinear"].append(cpu)
             med = {k: statistics.median(v) for k, v in times.items()}
+            cmed = {k: statistics.median(v) for k, v in cpus.items()}
+            calt = max(cmed["export"] + cmed["liblinear"], 1e-9)
             ll = liblinear_objective(cur, name, os.path.join(work, "model"), lam, d)
             alt = med["export"] + med["liblinear"]
             checks = []
@@ -173,6 +211,7 @@ def main():
             print(f"{name:14} {f'{n}x{d}':>12} {lam:7.0e} {med['memory']:8.3f} {info['memory'][0]:6d} "
                   f"{med['passes']:8.3f} {info['passes'][0]:6d} {med['export']:7.3f} "
                   f"{med['liblinear']:7.3f} {med['memory'] / alt:9.3f} {med['passes'] / alt:10.3f} "
+                  f"{cmed['memory'] / calt:8.3f} {cmed['passes'] / calt:8.3f} "
                   f"{','.join(checks):>16}", flush=True)
 
 
