@@ -89,6 +89,7 @@ typedef struct CacheEntry
 	TransactionId xmin;			/* was read through SQL */
 	uint64		rel_epoch;		/* rel_epoch when tid was found */
 	uint64		checked;		/* the snapshot generation of the last check */
+	Oid			checked_user;	/* and the role it was made as */
 	uint64		last_used;
 } CacheEntry;
 
@@ -565,9 +566,15 @@ hinge_model_get(HingeModelRef *ref, Oid namespace, const char *name, int name_le
 	uint64		generation = generation_of(snapshot);
 	CacheEntry *entry = (CacheEntry *) ref->entry;
 
-	/* the same entry, checked under this snapshot: the next row of a scan */
+	/*
+	 * The same entry, checked under this snapshot as this role: the next row
+	 * of a scan.  (The role, as SET ROLE and SECURITY DEFINER functions change
+	 * it without a new snapshot; a grant or revoke is a transaction, which
+	 * makes the next snapshot a new one.)
+	 */
 	if (entry != NULL && ref->epoch == cache_epoch && ref->namespace == namespace &&
 		entry->model != NULL && entry->checked == generation && generation != 0 &&
+		entry->checked_user == GetUserId() &&
 		entry->name_length == name_length && memcmp(entry->name, name, name_length) == 0)
 	{
 		entry->last_used = ++use_clock;
@@ -577,6 +584,7 @@ hinge_model_get(HingeModelRef *ref, Oid namespace, const char *name, int name_le
 	entry = find_entry(name, name_length);
 	/* checked under this snapshot by another caller: the same statement */
 	if (entry->model != NULL && entry->checked == generation && generation != 0 &&
+		entry->checked_user == GetUserId() &&
 		entry->relid == model_table && model_namespace == namespace)
 		return use(ref, entry, namespace);
 
@@ -589,6 +597,7 @@ hinge_model_get(HingeModelRef *ref, Oid namespace, const char *name, int name_le
 	}
 	/* a version read through SQL is read again next time */
 	entry->checked = ItemPointerIsValid(&entry->tid) ? generation : 0;
+	entry->checked_user = GetUserId();
 	return use(ref, entry, namespace);
 }
 

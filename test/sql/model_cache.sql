@@ -184,6 +184,15 @@ UPDATE hinge_model SET class_weights = '{1,1}' WHERE name = 'm';
 INSERT INTO learned VALUES ('{1,1}', true);
 SELECT weights <> '{1,2,3}' AS stepped, online_updates FROM hinge_model WHERE name = 'm';
 
+-- A model checked as one role is checked again as another, even under the
+-- same snapshot (SET ROLE takes no new one)
+CREATE ROLE regress_hinge_no_models;
+SELECT hinge_score('m', '{1,1}'::float8[]) = hinge_score(pg_temp.w('m'), '{1,1}'::float8[]) AS as_superuser;
+SET ROLE regress_hinge_no_models;
+SELECT hinge_score('m', '{1,1}'::float8[]);
+RESET ROLE;
+DROP ROLE regress_hinge_no_models;
+
 -- Where hinge_model's rows are read through row-level security, scoring
 -- and learning go through SQL, which applies the policies
 CREATE ROLE regress_hinge_cache_reader;
