@@ -59,6 +59,7 @@
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "storage/bufmgr.h"
+#include "storage/lmgr.h"
 #include "storage/predicate.h"
 #include "utils/acl.h"
 #include "utils/fmgroids.h"
@@ -325,13 +326,16 @@ open_model_table(Oid namespace)
 	{
 		Oid			relid = model_table;
 
-		/* dropped meanwhile (the lock waited for it): look it up again */
-		rel = try_relation_open(relid, AccessShareLock);
-		if (rel != NULL && (model_table != relid || RelationGetNamespace(rel) != namespace))
-		{
-			relation_close(rel, AccessShareLock);
-			rel = NULL;
-		}
+		/*
+		 * Locking it reads the invalidations: a table dropped, renamed or
+		 * moved meanwhile has reset model_table (relcache_callback), and is
+		 * looked up again by its name
+		 */
+		LockRelationOid(relid, AccessShareLock);
+		if (model_table == relid)
+			rel = relation_open(relid, NoLock);
+		else
+			UnlockRelationOid(relid, AccessShareLock);
 	}
 	if (rel == NULL)
 	{
