@@ -198,7 +198,11 @@ for rep in $(seq 1 "$REPS"); do
     done
 done
 
-# 5. Checks of the last runs, and the table
+# 5. Checks (after one more short run of every statement, untimed), and the table
+reset_targets
+for k in $(seq 0 $((n - 1))); do
+    run_pgbench -T 1 -M prepared -f "$WORK/$k.sql" >/dev/null
+done
 "${PSQL[@]}" -c "\\copy onerow_results FROM '$WORK/results.tsv'"
 "${PSQL[@]}" -A -t <<'SQL'
 SET client_min_messages = warning;
@@ -207,9 +211,11 @@ SELECT '';
 SELECT format('check: onerow_scored %s rows, %s labelled as hinge_predict(''onerow_binary'', x) does',
               count(*), count(*) FILTER (WHERE label = hinge_predict('onerow_binary', x)))
 FROM onerow_scored;
-SELECT format('check: onerow_learned %s rows, model onerow_learn %s online updates',
+SELECT format('check: onerow_learned %s rows, model onerow_learn %s online updates; onerow_base_rows %s rows, model onerow_base %s',
               (SELECT count(*) FROM onerow_learned),
-              (SELECT online_updates FROM hinge_model WHERE name = 'onerow_learn'));
+              (SELECT online_updates FROM hinge_model WHERE name = 'onerow_learn'),
+              (SELECT count(*) FROM onerow_base_rows),
+              (SELECT online_updates FROM hinge_model WHERE name = 'onerow_base'));
 
 CREATE TEMP VIEW summary AS
 WITH s AS (
