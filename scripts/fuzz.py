@@ -879,6 +879,11 @@ class Gen:
         name = f.argnames[i]
         fname = fname or f.name
         wild = r.random() < (0.012 if row else wild_p)
+        if name == 'x' and t in ('numeric[]', 'integer[]', 'smallint[]', 'bigint[]', 'text'):
+            # features as drivers send them: a float8[] cast to the type
+            # (to text: a float8[] literal), out-of-range casts and all
+            expr = v.wild_array(False) if wild else self.features(ctx, False, row)
+            return '(%s)::%s' % (expr, t)
         if t in ('double precision[]', 'real[]'):
             real = t == 'real[]'
             if wild:

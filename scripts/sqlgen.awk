@@ -8,17 +8,22 @@
 #       so that an upgraded catalog documents every object as a fresh one
 #
 # Two markers, each on a line of its own:
-#   -- @each X a | b | c       repeats the lines up to "-- @end each", once
+#   -- @each X a | b | c@1.2   repeats the lines up to "-- @end each", once
 #                              per value, with @X@ replaced by the value and
 #                              @X_NOTE@ by "" for float8[] (the type features
 #                              are documented for) and " (VALUE features)"
-#                              for the others
+#                              for the others; a value with "@V" is new in
+#                              version V (as if its copy were in "@since V")
 #   -- @since V ... -- @end since
 #                              a block new (or redefined) in version V
+#   -- @upgrade V ... -- @end upgrade
+#                              lines of the upgrade to version V only, such
+#                              as the DROP of a function whose arguments
+#                              changed (a fresh install never had it)
 # Lines of the sources are copied otherwise unchanged; "-- @" lines are not.
 
 function emit(line) {
-    if (mode == "full" || (mode == "upgrade" && in_since == since))
+    if (mode == "full" || (mode == "upgrade" && (in_since == since || value_since == since)))
         print line
     if (mode == "upgrade") {
         # COMMENT ON statements, collected to the end
@@ -29,16 +34,24 @@ function emit(line) {
     }
 }
 
-function flush_each(   i, j, line, note) {
+function flush_each(   i, j, line, note, value, at) {
     for (i = 1; i <= nvalues; i++) {
-        note = (values[i] == "float8[]") ? "" : " (" values[i] " features)"
+        value = values[i]
+        value_since = ""
+        at = index(value, "@")
+        if (at > 0) {
+            value_since = substr(value, at + 1)
+            value = substr(value, 1, at - 1)
+        }
+        note = (value == "float8[]") ? "" : " (" value " features)"
         for (j = 1; j <= nbody; j++) {
             line = body[j]
             gsub("@" each_var "_NOTE@", note, line)
-            gsub("@" each_var "@", values[i], line)
+            gsub("@" each_var "@", value, line)
             emit(line)
         }
     }
+    value_since = ""
     nbody = 0
     in_each = 0
 }
@@ -66,6 +79,8 @@ BEGIN {
     next
 }
 /^-- @end each/ { flush_each(); next }
+/^-- @upgrade / { in_upgrade = $3; next }
+/^-- @end upgrade/ { in_upgrade = ""; next }
 /^-- @since / { in_since = $3; next }
 /^-- @end since/ { in_since = ""; next }
 /^-- @/ {
@@ -74,7 +89,10 @@ BEGIN {
 }
 
 {
-    if (in_each)
+    if (in_upgrade != "") {
+        if (mode == "upgrade" && in_upgrade == since)
+            print $0
+    } else if (in_each)
         body[++nbody] = $0
     else
         emit($0)

@@ -3,13 +3,17 @@
 # reference values in the tests are still what numpy and liblinear compute
 # and that the examples of README.md and docs/*.md are in sync, then, in a
 # throwaway PostgreSQL cluster, the pg_regress suite, the pg_dump/pg_restore,
-# trusted install and upgrade tests and a short stress run
-# (scripts/stress.sh), and a short fuzzing run.  docs/testing.md describes
-# each test.
+# trusted install and upgrade tests, the client drivers' test (README.md's
+# snippets and every call through psycopg2, psycopg 3 and node-postgres,
+# scripts/test_clients.sh) and a short stress run (scripts/stress.sh), and a
+# short fuzzing run.  docs/testing.md describes each test.
 set -eu
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh python3-numpy python3-scipy python3-sklearn liblinear-tools
+# the drivers of scripts/test_clients.sh; Node.js from Debian unless there is one
+clients="python3-psycopg2 python3-psycopg"
+command -v node >/dev/null && command -v npm >/dev/null || clients="$clients nodejs npm"
+scripts/setup.sh python3-numpy python3-scipy python3-sklearn liblinear-tools $clients
 
 # Debian's python3: the first python3 on PATH may lack numpy
 /usr/bin/python3 scripts/reference.py --check
@@ -19,7 +23,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 # -t: the cluster lives in a temporary directory, even when run as root
-pg_virtualenv -t -v 15 sh -c 'make -s installcheck && scripts/test_dump.sh && scripts/test_trusted.sh && scripts/test_upgrade.sh && scripts/stress.sh --seconds 10' \
+pg_virtualenv -t -v 15 sh -c 'make -s installcheck && scripts/test_dump.sh && scripts/test_trusted.sh && scripts/test_upgrade.sh && scripts/test_clients.sh && scripts/stress.sh --seconds 10' \
     >"$log" 2>&1 || status=$?
 cat "$log"
 [ "$status" -eq 0 ] || status=1
@@ -27,6 +31,7 @@ grep -q 'tests passed' "$log" || status=1
 grep -q '^test dump .* ok' "$log" || status=1
 grep -q '^test trusted .* ok' "$log" || status=1
 grep -q '^test upgrade .* ok' "$log" || status=1
+grep -q '^test clients .* ok' "$log" || status=1
 for stress in concurrency concurrent_writes cancel; do
     grep -q "^test stress_$stress .* ok" "$log" || status=1
 done

@@ -118,10 +118,12 @@ COMMENT ON FUNCTION contrastive_hinge_loss(float8, boolean, float8) IS
 /*
  * Scoring with a weight vector w (intercept last when w has one element more
  * than x) or a weight matrix W (one row per class).  The real[] overloads
- * serve pgvector's vector (vector::real[]) without a copy to float8[].
+ * serve pgvector's vector (vector::real[]) without a copy to float8[], the
+ * hinge_sparse ones rows of few non-zeros at the cost of those, and the
+ * others what applications send (below).
  */
 
--- @each X float8[] | real[]
+-- @each X float8[] | real[] | hinge_sparse@1.2 | numeric[]@1.2 | integer[]@1.2 | smallint[]@1.2 | bigint[]@1.2
 CREATE FUNCTION hinge_score(w float8[], x @X@)
 RETURNS float8
 AS 'MODULE_PATHNAME', 'hinge_score'
@@ -163,3 +165,55 @@ COMMENT ON FUNCTION hinge_predict_class(float8[], @X@) IS
 '1-based class (row of the weight matrix w) with the highest score; ties go to the lowest class@X_NOTE@';
 
 -- @end each
+
+/*
+ * What applications send: drivers pass a list of numbers as numeric[]
+ * (psycopg2's ARRAY[...]), smallint[], integer[] or bigint[] (lists of
+ * integers), or as an untyped parameter (node-postgres), which resolves to
+ * text.  Each has an overload of its own, since PostgreSQL cannot choose
+ * between the float8[] and real[] ones for them: the arrays are converted
+ * to float8 (src/validate.c), the text is read as a float8[] literal.
+ */
+
+-- @since 1.2
+CREATE FUNCTION hinge_score(w float8[], x text)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'hinge_score_text'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_score(float8[], text) IS
+'raw score w.x; when w has one element more than x, its last element is the intercept (x: a float8[] literal as text)';
+
+CREATE FUNCTION hinge_predict(w float8[], x text)
+RETURNS int
+AS 'MODULE_PATHNAME', 'hinge_predict_text'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_predict(float8[], text) IS
+'predicted label: +1 when hinge_score(w, x) > 0, else -1 (a score of exactly 0 predicts -1) (x: a float8[] literal as text)';
+
+CREATE FUNCTION hinge_geometric_margin(w float8[], x text, y float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'hinge_geometric_margin_text'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_geometric_margin(float8[], text, float8) IS
+'geometric margin y*hinge_score(w, x) / ||w|| (norm without the intercept): signed distance to the hyperplane (x: a float8[] literal as text)';
+
+CREATE FUNCTION hinge_scores(w float8[], x text)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_scores_text'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_scores(float8[], text) IS
+'per-class scores of a 2-D weight matrix w (one row per class, optional intercept column last) and features x (x: a float8[] literal as text)';
+
+CREATE FUNCTION hinge_predict_class(w float8[], x text)
+RETURNS int
+AS 'MODULE_PATHNAME', 'hinge_predict_class_text'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_predict_class(float8[], text) IS
+'1-based class (row of the weight matrix w) with the highest score; ties go to the lowest class (x: a float8[] literal as text)';
+
+-- @end since

@@ -86,7 +86,7 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION hinge_line_planes_finalfn(float8[]) IS
 'final function of hinge_line_planes';
 
--- @each X float8[] | real[]
+-- @each X float8[] | real[] | hinge_sparse@1.2
 -- hinge: objective and subgradient, plain and class-weighted
 
 CREATE FUNCTION hinge_objective_transfn(float8[], float8[], @X@, float8, float8)

@@ -60,7 +60,7 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION one_vs_rest_line_objective_finalfn(float8[]) IS
 'final function of one_vs_rest_line_objective';
 
--- @each X float8[] | real[]
+-- @each X float8[] | real[] | hinge_sparse@1.2
 CREATE FUNCTION multiclass_hinge_objective_transfn(float8[], float8[], @X@, int, float8, text)
 RETURNS float8[]
 AS 'MODULE_PATHNAME', 'multiclass_hinge_objective_transfn'

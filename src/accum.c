@@ -244,14 +244,12 @@ weights_arg(FunctionCallInfo fcinfo, float8 tag, int *d)
 					 errmsg("line must have 2 rows, the start and the end weights, not %d",
 							line.rows),
 					 errhint("Pass ARRAY[w_from, w_to], two weight vectors of the same length.")));
-		w.n = 2 * line.cols;
-		w.is_float4 = false;
-		w.data = line.data;
+		w = hinge_float8_vector(line.data, 2 * line.cols);
 		*d = line.cols;
 		return w;
 	}
 	w = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "weights");
-	Assert(!w.is_float4);
+	Assert(w.kind == HINGE_DENSE_FLOAT8);
 	*d = w.n;
 	return w;
 }

@@ -28,6 +28,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 
 #include "finite.h"
 #include "kernels.h"
@@ -266,7 +267,7 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 		hinge_new_float8_matrix(model->n_rows, model->n_weights, &w);
 	memcpy(w, model->weights, sizeof(float8) * model->n_rows * model->n_weights);
 	SPI_connect();
-	hinge_row_source_init(&src, PG_GETARG_OID(1), PG_GETARG_DATUM(2),
+	hinge_row_source_init(&src, get_func_namespace(fcinfo->flinfo->fn_oid), PG_GETARG_OID(1), PG_GETARG_DATUM(2),
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
 	hinge_row_source_set_classes(&src, model->n_classes, model->classes);
@@ -275,7 +276,7 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 	params.n = 0;
 	query = psprintf("SELECT pg_catalog.count(*) FILTER (WHERE NOT %s), %s %s",
 					 hinge_row_source_label_known(&src, &params),
-					 hinge_row_source_width_sql(src.features_sql, "true"),
+					 hinge_row_source_width_sql(&src, src.features_sql, "true"),
 					 hinge_row_source_sql(&src));
 	if (SPI_execute_with_args(query, params.n, params.types, params.values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the labels of %s", src.relation);

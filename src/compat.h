@@ -9,6 +9,9 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/guc.h"
+#include "utils/relcache.h"
+#include "utils/snapshot.h"
 
 #if PG_VERSION_NUM < 130000
 #error "hinge needs PostgreSQL 13 or later"
@@ -24,9 +27,52 @@
 #endif
 
 /* dynahash tables keyed by strings say so from 14; before, it was the default */
+#include "utils/hsearch.h"
 #ifndef HASH_STRINGS
 #define HASH_STRINGS	0
 #endif
+
+/* reserving the hinge.* settings: MarkGUCPrefixReserved from 15 */
+#if PG_VERSION_NUM < 150000
+#define MarkGUCPrefixReserved(prefix)	EmitWarningsOnPlaceholders(prefix)
+#endif
+
+/*
+ * A relation's primary key index, InvalidOid when it has none or when it
+ * is deferrable.  PostgreSQL 18 added the argument deferrable_ok; before,
+ * a deferrable primary key was never returned.
+ */
+#if PG_VERSION_NUM >= 180000
+#define hinge_primary_key_index(rel)	RelationGetPrimaryKeyIndex((rel), false)
+#else
+#define hinge_primary_key_index(rel)	RelationGetPrimaryKeyIndex(rel)
+#endif
+
+/*
+ * What a snapshot sees, kept to tell whether a later snapshot sees the same
+ * rows: the same bounds and command, and no transaction ended in between.
+ * From 14 the count of ended transactions says so; before, the list of the
+ * transactions in progress must be the same (a copy of it is kept).
+ */
+typedef struct HingeSnapshotMark
+{
+	TransactionId xmin;
+	TransactionId xmax;
+	CommandId	curcid;
+#if PG_VERSION_NUM >= 140000
+	uint64		completions;
+#else
+	int			xcnt;
+	TransactionId *xip;			/* NULL while nothing is kept */
+#endif
+} HingeSnapshotMark;
+
+/* compat.c: an empty mark, a snapshot kept (in context), compared, freed */
+extern void hinge_snapshot_mark_init(HingeSnapshotMark *mark);
+extern void hinge_snapshot_mark(HingeSnapshotMark *mark, Snapshot snapshot,
+								MemoryContext context);
+extern bool hinge_snapshot_same(const HingeSnapshotMark *mark, Snapshot snapshot);
+extern void hinge_snapshot_mark_free(HingeSnapshotMark *mark);
 
 /* compat.c: a set-returning function's tuplestore (InitMaterializedSRF, 16+) */
 extern void hinge_init_materialized_srf(FunctionCallInfo fcinfo);

@@ -17,6 +17,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 
 #include "model.h"
 #include "passes.h"
@@ -230,7 +231,7 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 					 "(%s FILTER (WHERE ok AND known))[1], %s "
 					 "FROM (SELECT ok, x, y, y IS NOT NULL AS known, CASE WHEN ok THEN %s END AS s "
 					 "FROM (SELECT %s AS ok, %s AS x, %s AS y FROM %s) AS r0) AS r",
-					 mean_loss, objective, hinge_row_source_width_sql("x", "ok"),
+					 mean_loss, objective, hinge_row_source_width_sql(src, "x", "ok"),
 					 hinge_call_sql(HINGE_CALL_SCORE, ext, src->features_type, args),
 					 src->usable_sql, src->features_sql, hinge_row_source_y(src, &params),
 					 src->relation);
@@ -309,7 +310,7 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 									   "FROM %s GROUP BY 1, 2, 4",
 									   hinge_call_sql(HINGE_CALL_PREDICT_CLASS, ext,
 													  src->features_type, args),
-									   hinge_row_source_width_sql("x", "ok"), rows),
+									   hinge_row_source_width_sql(src, "x", "ok"), rows),
 							  params.n, params.types, params.values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not evaluate model \"%s\"", model->name);
 	hinge_check_column_type(1, INT4OID);
@@ -411,7 +412,7 @@ hinge_evaluate(PG_FUNCTION_ARGS)
 	tupdesc = BlessTupleDesc(tupdesc);
 
 	SPI_connect();
-	hinge_row_source_init(&src, PG_GETARG_OID(1), PG_GETARG_DATUM(2),
+	hinge_row_source_init(&src, get_func_namespace(fcinfo->flinfo->fn_oid), PG_GETARG_OID(1), PG_GETARG_DATUM(2),
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
 	/* the classes in the model's order: binary, (negative, positive) */

@@ -43,17 +43,18 @@ hinge_check_finite(float8 value, const char *what)
 void
 hinge_check_finite_vector(HingeVector v, const char *what)
 {
-	int			i;
+	int			k;
 
-	for (i = 0; i < v.n; i++)
+	for (k = 0; k < hinge_vector_stored(v); k++)
 	{
-		float8		value = hinge_vector_get(v, i);
+		float8		value = hinge_vector_stored_value(v, k);
 
 		if (unlikely(!isfinite(value)))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s must not contain NaN or Infinity", what),
-					 errdetail("Element %d is %s.", i + 1, nonfinite_name(value)),
+					 errdetail("Element %d is %s.", hinge_vector_stored_position(v, k) + 1,
+							   nonfinite_name(value)),
 					 errhint(FINITE_HINT)));
 	}
 }

@@ -25,9 +25,5 @@ void
 _PG_init(void)
 {
 	hinge_model_cache_init();
-#if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("hinge");
-#else
-	EmitWarningsOnPlaceholders("hinge");
-#endif
 }

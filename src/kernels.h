@@ -91,12 +91,46 @@ hinge_dot_f8_f4(const float8 *a, const float4 *b, int n)
 	HINGE_DOT_BODY(hinge_load_f4);
 }
 
-/* w[0:n] . x, with x float8 or float4 */
+/*
+ * w . x for a sparse x: its nnz stored elements, at their positions in w.
+ * Four partial sums, element k going to sum k % 4, added pairwise: the
+ * gathers from w are independent, and the order of additions is fixed.
+ */
+static inline float8
+hinge_dot_sparse(const float8 *w, const int32 *index, const float8 *values, int nnz)
+{
+	float8		s0 = 0.0,
+				s1 = 0.0,
+				s2 = 0.0,
+				s3 = 0.0;
+	int			k = 0;
+
+	for (; k + 4 <= nnz; k += 4)
+	{
+		s0 += w[index[k]] * values[k];
+		s1 += w[index[k + 1]] * values[k + 1];
+		s2 += w[index[k + 2]] * values[k + 2];
+		s3 += w[index[k + 3]] * values[k + 3];
+	}
+	for (; k < nnz; k++)
+		s0 += w[index[k]] * values[k];
+	return (s0 + s2) + (s1 + s3);
+}
+
+/* w[0:n] . x, with x dense float8 or float4 (n of its elements), or sparse */
 static inline float8
 hinge_dot(const float8 *w, HingeVector x, int n)
 {
-	return x.is_float4 ? hinge_dot_f8_f4(w, (const float4 *) x.data, n)
-		: hinge_dot_f8(w, (const float8 *) x.data, n);
+	switch (x.kind)
+	{
+		case HINGE_DENSE_FLOAT4:
+			return hinge_dot_f8_f4(w, (const float4 *) x.data, n);
+		case HINGE_SPARSE:
+			Assert(n == x.n);
+			return hinge_dot_sparse(w, x.index, (const float8 *) x.data, x.nnz);
+		default:
+			return hinge_dot_f8(w, (const float8 *) x.data, n);
+	}
 }
 
 /*
@@ -179,10 +213,22 @@ hinge_compensated_axpy(float8 *sum, float8 *comp, float8 coef, HingeVector x)
 #ifdef HINGE_VECTOR_EXTENSIONS
 	const hinge_v2df c = {coef, coef};
 	const hinge_v2di no_sign = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+#endif
 
+	if (x.kind == HINGE_SPARSE)
+	{
+		const float8 *values = (const float8 *) x.data;
+		int			k;
+
+		for (k = 0; k < x.nnz; k++)
+			hinge_compensated_add(&sum[x.index[k]], &comp[x.index[k]], coef * values[k]);
+		return;
+	}
+
+#ifdef HINGE_VECTOR_EXTENSIONS
 	for (; j + 2 <= x.n; j += 2)
 	{
-		hinge_v2df	v = c * (x.is_float4 ? hinge_load_f4((const float4 *) x.data + j)
+		hinge_v2df	v = c * (x.kind == HINGE_DENSE_FLOAT4 ? hinge_load_f4((const float4 *) x.data + j)
 							 : hinge_load_f8((const float8 *) x.data + j));
 		hinge_v2df	s = hinge_load_f8(sum + j);
 		hinge_v2df	t = s + v;

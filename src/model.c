@@ -25,7 +25,23 @@
 #include "score.h"
 #include "validate.h"
 
-/* A model name must be non-empty and fit an index entry */
+/*
+ * A name that starts with '{' (after blanks) looks like an array literal:
+ * weights an application sent untyped, which PostgreSQL then reads as the
+ * model name of hinge_score(model_name text, x) and its siblings
+ */
+static bool
+looks_like_array(const char *name)
+{
+	while (*name == ' ' || *name == '\t' || *name == '\n' || *name == '\r')
+		name++;
+	return *name == '{';
+}
+
+/*
+ * A model name must be non-empty, fit an index entry and not look like an
+ * array of weights (so that such a value is never found as a model)
+ */
 void
 hinge_check_model_name(const char *name)
 {
@@ -40,11 +56,23 @@ hinge_check_model_name(const char *name)
 				 errmsg("model_name is %zu bytes long, more than %d",
 						strlen(name), HINGE_MAX_MODEL_NAME),
 				 errhint("Give the model a shorter name; hinge_model keeps the details of a model in its other columns.")));
+	if (looks_like_array(name))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model_name must not start with \"{\": \"%s\"", name),
+				 errdetail("Such a name looks like an array of weights: hinge_score('{...}', x) reads an untyped array as a model name, and must never find one."),
+				 errhint("Give the model a name that does not start with \"{\".")));
 }
 
 void
 hinge_model_missing_error(const char *name)
 {
+	if (looks_like_array(name))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", name),
+				 errdetail("An untyped value in the place of the model name (a literal, or a parameter that the client sent without a type) is taken for a model name."),
+				 errhint("It looks like an array of weights: give it a type, $1::float8[] or '{...}'::float8[].")));
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_OBJECT),
 			 errmsg("model \"%s\" does not exist", name),
@@ -239,7 +267,7 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	{
 		HingeVector w = hinge_vector_arg(weights, "model weights");
 
-		if (w.is_float4)
+		if (w.kind != HINGE_DENSE_FLOAT8)
 			corrupt(name, "weights", "weights that are not double precision");
 		hinge_check_finite_vector(w, "model weights");
 		model->n_rows = 1;

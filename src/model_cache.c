@@ -463,11 +463,7 @@ check_row(CacheEntry *entry, Oid namespace, Snapshot snapshot)
 	HeapTuple	tuple;
 	bool		found;
 
-#if PG_VERSION_NUM >= 180000
-	index_oid = RelationGetPrimaryKeyIndex(rel, false);
-#else
-	index_oid = RelationGetPrimaryKeyIndex(rel);
-#endif
+	index_oid = hinge_primary_key_index(rel);
 	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
 		check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED ||
 		!OidIsValid(index_oid))

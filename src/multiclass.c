@@ -103,7 +103,7 @@ multiclass_args(FunctionCallInfo fcinfo)
 	MulticlassArgs args;
 
 	args.scores = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(0), "scores");
-	Assert(!args.scores.is_float4);
+	Assert(args.scores.kind == HINGE_DENSE_FLOAT8);
 	if (args.scores.n < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),

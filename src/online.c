@@ -39,6 +39,7 @@
 #include "passes.h"
 #include "score.h"
 #include "source.h"
+#include "sparse.h"
 #include "validate.h"
 
 /*
@@ -58,8 +59,18 @@ pegasos_step(HingeVector w, HingeVector x, float8 y, float8 lambda, float8 t, fl
 	(void) hinge_loss_of_violation(HINGE_LOSS_HINGE, 1.0, 1.0 - y * score, &violated);
 	step = violated * y / (lambda * t);
 	for (j = 0; j < w.n; j++)
-		out[j] = hinge_check_result(shrink * ((const float8 *) w.data)[j] +
-									step * (j < x.n ? hinge_vector_get(x, j) : 1.0));
+		out[j] = shrink * ((const float8 *) w.data)[j];
+	if (step != 0.0)
+	{
+		int			k;
+
+		for (k = 0; k < hinge_vector_stored(x); k++)
+			out[hinge_vector_stored_position(x, k)] += step * hinge_vector_stored_value(x, k);
+		if (w.n > x.n)
+			out[x.n] += step;	/* the intercept */
+	}
+	for (j = 0; j < w.n; j++)
+		(void) hinge_check_result(out[j]);
 }
 
 #define LAMBDA_HINT "lambda is the model's regularisation strength."
@@ -173,10 +184,10 @@ learn_columns(FunctionCallInfo fcinfo, TriggerData *trigdata)
 	columns->label = hinge_column_attnum(columns->relid, args[2], "label");
 	columns->features_type = TupleDescAttr(RelationGetDescr(rel), columns->features - 1)->atttypid;
 	columns->label_type = TupleDescAttr(RelationGetDescr(rel), columns->label - 1)->atttypid;
-	if (columns->features_type != FLOAT8ARRAYOID && columns->features_type != FLOAT4ARRAYOID)
-		hinge_column_type_error(args[1], columns->features_type, "double precision[] or real[]",
-								"Name the array column that holds the features the model was trained on.");
 	columns->namespace = get_func_namespace(fcinfo->flinfo->fn_oid);
+	if (!hinge_is_features_type(columns->features_type, columns->namespace))
+		hinge_column_type_error(args[1], columns->features_type, "double precision[], real[] or hinge_sparse",
+								"Name the array column that holds the features the model was trained on.");
 	columns->model_table = get_relname_relid("hinge_model", columns->namespace);
 	if (OidIsValid(columns->model_table))
 	{

@@ -106,7 +106,6 @@ hinge_call_sql(HingeCall call, const char *ext, Oid features_type,
 	StringInfoData sql;
 	int			i;
 
-	Assert(features_type == FLOAT8ARRAYOID || features_type == FLOAT4ARRAYOID);
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "%s.%s(", ext, quote_identifier(spec->name));
 	for (i = 0; i < spec->nargs; i++)

@@ -124,3 +124,42 @@ hinge_model_probabilities(PG_FUNCTION_ARGS)
 	model_probabilities(fcinfo, model, p);
 	PG_RETURN_ARRAYTYPE_P(result);
 }
+
+/*
+ * The same functions with features x given as text, a float8[] literal (an
+ * untyped parameter, as node-postgres sends lists, resolves to text)
+ */
+PG_FUNCTION_INFO_V1(hinge_model_score_text);
+Datum
+hinge_model_score_text(PG_FUNCTION_ARGS)
+{
+	return hinge_call_with_text_features(fcinfo, hinge_model_score);
+}
+
+PG_FUNCTION_INFO_V1(hinge_model_scores_text);
+Datum
+hinge_model_scores_text(PG_FUNCTION_ARGS)
+{
+	return hinge_call_with_text_features(fcinfo, hinge_model_scores);
+}
+
+PG_FUNCTION_INFO_V1(hinge_model_predict_text);
+Datum
+hinge_model_predict_text(PG_FUNCTION_ARGS)
+{
+	return hinge_call_with_text_features(fcinfo, hinge_model_predict);
+}
+
+PG_FUNCTION_INFO_V1(hinge_model_probability_text);
+Datum
+hinge_model_probability_text(PG_FUNCTION_ARGS)
+{
+	return hinge_call_with_text_features(fcinfo, hinge_model_probability);
+}
+
+PG_FUNCTION_INFO_V1(hinge_model_probabilities_text);
+Datum
+hinge_model_probabilities_text(PG_FUNCTION_ARGS)
+{
+	return hinge_call_with_text_features(fcinfo, hinge_model_probabilities);
+}

@@ -3,7 +3,8 @@
  *		Scoring one row with a linear model: scores, predictions, margins.
  *
  * A weight vector w scores features x (float8[] or real[], the type that
- * pgvector's vector casts to) as w.x.  When w has one element more than x,
+ * pgvector's vector casts to; or numeric[], smallint[], integer[], bigint[]
+ * or text, as applications send them: see validate.c) as w.x.  When w has one element more than x,
  * that last element is the intercept b and the score is w[1:d].x + b, as
  * with liblinear's -B 1.  A weight matrix W has one such row per class.
  */
@@ -25,7 +26,7 @@ hinge_score_vectors(HingeVector w, HingeVector x)
 {
 	float8		score;
 
-	Assert(!w.is_float4);
+	Assert(w.kind == HINGE_DENSE_FLOAT8);
 	(void) hinge_has_intercept(w.n, x.n, "weights");
 	score = hinge_row_score((const float8 *) w.data, w.n, x);
 	if (unlikely(!isfinite(score)))
@@ -145,4 +146,43 @@ hinge_predict_class(PG_FUNCTION_ARGS)
 		if (scores[k] > scores[best])
 			best = k;
 	PG_RETURN_INT32(best + 1);
+}
+
+/*
+ * The same functions with features x given as text, a float8[] literal (an
+ * untyped parameter, as node-postgres sends lists, resolves to text)
+ */
+PG_FUNCTION_INFO_V1(hinge_score_text);
+Datum
+hinge_score_text(PG_FUNCTION_ARGS)
+{
+	return hinge_call_with_text_features(fcinfo, hinge_score);
+}
+
+PG_FUNCTION_INFO_V1(hinge_predict_text);
+Datum
+hinge_predict_text(PG_FUNCTION_ARGS)
+{
+	return hinge_call_with_text_features(fcinfo, hinge_predict);
+}
+
+PG_FUNCTION_INFO_V1(hinge_geometric_margin_text);
+Datum
+hinge_geometric_margin_text(PG_FUNCTION_ARGS)
+{
+	return hinge_call_with_text_features(fcinfo, hinge_geometric_margin);
+}
+
+PG_FUNCTION_INFO_V1(hinge_scores_text);
+Datum
+hinge_scores_text(PG_FUNCTION_ARGS)
+{
+	return hinge_call_with_text_features(fcinfo, hinge_scores);
+}
+
+PG_FUNCTION_INFO_V1(hinge_predict_class_text);
+Datum
+hinge_predict_class_text(PG_FUNCTION_ARGS)
+{
+	return hinge_call_with_text_features(fcinfo, hinge_predict_class);
 }

@@ -28,6 +28,7 @@
 #include "utils/syscache.h"
 
 #include "source.h"
+#include "sparse.h"
 
 /*
  * The attribute number of a column, or an error that names the column and
@@ -123,8 +124,8 @@ column_names(Datum names_datum, int *n)
  * columns.
  */
 void
-hinge_row_source_init(HingeRowSource *src, Oid relid, Datum features,
-					  bool feature_list, const char *label)
+hinge_row_source_init(HingeRowSource *src, Oid namespace, Oid relid,
+					  Datum features, bool feature_list, const char *label)
 {
 	char	   *relname;
 	StringInfoData sql,
@@ -179,18 +180,22 @@ hinge_row_source_init(HingeRowSource *src, Oid relid, Datum features,
 		char	   *column = TextDatumGetCString(features);
 
 		type = column_type(src, column, "features");
-		if (type != FLOAT8ARRAYOID && type != FLOAT4ARRAYOID)
-			hinge_column_type_error(column, type, "double precision[] or real[]",
+		if (!hinge_is_features_type(type, namespace))
+			hinge_column_type_error(column, type, "double precision[], real[] or hinge_sparse",
 									"Pass an array column, or several numeric columns as an array of names such as ARRAY['age', 'income'].");
 		src->n_feature_columns = 1;
 		src->feature_columns = palloc(sizeof(char *));
 		src->feature_columns[0] = column;
 		appendStringInfoString(&sql, quote_identifier(column));
 		appendStringInfo(&usable, "%s IS NOT NULL AND ", quote_identifier(column));
-		src->feature_type = type == FLOAT8ARRAYOID ? "double precision[]" : "real[]";
+		src->feature_type = hinge_features_type_name(type);
 		src->features_type = type;
 	}
 	src->features_sql = sql.data;
+	/* how many features a row has */
+	src->width_function = src->features_type == FLOAT8ARRAYOID ||
+		src->features_type == FLOAT4ARRAYOID ? "pg_catalog.cardinality" :
+		psprintf("%s.hinge_sparse_dimension", quote_identifier(get_namespace_name(namespace)));
 
 	src->label_name = pstrdup(label);
 	hinge_label_type_init(&src->label, column_type(src, label, "label"), label);
@@ -240,7 +245,7 @@ hinge_row_source_count(HingeRowSource *src)
 					 "GROUP BY l ORDER BY l NULLS FIRST",
 					 src->usable_sql, src->label_sql,
 					 src->feature_list ? "NULL::pg_catalog.int4" :
-					 psprintf("pg_catalog.cardinality(%s)", src->features_sql),
+					 psprintf("%s(%s)", src->width_function, src->features_sql),
 					 src->relation);
 	/* the NULL group and one value past the limit, to tell it was passed */
 	if (SPI_execute(query, true, HINGE_MAX_CLASSES + 2) != SPI_OK_SELECT)
@@ -437,11 +442,11 @@ hinge_row_source_sql(HingeRowSource *src)
  * filter holds.  hinge_row_source_add_width reads them back.
  */
 char *
-hinge_row_source_width_sql(const char *x, const char *filter)
+hinge_row_source_width_sql(HingeRowSource *src, const char *x, const char *filter)
 {
-	return psprintf("pg_catalog.min(pg_catalog.cardinality(%s)) FILTER (WHERE %s), "
-					"pg_catalog.max(pg_catalog.cardinality(%s)) FILTER (WHERE %s)",
-					x, filter, x, filter);
+	return psprintf("pg_catalog.min(%s(%s)) FILTER (WHERE %s), "
+					"pg_catalog.max(%s(%s)) FILTER (WHERE %s)",
+					src->width_function, x, filter, src->width_function, x, filter);
 }
 
 /* Widens [*min, *max] by the two width columns at column (1-based) of a row */

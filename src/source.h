@@ -7,6 +7,8 @@
 #ifndef HINGE_SOURCE_H
 #define HINGE_SOURCE_H
 
+#include "utils/array.h"
+
 #include "labels.h"
 #include "passes.h"
 
@@ -21,8 +23,10 @@ typedef struct HingeRowSource
 	bool		feature_list;	/* features from a list of numeric columns */
 	int			n_feature_columns;
 	char	  **feature_columns;	/* raw column names */
-	const char *feature_type;	/* "double precision[]", "real[]", "columns" */
-	Oid			features_type;	/* float8[] or real[]: the type of x */
+	const char *feature_type;	/* "double precision[]", "real[]",
+								 * "hinge_sparse", "columns" */
+	Oid			features_type;	/* float8[], real[] or hinge_sparse: of x */
+	const char *width_function; /* of x: its number of features */
 	char	   *features_sql;	/* the feature vector as an expression */
 	char	   *usable_sql;		/* condition: features and label not NULL */
 	int			n_features;
@@ -39,9 +43,9 @@ typedef struct HingeRowSource
 	int64		rows_skipped;
 } HingeRowSource;
 
-extern void hinge_row_source_init(HingeRowSource *src, Oid relid,
-								  Datum features, bool feature_list,
-								  const char *label);
+extern void hinge_row_source_init(HingeRowSource *src, Oid namespace,
+								  Oid relid, Datum features,
+								  bool feature_list, const char *label);
 extern void hinge_row_source_count(HingeRowSource *src);
 extern void hinge_row_source_set_classes(HingeRowSource *src, int n_classes,
 										 char **classes);
@@ -53,7 +57,8 @@ extern char *hinge_row_source_label_is(HingeRowSource *src, int k,
 extern char *hinge_row_source_label_known(HingeRowSource *src,
 										  HingeParams *params);
 extern char *hinge_row_source_sql(HingeRowSource *src);
-extern char *hinge_row_source_width_sql(const char *x, const char *filter);
+extern char *hinge_row_source_width_sql(HingeRowSource *src, const char *x,
+										const char *filter);
 extern void hinge_row_source_add_width(HeapTuple tuple, TupleDesc desc,
 									   int column, int *min, int *max);
 extern void hinge_row_source_check_width(HingeRowSource *src, int min, int max,

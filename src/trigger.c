@@ -42,6 +42,7 @@
 #include "labels.h"
 #include "model.h"
 #include "source.h"
+#include "sparse.h"
 #include "validate.h"
 
 typedef enum TriggerOutput
@@ -236,8 +237,8 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 		plan->column_types = palloc(sizeof(Oid));
 		plan->columns[0] = hinge_column_attnum(plan->relid, args[1], "features");
 		plan->column_types[0] = TupleDescAttr(tupdesc, plan->columns[0] - 1)->atttypid;
-		if (plan->column_types[0] != FLOAT8ARRAYOID && plan->column_types[0] != FLOAT4ARRAYOID)
-			hinge_column_type_error(args[1], plan->column_types[0], "double precision[] or real[]",
+		if (!hinge_is_features_type(plan->column_types[0], get_func_namespace(fcinfo->flinfo->fn_oid)))
+			hinge_column_type_error(args[1], plan->column_types[0], "double precision[], real[] or hinge_sparse",
 									"Name an array column, or list numeric columns as '{col1,col2}'.");
 	}
 

@@ -12,8 +12,11 @@
 
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
 
 #include "finite.h"
+#include "sparse.h"
 #include "validate.h"
 
 
@@ -32,8 +35,9 @@ first_null_position(ArrayType *array, int nitems)
 
 /*
  * Checks what every array argument must satisfy whatever its shape: a known
- * element type, no NULL elements, not empty, not absurdly large.  Returns
- * the number of elements.
+ * element type (double precision or real; or, as applications send
+ * features, numeric, smallint, integer or bigint), no NULL elements, not
+ * empty, not absurdly large.  Returns the number of elements.
  */
 static int
 check_array_common(ArrayType *array, const char *what)
@@ -41,10 +45,12 @@ check_array_common(ArrayType *array, const char *what)
 	Oid			elemtype = ARR_ELEMTYPE(array);
 	int			nitems;
 
-	if (elemtype != FLOAT8OID && elemtype != FLOAT4OID)
+	if (elemtype != FLOAT8OID && elemtype != FLOAT4OID && elemtype != NUMERICOID &&
+		elemtype != INT2OID && elemtype != INT4OID && elemtype != INT8OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("%s must be an array of double precision or real", what)));
+				 errmsg("%s must be an array of numbers, not of %s",
+						what, format_type_be(elemtype))));
 
 	nitems = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
 	if (nitems == 0)
@@ -69,13 +75,79 @@ check_array_common(ArrayType *array, const char *what)
 }
 
 /*
- * Validates a one-dimensional float8[] or real[] argument and returns a view
- * of its data.  Finiteness is not checked here: see finite.h.
+ * The n elements of an array of numeric, smallint, integer or bigint (no
+ * NULLs), converted to a new float8 array.  A numeric beyond float8's range
+ * is an error; NaN and infinity pass, for the finiteness checks of finite.h
+ * to report.
+ */
+static const float8 *
+converted_elements(ArrayType *array, int n, const char *what)
+{
+	float8	   *out = palloc(sizeof(float8) * n);
+	const char *data = ARR_DATA_PTR(array);
+	int			i;
+
+	switch (ARR_ELEMTYPE(array))
+	{
+		case INT2OID:
+			for (i = 0; i < n; i++)
+				out[i] = (float8) ((const int16 *) data)[i];
+			break;
+		case INT4OID:
+			for (i = 0; i < n; i++)
+				out[i] = (float8) ((const int32 *) data)[i];
+			break;
+		case INT8OID:
+			for (i = 0; i < n; i++)
+				out[i] = (float8) ((const int64 *) data)[i];
+			break;
+		default:
+			{
+				Datum	   *elems;
+				int			count;
+
+				Assert(ARR_ELEMTYPE(array) == NUMERICOID);
+				deconstruct_array(array, NUMERICOID, -1, false, TYPALIGN_INT,
+								  &elems, NULL, &count);
+				Assert(count == n);
+				for (i = 0; i < n; i++)
+				{
+					out[i] = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+																elems[i]));
+					if (unlikely(isinf(out[i])))
+					{
+						char	   *digits = DatumGetCString(DirectFunctionCall1(numeric_out, elems[i]));
+
+						/* a numeric Infinity (PostgreSQL 14+) is left to finite.h */
+						if (strcmp(digits, "Infinity") != 0 && strcmp(digits, "-Infinity") != 0)
+							ereport(ERROR,
+									(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+									 errmsg("%s element %d is out of the range of double precision",
+											what, i + 1),
+									 errhint("hinge computes in double precision, whose largest magnitude is about 1.8e308.")));
+					}
+				}
+				pfree(elems);
+			}
+			break;
+	}
+	return out;
+}
+
+/*
+ * Validates a one-dimensional array argument and returns a view of its
+ * data: float8[], real[] and hinge_sparse in place (no copy), numeric[], smallint[],
+ * integer[] and bigint[] (what drivers send for lists of numbers) converted
+ * to a new float8 array.  Finiteness is not checked here: see finite.h.
  */
 HingeVector
 hinge_vector_arg(ArrayType *array, const char *what)
 {
 	HingeVector v;
+	Oid			elemtype;
+
+	if (hinge_is_sparse(array))
+		return hinge_sparse_vector(hinge_sparse_checked((HingeSparse *) array, what));
 
 	/* an empty array has zero dimensions: report it as empty, not 0-D */
 	if (ARR_NDIM(array) > 1)
@@ -86,9 +158,74 @@ hinge_vector_arg(ArrayType *array, const char *what)
 				 errhint("Pass a flat array such as ARRAY[1.5, -2, 0.25].")));
 
 	v.n = check_array_common(array, what);
-	v.is_float4 = ARR_ELEMTYPE(array) == FLOAT4OID;
-	v.data = ARR_DATA_PTR(array);
+	elemtype = ARR_ELEMTYPE(array);
+	v.kind = elemtype == FLOAT4OID ? HINGE_DENSE_FLOAT4 : HINGE_DENSE_FLOAT8;
+	v.nnz = 0;
+	v.index = NULL;
+	if (likely(elemtype == FLOAT8OID || elemtype == FLOAT4OID))
+		v.data = ARR_DATA_PTR(array);
+	else
+		v.data = converted_elements(array, v.n, what);
 	return v;
+}
+
+/*
+ * Reads features given as text as a float8[] literal.  PostgreSQL's own
+ * errors of array and float8 input (a data exception: malformed literal,
+ * not a number, out of range) get a hint saying how the text was read.
+ */
+static Datum
+text_features_array(text *features)
+{
+	char	   *literal = text_to_cstring(features);
+	MemoryContext caller = CurrentMemoryContext;
+	Datum		array = (Datum) 0;
+
+	PG_TRY();
+	{
+		array = OidInputFunctionCall(F_ARRAY_IN, literal, FLOAT8OID, -1);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(caller);
+		edata = CopyErrorData();
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION ||
+			edata->hint != NULL)
+			PG_RE_THROW();
+		FlushErrorState();
+		edata->hint = pstrdup("Features given as text are read as a double precision[] literal, such as '{1.5,-2,0.25}'; or pass an array of numbers.");
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+	return array;
+}
+
+/*
+ * Calls fn, an entry point whose argument 1 is features as an array, with
+ * that argument given as text (an untyped parameter resolves to text, as
+ * node-postgres sends them): the text is read as a float8[] literal (array
+ * input, so '{1.5, -2}' and quoted elements alike), then fn validates it as
+ * any float8[].  The other arguments, and fn_extra, are the caller's.
+ */
+Datum
+hinge_call_with_text_features(FunctionCallInfo fcinfo, PGFunction fn)
+{
+	LOCAL_FCINFO(inner, 3);
+	Datum		result;
+	int			i;
+
+	Assert(fcinfo->nargs >= 2 && fcinfo->nargs <= 3);
+	InitFunctionCallInfoData(*inner, fcinfo->flinfo, fcinfo->nargs, fcinfo->fncollation,
+							 fcinfo->context, fcinfo->resultinfo);
+	for (i = 0; i < fcinfo->nargs; i++)
+		inner->args[i] = fcinfo->args[i];
+	inner->args[1].value = text_features_array(PG_GETARG_TEXT_PP(1));
+
+	result = fn(inner);
+	fcinfo->isnull = inner->isnull;
+	return result;
 }
 
 /*

@@ -15,6 +15,7 @@
 
 extern HingeVector hinge_vector_arg(ArrayType *array, const char *what);
 extern HingeMatrix hinge_matrix_arg(ArrayType *array, const char *what);
+extern Datum hinge_call_with_text_features(FunctionCallInfo fcinfo, PGFunction fn);
 extern void hinge_check_not_null(FunctionCallInfo fcinfo, int argno,
 								 const char *what, const char *hint);
 extern void hinge_check_label(float8 y);

@@ -3,8 +3,8 @@
  *		Validated views of array arguments, and new float8[] results.
  *
  * A HingeVector is a row of features (or of weights) as the kernels read
- * it, whatever array type it came in: float8[], or real[] (the type that
- * pgvector's vector casts to), read in place without conversion.
+ * it, whatever type it came in: float8[], real[] (the type that pgvector's
+ * vector casts to) or hinge_sparse, read in place without conversion.
  */
 #ifndef HINGE_VECTOR_H
 #define HINGE_VECTOR_H
@@ -20,26 +20,61 @@
  */
 #define HINGE_MAX_ELEMENTS	10000000
 
-/* A one-dimensional vector of n elements: float8, or float4 */
+/*
+ * A vector of n elements: dense float8 or float4, or sparse (hinge_sparse,
+ * sparse.h): nnz stored elements, at ascending 0-based positions index[],
+ * every other element 0.
+ */
+typedef enum HingeVectorKind
+{
+	HINGE_DENSE_FLOAT8,
+	HINGE_DENSE_FLOAT4,
+	HINGE_SPARSE
+} HingeVectorKind;
+
 typedef struct HingeVector
 {
-	int			n;				/* number of elements, >= 1 */
-	bool		is_float4;		/* real[] rather than float8[] */
-	const void *data;			/* n float8 or n float4 */
+	int			n;				/* number of elements (the dimension), >= 1 */
+	HingeVectorKind kind;
+	const void *data;			/* n float8 or n float4; sparse: nnz float8 */
+	int			nnz;			/* sparse: elements stored */
+	const int32 *index;			/* sparse: their positions */
 } HingeVector;
 
+/* Element i of a dense vector */
 static inline float8
 hinge_vector_get(HingeVector v, int i)
 {
-	return v.is_float4 ? (float8) ((const float4 *) v.data)[i]
+	Assert(v.kind != HINGE_SPARSE);
+	return v.kind == HINGE_DENSE_FLOAT4 ? (float8) ((const float4 *) v.data)[i]
 		: ((const float8 *) v.data)[i];
+}
+
+/* The number of elements stored: n, or a sparse vector's nnz */
+static inline int
+hinge_vector_stored(HingeVector v)
+{
+	return v.kind == HINGE_SPARSE ? v.nnz : v.n;
+}
+
+/* Stored element k (element i = index[k] of a sparse vector, else k) */
+static inline float8
+hinge_vector_stored_value(HingeVector v, int k)
+{
+	return v.kind == HINGE_SPARSE ? ((const float8 *) v.data)[k] : hinge_vector_get(v, k);
+}
+
+static inline int
+hinge_vector_stored_position(HingeVector v, int k)
+{
+	return v.kind == HINGE_SPARSE ? v.index[k] : k;
 }
 
 /* A float8 vector viewing n elements at data */
 static inline HingeVector
 hinge_float8_vector(const float8 *data, int n)
 {
-	HingeVector v = {n, false, data};
+	HingeVector v = {n, HINGE_DENSE_FLOAT8, data, 0, NULL};
 
 	return v;
 }

@@ -14,8 +14,11 @@
 -- Outcome codes in the grids: ok (a finite result), null (a NULL result),
 -- an SQLSTATE (an error; the messages are in bi_log), NAN! (a NaN or
 -- infinite result: a bug), - (not applicable).  Overloads that differ only
--- in the type of x (float8[] and real[]) share a line; where they disagree
--- the line shows both outcomes, float8[] first.
+-- in the type of x (float8[], real[] and hinge_sparse, whose cases are the
+-- float8[] ones cast to it; and, for the functions that score features,
+-- numeric[], integer[], smallint[], bigint[] and text, the types drivers
+-- send) share a line; where they disagree the line shows each
+-- outcome, sorted and separated by /.
 --
 SET extra_float_digits = 0;
 SET client_min_messages = warning;
@@ -68,7 +71,7 @@ CREATE FUNCTION bi_code(outcome text) RETURNS text LANGUAGE sql IMMUTABLE
     AS $$ SELECT CASE WHEN $1 IN ('ok', 'null') THEN $1 ELSE split_part($1, ':', 1) END $$;
 
 -- The grids of sections 2, 3 and 6 show one line per function family and
--- argument name: the overloads for float8[] and real[] features, and the
+-- argument name: the overloads for each type of features, and the
 -- plain and class-weighted forms of an aggregate, share a line.
 CREATE FUNCTION bi_family(disp text) RETURNS text LANGUAGE sql IMMUTABLE
     AS $$ SELECT split_part($1, '(', 1) || '(' || split_part(split_part($1, '(', 2), ', ', 1) || ', ...)' $$;
@@ -85,7 +88,7 @@ SELECT p.oid::regprocedure::text AS sig, p.proname::text AS name, p.prokind AS k
        p.pronargs::int AS nargs,
        ARRAY(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) WITH ORDINALITY AS u(t, o) ORDER BY o) AS types,
        p.proname || '(' || array_to_string(ARRAY(
-           SELECT coalesce(nullif(p.proargnames[o], ''), CASE WHEN format_type(t, NULL) = 'real[]' THEN 'double precision[]' ELSE format_type(t, NULL) END)
+           SELECT coalesce(nullif(p.proargnames[o], ''), CASE WHEN format_type(t, NULL) IN ('real[]', 'hinge_sparse') THEN 'double precision[]' ELSE format_type(t, NULL) END)
            FROM unnest(p.proargtypes) WITH ORDINALITY AS u(t, o) ORDER BY o), ', ') || ')' AS disp,
        p.prorettype = 'trigger'::regtype AS is_trigger,
        EXISTS (SELECT 1 FROM pg_aggregate a WHERE p.oid IN (a.aggtransfn, a.aggcombinefn, a.aggfinalfn)) AS is_support
@@ -152,14 +155,22 @@ INSERT INTO bi_good VALUES
     ('one_vs_rest_line_objective', 5, '{"{{1,0,1},{0,1,0},{1,1,1},{0,0,0},{1,0,0},{0,0,1}}","{1,1}",2,0.1,"{1,2,1}"}'),
     -- models by name
     -- (max_passes 20 keeps the sweep's trainings short)
-    ('hinge_train', 13, '{bi_tmp,bi_data,x,y,0.01,hinge,true,NULL,0.001,20,NULL,1,crammer_singer}'),
+    ('hinge_train', 22, '{bi_tmp,bi_data,x,y,0.01,hinge,true,NULL,0.001,20,NULL,1,crammer_singer,none,none,1000,NULL,NULL,1,100000,NULL,NULL}'),
     ('hinge_evaluate', 4, '{bi_bin,bi_data,x,y}'),
     ('hinge_calibrate', 4, '{bi_bin,bi_data,x,y}'),
     ('hinge_probability', 2, '{bi_bin,"{1,1}"}'),
     ('hinge_probabilities', 2, '{bi_mc,"{1,1}"}'),
     ('hinge_model_writable', 1, '{bi_nobody}'),
     ('hinge_class_text', 1, '{2024-01-02}'),
-    ('hinge_internal_calls', 0, '{}');
+    ('hinge_internal_calls', 0, '{}'),
+    ('hinge_sparse_in', 3, '{"{1:1}/2",0,-1}'),
+    ('hinge_sparse_out', 1, '{"{1,1}"}'),
+    ('hinge_sparse_send', 1, '{"{1,1}"}'),
+    ('hinge_sparse', 1, '{"{1,1}"}'),
+    ('hinge_sparse', 3, '{"{1,2}","{1,1}",2}'),
+    ('hinge_sparse_dense', 1, '{"{1,1}"}'),
+    ('hinge_sparse_dimension', 1, '{"{1,1}"}'),
+    ('hinge_sparse_nnz', 1, '{"{1,1}"}');
 -- hinge_score, hinge_predict and hinge_scores by model name have the same
 -- number of arguments as their array forms: their good arguments are below.
 CREATE TABLE bi_good_by_name (name text PRIMARY KEY, args text[]);
@@ -180,7 +191,9 @@ SELECT f.sig, f.disp, f.name, f.kind, f.types,
 FROM bi_fn f
 LEFT JOIN bi_good g ON g.name = f.name AND g.nargs = f.nargs
 LEFT JOIN bi_good_by_name n ON n.name = f.name
-WHERE NOT f.is_trigger AND NOT f.is_support;
+WHERE NOT f.is_trigger AND NOT f.is_support
+  -- a type's binary input function takes a message buffer: not callable from SQL
+  AND NOT 'internal' = ANY (f.types);
 
 -- A literal for one argument: the text[] form of features, and the cast
 CREATE FUNCTION bi_lit(arg text, typ text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
@@ -189,6 +202,8 @@ CREATE FUNCTION bi_lit(arg text, typ text) RETURNS text LANGUAGE sql IMMUTABLE A
                 WHEN $2 = 'text[]' AND $1 = 'x' THEN '''{a,b}''::text[]'
                 -- a polymorphic argument gets a date: its text depends on DateStyle
                 WHEN $2 = 'anyelement' THEN quote_literal($1) || '::date'
+                -- hinge_sparse arguments: the dense literal, made sparse
+                WHEN $2 = 'hinge_sparse' THEN '(' || quote_literal($1) || '::float8[])::hinge_sparse'
                 ELSE quote_literal($1) || '::' || $2 END
 $$;
 
@@ -243,6 +258,10 @@ ORDER BY f.sig, a.agg;
 SELECT c.sig, bi_run(bi_sql(c.name, bi_exprs(c))) AS good_call
 FROM bi_call c WHERE c.args IS NULL OR bi_code(bi_run(bi_sql(c.name, bi_exprs(c)))) <> 'ok';
 SELECT count(*) AS good_calls_ok FROM bi_call c WHERE bi_run(bi_sql(c.name, bi_exprs(c))) = 'ok';
+-- functions of no arguments have no bad ones: their good call is their case
+INSERT INTO bi_log (grp, sig, disp, pos, kase, q)
+SELECT 'good', c.sig, c.disp, 0, 'no arguments', bi_sql(c.name, '{}') FROM bi_call c WHERE c.types = '{}';
+UPDATE bi_log SET outcome = bi_run(q) WHERE grp = 'good';
 
 --
 -- 1. NULL in every argument position, one at a time, of every function,
@@ -265,36 +284,44 @@ GROUP BY disp ORDER BY disp;
 
 --
 -- 2. Bad numbers in every numeric argument (scalars and the first element
--- of arrays), one position at a time: NaN, +Infinity, -Infinity, a denormal
--- (5e-324; 1e-45 for real[]), a huge finite value (1e200; 3e38 for real[];
--- 2147483647 for integers), zero and -1.  The documented outcomes: NaN and
+-- of arrays, and of features given as text), one position at a time: NaN,
+-- +Infinity, -Infinity, a denormal (5e-324; 1e-45 for real[]), a huge
+-- finite value (1e200; 3e38 for real[]; the largest smallint, integer or
+-- bigint for those), zero and -1 (integers have no NaN, infinity or
+-- denormal, and numeric[] gets no infinity, which PostgreSQL 13's numeric
+-- lacks: '-' where no overload has the case).  The documented outcomes: NaN and
 -- infinity are 22023 everywhere; labels must be -1/+1 (class labels 1..k);
 -- lambda, gamma, class weights and tolerance must be > 0, margins and
 -- distances >= 0; denormals are ordinary numbers; overflow is 22003.
 --
-CREATE TABLE bi_value (kase text PRIMARY KEY, ord int, f8 text, f4 text, i4 text);
+CREATE TABLE bi_value (kase text PRIMARY KEY, ord int, f8 text, f4 text, num text, i2 text, i4 text, i8 text);
 INSERT INTO bi_value VALUES
-    ('NaN', 1, 'NaN', 'NaN', NULL),
-    ('+Inf', 2, 'Infinity', 'Infinity', NULL),
-    ('-Inf', 3, '-Infinity', '-Infinity', NULL),
-    ('denormal', 4, '5e-324', '1e-45', NULL),
-    ('huge', 5, '1e200', '3e38', '2147483647'),
-    ('zero', 6, '0', '0', '0'),
-    ('-1', 7, '-1', '-1', '-1');
+    ('NaN', 1, 'NaN', 'NaN', 'NaN', NULL, NULL, NULL),
+    ('+Inf', 2, 'Infinity', 'Infinity', NULL, NULL, NULL, NULL),
+    ('-Inf', 3, '-Infinity', '-Infinity', NULL, NULL, NULL, NULL),
+    ('denormal', 4, '5e-324', '1e-45', '5e-324', NULL, NULL, NULL),
+    ('huge', 5, '1e200', '3e38', '1e200', '32767', '2147483647', '9223372036854775807'),
+    ('zero', 6, '0', '0', '0', '0', '0', '0'),
+    ('-1', 7, '-1', '-1', '-1', '-1', '-1', '-1');
 INSERT INTO bi_log (grp, sig, disp, pos, kase, q)
 SELECT 'value', c.sig, c.disp, i, v.kase,
-       CASE WHEN c.types[i] LIKE '%[]' THEN
+       CASE WHEN c.types[i] LIKE '%[]' OR c.types[i] = 'text' THEN
                 bi_sql(c.name, (bi_exprs(c))[:i - 1]
-                       || bi_lit(regexp_replace(c.args[i], '^(\{+)[^,{}]+', '\1' || CASE WHEN c.types[i] = 'real[]' THEN v.f4 ELSE v.f8 END), c.types[i])
+                       || bi_lit(regexp_replace(c.args[i], '^(\{+)[^,{}]+', '\1' || val), c.types[i])
                        || (bi_exprs(c))[i + 1:])
             ELSE bi_sql(c.name, (bi_exprs(c))[:i - 1]
-                       || bi_lit(CASE WHEN c.types[i] = 'integer' THEN v.i4 ELSE v.f8 END, c.types[i])
+                       || bi_lit(val, c.types[i])
                        || (bi_exprs(c))[i + 1:])
        END
-FROM bi_call c, generate_subscripts(c.types, 1) AS i, bi_value v
+FROM bi_call c, generate_subscripts(c.types, 1) AS i, bi_value v,
+     LATERAL (SELECT CASE c.types[i] WHEN 'real[]' THEN v.f4 WHEN 'numeric[]' THEN v.num WHEN 'smallint[]' THEN v.i2
+                                     WHEN 'integer' THEN v.i4 WHEN 'integer[]' THEN v.i4
+                                     WHEN 'bigint[]' THEN v.i8 ELSE v.f8 END AS val) AS t
 WHERE c.agg IS NULL
-  AND c.types[i] IN ('double precision', 'double precision[]', 'real[]', 'integer')
-  AND NOT (c.types[i] = 'integer' AND v.i4 IS NULL);
+  AND (c.types[i] IN ('double precision', 'double precision[]', 'real[]', 'integer',
+                      'numeric[]', 'integer[]', 'smallint[]', 'bigint[]')
+       OR (c.types[i] = 'text' AND bi_argname(c.disp, i) = 'x'))
+  AND val IS NOT NULL;
 -- (training with a denormal lambda or tolerance ends in a WARNING that it
 -- did not converge: silenced here)
 SET client_min_messages = error;
@@ -318,7 +345,8 @@ GROUP BY family, arg ORDER BY family, min(pos);
 -- section 7), one position at a time: a NULL element, empty, 2-D where 1-D
 -- is expected (1-D where a 2-D weight matrix is expected), 3-D, one element
 -- (1 x 1 for a matrix) and 100,001 elements (3 x 100,001 for a matrix; the
--- other arguments keep their sizes, so mostly mismatched lengths).
+-- other arguments keep their sizes, so mostly mismatched lengths); features
+-- given as text get the same shapes, as float8[] literals.
 -- Documented: 22004 for NULL elements, 2202E for dimensions, emptiness and
 -- lengths that do not match.
 --
@@ -334,13 +362,19 @@ SELECT 'shape', c.sig, c.disp, i, s.kase,
                                             ELSE '{' || a || ',' || a || '}' END, t)
            WHEN '3-D' THEN bi_lit(CASE WHEN a LIKE '{{%' THEN '{' || a || ',' || a || '}' ELSE '{{' || a || '}}' END, t)
            WHEN '1 elem' THEN bi_lit(substring(a FROM '^\{+[^,{}]+') || CASE WHEN a LIKE '{{%' THEN '}}' ELSE '}' END, t)
-           WHEN '100001' THEN format('array_fill(%s::%s, %L::int[])',
-                                     quote_literal(substring(a FROM '^\{+([^,{}]+)')), regexp_replace(t, '\[\]$', ''),
-                                     CASE WHEN a LIKE '{{%' THEN '{3,100001}' ELSE '{100001}' END)
+           WHEN '100001' THEN CASE WHEN t = 'text' THEN
+                                  format('array_fill(%s::float8, %L::int[])::text',
+                                         quote_literal(substring(a FROM '^\{+([^,{}]+)')),
+                                         CASE WHEN a LIKE '{{%' THEN '{3,100001}' ELSE '{100001}' END)
+                              ELSE
+                                  format('array_fill(%s::%s, %L::int[])',
+                                         quote_literal(substring(a FROM '^\{+([^,{}]+)')), regexp_replace(t, '\[\]$', ''),
+                                         CASE WHEN a LIKE '{{%' THEN '{3,100001}' ELSE '{100001}' END)
+                              END
            END) || (bi_exprs(c))[i + 1:])
 FROM bi_call c, generate_subscripts(c.types, 1) AS i, bi_shape s,
      LATERAL (SELECT CASE WHEN c.types[i] = 'text[]' THEN '{a,b}' ELSE c.args[i] END AS a, c.types[i] AS t) AS x
-WHERE c.agg IS NULL AND c.types[i] LIKE '%[]';
+WHERE c.agg IS NULL AND (c.types[i] LIKE '%[]' OR (c.types[i] = 'text' AND bi_argname(c.disp, i) = 'x'));
 UPDATE bi_log SET outcome = bi_run(q) WHERE grp = 'shape';
 SELECT family AS function, arg,
        max(o) FILTER (WHERE kase = 'NULL elem') AS "NULL elem", max(o) FILTER (WHERE kase = 'empty') AS empty,
@@ -819,9 +853,10 @@ GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT grp, sig, kase, pos, outcome FROM bi_log
 WHERE outcome IS NULL OR outcome LIKE 'NAN!%' OR (outcome LIKE 'XX%' AND outcome NOT LIKE 'XX001%')
 ORDER BY sig, grp, kase, pos;
--- Every catalog function and aggregate was tried (none missing: no rows)
+-- Every catalog function and aggregate was tried (none missing: no rows);
+-- a type's binary input function is tried by COPY in test/sql/sparse.sql
 SELECT f.sig FROM bi_fn f
-WHERE NOT f.is_trigger AND NOT EXISTS (SELECT 1 FROM bi_log l WHERE l.sig = f.sig OR l.q LIKE '%' || f.name || '(%')
+WHERE NOT f.is_trigger AND NOT 'internal' = ANY (f.types) AND NOT EXISTS (SELECT 1 FROM bi_log l WHERE l.sig = f.sig OR l.q LIKE '%' || f.name || '(%')
 ORDER BY f.sig;
 
 -- Every error says how to fix it (a HINT), but for PostgreSQL's own JSON

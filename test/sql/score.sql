@@ -111,9 +111,11 @@ SELECT hinge_geometric_margin('{0,0,1}', '{1,2}'::float8[], 1);
 SELECT hinge_geometric_margin('{1,2}', '{1,2}'::float8[], 0);
 SELECT hinge_geometric_margin('{1e-300,1}', '{1e300}'::float8[], 1);
 -- Calls resolve without casts when the features are a typed column or value
--- or an untyped literal; an integer or numeric array of features could go to
--- the float8[] or the real[] overload and needs a cast
+-- or an untyped literal (read as a float8[] literal), and integer or numeric
+-- arrays of features have overloads of their own (1*1 + 2*2 = 5); every
+-- type drivers send is in test/sql/drivers.sql
 SELECT hinge_score('{1,2}'::float8[], '{1,2}') AS untyped_features;
-SELECT hinge_score('{1,2}'::float8[], ARRAY[1, 2]);
--- an untyped first argument is a model name (hinge_score(model_name, x))
+SELECT hinge_score('{1,2}'::float8[], ARRAY[1, 2]) AS integer_features;
+-- an untyped first argument is a model name (hinge_score(model_name, x)):
+-- one that looks like an array says which cast to add
 SELECT hinge_score('{1,2}', '{1,2}'::float8[]);

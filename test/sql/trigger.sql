@@ -123,7 +123,7 @@ SELECT hinge_score_trigger();
 SELECT hinge_pegasos_step('{1,0}'::float8[], '{0.5,1}'::float8[], 1, 0.5, 2) AS violated, -- 0.5 w + (x) / (0.5 * 2)
        hinge_pegasos_step('{4,0}'::float8[], '{0.5,1}'::float8[], 1, 0.5, 2) AS satisfied, -- 0.5 w
        hinge_pegasos_step('{1,0,0}'::float8[], '{0.5,1}'::float8[], -1, 0.5, 4) AS intercept; -- 0.75 w - (x, 1) / 2
-SELECT weights AS before, online_updates FROM hinge_train('learner', 'mail', 'x', 'label', lambda => 1e-2);
+SELECT cardinality(weights) AS n_weights, online_updates FROM hinge_train('learner', 'mail', 'x', 'label', lambda => 1e-2);
 CREATE TABLE labelled (x float8[], label text);
 CREATE TRIGGER learn AFTER INSERT ON labelled
     FOR EACH ROW EXECUTE FUNCTION hinge_learn_trigger('learner', 'x', 'label');

@@ -1,0 +1,270 @@
+/*
+ * solver.c
+ *		The bundle method with a line search (solver.h), after OCAS (Franc
+ *		and Sonnenburg, "Optimized cutting plane algorithm for large-scale
+ *		risk minimization", JMLR 2009):
+ *
+ *	1. at a point w_t, the oracle gives R(w_t) and a subgradient: a cutting
+ *	   plane of the risk;
+ *	2. the planes' model is minimised exactly (bundle.c) at w_c, which also
+ *	   gives a certified lower bound on the optimum;
+ *	3. the oracle evaluates R on a grid along the segment from the best
+ *	   point so far to w_c, which usually improves the best point (the upper
+ *	   bound) far more than w_c itself would;
+ *	4. the next plane is taken a little beyond the new best point, towards
+ *	   w_c, and the loop repeats until (upper - lower) / upper <= tolerance.
+ *
+ * When the oracle's line search gives the subgradient at every grid point
+ * too, steps 3 and 4 are one evaluation: the planes at the new best point
+ * and at OCAS's next point come with it.
+ *
+ * Problems solved side by side (one-vs-rest's classes, cross-validation's
+ * folds) each have their own bundle and points; every evaluation of the
+ * oracle serves all of them, and the solver stops when each is within the
+ * tolerance.  The solver adds the regulariser itself: the oracle knows only
+ * the risk, so it may work in other coordinates than the solver's.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/float.h"
+#include "utils/timestamp.h"
+
+#include "bundle.h"
+#include "kernels.h"
+#include "solver.h"
+
+/* OCAS's step past the best point towards the model's minimiser */
+#define PLANE_STEP	0.1
+
+#define LINE_POINTS	HINGE_LINE_POINTS
+
+float8
+hinge_relative_gap(const HingeProgress *p)
+{
+	return (p->upper - p->lower) / p->upper;
+}
+
+float8
+hinge_seconds_since(TimestampTz start)
+{
+	return (float8) (GetCurrentTimestamp() - start) / USECS_PER_SEC;
+}
+
+/* One NOTICE per iteration, or per second when they are faster than that */
+static void
+report_progress(const HingeSolverOptions *options, HingeProgress *p, bool last)
+{
+	TimestampTz now = GetCurrentTimestamp();
+
+	if (options->name == NULL)
+		return;
+	if (!last && p->passes > 1 &&
+		!TimestampDifferenceExceeds(p->last_notice, now, 1000))
+		return;
+	p->last_notice = now;
+	ereport(NOTICE,
+			(errmsg("hinge_train \"%s\": pass %d, objective %.6g, gap %.2e, %.1f s",
+					options->name, p->passes, p->upper, hinge_relative_gap(p),
+					hinge_seconds_since(p->started))));
+}
+
+/*
+ * How many planes each problem keeps: one per plane evaluation, but at most
+ * 500 (the master problem grows as their square) and about 256 MB of planes
+ * over all problems (at least 3).
+ */
+static int
+bundle_capacity(const HingeOracle *oracle, const HingeSolverOptions *options)
+{
+	int			capacity = options->max_passes / 2 + 2;
+	Size		weights = (Size) oracle->n_problems * oracle->d;
+	int			by_memory = (int) Min((Size) 500, (Size) 256 * 1024 * 1024 / (sizeof(float8) * weights));
+
+	return Max(3, Min(capacity, by_memory));
+}
+
+/* lambda/2 ||w||^2 */
+static float8
+regulariser(float8 lambda, const float8 *w, int d)
+{
+	return lambda / 2.0 * hinge_dot_f8(w, w, d);
+}
+
+/* Adds the plane R(v) >= R(w) + g.(v - w) */
+static void
+add_plane(HingeBundle *bundle, const float8 *w, float8 risk, const float8 *g)
+{
+	hinge_bundle_add(bundle, g, risk - hinge_dot_f8(g, w, bundle->d));
+}
+
+/* The grid point nearest to alpha */
+static int
+nearest_grid_point(float8 alpha)
+{
+	int			k,
+				best = 0;
+
+	for (k = 1; k < LINE_POINTS; k++)
+		if (fabs(hinge_line_alphas[k] - alpha) < fabs(hinge_line_alphas[best] - alpha))
+			best = k;
+	return best;
+}
+
+/* Sums the problems' bounds into the progress; true if all are converged */
+static bool
+sum_bounds(HingeProgress *p, int n_problems, float8 tolerance)
+{
+	bool		converged = true;
+	int			q;
+
+	p->upper = p->lower = 0.0;
+	for (q = 0; q < n_problems; q++)
+	{
+		p->upper += p->uppers[q];
+		p->lower += p->lowers[q];
+		converged &= (p->uppers[q] - p->lowers[q]) / p->uppers[q] <= tolerance;
+	}
+	return converged;
+}
+
+HingeProgress
+hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_best)
+{
+	int			n = oracle->n_problems;
+	int			d = oracle->d;
+	Size		nd = (Size) n * d;
+	float8		lambda = options->lambda;
+	bool		one_pass = oracle->line_planes;
+	float8	   *point = palloc(sizeof(float8) * nd);
+	float8	   *w_c = palloc0(sizeof(float8) * nd);
+	float8	   *w_k = palloc(sizeof(float8) * d);
+	float8	   *planes = palloc(sizeof(float8) * (Size) n * (d + 1));
+	float8	   *risks = palloc(sizeof(float8) * (Size) n * LINE_POINTS);
+	float8	   *subgradients = one_pass ?
+		palloc(sizeof(float8) * (Size) n * LINE_POINTS * d) : NULL;
+	float8	   *zero = palloc0(sizeof(float8) * d);
+	HingeBundle *bundles = palloc(sizeof(HingeBundle) * n);
+	HingeProgress p = {0};
+	int			q,
+				j;
+
+	p.started = GetCurrentTimestamp();
+	p.uppers = palloc(sizeof(float8) * n);
+	p.lowers = palloc0(sizeof(float8) * n);
+	if (options->start != NULL)
+		memcpy(point, options->start, sizeof(float8) * nd);
+	else
+		memset(point, 0, sizeof(float8) * nd);
+	memcpy(w_best, point, sizeof(float8) * nd);
+	for (q = 0; q < n; q++)
+	{
+		hinge_bundle_init(&bundles[q], d, lambda, bundle_capacity(oracle, options));
+		/* the risk is never negative: the plane R(w) >= 0 holds from the start */
+		hinge_bundle_add(&bundles[q], zero, 0.0);
+		p.uppers[q] = get_float8_infinity();
+	}
+
+	for (;;)
+	{
+		bool		converged;
+
+		CHECK_FOR_INTERRUPTS();
+
+		/* 1. a cutting plane at each point (in one-pass mode, only the first) */
+		if (!one_pass || p.passes == 0)
+		{
+			oracle->planes(oracle, point, planes);
+			for (q = 0; q < n; q++)
+			{
+				const float8 *row = planes + (Size) q * (d + 1);
+				const float8 *w_q = point + (Size) q * d;
+				float8		objective = row[0] + regulariser(lambda, w_q, d);
+
+				if (objective < p.uppers[q])
+				{
+					p.uppers[q] = objective;
+					memcpy(w_best + (Size) q * d, w_q, sizeof(float8) * d);
+				}
+				add_plane(&bundles[q], w_q, row[0], row + 1);
+				if (p.passes == 0)
+					p.first_subgradient_norm = fmax(p.first_subgradient_norm,
+													hinge_norm(row + 1, d));
+			}
+			p.passes++;
+		}
+
+		/* 2. each model's minimiser, and the lower bounds */
+		for (q = 0; q < n; q++)
+			p.lowers[q] = fmax(p.lowers[q],
+							   hinge_bundle_solve(&bundles[q], w_c + (Size) q * d,
+												  fmax(0.05 * options->tolerance * p.uppers[q], 1e-15)));
+		converged = sum_bounds(&p, n, options->tolerance);
+		if (converged || p.passes >= options->max_passes)
+			break;
+		report_progress(options, &p, false);
+
+		/* 3. the line searches from the best points towards the minimisers */
+		oracle->line(oracle, w_best, w_c, risks, subgradients);
+		p.passes++;
+		for (q = 0; q < n; q++)
+		{
+			float8	   *best_q = w_best + (Size) q * d;
+			const float8 *c_q = w_c + (Size) q * d;
+			float8	   *point_q = point + (Size) q * d;
+			float8		objectives[LINE_POINTS];
+			float8		alpha_best = 0.0;
+			int			best = 0,
+						next,
+						k;
+
+			for (k = 0; k < LINE_POINTS; k++)
+			{
+				for (j = 0; j < d; j++)
+					w_k[j] = best_q[j] + hinge_line_alphas[k] * (c_q[j] - best_q[j]);
+				objectives[k] = risks[(Size) q * LINE_POINTS + k] + regulariser(lambda, w_k, d);
+				if (objectives[k] < objectives[best])
+					best = k;
+			}
+			if (objectives[best] < p.uppers[q])
+			{
+				alpha_best = hinge_line_alphas[best];
+				p.uppers[q] = objectives[best];
+			}
+			else
+				best = -1;
+
+			/* 4. planes: at the new best point and just past it, towards w_c */
+			if (!one_pass)
+			{
+				for (j = 0; j < d; j++)
+				{
+					best_q[j] += alpha_best * (c_q[j] - best_q[j]);
+					point_q[j] = best_q[j] + PLANE_STEP * (c_q[j] - best_q[j]);
+				}
+				continue;
+			}
+			next = nearest_grid_point(alpha_best + PLANE_STEP * (1.0 - alpha_best));
+			memcpy(point_q, best_q, sizeof(float8) * d);	/* the line's start */
+			for (k = 0; k < LINE_POINTS; k++)
+			{
+				if (k != best && k != next)
+					continue;
+				for (j = 0; j < d; j++)
+					w_k[j] = point_q[j] + hinge_line_alphas[k] * (c_q[j] - point_q[j]);
+				add_plane(&bundles[q], w_k, risks[(Size) q * LINE_POINTS + k],
+						  subgradients + ((Size) q * LINE_POINTS + k) * d);
+				if (k == best)
+					memcpy(best_q, w_k, sizeof(float8) * d);
+			}
+		}
+		converged = sum_bounds(&p, n, options->tolerance);
+		if (converged || p.passes >= options->max_passes)
+			break;
+	}
+	p.converged = sum_bounds(&p, n, options->tolerance);
+	report_progress(options, &p, true);
+	return p;
+}

@@ -1,0 +1,69 @@
+/*
+ * solver.h
+ *		The bundle method (solver.c): minimises, for each of one or more
+ *		problems side by side,
+ *			P(w) = lambda/2 ||w||^2 + R(w)
+ *		where an oracle gives the risk R and its subgradients, to a certified
+ *		relative gap.  The oracle owns the data: passes over a relation, rows
+ *		held in memory, or either seen through a change of variables.
+ */
+#ifndef HINGE_SOLVER_H
+#define HINGE_SOLVER_H
+
+#include "datatype/timestamp.h"
+
+#include "line.h"
+
+typedef struct HingeOracle HingeOracle;
+
+struct HingeOracle
+{
+	int			n_problems;		/* problems solved side by side */
+	int			d;				/* weights of each problem */
+	bool		line_planes;	/* line() gives subgradients too */
+
+	/*
+	 * Each problem's risk and a subgradient at its point: points is
+	 * n_problems x d; out gets n_problems rows [R, g_1 .. g_d].
+	 */
+	void		(*planes) (HingeOracle *oracle, const float8 *points, float8 *out);
+
+	/*
+	 * Each problem's risk at from + alpha (to - from), for every alpha of
+	 * hinge_line_alphas: risks gets n_problems x HINGE_LINE_POINTS values,
+	 * and when line_planes, subgradients n_problems x HINGE_LINE_POINTS x d.
+	 */
+	void		(*line) (HingeOracle *oracle, const float8 *from, const float8 *to,
+						 float8 *risks, float8 *subgradients);
+};
+
+typedef struct HingeSolverOptions
+{
+	float8		lambda;
+	float8		tolerance;		/* relative gap of every problem */
+	int			max_passes;
+	const float8 *start;		/* n_problems x d, or NULL for 0 */
+	const char *name;			/* for progress NOTICEs, or NULL for none */
+} HingeSolverOptions;
+
+/* Where the solver stands: of the sum of the problems, and of each */
+typedef struct HingeProgress
+{
+	bool		converged;		/* every problem within the tolerance */
+	int			passes;
+	float8		upper;			/* best objective found, summed */
+	float8		lower;			/* certified lower bound on the optimum */
+	float8	   *uppers;			/* per problem */
+	float8	   *lowers;
+	TimestampTz started;
+	TimestampTz last_notice;
+	float8		first_subgradient_norm; /* at the start: the features' scale */
+} HingeProgress;
+
+extern HingeProgress hinge_solve(HingeOracle *oracle,
+								 const HingeSolverOptions *options,
+								 float8 *w_best);
+extern float8 hinge_relative_gap(const HingeProgress *p);
+extern float8 hinge_seconds_since(TimestampTz start);
+
+#endif							/* HINGE_SOLVER_H */
