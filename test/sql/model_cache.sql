@@ -156,8 +156,19 @@ TRUNCATE scored_inbox;
 ALTER TABLE scored_inbox ALTER COLUMN verdict TYPE varchar(3);
 INSERT INTO scored_inbox (x) VALUES ('{-1,-1}');
 INSERT INTO scored_inbox (x) VALUES ('{1,1}');
-CREATE OR REPLACE TRIGGER verdict BEFORE INSERT ON scored_inbox
-    FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('m', 'x', 'verdict', 'score');
+-- (the same trigger, its arguments replaced: CREATE OR REPLACE TRIGGER from 14)
+DO $$
+BEGIN
+    IF current_setting('server_version_num')::int >= 140000 THEN
+        EXECUTE $t$CREATE OR REPLACE TRIGGER verdict BEFORE INSERT ON scored_inbox
+            FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('m', 'x', 'verdict', 'score')$t$;
+    ELSE
+        DROP TRIGGER verdict ON scored_inbox;
+        CREATE TRIGGER verdict BEFORE INSERT ON scored_inbox
+            FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('m', 'x', 'verdict', 'score');
+    END IF;
+END
+$$;
 INSERT INTO scored_inbox (x) VALUES ('{1,1}');
 TRUNCATE scored_inbox;
 ALTER TABLE scored_inbox ALTER COLUMN verdict TYPE float8 USING NULL;
