@@ -52,6 +52,9 @@ STATEMENTS=(
 "fetch|fetch|-|SELECT x FROM onerow_rows WHERE id = :id"
 "binary by name|fetch|0.80|SELECT hinge_predict('onerow_binary', x), hinge_score('onerow_binary', x) FROM onerow_rows WHERE id = :id"
 "10-class by name|fetch|0.80|SELECT hinge_predict('onerow_10class', x), hinge_scores('onerow_10class', x) FROM onerow_rows WHERE id = :id"
+"binary scaled by name|fetch|0.80|SELECT hinge_predict('onerow_scaled', x), hinge_score('onerow_scaled', x) FROM onerow_rows WHERE id = :id"
+"fetch sparse|fetch sparse|-|SELECT xs FROM onerow_rows WHERE id = :id"
+"binary sparse by name|fetch sparse|0.80|SELECT hinge_predict('onerow_binary', xs), hinge_score('onerow_binary', xs) FROM onerow_rows WHERE id = :id"
 "binary, weights joined|fetch|-|SELECT hinge_predict(m.weights, x), hinge_score(m.weights, x) FROM onerow_rows, hinge_model AS m WHERE id = :id AND m.name = 'onerow_binary'"
 "insert|insert|-|INSERT INTO onerow_plain (id, x) SELECT id, x FROM onerow_rows WHERE id = :id"
 "insert, score trigger|insert|0.90|INSERT INTO onerow_scored (id, x) SELECT id, x FROM onerow_rows WHERE id = :id"
@@ -110,10 +113,11 @@ DELETE FROM hinge_model WHERE name LIKE 'onerow\_%';
 
 -- class: the largest of the first (up to) 10 features, 1-based
 CREATE TABLE onerow_rows (id int PRIMARY KEY, x float8[] NOT NULL, y float8 NOT NULL,
-                          class int NOT NULL);
+                          class int NOT NULL, xs hinge_sparse NOT NULL);
 INSERT INTO onerow_rows
 SELECT id, x, y, (SELECT j FROM generate_series(1, least(10, cardinality(x))) AS j
-                  ORDER BY x[j] DESC, j LIMIT 1)
+                  ORDER BY x[j] DESC, j LIMIT 1),
+       hinge_sparse(x)
 FROM bench_rows;
 
 -- (the warnings that they did not converge go: they are not the point here)
@@ -127,6 +131,11 @@ FROM (SELECT cardinality(classes) AS n_classes, weights, passes
      (SELECT cardinality(classes) AS n_classes, weights, passes
       FROM hinge_train('onerow_10class', 'onerow_rows', 'x', 'class', lambda => 1e-3,
                        max_passes => 10)) AS m;
+-- an encoded model: the same rows, standardised (the scaling folded into
+-- what it scores through the model's encoding)
+SELECT format('model onerow_scaled: %s passes', passes)
+FROM hinge_train('onerow_scaled', 'onerow_rows', 'x', 'y', lambda => 1e-4, max_passes => 20,
+                 scale => 'standard');
 SET client_min_messages = warning;
 -- the models that learn: copies of the binary one
 INSERT INTO hinge_model
