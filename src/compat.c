@@ -76,56 +76,6 @@ hinge_input_safe(Oid input, char *text, Oid ioparam, Datum *value)
 #endif
 }
 
-void
-hinge_snapshot_mark_init(HingeSnapshotMark *mark)
-{
-	memset(mark, 0, sizeof(*mark));
-}
-
-/* Keeps what snapshot sees in mark; before 14, with a copy in context */
-void
-hinge_snapshot_mark(HingeSnapshotMark *mark, Snapshot snapshot, MemoryContext context)
-{
-	mark->xmin = snapshot->xmin;
-	mark->xmax = snapshot->xmax;
-	mark->curcid = snapshot->curcid;
-#if PG_VERSION_NUM >= 140000
-	mark->completions = snapshot->snapXactCompletionCount;
-#else
-	hinge_snapshot_mark_free(mark);
-	mark->xcnt = snapshot->xcnt;
-	mark->xip = MemoryContextAlloc(context, sizeof(TransactionId) * (snapshot->xcnt + 1));
-	memcpy(mark->xip, snapshot->xip, sizeof(TransactionId) * snapshot->xcnt);
-#endif
-}
-
-/* Does snapshot see what the snapshot kept in mark saw? */
-bool
-hinge_snapshot_same(const HingeSnapshotMark *mark, Snapshot snapshot)
-{
-	if (mark->xmin != snapshot->xmin || mark->xmax != snapshot->xmax ||
-		mark->curcid != snapshot->curcid)
-		return false;
-#if PG_VERSION_NUM >= 140000
-	return snapshot->snapXactCompletionCount != 0 &&
-		mark->completions == snapshot->snapXactCompletionCount;
-#else
-	return !snapshot->suboverflowed && snapshot->subxcnt == 0 &&
-		mark->xip != NULL && mark->xcnt == snapshot->xcnt &&
-		memcmp(mark->xip, snapshot->xip, sizeof(TransactionId) * snapshot->xcnt) == 0;
-#endif
-}
-
-void
-hinge_snapshot_mark_free(HingeSnapshotMark *mark)
-{
-#if PG_VERSION_NUM < 140000
-	if (mark->xip != NULL)
-		pfree(mark->xip);
-	mark->xip = NULL;
-#endif
-}
-
 int
 hinge_spi_execute_with_receiver(const char *query, struct ParamListInfoData *params,
 								struct _DestReceiver *dest)
