@@ -30,6 +30,9 @@
 /* The rounding allowance of a lower bound, relative to the numbers in it */
 #define ROUNDING_ALLOWANCE	1e-13
 
+/* Proximal steps on the faces of one solve, at most */
+#define PROXIMAL_STEPS	50
+
 /* A plane whose weight has been 0 this many solves in a row is dropped */
 #define PLANE_IDLE_LIMIT	40
 
@@ -265,7 +268,9 @@ factor_build(Factor *f, const HingeBundle *bundle, const bool *in)
  * Pairwise steps alone need tens of thousands of steps once planes are
  * many and nearly parallel; this needs about one solve per change of the
  * set.  Any alphas on the simplex give a valid bound, so the ridge costs
- * nothing but a little precision, which the pairwise steps then recover.
+ * nothing but a little precision, which proximal steps on the same factor
+ * recover (the pairwise steps after it took thousands of steps to, at
+ * lambda 1e-5 on 569 rows: two thirds of the training).
  */
 static void
 active_set(HingeBundle *bundle, float8 precision)
@@ -282,6 +287,7 @@ active_set(HingeBundle *bundle, float8 precision)
 				total = 0.0;
 	Factor		f;
 	int			limit = 10 * m + 100,
+				proximal_steps = 0,
 				iteration,
 				i,
 				t,
@@ -310,14 +316,20 @@ active_set(HingeBundle *bundle, float8 precision)
 					mu,
 					tau = 1.0,
 					g_out = 0.0,
-					g_in_max = 0.0;
+					g_in_max = 0.0,
+					g_in_min = 0.0;
 		int			leaving = -1,
 					entering = -1;
+		bool		any_in = false;
 
-		/* the face's optimum: Q a = b - mu 1 with 1.a = 1 */
+		/*
+		 * The face's optimum: Q a = b - mu 1 with 1.a = 1, by proximal
+		 * steps (Q + ridge I) a' = b + ridge a - mu 1, whose fixed point is
+		 * the optimum without the ridge
+		 */
 		for (i = 0; i < f.n; i++)
 		{
-			u[i] = bundle->b[f.set[i]];
+			u[i] = bundle->b[f.set[i]] + f.ridge * bundle->alpha[f.set[i]];
 			v[i] = 1.0;
 		}
 		factor_solve(&f, u);
@@ -366,7 +378,12 @@ active_set(HingeBundle *bundle, float8 precision)
 			}
 			if (in[t] && (g_in_max == 0.0 || g[t] > g_in_max))
 				g_in_max = g[t];
+			if (in[t] && (!any_in || g[t] < g_in_min))
+				g_in_min = g[t], any_in = true;
 		}
+		/* not yet at the face's optimum: another proximal step */
+		if (g_in_max - g_in_min > precision && ++proximal_steps <= PROXIMAL_STEPS)
+			continue;
 		for (t = 0; t < m; t++)
 			if (!in[t] && g[t] > g_in_max + precision && (entering < 0 || g[t] > g_out))
 				entering = t, g_out = g[t];
