@@ -343,6 +343,18 @@ hinge_multiclass_row_line_runs(HingeMulticlassVariant variant, float8 c, int lab
 		return true;
 	}
 
+	/* no violation at either end of the grid: none between (convexity) */
+	for (r = 0; r < k; r++)
+	{
+		float8		u = 1.0 + from[r] - from_label,
+					v = (to[r] - from[r]) - step_label;
+
+		if (r != label && (u + alphas[0] * v > 0.0 || u + alphas[n - 1] * v > 0.0))
+			break;
+	}
+	if (r == k)
+		return true;
+
 	for (a = 0; a < n;)
 	{
 		float8		best = 0.0,
