@@ -374,3 +374,67 @@ hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 	make_sparse_if_worth_it(rs);
 	return true;
 }
+
+/*
+ * Every stride-th row of rs, copied into out (allocated in the current
+ * memory context): the sample a training in memory starts from.
+ */
+void
+hinge_row_set_subsample(const HingeRowSet *rs, int64 stride, HingeRowSet *out)
+{
+	MemoryContext context = CurrentMemoryContext;
+	int64		n = (rs->n + stride - 1) / stride,
+				i,
+				k;
+
+	Assert(stride >= 1 && rs->fold == NULL);
+	memset(out, 0, sizeof(*out));
+	out->n = n;
+	out->n_features = rs->n_features;
+	out->kind = rs->kind;
+	if (rs->kind == HINGE_SPARSE)
+	{
+		int64		nnz = 0;
+
+		for (i = 0; i < rs->n; i += stride)
+			nnz += rs->row_start[i + 1] - rs->row_start[i];
+		out->row_start = MemoryContextAllocHuge(context, sizeof(int64) * (n + 1));
+		out->index = MemoryContextAllocHuge(context, sizeof(int32) * Max(nnz, 1));
+		out->values = MemoryContextAllocHuge(context, sizeof(float8) * Max(nnz, 1));
+		out->row_start[0] = 0;
+		for (i = 0, k = 0; i < rs->n; i += stride, k++)
+		{
+			int64		len = rs->row_start[i + 1] - rs->row_start[i];
+
+			memcpy(out->index + out->row_start[k], rs->index + rs->row_start[i],
+				   sizeof(int32) * len);
+			memcpy(out->values + out->row_start[k], rs->values + rs->row_start[i],
+				   sizeof(float8) * len);
+			out->row_start[k + 1] = out->row_start[k] + len;
+		}
+		out->bytes = (Size) n * (sizeof(int64) + sizeof(float8)) +
+			(sizeof(int32) + sizeof(float8)) * (Size) nnz;
+	}
+	else
+	{
+		Size		row = (Size) rs->n_features *
+			(rs->kind == HINGE_DENSE_FLOAT4 ? sizeof(float4) : sizeof(float8));
+
+		out->dense = MemoryContextAllocHuge(context, Max(row * n, 1));
+		for (i = 0, k = 0; i < rs->n; i += stride, k++)
+			memcpy((char *) out->dense + row * k, (const char *) rs->dense + row * i, row);
+		out->bytes = (row + sizeof(float8)) * n;
+	}
+	if (rs->y != NULL)
+	{
+		out->y = MemoryContextAllocHuge(context, sizeof(float8) * Max(n, 1));
+		for (i = 0, k = 0; i < rs->n; i += stride, k++)
+			out->y[k] = rs->y[i];
+	}
+	if (rs->label != NULL)
+	{
+		out->label = MemoryContextAllocHuge(context, sizeof(int32) * Max(n, 1));
+		for (i = 0, k = 0; i < rs->n; i += stride, k++)
+			out->label[k] = rs->label[i];
+	}
+}

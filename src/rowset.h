@@ -58,5 +58,7 @@ extern Size hinge_row_set_budget(void);
 extern Size hinge_row_set_dense_bytes(int64 rows, int n_features, Oid features_type);
 extern bool hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src,
 								 bool multiclass, int64 stride, Size budget);
+extern void hinge_row_set_subsample(const HingeRowSet *rs, int64 stride,
+									HingeRowSet *out);
 
 #endif							/* HINGE_ROWSET_H */

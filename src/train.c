@@ -234,25 +234,19 @@ rows_in_memory(HingeTrainSpec *spec, HingeRowSet *rows)
 #define SAMPLE_BUDGET_SHARE	0.5
 #define SAMPLE_MIN_ROWS		1000
 
+/* The solution on the rows of sample, solved in memory */
 static float8 *
-sample_solution(HingeTrainSpec *spec, const float8 *center, const float8 *scale)
+solve_sample(HingeTrainSpec *spec, HingeRowSet *sample, float8 tolerance,
+			 const float8 *center, const float8 *scale)
 {
 	HingeRowSource *src = &spec->source;
-	Size		budget = (Size) (SAMPLE_BUDGET_SHARE * hinge_row_set_budget());
-	Size		row_bytes = Max(hinge_row_set_dense_bytes(1, src->n_features, src->features_type), 1);
-	int64		rows = Min(src->rows_used / SAMPLE_SHARE, (int64) (budget / row_bytes));
-	HingeRowSet sample;
 	HingeMemoryOracle memory;
 	HingeSolverOptions options = {0};
 	float8	   *w;
 
-	if (rows < SAMPLE_MIN_ROWS ||
-		!hinge_row_set_gather(&sample, src, hinge_spec_is_multiclass(spec),
-							  (src->rows_used + rows - 1) / rows, budget))
-		return NULL;
-	hinge_memory_oracle_init(&memory, &sample, spec, 1, NULL);
+	hinge_memory_oracle_init(&memory, sample, spec, 1, NULL);
 	options.lambda = spec->lambda;
-	options.tolerance = spec->tolerance;
+	options.tolerance = tolerance;
 	options.max_passes = spec->max_passes;
 	w = palloc(sizeof(float8) * spec->n_weights);
 	if (center != NULL)
@@ -267,6 +261,48 @@ sample_solution(HingeTrainSpec *spec, const float8 *center, const float8 *scale)
 	else
 		(void) hinge_solve(&memory.oracle, &options, w);
 	return w;
+}
+
+static float8 *
+sample_solution(HingeTrainSpec *spec, const float8 *center, const float8 *scale)
+{
+	HingeRowSource *src = &spec->source;
+	Size		budget = (Size) (SAMPLE_BUDGET_SHARE * hinge_row_set_budget());
+	Size		row_bytes = Max(hinge_row_set_dense_bytes(1, src->n_features, src->features_type), 1);
+	int64		rows = Min(src->rows_used / SAMPLE_SHARE, (int64) (budget / row_bytes));
+	HingeRowSet sample;
+
+	if (rows < SAMPLE_MIN_ROWS ||
+		!hinge_row_set_gather(&sample, src, hinge_spec_is_multiclass(spec),
+							  (src->rows_used + rows - 1) / rows, budget))
+		return NULL;
+	return solve_sample(spec, &sample, spec->tolerance, center, scale);
+}
+
+/*
+ * A start for training in memory, as for training on passes: the solution
+ * on every SAMPLE_SHARE-th row already gathered, which costs a tenth of a
+ * sweep a sweep and saves whole sweeps.  Its sweeps are not free there, so
+ * it is solved to a looser gap, and only for many rows: on a9a (32,561
+ * rows) at lambda 1e-5 it cost more CPU than it saved (0.47x of export +
+ * liblinear instead of 0.42x), on 200,000 x 100 it saved a quarter (30
+ * sweeps became 14).  NULL for fewer rows than MEMORY_SAMPLE_MIN_ROWS in
+ * the sample.
+ */
+#define MEMORY_SAMPLE_LOOSENESS	10.0
+#define MEMORY_SAMPLE_MIN_ROWS	10000
+
+static float8 *
+memory_sample_solution(HingeTrainSpec *spec, const HingeRowSet *rows,
+					   const float8 *center, const float8 *scale)
+{
+	HingeRowSet sample;
+
+	if (rows->n / SAMPLE_SHARE < MEMORY_SAMPLE_MIN_ROWS)
+		return NULL;
+	hinge_row_set_subsample(rows, SAMPLE_SHARE, &sample);
+	return solve_sample(spec, &sample, Min(MEMORY_SAMPLE_LOOSENESS * spec->tolerance, 0.5),
+						center, scale);
 }
 
 /* Writes the model row, replacing one of the same name, and returns it */
@@ -428,6 +464,7 @@ hinge_train(PG_FUNCTION_ARGS)
 	{
 		hinge_memory_oracle_init(&memory, &rows, &spec, 1, NULL);
 		oracle = &memory.oracle;
+		options.start = memory_sample_solution(&spec, &rows, scaled ? center : NULL, scale);
 	}
 	else
 	{

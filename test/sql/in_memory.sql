@@ -120,6 +120,40 @@ SELECT s.converged AND z.converged AND w.converged AS converged,
        s.passes <= z.passes AS no_more_passes
 FROM im_sampled AS s, im_zero AS z, im_whole AS w;
 
+-- 100,000 rows or more in memory start from the solution of every tenth:
+-- the same optimum as from zero on passes, the bound a bound; scaled
+-- features (the sample solved in the scaled coordinates) and 3 classes
+CREATE TABLE im_many AS
+SELECT i AS id, sin(i) AS a, cos(3 * i) AS b, 40 * sin(i * 0.7) AS c,
+       sin(i) + 0.5 * cos(3 * i) + 0.2 * sin(5 * i) > 0 AS t,
+       CASE WHEN sin(i) > 0.3 THEN 'a' WHEN cos(3 * i) > 0 THEN 'b' ELSE 'c' END AS class
+FROM generate_series(1, 100000) AS i;
+CREATE TABLE im_many_configs (name text, label text, scale text, multiclass text);
+INSERT INTO im_many_configs VALUES ('many_binary', 't', 'none', NULL),
+    ('many_scaled', 't', 'standard', NULL), ('many_cs', 'class', 'none', 'crammer_singer');
+CREATE FUNCTION pg_temp.train_many(limit_setting text, c im_many_configs) RETURNS hinge_model
+LANGUAGE plpgsql AS $$
+DECLARE
+    m hinge_model;
+BEGIN
+    PERFORM set_config('hinge.in_memory_limit', limit_setting, true);
+    SELECT * INTO m FROM hinge_train(c.name || '_' || limit_setting, 'im_many', ARRAY['a', 'b', 'c'], c.label,
+                                     lambda => 1e-4, scale => c.scale,
+                                     multiclass => coalesce(c.multiclass, 'crammer_singer'));
+    RETURN m;
+END
+$$;
+SELECT c.name, mem.converged AND pass.converged AS converged,
+       abs(mem.objective - pass.objective) <= 1e-3 * greatest(mem.objective, pass.objective) AS same_optimum,
+       mem.lower_bound <= least(mem.objective, pass.objective) AND
+       pass.lower_bound <= least(mem.objective, pass.objective) AS bounds_hold
+FROM im_many_configs AS c,
+     LATERAL pg_temp.train_many('256MB', c) AS mem,
+     LATERAL pg_temp.train_many('0', c) AS pass
+ORDER BY c.name;
+DROP FUNCTION pg_temp.train_many(text, im_many_configs);
+DROP TABLE im_many, im_many_configs;
+
 -- Bad rows are reported as on passes
 CREATE TABLE im_bad (x float8[], y int);
 INSERT INTO im_bad VALUES ('{1, 2}', 1), ('{-1, 0}', -1), ('{NaN, 1}', 1);
