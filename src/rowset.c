@@ -354,25 +354,32 @@ hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 	MemoryContextDelete(g.row_context);
 	if (g.over_budget)
 	{
-		if (rs->kind == HINGE_SPARSE)
-		{
-			pfree(rs->row_start);
-			pfree(rs->index);
-			pfree(rs->values);
-		}
-		else if (rs->dense != NULL)
-			pfree(rs->dense);
-		if (rs->y != NULL)
-			pfree(rs->y);
-		if (rs->label != NULL)
-			pfree(rs->label);
-		memset(rs, 0, sizeof(*rs));
+		hinge_row_set_free(rs);
 		return false;
 	}
 	if (g.stride == 1 && g.seen != src->rows_used)
 		hinge_rows_changed_error(src, g.seen);
 	make_sparse_if_worth_it(rs);
 	return true;
+}
+
+/* Frees the rows of rs, and empties it */
+void
+hinge_row_set_free(HingeRowSet *rs)
+{
+	if (rs->row_start != NULL)
+		pfree(rs->row_start);
+	if (rs->index != NULL)
+		pfree(rs->index);
+	if (rs->values != NULL)
+		pfree(rs->values);
+	if (rs->dense != NULL)
+		pfree(rs->dense);
+	if (rs->y != NULL)
+		pfree(rs->y);
+	if (rs->label != NULL)
+		pfree(rs->label);
+	memset(rs, 0, sizeof(*rs));
 }
 
 /*

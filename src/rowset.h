@@ -60,5 +60,6 @@ extern bool hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src,
 								 bool multiclass, int64 stride, Size budget);
 extern void hinge_row_set_subsample(const HingeRowSet *rs, int64 stride,
 									HingeRowSet *out);
+extern void hinge_row_set_free(HingeRowSet *rs);
 
 #endif							/* HINGE_ROWSET_H */

@@ -281,8 +281,9 @@ sample_solution(HingeTrainSpec *spec, const float8 *center, const float8 *scale)
 
 /*
  * A start for training in memory, as for training on passes: the solution
- * on every SAMPLE_SHARE-th row already gathered, which costs a tenth of a
- * sweep a sweep and saves whole sweeps.  Its sweeps are not free there, so
+ * on every SAMPLE_SHARE-th row already gathered (a copy, freed once
+ * solved): each of its sweeps costs a tenth of a sweep over all the rows,
+ * and it saves whole sweeps.  Its sweeps are not free there, so
  * it is solved to a looser gap, and only for many rows: on a9a (32,561
  * rows) at lambda 1e-5 it cost more CPU than it saved (0.47x of export +
  * liblinear instead of 0.42x), on 200,000 x 100 it saved a quarter (30
@@ -297,12 +298,15 @@ memory_sample_solution(HingeTrainSpec *spec, const HingeRowSet *rows,
 					   const float8 *center, const float8 *scale)
 {
 	HingeRowSet sample;
+	float8	   *w;
 
 	if (rows->n / SAMPLE_SHARE < MEMORY_SAMPLE_MIN_ROWS)
 		return NULL;
 	hinge_row_set_subsample(rows, SAMPLE_SHARE, &sample);
-	return solve_sample(spec, &sample, Min(MEMORY_SAMPLE_LOOSENESS * spec->tolerance, 0.5),
-						center, scale);
+	w = solve_sample(spec, &sample, Min(MEMORY_SAMPLE_LOOSENESS * spec->tolerance, 0.5),
+					 center, scale);
+	hinge_row_set_free(&sample);
+	return w;
 }
 
 /* Writes the model row, replacing one of the same name, and returns it */
