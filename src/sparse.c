@@ -229,9 +229,7 @@ hinge_sparse_in(PG_FUNCTION_ARGS)
 			}
 			positions[nnz] = (int32) position;
 			values[nnz] = read_number(&p, input);
-			/* the position's range is checked once the dimension is known */
-			if (position < 1)
-				check_position(position, 0, HINGE_MAX_ELEMENTS, nnz);
+			/* the position is checked once the dimension is known */
 			check_value(values[nnz], position);
 			nnz++;
 			skip_spaces(&p);
