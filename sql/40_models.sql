@@ -30,13 +30,21 @@ CREATE TABLE hinge_model (
     calibration_a float8[],
     calibration_b float8[],
     online_updates bigint NOT NULL DEFAULT 0,
-    owner name NOT NULL DEFAULT CURRENT_USER
+    owner name NOT NULL DEFAULT CURRENT_USER,
+    encoding jsonb
 );
+
+-- @upgrade 1.2
+ALTER TABLE @extschema@.hinge_model ADD COLUMN encoding jsonb;
+-- @end upgrade
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.hinge_model', '');
 
 COMMENT ON TABLE hinge_model IS
 'trained hinge models: weights (intercept last; one row per class for multiclass), classes (negative, positive; or every class), training parameters and statistics, and the owner who may change them';
+
+COMMENT ON COLUMN hinge_model.encoding IS
+'how the model turns the columns of a row into its features: its inputs (numbers and the values imputed for NULLs, categories, arrays, index/value pairs, text terms with their weighting and document frequencies) and the scaling folded into its weights; NULL for models trained before 1.2, whose features are the array or the list of numeric columns they name';
 
 COMMENT ON COLUMN hinge_model.owner IS
 'the role that trained the model: only it, roles that are members of it, and the extension''s owner may replace, calibrate, update or delete the model';

@@ -26,6 +26,26 @@
 #define pg_noreturn pg_attribute_noreturn()
 #endif
 
+/*
+ * hinge's own assertions, checked in a build with -DHINGE_ASSERT_CHECKING
+ * (scripts/sanitize.sh) against any server, one built without
+ * --enable-cassert included: the server's USE_ASSERT_CHECKING would change
+ * what its headers expect of it.  ExceptionalCondition is in every server;
+ * it lost its errorType argument in 16.
+ */
+#if defined(HINGE_ASSERT_CHECKING) && !defined(USE_ASSERT_CHECKING)
+#undef Assert
+#if PG_VERSION_NUM >= 160000
+#define Assert(condition) \
+	do { if (!(condition)) ExceptionalCondition(#condition, __FILE__, __LINE__); } while (0)
+#else
+#define Assert(condition) \
+	do { if (!(condition)) ExceptionalCondition(#condition, "FailedAssertion", __FILE__, __LINE__); } while (0)
+#endif
+#undef PG_USED_FOR_ASSERTS_ONLY
+#define PG_USED_FOR_ASSERTS_ONLY
+#endif
+
 /* dynahash tables keyed by strings say so from 14; before, it was the default */
 #include "utils/hsearch.h"
 #ifndef HASH_STRINGS

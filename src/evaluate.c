@@ -19,6 +19,8 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "encoding.h"
+#include "finite.h"
 #include "model.h"
 #include "passes.h"
 #include "source.h"
@@ -215,8 +217,11 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 	args[6] = one;
 	args[7] = one;
 	mean_loss = hinge_call_sql(HINGE_CALL_CUTTING_PLANE, ext, src->features_type, args);
-	/* the objective: the model's lambda and class weights */
-	args[3] = hinge_param(&params, FLOAT8OID, Float8GetDatum(model->lambda));
+	/*
+	 * the objective: the model's class weights, and its regulariser added
+	 * below (of the weights the solver saw, scaled or not)
+	 */
+	args[3] = zero;
 	args[6] = hinge_param(&params, FLOAT8OID, Float8GetDatum(model->class_weights[1]));
 	args[7] = hinge_param(&params, FLOAT8OID, Float8GetDatum(model->class_weights[0]));
 	objective = hinge_call_sql(HINGE_CALL_CUTTING_PLANE, ext, src->features_type, args);
@@ -233,7 +238,7 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 					 "FROM (SELECT %s AS ok, %s AS x, %s AS y FROM %s) AS r0) AS r",
 					 mean_loss, objective, hinge_row_source_width_sql(src, "x", "ok"),
 					 hinge_call_sql(HINGE_CALL_SCORE, ext, src->features_type, args),
-					 src->usable_sql, src->features_sql, hinge_row_source_y(src, &params),
+					 src->usable_sql, hinge_row_source_x(src, &params), hinge_row_source_y(src, &params),
 					 src->relation);
 	/* no row limit: a limit would keep the executor from parallel workers */
 	if (SPI_execute_with_args(query, params.n, params.types, params.values, NULL, true, 0) != SPI_OK_SELECT ||
@@ -262,6 +267,9 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 	confusion_fields(model, M, result, nulls);
 	result[EV_MEAN_LOSS] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7, &nulls[EV_MEAN_LOSS]);
 	result[EV_OBJECTIVE] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 8, &nulls[EV_OBJECTIVE]);
+	if (!nulls[EV_OBJECTIVE])
+		result[EV_OBJECTIVE] = Float8GetDatum(hinge_check_result(DatumGetFloat8(result[EV_OBJECTIVE]) +
+																 hinge_model_regulariser(model)));
 	result[EV_SKIPPED] = Int64GetDatum(counts[5]);
 }
 
@@ -303,7 +311,7 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 	args[2] = "t";
 	/* the label as its class, 1 to k (NULL for a label that is no class) */
 	rows = psprintf("(SELECT %s AS ok, %s AS x, %s AS t FROM %s) AS r",
-					src->usable_sql, src->features_sql, hinge_row_source_y(src, &params),
+					src->usable_sql, hinge_row_source_x(src, &params), hinge_row_source_y(src, &params),
 					src->relation);
 
 	if (SPI_execute_with_args(psprintf("SELECT t, %s, pg_catalog.count(*), ok, %s "
@@ -353,8 +361,8 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 		int			n = 3;
 		char	   *call;
 
-		args[n++] = hinge_param(&pass_params, FLOAT8OID,
-								Float8GetDatum(pass == 0 ? 0.0 : model->lambda));
+		/* the regulariser of the objective is added below */
+		args[n++] = hinge_param(&pass_params, FLOAT8OID, Float8GetDatum(0.0));
 		if (!one_vs_rest)
 			args[n++] = hinge_param(&pass_params, TEXTOID, CStringGetTextDatum(model->multiclass));
 		args[n++] = hinge_param(&pass_params, FLOAT8ARRAYOID,
@@ -382,6 +390,10 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 			/* [P, ...]; one-vs-rest: k rows [P_r, ...], summed */
 			for (r = 0; r < (one_vs_rest ? k : 1); r++)
 				total += data[r * (cols + 1)];
+			if (pass == 1)
+				total += hinge_model_regulariser(model);
+			/* finite parts can add up to more than float8 holds */
+			(void) hinge_check_result(total);
 		}
 		result[pass == 0 ? EV_MEAN_LOSS : EV_OBJECTIVE] = Float8GetDatum(total);
 		SPI_freetuptable(SPI_tuptable);
@@ -416,6 +428,7 @@ hinge_evaluate(PG_FUNCTION_ARGS)
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
 	/* the classes in the model's order: binary, (negative, positive) */
+	hinge_row_source_use_encoding(&src, model->encoding, name);
 	hinge_row_source_set_classes(&src, model->n_classes, model->classes);
 	if (model->n_rows == 1)
 		evaluate_binary(model, &src, ext, result, nulls);

@@ -19,6 +19,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "encoding.h"
 #include "finite.h"
 #include "kernels.h"
 #include "model.h"
@@ -103,11 +104,14 @@ typedef struct ModelColumns
 				class_weights,
 				multiclass,
 				calibration_a,
-				calibration_b;
+				calibration_b,
+				features,
+				feature_type,
+				encoding;		/* 0 before 1.2 */
 } ModelColumns;
 
 static int
-column_of(TupleDesc desc, const char *name)
+column_or_0(TupleDesc desc, const char *name)
 {
 	int			i;
 
@@ -115,7 +119,17 @@ column_of(TupleDesc desc, const char *name)
 		if (!TupleDescAttr(desc, i)->attisdropped &&
 			strcmp(NameStr(TupleDescAttr(desc, i)->attname), name) == 0)
 			return i + 1;
-	elog(ERROR, "hinge_model has no column %s", name);
+	return 0;
+}
+
+static int
+column_of(TupleDesc desc, const char *name)
+{
+	int			column = column_or_0(desc, name);
+
+	if (column == 0)
+		elog(ERROR, "hinge_model has no column %s", name);
+	return column;
 }
 
 static Datum
@@ -169,6 +183,72 @@ text_column(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
 	return *isnull ? NULL : TextDatumGetCString(value);
 }
 
+/*
+ * The encoding of a model: its stored one, or for a model trained before
+ * 1.2 (NULL, or no such column before the extension is updated) what its
+ * features were: one array column, or a list of numeric columns.
+ */
+static HingeEncoding *
+model_encoding(HeapTuple tuple, TupleDesc desc, const ModelColumns *c, HingeModel *model)
+{
+	HingeEncoding *encoding;
+	bool		isnull = true;
+	Datum		value = c->encoding > 0 ? value_of(tuple, desc, c->encoding, &isnull) : (Datum) 0;
+	ArrayType  *features;
+	Datum	   *names;
+	bool	   *nulls;
+	char	   *feature_type;
+	int			n,
+				i;
+
+	if (!isnull)
+	{
+		encoding = hinge_encoding_from_jsonb(DatumGetJsonbP(value), model->name);
+		if (encoding->dimension != model->n_features)
+			corrupt(model->name, "encoding",
+					psprintf("an encoding of %d features for %d features",
+							 encoding->dimension, model->n_features));
+		return encoding;
+	}
+	features = DatumGetArrayTypeP(required(tuple, desc, c->features, model->name));
+	if (ARR_NDIM(features) != 1 || ARR_ELEMTYPE(features) != TEXTOID)
+		corrupt(model->name, "features", "features that are not a list of column names");
+	deconstruct_array(features, TEXTOID, -1, false, TYPALIGN_INT, &names, &nulls, &n);
+	for (i = 0; i < n; i++)
+		if (nulls[i])
+			corrupt(model->name, "features", "a NULL feature column");
+	feature_type = TextDatumGetCString(required(tuple, desc, c->feature_type, model->name));
+	encoding = palloc0(sizeof(HingeEncoding));
+	encoding->scale = "none";
+	if (strcmp(feature_type, "columns") == 0)
+	{
+		if (n != model->n_features)
+			corrupt(model->name, "features", "a list of columns that is not one per feature");
+		encoding->n_inputs = n;
+		encoding->inputs = palloc0(sizeof(HingeInput) * n);
+		for (i = 0; i < n; i++)
+		{
+			encoding->inputs[i].kind = HINGE_INPUT_NUMBER;
+			encoding->inputs[i].column = TextDatumGetCString(names[i]);
+			encoding->inputs[i].offset = i;
+			encoding->inputs[i].width = 1;
+		}
+	}
+	else
+	{
+		if (n != 1)
+			corrupt(model->name, "features", "an array of features in more than one column");
+		encoding->n_inputs = 1;
+		encoding->inputs = palloc0(sizeof(HingeInput));
+		encoding->inputs[0].kind = HINGE_INPUT_ARRAY;
+		encoding->inputs[0].column = TextDatumGetCString(names[0]);
+		encoding->inputs[0].width = model->n_features;
+	}
+	encoding->dimension = model->n_features;
+	encoding->max_entries = model->n_features;
+	return encoding;
+}
+
 /* Errors while reading a model row name the model */
 static void
 model_row_context(void *arg)
@@ -207,6 +287,9 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	c.multiclass = column_of(desc, "multiclass");
 	c.calibration_a = column_of(desc, "calibration_a");
 	c.calibration_b = column_of(desc, "calibration_b");
+	c.features = column_of(desc, "features");
+	c.feature_type = column_of(desc, "feature_type");
+	c.encoding = column_or_0(desc, "encoding");
 
 	model->name = pstrdup(name);
 	context.callback = model_row_context;
@@ -304,6 +387,8 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 		model->calibration_b = float8_column(tuple, desc, c.calibration_b, name,
 											 model->n_rows, false);
 	}
+
+	model->encoding = model_encoding(tuple, desc, &c, model);
 
 	/* scratch for per-row scores and probabilities, so rows allocate nothing */
 	model->scores = palloc(sizeof(float8) * model->n_rows);
@@ -410,6 +495,42 @@ hinge_model_class_scores(HingeModel *model, HingeVector x, float8 *scores)
 	for (r = 0; r < model->n_rows; r++)
 		scores[r] = hinge_score_vectors(hinge_float8_vector(model->weights + (Size) r * model->n_weights,
 														   model->n_weights), x);
+}
+
+/*
+ * The regulariser of the model's objective, lambda/2 ||w||^2, of the
+ * weights the solver saw: for scaled features, those of the scaled ones
+ * (w_j s_j, and the intercept w_0 + sum_j w_j c_j), whose objective the
+ * model reports
+ */
+float8
+hinge_model_regulariser(HingeModel *model)
+{
+	float8	   *center,
+			   *scale;
+	bool		scaled = hinge_encoding_scaling(model->encoding, &center, &scale);
+	int			d = model->n_features;
+	float8		sum = 0.0;
+	int			r,
+				j;
+
+	for (r = 0; r < model->n_rows; r++)
+	{
+		const float8 *w = model->weights + (Size) r * model->n_weights;
+		float8		intercept = model->n_weights > d ? w[d] : 0.0;
+
+		for (j = 0; j < d; j++)
+		{
+			float8		v = scaled ? w[j] * scale[j] : w[j];
+
+			sum += v * v;
+			if (scaled)
+				intercept += w[j] * center[j];
+		}
+		if (model->n_weights > d)
+			sum += intercept * intercept;
+	}
+	return hinge_check_result(model->lambda / 2.0 * sum);
 }
 
 /* The predicted class (an index into classes) from the model's scores */

@@ -32,9 +32,11 @@ typedef struct HingeModel
 	char	   *multiclass;		/* NULL for a binary model */
 	float8	   *calibration_a;	/* Platt's A and B, one per sigmoid (1, or */
 	float8	   *calibration_b;	/* one per class); NULL when uncalibrated */
+	struct HingeEncoding *encoding; /* how rows become its features */
 	float8	   *scores;			/* scratch: n_rows */
 	float8	   *probabilities;	/* scratch: n_classes */
 	Size		bytes;			/* memory it takes, roughly */
+	uint64		load_id;		/* which reading of its row this is */
 } HingeModel;
 
 /* model.c */
@@ -50,6 +52,7 @@ pg_noreturn extern void hinge_model_missing_error(const char *name);
 extern void hinge_model_class_scores(HingeModel *model, HingeVector x,
 									 float8 *scores);
 extern int	hinge_model_predict_class(HingeModel *model, const float8 *scores);
+extern float8 hinge_model_regulariser(HingeModel *model);
 extern void hinge_model_require_calibration(HingeModel *model);
 extern void hinge_model_class_probabilities(HingeModel *model,
 											const float8 *scores, float8 *p);

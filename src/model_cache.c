@@ -70,6 +70,7 @@ static MemoryContext cache_context = NULL;
 static Size cache_bytes = 0;
 static uint64 cache_epoch = 1;
 static uint64 use_clock = 0;
+static uint64 load_counter = 0;
 static Oid	model_table = InvalidOid;	/* the hinge_model last read */
 
 /* A change to hinge_model, or a reset of every relation */
@@ -157,6 +158,8 @@ load(CacheEntry *entry, HeapTuple tuple, TupleDesc desc, Oid relid)
 	old = MemoryContextSwitchTo(entry->context);
 	model = hinge_model_from_tuple(tuple, desc, entry->name);
 	MemoryContextSwitchTo(old);
+	/* never the same for two readings: callers key what they derive on it */
+	model->load_id = ++load_counter;
 	entry->model = model;
 	entry->relid = relid;
 	entry->tid = tuple->t_self;

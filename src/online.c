@@ -28,6 +28,7 @@
 #include "losses.h"
 #include "model.h"
 #include "passes.h"
+#include "row_features.h"
 #include "score.h"
 #include "source.h"
 #include "sparse.h"
@@ -105,14 +106,24 @@ row_value(TriggerData *trigdata, HeapTuple tuple, const char *column, const char
 	return heap_getattr(tuple, attnum, RelationGetDescr(rel), isnull);
 }
 
-/* A bigint column of a model row */
+/*
+ * A count of a model row (rows_used, online_updates): never negative, or
+ * the step it sets would be wrong (a row may have been edited by hand)
+ */
 static int64
-model_count(HeapTuple tuple, TupleDesc desc, const char *column)
+model_count(HeapTuple tuple, TupleDesc desc, const char *column, const char *model)
 {
 	bool		isnull;
 	Datum		value = heap_getattr(tuple, SPI_fnumber(desc, column), desc, &isnull);
+	int64		count = isnull ? 0 : DatumGetInt64(value);
 
-	return isnull ? 0 : DatumGetInt64(value);
+	if (count < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("model \"%s\" has a negative %s", model, column),
+				 errdetail("Column %s of its row in hinge_model is not as hinge_train writes it.", column),
+				 errhint("Train the model again, or restore its row.")));
+	return count;
 }
 
 /*
@@ -127,12 +138,10 @@ hinge_learn_trigger(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	char	  **args;
 	HeapTuple	tuple;
-	Datum		features,
-				label;
-	Oid			features_type,
-				label_type;
-	bool		features_null,
-				label_null;
+	Datum		label;
+	Oid			label_type;
+	bool		label_null;
+	HingeRowFeatures features;
 	char	   *label_text;
 	char	   *ext;
 	HingeVector x;
@@ -153,15 +162,10 @@ hinge_learn_trigger(PG_FUNCTION_ARGS)
 							 "EXECUTE FUNCTION hinge_learn_trigger('model', 'features_column', 'label_column')");
 	args = trigdata->tg_trigger->tgargs;
 
-	/* the row's features and label; a row without them teaches nothing */
-	features = row_value(trigdata, tuple, args[1], "features", &features_type, &features_null);
+	/* the row's label; a row without one teaches nothing */
 	label = row_value(trigdata, tuple, args[2], "label", &label_type, &label_null);
-	if (!hinge_is_features_type(features_type, get_func_namespace(fcinfo->flinfo->fn_oid)))
-		hinge_column_type_error(args[1], features_type, "double precision[], real[] or hinge_sparse",
-								"Name the array column that holds the features the model was trained on.");
-	if (features_null || label_null)
+	if (label_null)
 		return PointerGetDatum(NULL);
-	x = hinge_vector_arg(DatumGetArrayTypeP(features), "features");
 	/* the label as the model's classes are written, whatever the settings */
 	label_text = hinge_label_text_of(label_type, label);
 
@@ -178,6 +182,15 @@ hinge_learn_trigger(PG_FUNCTION_ARGS)
 				 errmsg("model \"%s\" has %d classes, and online updates take a binary model",
 						args[0], model->n_classes),
 				 errhint("Retrain a multiclass model with hinge_train instead.")));
+	/* the row's features, as the model reads them; without them, nothing */
+	hinge_row_features_plan(&features, trigdata->tg_relation, args[1], model,
+							get_func_namespace(fcinfo->flinfo->fn_oid));
+	if (!hinge_row_features_read(&features, tuple, RelationGetDescr(trigdata->tg_relation),
+								 model, CurrentMemoryContext, &x))
+	{
+		SPI_finish();
+		return PointerGetDatum(NULL);
+	}
 	/* one feature more would be taken for the intercept, one fewer for none */
 	if (x.n != model->n_features)
 		ereport(ERROR,
@@ -196,8 +209,8 @@ hinge_learn_trigger(PG_FUNCTION_ARGS)
 	y = strcmp(label_text, model->classes[1]) == 0 ? 1.0 : -1.0;
 
 	/* t counts the rows the model has seen, so the first steps are small */
-	t = (float8) model_count(model_tuple, model_desc, "rows_used") +
-		(float8) model_count(model_tuple, model_desc, "online_updates") + 1.0;
+	t = (float8) model_count(model_tuple, model_desc, "rows_used", args[0]) +
+		(float8) model_count(model_tuple, model_desc, "online_updates", args[0]) + 1.0;
 	weights = hinge_new_float8_array(model->n_weights, &w);
 	pegasos_step(hinge_float8_vector(model->weights, model->n_weights), x, y,
 				 model->lambda, t, w);

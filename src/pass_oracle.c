@@ -65,7 +65,7 @@ init_pass(HingePass *pass, const HingeTrainSpec *spec, const char *ext, HingeCal
 	}
 	pass->query = psprintf("SELECT %s, pg_catalog.count(y) FROM (SELECT %s AS x, %s AS y %s) AS r",
 						   hinge_call_sql(call, ext, src->features_type, args),
-						   src->features_sql, hinge_row_source_y(src, params),
+						   hinge_row_source_x(src, params), hinge_row_source_y(src, params),
 						   hinge_row_source_sql(src));
 }
 

@@ -37,8 +37,9 @@ hinge_score_vectors(HingeVector w, HingeVector x)
 static float8
 score_args(FunctionCallInfo fcinfo)
 {
-	HingeVector w = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(0), "weights");
+	/* features first: an error names them before the weights, as it did */
 	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features");
+	HingeVector w = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(0), "weights");
 	float8		score = hinge_score_vectors(w, x);
 
 	hinge_check_weights_for_sparse(fcinfo, 0, w, x, "weights");

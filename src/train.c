@@ -21,6 +21,9 @@
 #include "finite.h"
 #include "losses.h"
 #include "model.h"
+#include "encoding.h"
+#include "scaled_oracle.h"
+#include "survey.h"
 #include "train.h"
 #include "validate.h"
 
@@ -200,9 +203,9 @@ static Datum
 store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeProgress *p)
 {
 	HingeRowSource *src = &spec->source;
-	Oid			argtypes[22];
-	Datum		values[22];
-	char		nulls[22];
+	Oid			argtypes[23];
+	Datum		values[23];
+	char		nulls[23];
 	float8	   *data;
 	ArrayType  *weights = hinge_spec_is_multiclass(spec) ?
 		hinge_new_float8_matrix(spec->n_rows, spec->n_columns, &data) :
@@ -211,6 +214,7 @@ store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeProgres
 	Datum	   *classes = palloc(sizeof(Datum) * n_classes);
 	Datum	   *class_weights = palloc(sizeof(Datum) * n_classes);
 	char	   *query;
+	bool		has_encoding;
 	int			i = 0,
 				k;
 
@@ -250,27 +254,37 @@ store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeProgres
 		nulls[i] = 'n';
 	ARG(TEXTOID, hinge_spec_is_multiclass(spec) ? CStringGetTextDatum(spec->multiclass) : (Datum) 0);
 #undef ARG
+	/* an extension not yet updated to 1.2 has no encoding column */
+	has_encoding = get_attnum(get_relname_relid("hinge_model", src->namespace), "encoding") > 0;
+	argtypes[i] = TEXTOID;
+	values[i++] = CStringGetTextDatum(hinge_encoding_to_json(src->encoding));
+	if (!has_encoding)
+		i--;
 
 	query = psprintf("INSERT INTO %s.hinge_model AS m (name, relation, features, feature_type, "
 					 "n_features, label, classes, positive_class, weights, intercept, lambda, "
 					 "loss, gamma, class_weights, passes, objective, lower_bound, converged, "
-					 "rows_used, rows_skipped, train_seconds, multiclass, trained_at) "
+					 "rows_used, rows_skipped, train_seconds, multiclass, %s trained_at) "
 					 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-					 "$15, $16, $17, $18, $19, $20, $21, $22, pg_catalog.now()) "
+					 "$15, $16, $17, $18, $19, $20, $21, $22, %s pg_catalog.now()) "
 					 "ON CONFLICT (name) DO UPDATE SET (relation, features, feature_type, "
 					 "n_features, label, classes, positive_class, weights, intercept, lambda, "
 					 "loss, gamma, class_weights, passes, objective, lower_bound, converged, "
-					 "rows_used, rows_skipped, train_seconds, multiclass, trained_at) = "
+					 "rows_used, rows_skipped, train_seconds, multiclass, %s trained_at) = "
 					 "(EXCLUDED.relation, EXCLUDED.features, EXCLUDED.feature_type, "
 					 "EXCLUDED.n_features, EXCLUDED.label, EXCLUDED.classes, "
 					 "EXCLUDED.positive_class, EXCLUDED.weights, EXCLUDED.intercept, "
 					 "EXCLUDED.lambda, EXCLUDED.loss, EXCLUDED.gamma, EXCLUDED.class_weights, "
 					 "EXCLUDED.passes, EXCLUDED.objective, EXCLUDED.lower_bound, "
 					 "EXCLUDED.converged, EXCLUDED.rows_used, EXCLUDED.rows_skipped, "
-					 "EXCLUDED.train_seconds, EXCLUDED.multiclass, EXCLUDED.trained_at) "
+					 "EXCLUDED.train_seconds, EXCLUDED.multiclass, %s EXCLUDED.trained_at) "
 					 /* a new model's scores need a calibration of their own */
 					 ", calibration_a = NULL, calibration_b = NULL, online_updates = 0 "
-					 "RETURNING m.*", ext);
+					 "RETURNING m.*", ext,
+					 has_encoding ? "encoding," : "",
+					 has_encoding ? "$23::pg_catalog.jsonb," : "",
+					 has_encoding ? "encoding," : "",
+					 has_encoding ? "EXCLUDED.encoding," : "");
 	if (SPI_execute_with_args(query, i, argtypes, values, nulls, false, 1) != SPI_OK_INSERT_RETURNING ||
 		SPI_processed != 1)
 		elog(ERROR, "could not store model \"%s\"", spec->model_name);
@@ -292,6 +306,8 @@ hinge_train(PG_FUNCTION_ARGS)
 	char	   *ext = hinge_extension_schema(fcinfo);
 	HingePassOracle oracle;
 	HingeSolverOptions options;
+	float8	   *center,
+			   *scale;
 	float8	   *w;
 	HingeProgress progress;
 	Datum		model;
@@ -301,7 +317,15 @@ hinge_train(PG_FUNCTION_ARGS)
 	hinge_row_source_init(src, get_func_namespace(fcinfo->flinfo->fn_oid), PG_GETARG_OID(1), PG_GETARG_DATUM(2),
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	if (strcmp(spec.features.impute, "none") != 0)
+		hinge_row_source_set_impute(src);
+	if (strcmp(spec.features.scale, "standard") == 0 && !spec.intercept)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("scale 'standard' centres the features, which needs an intercept"),
+				 errhint("Train with intercept => true, or scale => 'maxabs', which scales without centring.")));
 	hinge_row_source_count(src);
+	hinge_survey(src, &spec.features);
 	spec.n_columns = src->n_features + (spec.intercept ? 1 : 0);
 	if (src->n_classes == 2)
 	{
@@ -326,13 +350,27 @@ hinge_train(PG_FUNCTION_ARGS)
 	options.start = NULL;
 	options.name = spec.model_name;
 	w = palloc(sizeof(float8) * spec.n_weights);
-	progress = hinge_solve(&oracle.oracle, &options, w);
+	if (hinge_encoding_scaling(src->encoding, &center, &scale))
+	{
+		/* solved on scaled features, stored as weights of the raw ones */
+		HingeScaledOracle scaled;
+		float8	   *theta = palloc(sizeof(float8) * spec.n_weights);
+
+		hinge_scaled_oracle_init(&scaled, &oracle.oracle, src->n_features, spec.n_columns,
+								 center, scale);
+		progress = hinge_solve(&scaled.oracle, &options, theta);
+		hinge_scaled_to_raw(&scaled, theta, w, spec.n_rows);
+	}
+	else
+		progress = hinge_solve(&oracle.oracle, &options, w);
 	/*
 	 * The lower bound comes from planes of the rows of every pass: above the
 	 * objective, it is no bound, and neither is the gap.
 	 */
 	if (progress.lower > progress.upper + 1e-9 * fabs(progress.upper))
 		hinge_rows_changed_error(src, -1);
+	/* the optimum is at most the objective found: so is any lower bound */
+	progress.lower = fmin(progress.lower, progress.upper);
 	if (!progress.converged)
 		ereport(WARNING,
 				(errmsg("hinge_train \"%s\" did not converge in %d passes",
@@ -340,7 +378,7 @@ hinge_train(PG_FUNCTION_ARGS)
 				 errdetail("The relative gap is %.3g, above the tolerance %.3g.",
 						   hinge_relative_gap(&progress), spec.tolerance),
 				 badly_scaled(&progress) ?
-				 errhint("The features are badly scaled (the first subgradient's norm is %.3g): standardise them to comparable, moderate ranges, such as z-scores.",
+				 errhint("The features are badly scaled (the first subgradient's norm is %.3g): train with scale => 'standard' (or 'maxabs' for sparse rows).",
 						 progress.first_subgradient_norm) :
 				 errhint("Raise max_passes, or accept the model: its objective is within %.3g%% of the optimum.",
 						 100.0 * hinge_relative_gap(&progress))));

@@ -29,6 +29,7 @@
 #include "utils/rel.h"
 
 #include "labels.h"
+#include "row_features.h"
 #include "model.h"
 #include "source.h"
 #include "sparse.h"
@@ -49,9 +50,7 @@ typedef struct TriggerPlan
 	HingeModel *model;			/* the model when planned */
 	uint64		model_epoch;	/* and its reference's epoch then */
 	TriggerOutput output;
-	int			n_columns;		/* feature columns: 1 array, or a list */
-	AttrNumber *columns;
-	Oid		   *column_types;
+	HingeRowFeatures features;	/* the columns the model reads */
 	AttrNumber	target;			/* the column to fill */
 	Oid			target_type;
 	int32		target_typmod;
@@ -60,7 +59,6 @@ typedef struct TriggerPlan
 	FmgrInfo	typmod_cast;	/* the target's type modifier, if any */
 	bool		has_typmod_cast;
 	Datum	   *labels;			/* each class as a value of the target */
-	float8	   *x;				/* a list's features, per row */
 	float8	   *scores;
 } TriggerPlan;
 
@@ -180,57 +178,12 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 	if (plan->output == OUTPUT_PROBABILITY)
 		hinge_model_require_calibration(plan->model);
 
-	/* features: one array column, or '{col1,col2,...}' numeric columns */
-	if (args[1][0] == '{')
-	{
-		Oid			array_input,
-					array_ioparam;
-		ArrayType  *names;
-		Datum	   *elems;
-		bool	   *nulls;
-
-		getTypeInputInfo(TEXTARRAYOID, &array_input, &array_ioparam);
-		names = DatumGetArrayTypeP(OidInputFunctionCall(array_input, args[1], array_ioparam, -1));
-		if (ARR_NDIM(names) != 1)
-			hinge_argument_error("the list of feature columns must be one-dimensional",
-						   "List the columns as '{col1,col2}'.");
-		deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &plan->n_columns);
-		if (plan->n_columns > MaxHeapAttributeNumber)
-			hinge_argument_error("the list of feature columns is longer than a table can be",
-						   "For many features, store them in one float8[] or real[] column.");
-		if (plan->n_columns != plan->model->n_features)
-			hinge_argument_error(psprintf("model \"%s\" takes %d features, but %d columns are listed",
-									args[0], plan->model->n_features, plan->n_columns),
-						   "List one numeric column per feature, in the model's order.");
-		plan->columns = palloc(sizeof(AttrNumber) * plan->n_columns);
-		plan->column_types = palloc(sizeof(Oid) * plan->n_columns);
-		for (i = 0; i < plan->n_columns; i++)
-		{
-			char	   *name = nulls[i] ? "" : TextDatumGetCString(elems[i]);
-
-			plan->columns[i] = hinge_column_attnum(plan->relid, name, "features");
-			plan->column_types[i] = TupleDescAttr(tupdesc, plan->columns[i] - 1)->atttypid;
-			if (!hinge_is_number_type(plan->column_types[i]))
-				hinge_column_type_error(name, plan->column_types[i], "a number",
-										"A list of feature columns takes smallint, integer, bigint, real, double precision or numeric columns.");
-		}
-		plan->x = palloc(sizeof(float8) * plan->n_columns);
-	}
-	else
-	{
-		plan->n_columns = 1;
-		plan->columns = palloc(sizeof(AttrNumber));
-		plan->column_types = palloc(sizeof(Oid));
-		plan->columns[0] = hinge_column_attnum(plan->relid, args[1], "features");
-		plan->column_types[0] = TupleDescAttr(tupdesc, plan->columns[0] - 1)->atttypid;
-		if (!hinge_is_features_type(plan->column_types[0], get_func_namespace(fcinfo->flinfo->fn_oid)))
-			hinge_column_type_error(args[1], plan->column_types[0], "double precision[], real[] or hinge_sparse",
-									"Name an array column, or list numeric columns as '{col1,col2}'.");
-	}
+	/* features: one column, or a list '{col1,col2,...}' */
+	hinge_row_features_plan(&plan->features, rel, args[1], plan->model, plan->model_ref.namespace);
 
 	plan->target = hinge_column_attnum(plan->relid, args[2], "the output");
-	for (i = 0; i < plan->n_columns; i++)
-		if (plan->columns[i] == plan->target)
+	for (i = 0; i < plan->features.n_columns; i++)
+		if (plan->features.columns[i] == plan->target)
 			hinge_argument_error(psprintf("column \"%s\" is both a feature and the output", args[2]),
 						   "Fill a column of its own.");
 	plan->target_type = TupleDescAttr(tupdesc, plan->target - 1)->atttypid;
@@ -244,55 +197,6 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 	error_context_stack = context.previous;
 	MemoryContextSwitchTo(old);
 	return plan;
-}
-
-/* A number column's value as float8 */
-static float8
-number_value(Datum value, Oid type)
-{
-	switch (getBaseType(type))
-	{
-		case INT2OID:
-			return (float8) DatumGetInt16(value);
-		case INT4OID:
-			return (float8) DatumGetInt32(value);
-		case INT8OID:
-			return (float8) DatumGetInt64(value);
-		case FLOAT4OID:
-			return (float8) DatumGetFloat4(value);
-		case FLOAT8OID:
-			return DatumGetFloat8(value);
-		default:
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, value));
-	}
-}
-
-/* The features of the row, or false when one is NULL */
-static bool
-row_features(TriggerPlan *plan, HeapTuple tuple, TupleDesc tupdesc, HingeVector *x)
-{
-	bool		isnull;
-	int			i;
-
-	if (plan->x == NULL)
-	{
-		Datum		value = heap_getattr(tuple, plan->columns[0], tupdesc, &isnull);
-
-		if (isnull)
-			return false;
-		*x = hinge_vector_arg(DatumGetArrayTypeP(value), "features");
-		return true;
-	}
-	for (i = 0; i < plan->n_columns; i++)
-	{
-		Datum		value = heap_getattr(tuple, plan->columns[i], tupdesc, &isnull);
-
-		if (isnull)
-			return false;
-		plan->x[i] = number_value(value, plan->column_types[i]);
-	}
-	*x = hinge_float8_vector(plan->x, plan->n_columns);
-	return true;
 }
 
 /* A number for the target column, assigned as an INSERT would */
@@ -320,6 +224,8 @@ hinge_score_trigger(PG_FUNCTION_ARGS)
 	HeapTuple	tuple;
 	TupleDesc	tupdesc;
 	HingeVector x;
+	HingeModel *current;
+	bool		has_features;
 	Datum		value = (Datum) 0;
 	bool		isnull = true;
 	int			target;
@@ -333,12 +239,10 @@ hinge_score_trigger(PG_FUNCTION_ARGS)
 		fcinfo->flinfo->fn_extra = plan;
 	}
 
-	if (row_features(plan, tuple, tupdesc, &x))
 	{
 		char	   *name = trigdata->tg_trigger->tgargs[0];
 		HingeModel *model = hinge_model_get(&plan->model_ref, plan->model_ref.namespace,
 											name, strlen(name));
-		int			best;
 
 		/* the model read again since the plan: plan again */
 		if (plan->model_ref.epoch != plan->model_epoch)
@@ -347,6 +251,15 @@ hinge_score_trigger(PG_FUNCTION_ARGS)
 			fcinfo->flinfo->fn_extra = plan;
 			model = plan->model;
 		}
+		has_features = hinge_row_features_read(&plan->features, tuple, tupdesc, model,
+											   fcinfo->flinfo->fn_mcxt, &x);
+		current = model;
+	}
+	if (has_features)
+	{
+		HingeModel *model = current;
+		int			best;
+
 		hinge_model_class_scores(model, x, plan->scores);
 		best = hinge_model_predict_class(model, plan->scores);
 		isnull = false;
