@@ -43,7 +43,13 @@ hinge_bundle_init(HingeBundle *bundle, int d, float8 lambda, int capacity)
 	bundle->m = 0;
 	bundle->capacity = capacity;
 	bundle->lambda = lambda;
-	bundle->a = palloc0(sizeof(float8) * (Size) capacity * d);
+	/*
+	 * The slopes grow as planes come (most trainings need a few dozen of
+	 * the capacity): their room is capacity x d, hundreds of MB for wide
+	 * sparse rows, not to be taken up front
+	 */
+	bundle->allocated = Min(capacity, 8);
+	bundle->a = palloc(sizeof(float8) * (Size) bundle->allocated * d);
 	bundle->b = palloc0(sizeof(float8) * capacity);
 	bundle->magnitude = palloc0(sizeof(float8) * capacity);
 	bundle->alpha = palloc0(sizeof(float8) * capacity);
@@ -119,6 +125,11 @@ hinge_bundle_add(HingeBundle *bundle, const float8 *a, float8 b, float8 magnitud
 		remove_plane(bundle, drop);
 	}
 
+	if (bundle->m == bundle->allocated)
+	{
+		bundle->allocated = Min(bundle->capacity, 2 * bundle->allocated);
+		bundle->a = repalloc(bundle->a, sizeof(float8) * (Size) bundle->allocated * bundle->d);
+	}
 	t = bundle->m++;
 	memcpy(bundle->a + (Size) t * bundle->d, a, sizeof(float8) * bundle->d);
 	bundle->b[t] = b;
