@@ -322,12 +322,16 @@ delays="0.1 0.3 0.6 1.0 1.5"
         if [ "$i" -le 20 ]; then
             echo "SET statement_timeout = $ms;"
         else
+            # on passes (about 10 s): in memory the training may end before
+            # the canceller's delay; the timeouts above abort it in memory
+            echo "SET hinge.in_memory_limit = 0;"
             echo "\\! sh $work/canceller.sh \$STRESS_PID $ms >> $work/canceller.out 2>&1 &"
         fi
         name=$([ $((i % 2)) = 1 ] && echo stress_cancel_old || echo stress_cancel_new)
         echo "SELECT FROM hinge_train('$name', 'stress_cancel_rows', 'x', 'y', lambda => 1e-4, tolerance => 1e-5);"
         echo "\\echo ABORT $i :SQLSTATE :LAST_ERROR_MESSAGE"
         echo "RESET statement_timeout;"
+        echo "RESET hinge.in_memory_limit;"
         echo "SELECT 'STATE', $i, pg_backend_pid(), (SELECT md5(m::text) FROM hinge_model AS m WHERE name = 'stress_cancel_old'),
                      (SELECT count(*) FROM hinge_model WHERE name = 'stress_cancel_new');"
         echo "SELECT 'MEM', $i, sum(total_bytes) FROM pg_backend_memory_contexts;"
