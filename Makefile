@@ -18,6 +18,7 @@ OBJS = \
 	src/line.o \
 	src/accum.o \
 	src/multiclass_accum.o \
+	src/cv_accum.o \
 	src/bundle.o \
 	src/solver.o \
 	src/pass_oracle.o \
@@ -26,6 +27,8 @@ OBJS = \
 	src/source.o \
 	src/train.o \
 	src/train_options.o \
+	src/folds.o \
+	src/cross_validate.o \
 	src/model.o \
 	src/model_cache.o \
 	src/predict.o \

@@ -97,8 +97,15 @@ class_weight_context(void *arg)
 			   quote_literal_cstr((const char *) arg));
 }
 
-static void
-resolve_class_weights(HingeTrainSpec *spec)
+/* 'balanced': n / (k n_class), as scikit-learn */
+float8
+hinge_balanced_class_weight(int64 rows, int n_classes, int64 class_rows)
+{
+	return (float8) rows / ((float8) n_classes * class_rows);
+}
+
+void
+hinge_resolve_class_weights(HingeTrainSpec *spec)
 {
 	HingeRowSource *src = &spec->source;
 	int			k = src->n_classes;
@@ -109,7 +116,7 @@ resolve_class_weights(HingeTrainSpec *spec)
 		spec->class_weights[r] = 1.0;
 	if (spec->class_weight != NULL && strcmp(spec->class_weight, "balanced") == 0)
 		for (r = 0; r < k; r++)
-			spec->class_weights[r] = (float8) src->rows_used / ((float8) k * src->class_rows[r]);
+			spec->class_weights[r] = hinge_balanced_class_weight(src->rows_used, k, src->class_rows[r]);
 	else if (spec->class_weight != NULL)
 	{
 		ErrorContextCallback context;
@@ -186,6 +193,50 @@ resolve_class_weights(HingeTrainSpec *spec)
 }
 
 /*
+ * Resolves the rows a training reads (the relation, features and label at
+ * those arguments), counts them and sizes the model: what every SQL
+ * function that trains does first, inside its SPI connection; before any
+ * of it, errors out if the caller may not replace the model.
+ */
+void
+hinge_train_source(FunctionCallInfo fcinfo, HingeTrainSpec *spec, const char *ext,
+				   int relation_arg, int features_arg, int label_arg)
+{
+	HingeRowSource *src = &spec->source;
+
+	hinge_model_check_writable(ext, spec->model_name);
+	hinge_row_source_init(src, get_func_namespace(fcinfo->flinfo->fn_oid),
+						  PG_GETARG_OID(relation_arg), PG_GETARG_DATUM(features_arg),
+						  get_fn_expr_argtype(fcinfo->flinfo, features_arg) == TEXTARRAYOID,
+						  text_to_cstring(PG_GETARG_TEXT_PP(label_arg)));
+	hinge_row_source_count(src);
+	spec->n_columns = src->n_features + (spec->intercept ? 1 : 0);
+	if (src->n_classes == 2)
+	{
+		hinge_row_source_choose_positive(src, spec->positive);
+		spec->n_rows = 1;
+	}
+	else
+	{
+		check_multiclass_args(spec);
+		spec->n_rows = src->n_classes;
+	}
+	check_model_size(spec);
+	spec->n_weights = spec->n_rows * spec->n_columns;
+}
+
+/*
+ * The lower bound comes from planes of the rows of every pass: above the
+ * objective, it is no bound, and neither is the gap.
+ */
+void
+hinge_check_bounds(HingeTrainSpec *spec, const HingeProgress *p)
+{
+	if (p->lower > p->upper + 1e-9 * fabs(p->upper))
+		hinge_rows_changed_error(&spec->source, -1);
+}
+
+/*
  * Features far from unit scale make the solver crawl: at w = 0 the
  * subgradient is a mean of c y x, of about their size.
  */
@@ -195,14 +246,101 @@ badly_scaled(const HingeProgress *p)
 	return p->first_subgradient_norm > 1e6 || p->first_subgradient_norm < 1e-6;
 }
 
-/* Writes the model row, replacing one of the same name, and returns it */
-static Datum
-store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeProgress *p)
+/* The WARNING of a training (what it was, for the message) that did not converge */
+void
+hinge_warn_unconverged(HingeTrainSpec *spec, const HingeProgress *p, const char *what)
+{
+	if (!p->converged)
+		ereport(WARNING,
+				(errmsg("%s did not converge in %d passes", what, p->passes),
+				 errdetail("The relative gap is %.3g, above the tolerance %.3g.",
+						   hinge_relative_gap(p), spec->tolerance),
+				 badly_scaled(p) ?
+				 errhint("The features are badly scaled (the first subgradient's norm is %.3g): standardise them to comparable, moderate ranges, such as z-scores.",
+						 p->first_subgradient_norm) :
+				 errhint("Raise max_passes, or accept the model: its objective is within %.3g%% of the optimum.",
+						 100.0 * hinge_relative_gap(p))));
+}
+
+/* A float8[] of rows x cols values (one-dimensional when rows is 0) */
+static ArrayType *
+float8_array_of(const float8 *values, int rows, int cols)
+{
+	float8	   *data;
+	ArrayType  *array = rows == 0 ? hinge_new_float8_array(cols, &data) :
+		hinge_new_float8_matrix(rows, cols, &data);
+
+	memcpy(data, values, sizeof(float8) * Max(rows, 1) * cols);
+	return array;
+}
+
+/* The columns of a search, in the order of search_args */
+#define SEARCH_COLUMNS "cv_metric, cv_folds, cv_fold_column, cv_lambdas, cv_scores, cv_passes, cv_seconds"
+
+/* The values of the search's columns (all NULL without one), from *i on */
+static void
+search_args(const HingeSearch *search, Oid *argtypes, Datum *values, char *nulls, int *i)
+{
+	int			first = *i;
+	int			c;
+
+	argtypes[*i] = TEXTOID;
+	values[(*i)++] = search ? CStringGetTextDatum(search->metric) : (Datum) 0;
+	argtypes[*i] = INT4OID;
+	values[(*i)++] = search ? Int32GetDatum(search->n_folds) : (Datum) 0;
+	argtypes[*i] = TEXTOID;
+	values[(*i)++] = search && search->fold_column ? CStringGetTextDatum(search->fold_column) : (Datum) 0;
+	if (search != NULL && search->fold_column == NULL)
+		nulls[*i - 1] = 'n';
+	argtypes[*i] = FLOAT8ARRAYOID;
+	values[(*i)++] = search ? PointerGetDatum(float8_array_of(search->lambdas, 0, search->n_lambdas)) : (Datum) 0;
+	argtypes[*i] = FLOAT8ARRAYOID;
+	values[(*i)++] = search ? PointerGetDatum(float8_array_of(search->scores, search->n_lambdas, search->n_folds)) : (Datum) 0;
+	argtypes[*i] = INT4ARRAYOID;
+	if (search != NULL)
+	{
+		Datum	   *passes = palloc(sizeof(Datum) * search->n_lambdas);
+
+		for (c = 0; c < search->n_lambdas; c++)
+			passes[c] = Int32GetDatum(search->passes[c]);
+		values[*i] = PointerGetDatum(construct_array(passes, search->n_lambdas, INT4OID,
+													 sizeof(int32), true, TYPALIGN_INT));
+	}
+	(*i)++;
+	argtypes[*i] = FLOAT8ARRAYOID;
+	values[(*i)++] = search ? PointerGetDatum(float8_array_of(search->seconds, 0, search->n_lambdas)) : (Datum) 0;
+	if (search == NULL)
+		for (c = first; c < *i; c++)
+			nulls[c] = 'n';
+}
+
+/* Whether ext's hinge_model has the columns of a search (1.2 and later) */
+static bool
+has_search_columns(const char *ext)
+{
+	if (SPI_execute(psprintf("SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid "
+							 "OPERATOR(pg_catalog.=) '%s.hinge_model'::pg_catalog.regclass "
+							 "AND attname OPERATOR(pg_catalog.=) 'cv_metric' AND NOT attisdropped",
+							 ext), true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the columns of hinge_model");
+	return SPI_processed == 1;
+}
+
+/*
+ * Writes the model row, replacing one of the same name, and returns it.
+ * search is the cross-validation that chose its lambda, or NULL: a model
+ * retrained without one has no search (a table older than 1.2 has no
+ * columns for it).
+ */
+Datum
+hinge_store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeProgress *p,
+				  const HingeSearch *search)
 {
 	HingeRowSource *src = &spec->source;
-	Oid			argtypes[22];
-	Datum		values[22];
-	char		nulls[22];
+	Oid			argtypes[29];
+	Datum		values[29];
+	char		nulls[29];
+	bool		with_search = search != NULL || has_search_columns(ext);
 	float8	   *data;
 	ArrayType  *weights = hinge_spec_is_multiclass(spec) ?
 		hinge_new_float8_matrix(spec->n_rows, spec->n_columns, &data) :
@@ -249,28 +387,36 @@ store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeProgres
 	if (!hinge_spec_is_multiclass(spec))
 		nulls[i] = 'n';
 	ARG(TEXTOID, hinge_spec_is_multiclass(spec) ? CStringGetTextDatum(spec->multiclass) : (Datum) 0);
+	if (with_search)
+		search_args(search, argtypes, values, nulls, &i);
 #undef ARG
 
 	query = psprintf("INSERT INTO %s.hinge_model AS m (name, relation, features, feature_type, "
 					 "n_features, label, classes, positive_class, weights, intercept, lambda, "
 					 "loss, gamma, class_weights, passes, objective, lower_bound, converged, "
-					 "rows_used, rows_skipped, train_seconds, multiclass, trained_at) "
+					 "rows_used, rows_skipped, train_seconds, multiclass%s, trained_at) "
 					 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-					 "$15, $16, $17, $18, $19, $20, $21, $22, pg_catalog.now()) "
+					 "$15, $16, $17, $18, $19, $20, $21, $22%s, pg_catalog.now()) "
 					 "ON CONFLICT (name) DO UPDATE SET (relation, features, feature_type, "
 					 "n_features, label, classes, positive_class, weights, intercept, lambda, "
 					 "loss, gamma, class_weights, passes, objective, lower_bound, converged, "
-					 "rows_used, rows_skipped, train_seconds, multiclass, trained_at) = "
+					 "rows_used, rows_skipped, train_seconds, multiclass%s, trained_at) = "
 					 "(EXCLUDED.relation, EXCLUDED.features, EXCLUDED.feature_type, "
 					 "EXCLUDED.n_features, EXCLUDED.label, EXCLUDED.classes, "
 					 "EXCLUDED.positive_class, EXCLUDED.weights, EXCLUDED.intercept, "
 					 "EXCLUDED.lambda, EXCLUDED.loss, EXCLUDED.gamma, EXCLUDED.class_weights, "
 					 "EXCLUDED.passes, EXCLUDED.objective, EXCLUDED.lower_bound, "
 					 "EXCLUDED.converged, EXCLUDED.rows_used, EXCLUDED.rows_skipped, "
-					 "EXCLUDED.train_seconds, EXCLUDED.multiclass, EXCLUDED.trained_at) "
+					 "EXCLUDED.train_seconds, EXCLUDED.multiclass%s, EXCLUDED.trained_at) "
 					 /* a new model's scores need a calibration of their own */
 					 ", calibration_a = NULL, calibration_b = NULL, online_updates = 0 "
-					 "RETURNING m.*", ext);
+					 "RETURNING m.*", ext,
+					 with_search ? ", " SEARCH_COLUMNS : "",
+					 with_search ? ", $23, $24, $25, $26, $27, $28, $29" : "",
+					 with_search ? ", " SEARCH_COLUMNS : "",
+					 with_search ? ", EXCLUDED.cv_metric, EXCLUDED.cv_folds, EXCLUDED.cv_fold_column, "
+					 "EXCLUDED.cv_lambdas, EXCLUDED.cv_scores, EXCLUDED.cv_passes, "
+					 "EXCLUDED.cv_seconds" : "");
 	if (SPI_execute_with_args(query, i, argtypes, values, nulls, false, 1) != SPI_OK_INSERT_RETURNING ||
 		SPI_processed != 1)
 		elog(ERROR, "could not store model \"%s\"", spec->model_name);
@@ -297,27 +443,10 @@ hinge_train(PG_FUNCTION_ARGS)
 	Datum		model;
 
 	SPI_connect();
-	hinge_model_check_writable(ext, spec.model_name);
-	hinge_row_source_init(src, get_func_namespace(fcinfo->flinfo->fn_oid), PG_GETARG_OID(1), PG_GETARG_DATUM(2),
-						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
-						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
-	hinge_row_source_count(src);
-	spec.n_columns = src->n_features + (spec.intercept ? 1 : 0);
-	if (src->n_classes == 2)
-	{
-		hinge_row_source_choose_positive(src, spec.positive);
-		spec.n_rows = 1;
-	}
-	else
-	{
-		check_multiclass_args(&spec);
-		spec.n_rows = src->n_classes;
-	}
-	check_model_size(&spec);
-	spec.n_weights = spec.n_rows * spec.n_columns;
+	hinge_train_source(fcinfo, &spec, ext, 1, 2, 3);
 	if (isnan(spec.lambda))
 		spec.lambda = 1.0 / src->rows_used;
-	resolve_class_weights(&spec);
+	hinge_resolve_class_weights(&spec);
 
 	hinge_pass_oracle_init(&oracle, &spec, ext);
 	options.lambda = spec.lambda;
@@ -327,24 +456,9 @@ hinge_train(PG_FUNCTION_ARGS)
 	options.name = spec.model_name;
 	w = palloc(sizeof(float8) * spec.n_weights);
 	progress = hinge_solve(&oracle.oracle, &options, w);
-	/*
-	 * The lower bound comes from planes of the rows of every pass: above the
-	 * objective, it is no bound, and neither is the gap.
-	 */
-	if (progress.lower > progress.upper + 1e-9 * fabs(progress.upper))
-		hinge_rows_changed_error(src, -1);
-	if (!progress.converged)
-		ereport(WARNING,
-				(errmsg("hinge_train \"%s\" did not converge in %d passes",
-						spec.model_name, progress.passes),
-				 errdetail("The relative gap is %.3g, above the tolerance %.3g.",
-						   hinge_relative_gap(&progress), spec.tolerance),
-				 badly_scaled(&progress) ?
-				 errhint("The features are badly scaled (the first subgradient's norm is %.3g): standardise them to comparable, moderate ranges, such as z-scores.",
-						 progress.first_subgradient_norm) :
-				 errhint("Raise max_passes, or accept the model: its objective is within %.3g%% of the optimum.",
-						 100.0 * hinge_relative_gap(&progress))));
-	model = store_model(&spec, ext, w, &progress);
+	hinge_check_bounds(&spec, &progress);
+	hinge_warn_unconverged(&spec, &progress, psprintf("hinge_train \"%s\"", spec.model_name));
+	model = hinge_store_model(&spec, ext, w, &progress, NULL);
 	SPI_finish();
 	PG_RETURN_DATUM(model);
 }
