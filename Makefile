@@ -7,6 +7,11 @@ OBJS = \
 	src/compat.o \
 	src/vector.o \
 	src/sparse.o \
+	src/encoding.o \
+	src/encoding_sql.o \
+	src/feature_stats.o \
+	src/survey.o \
+	src/scaled_oracle.o \
 	src/finite.o \
 	src/validate.o \
 	src/loss.o \

@@ -16,6 +16,36 @@ functions run; their transition, combine and final functions are also called
 directly with real, mutated and forged states.  Training and scoring by model
 name use small fixture tables and forged rows of hinge_model.
 
+Three kinds of cases (issue 11) are mixed into the stream, each a few
+percent of the calls; those that change something run inside
+hinge_fuzz.sandbox, a subtransaction that is always rolled back:
+- look-alike overloads: a role with only CREATE on the extension's schema
+  creates there functions and aggregates named as the entries of
+  hinge_internal_calls() (the functions hinge's own queries call), with one
+  argument of another type (numeric, integer, text, numeric[], a domain, a
+  polymorphic type, ...), some returning other types, whose bodies raise
+  'look-alike called', note their call, or return quietly (issue 11's
+  crash: an aggregate of bigint state); then hinge_train, hinge_evaluate,
+  hinge_calibrate, the scoring or the learning trigger runs.  A look-alike
+  that runs is a failure.  Now and then one with an extra defaulted or a
+  VARIADIC argument: the first makes hinge's calls ambiguous (42725), a
+  clean error, and neither may run.
+- hand-edited model columns: one column of a calibrated model row (binary
+  or multiclass, models fuzz_e*) updated to something hinge_train never
+  writes, then a scoring path: by name, hinge_evaluate, hinge_calibrate, the
+  scoring trigger ('score', 'label', 'probability'), the learning trigger.
+  After the rollback, the model must score exactly as before the case.  A
+  renamed model must be "does not exist" (42704) on every path.
+- expanded arrays as aggregate weights: the weights (or line) of an
+  aggregate built per row with array_append, array_prepend, ||, or an
+  element assigned in PL/pgSQL (expanded arrays), from the row's values.
+  Different in some row: the error "weights must be the same in every row"
+  (22023), never a result; the same in every row: exactly the result of the
+  call with the weights as a constant; plain, ordered, grouped, filtered and
+  as window aggregates.
+A failed check is an error of SQLSTATE class HZ, a failure of the run.
+--only-cases runs these cases alone.
+
 The statements of a batch (--batch) run in one session through a PL/pgSQL
 loop that EXECUTEs each inside BEGIN ... EXCEPTION, so an error costs a
 rolled-back subtransaction, not a round trip.  Each statement returns a
@@ -32,16 +62,20 @@ crash, internal error and NaN result is printed, ready to paste into psql.
 
 Fails (exit 1) on a crash, on an error of SQLSTATE class XX other than XX001
 (data_corrupted, documented for forged aggregate states), on a NaN or
-Infinity in a float8 result, and on a batch that hangs past --timeout.
-Stops early after --max-crashes crashes.  --no-forged-models leaves out the
-forged hinge_model rows; -v prints the outcomes per function; --dump-sql
-writes every statement to a file.
+Infinity in a float8 result, on a failed check of the cases above (class
+HZ), and on a batch that hangs past --timeout.  Stops early after
+--max-crashes crashes.  --no-forged-models leaves out the forged
+hinge_model rows; -v prints the outcomes per function; --dump-sql writes
+every statement to a file.
 
 Connection: libpq environment variables (PGHOST, PGPORT, PGDATABASE, ...).
 When none is set, the script runs itself again under `pg_virtualenv -t -v 15`
 (package postgresql-common), in a throwaway cluster.  In the database it
 creates extension hinge if needed, drops and recreates schema hinge_fuzz,
-and adds and finally deletes rows of hinge_model named fuzz_*.
+adds and finally deletes rows of hinge_model named fuzz_*, and creates and
+finally drops role hinge_fuzz_lookalike (with CREATE on the extension's
+schema; without the right to create roles, the look-alikes are created by
+the current role).
 
 Standard library only; runs with Debian's /usr/bin/python3.
 """
@@ -483,6 +517,10 @@ BEGIN
                         ELSE 'no rows' END;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE, m = MESSAGE_TEXT;
+            -- a look-alike overload's body ran (hinge_fuzz.sandbox's cases)
+            IF m LIKE '%%look-alike called%%' AND c <> 'HZ001' THEN
+                c := 'HZ002';
+            END IF;
         END;
         ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
         ids := ids || s.id;
@@ -491,7 +529,7 @@ BEGIN
         times := times || ms;
     END LOOP;
     RETURN QUERY
-        SELECT 'R', u.i, u.c, CASE WHEN u.c LIKE 'XX%%' OR u.c = 'NONFINITE' OR u.t > 2000
+        SELECT 'R', u.i, u.c, CASE WHEN u.c LIKE 'XX%%' OR u.c LIKE 'HZ%%' OR u.c = 'NONFINITE' OR u.t > 2000
                                    THEN round(u.t)::text || ' ' || translate(coalesce(u.m, ''), E'\t\n\r', '   ')
                                    ELSE round(u.t)::text END
         FROM unnest(ids, codes, msgs, times) AS u(i, c, m, t);
@@ -661,6 +699,202 @@ CLASS_WEIGHTS = ['balanced', '{"spam": 5, "ham": 1}', '{"1": 2, "-1": 1}', '{"tr
                  '{"spam": 1e400, "ham": 1}', 'not json', '{"spam": 0, "ham": 1}',
                  '{"spam": 1, "spam": 2, "ham": 1}', '{"spam": null}', '{"spam": [1]}',
                  '{"spam": 1e-300, "ham": 1e300}', '"balanced"', '1', 'Balanced']
+
+
+# ---------------------------------------------------------------------------
+# Issue 11's cases.  Each is one statement that runs its work inside
+# hinge_fuzz.sandbox, which rolls everything back when it ends: the
+# look-alike functions and aggregates created, the model row edited, a
+# model trained or calibrated.
+
+LA_LABEL = 'look-alike overloads'
+EDIT_LABEL = 'hand-edited hinge_model column'
+EXP_SAME_LABEL = 'expanded-array weights, the same in every row'
+EXP_DIFF_LABEL = 'expanded-array weights, different in some row'
+# (share of the calls, labels, name in the summary)
+CASE_KINDS = [
+    (0.015, (LA_LABEL,), 'look-alike overloads'),
+    (0.025, (EDIT_LABEL,), 'hand-edited model columns'),
+    (0.03, (EXP_SAME_LABEL, EXP_DIFF_LABEL), 'expanded-array weights'),
+]
+# the role that creates look-alikes: CREATE on the extension's schema, nothing more
+LA_ROLE = 'hinge_fuzz_lookalike'
+# what the cases raise when a check fails (and the runner when a look-alike ran)
+CASE_FAILURES = {
+    'HZ001': 'a case could not be set up (a bug of the fuzzer)',
+    'HZ002': 'a look-alike overload was called',
+    'HZ003': 'a result where an error was expected',
+    'HZ004': 'a result that differs from the same call with constant weights',
+    'HZ005': 'a model that scores differently once its edit is rolled back',
+    'HZ006': 'another error than the one expected',
+}
+WEIGHTS_DIFFER = 'weights must be the same in every row%'
+
+# Models that only the sandboxed cases edit, always rolled back: binary and
+# multiclass, every one calibrated, 3 features each.  learn: the column of
+# hinge_fuzz.trg that holds their classes, for hinge_learn_trigger.
+EDIT_MODELS = {
+    'fuzz_e1': dict(rel='hinge_fuzz.t_bin', feats='x', label='y', k=2, icpt=True, real=False,
+                    learn='f3', opts=''),
+    'fuzz_e2': dict(rel='hinge_fuzz.t_bin', feats='xr', label='lab', k=2, icpt=False, real=True,
+                    learn='lab', opts=', intercept => false'),
+    'fuzz_e3': dict(rel='hinge_fuzz.t_three', feats='x', label='lab', k=3, icpt=True, real=False,
+                    learn='lab', opts=''),
+    'fuzz_e4': dict(rel='hinge_fuzz.t_three', feats='xr', label='lab', k=3, icpt=True, real=True,
+                    learn='lab', opts=", multiclass => 'one_vs_rest'"),
+    'fuzz_e5': dict(rel='hinge_fuzz.t_bin', feats=['f1', 'f2', 'f3'], label='b', k=2, icpt=True,
+                    real=False, learn='out_bool', opts=", loss => 'squared_hinge'"),
+}
+EDIT_X = '{0.5,-0.25,0.75}'
+
+
+def features_arg(feats):
+    """The features argument of training, evaluation and calibration."""
+    if isinstance(feats, list):
+        return 'ARRAY[%s]::text[]' % ', '.join(q(c) for c in feats)
+    return q(feats) + '::text'
+
+
+def cases_fixture_sql(ext):
+    e = qi(ext)
+    train = []
+    for name, m in sorted(EDIT_MODELS.items()):
+        args = '%s, %s, %s, %s' % (q(name), q(m['rel']), features_arg(m['feats']), q(m['label']))
+        train.append('SELECT %s.hinge_train(%s, max_passes => 20%s);' % (e, args, m['opts']))
+        train.append('SELECT %s.hinge_calibrate(%s);' % (e, args))
+    return r"""
+SET client_min_messages = error;
+
+-- runs setup, then test (its verdict is the result), then checks (NULL, or
+-- the look-alikes that ran) in a subtransaction that is always rolled back;
+-- then, on the state as it was, after (NULL, or what differs).  An error of
+-- test is raised again once after has run.
+CREATE FUNCTION hinge_fuzz.sandbox(setup text[], test text, checks text, after text)
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    s text;
+    v int;
+    failed text;
+    c text;
+    m text;
+    c2 text;
+    m2 text;
+BEGIN
+    BEGIN
+        FOREACH s IN ARRAY setup LOOP
+            BEGIN
+                EXECUTE s;
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE, m = MESSAGE_TEXT;
+                RAISE EXCEPTION 'fuzz case setup failed (% %): %', c, m, s USING ERRCODE = 'HZ001';
+            END;
+        END LOOP;
+        EXECUTE test INTO v;
+        IF checks IS NOT NULL THEN
+            EXECUTE checks INTO failed;
+            IF failed IS NOT NULL THEN
+                RAISE EXCEPTION '%', failed USING ERRCODE = 'HZ002';
+            END IF;
+        END IF;
+        RAISE EXCEPTION 'roll back' USING ERRCODE = 'HZ000';
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE;
+        IF after IS NOT NULL AND c <> 'HZ001' THEN
+            BEGIN
+                EXECUTE after INTO failed;
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS c2 = RETURNED_SQLSTATE, m2 = MESSAGE_TEXT;
+                RAISE EXCEPTION 'after the rollback: % (%)', m2, c2 USING ERRCODE = 'HZ005';
+            END;
+            IF failed IS NOT NULL THEN
+                RAISE EXCEPTION 'after the rollback: %', failed USING ERRCODE = 'HZ005';
+            END IF;
+        END IF;
+        IF c <> 'HZ000' THEN
+            RAISE;
+        END IF;
+    END;
+    RETURN v;
+END $$;
+
+-- runs test, which must fail with SQLSTATE state and a message LIKE pattern:
+-- that error is raised again; a result or another error is a failure
+CREATE FUNCTION hinge_fuzz.expect_error(test text, state text, pattern text)
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    v int;
+    c text;
+    m text;
+BEGIN
+    BEGIN
+        EXECUTE test INTO v;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE, m = MESSAGE_TEXT;
+        IF c = state AND m LIKE pattern THEN
+            RAISE;
+        END IF;
+        RAISE EXCEPTION 'expected the error % "%", got % "%"', state, pattern, c, m USING ERRCODE = 'HZ006';
+    END;
+    RAISE EXCEPTION 'expected the error % "%", got a result', state, pattern USING ERRCODE = 'HZ003';
+END $$;
+
+-- a verdict, unless rows differ from the call with constant weights
+CREATE FUNCTION hinge_fuzz.same_result(mismatches bigint, example text, verdict int)
+RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    IF mismatches > 0 THEN
+        RAISE EXCEPTION '% result(s) differ from the call with constant weights, e.g. % (expanded) and % (constant)',
+            mismatches, split_part(example, '|', 1), split_part(example, '|', 2) USING ERRCODE = 'HZ004';
+    END IF;
+    RETURN verdict;
+END $$;
+
+-- an element assigned in PL/pgSQL: the array comes back expanded
+CREATE FUNCTION hinge_fuzz.aset(a float8[], i int, v float8) RETURNS float8[]
+LANGUAGE plpgsql AS $$ BEGIN a[i] := v; RETURN a; END $$;
+CREATE FUNCTION hinge_fuzz.aset2(a float8[], i int, j int, v float8) RETURNS float8[]
+LANGUAGE plpgsql AS $$ BEGIN a[i][j] := v; RETURN a; END $$;
+
+-- look-alikes that return quietly note their calls here
+CREATE TABLE hinge_fuzz.la_calls (name text);
+CREATE DOMAIN hinge_fuzz.f8 AS float8;
+CREATE DOMAIN hinge_fuzz.f8a AS float8[];
+
+__TRAIN__
+
+-- what the edited models score before any case, to compare with after it
+CREATE TABLE hinge_fuzz.e_expect AS
+SELECT name, x, __E__.hinge_scores(name, x) AS scores, __E__.hinge_probabilities(name, x) AS probs
+FROM unnest(ARRAY[__NAMES__]) AS name, (SELECT '__X__'::float8[] AS x) AS v;
+""".replace('__TRAIN__', '\n'.join(train)).replace('__E__', e).replace(
+        '__NAMES__', ', '.join(q(n) for n in sorted(EDIT_MODELS))).replace('__X__', EDIT_X)
+
+
+def lookalike_role_sql(ext):
+    return """
+SET client_min_messages = warning;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%(role)s') THEN
+        CREATE ROLE %(role)s NOLOGIN;
+    END IF;
+END $$;
+GRANT USAGE, CREATE ON SCHEMA %(ext)s TO %(role)s;
+GRANT USAGE ON SCHEMA hinge_fuzz TO %(role)s;
+""" % {'role': LA_ROLE, 'ext': qi(ext)}
+
+
+def drop_lookalike_role_sql():
+    return """
+SET client_min_messages = warning;
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = '%(role)s') THEN
+        DROP OWNED BY %(role)s;
+        DROP ROLE %(role)s;
+    END IF;
+END $$;
+""" % {'role': LA_ROLE}
 
 
 # ---------------------------------------------------------------------------
@@ -841,6 +1075,27 @@ class Gen:
             self.weights.append((f, w))
         self.forge_weight = 5.0
         self.total_weight = sum(w for _, w in self.weights) + self.forge_weight
+        self.cases = None
+        self.case_weights = []
+
+    def add_cases(self, cases, only=None):
+        """Mixes issue 11's kinds of cases into the stream, each with its
+        share of the calls (CASE_KINDS); only: nothing else, or only one kind."""
+        self.cases = cases
+        share = sum(s for s, _, _ in CASE_KINDS)
+        base = self.total_weight
+        if only:
+            self.weights = []
+            self.forge_weight = 0.0
+            self.total_weight = 0.0
+        for (s, labels, _), key in zip(CASE_KINDS, ('look-alike', 'edit', 'expanded')):
+            if labels[0] == LA_LABEL and not cases.calls:
+                continue
+            if only and only not in ('all', key):
+                continue
+            w = s * base / (1 - share)
+            self.case_weights.append((labels[0], w))
+            self.total_weight += w
 
     def pick(self):
         x = self.r.random() * self.total_weight
@@ -848,7 +1103,14 @@ class Gen:
             x -= w
             if x < 0:
                 return f
+        for kind, w in self.case_weights:
+            x -= w
+            if x < 0:
+                return kind
+        if not self.forge_weight:
+            return self.case_weights[-1][0]
         return None      # forge a model row
+
 
     # --- verdicts --------------------------------------------------------
 
@@ -1548,11 +1810,623 @@ class Gen:
         f = self.pick()
         if f is None:
             return FORGE_LABEL, self.forge_model()
+        if isinstance(f, str):
+            return self.cases.statement(f)
         if f.kind == 'a':
             return f.sig, self.aggregate_call(f)
         if f.rettype == 'trigger':
             return f.sig, self.trigger_call(f)
         return f.sig, self.plain_call(f)
+
+
+class Cases:
+    """Issue 11's three kinds of cases (see CASE_KINDS), one statement each."""
+
+    # argument types a look-alike takes in place of one of the real ones
+    LA_SCALARS = ['numeric', 'integer', 'bigint', 'smallint', 'real', 'double precision', 'text',
+                  'boolean', 'jsonb', 'hinge_fuzz.f8', 'anyelement', 'anycompatible']
+    LA_ARRAYS = ['numeric[]', 'integer[]', 'bigint[]', 'text[]', 'real[]', 'double precision[]',
+                 'hinge_fuzz.f8a', 'anyarray', 'anycompatiblearray']
+    # and what it returns, when not what the real one returns
+    LA_RESULTS = {'bigint': '12345::bigint', 'double precision': '0::float8',
+                  'double precision[]': "'{0,0,0}'::float8[]", 'integer': '1', 'text': "'x'::text",
+                  'numeric': '1::numeric', 'real[]': "'{1}'::real[]", 'boolean': 'true'}
+    F8_EDITS = ["'NaN'", "'Infinity'", "'-Infinity'", "'1e308'", "'-1e308'", "'5e-324'", "'-5e-324'",
+                '0', '-1', "'-0'", "'1e-300'", "'1e200'"]
+    # columns that a scoring path reads (src/model.c), edited more often
+    READ_COLUMNS = {'weights', 'classes', 'positive_class', 'n_features', 'lambda', 'loss', 'gamma',
+                    'class_weights', 'multiclass', 'calibration_a', 'calibration_b', 'name',
+                    'rows_used', 'online_updates'}
+    TRAIN_SOURCES = [
+        (3, 'hinge_fuzz.t_bin', ['x', 'xr', ['f1', 'f2', 'f3'], ['f4', 'f5', 'g']],
+         ['y', 'lab', 'b', 'g', 'f3']),
+        (3, 'hinge_fuzz.t_three', ['x', 'xr', ['f1', 'f3']], ['lab', 'y']),
+        (1, 'hinge_fuzz.p_bin', ['x', 'xr'], ['y', 'lab']),
+        (1, 'hinge_fuzz.v_bin', ['x', 'xr', ['f1', 'f2']], ['y', 'b']),
+        (1, 'hinge_fuzz.mv_bin', ['xr'], ['lab']),
+        (1, 'hinge_fuzz.t_mixed', ['x_nullrow', 'x_huge', 'x_denormal', 'x_bounds'], ['y', 'y_nulls']),
+        (1, 'hinge_fuzz.t_labels', ['x'], ['l_text', 'l_date', 'l_bool', 'l_num', 'l_mood', 'l_big']),
+        (1, 'hinge_fuzz.t_wide', ['x'], ['y']),
+    ]
+
+    def __init__(self, gen, calls, la_role):
+        self.gen = gen
+        self.r = gen.r
+        self.e = qi(gen.ext)
+        self.calls = calls              # hinge_internal_calls(): (name, kind, [argtypes], result)
+        self.la_role = la_role          # None: look-alikes are created by the current role
+        self.taken = set((f.name, tuple(f.argtypes)) for f in gen.funcs.values())
+        self.byname = {}
+        for f in gen.funcs.values():
+            self.byname.setdefault(f.name, f)
+        self.wfuncs = [f for f in gen.aggs
+                       if f.nargs > 2 and f.argnames[0] in ('w', 'line') and f.argnames[1] == 'x']
+        self.serial = 0
+
+    def statement(self, kind):
+        if kind == LA_LABEL:
+            return LA_LABEL, self.lookalike_case()
+        if kind == EDIT_LABEL:
+            return EDIT_LABEL, self.edit_case()
+        return self.expanded_case()
+
+    # --- helpers ---------------------------------------------------------
+
+    def fn(self, name):
+        return '%s.%s' % (self.e, qi(name))
+
+    def verdict(self, name, expr):
+        return 'SELECT %s(r) FROM (SELECT %s AS r OFFSET 0) AS s' % (
+            self.gen.verdict_fn(self.byname[name]), expr)
+
+    def sandbox(self, setup, test, checks=None, after=None):
+        if self.r.random() < 0.8:
+            # a parallel worker's start costs more than the rest of a case
+            # on these small tables: most cases run without
+            setup = ['SET LOCAL max_parallel_workers_per_gather = 0'] + setup
+        arr = ('ARRAY[%s]::text[]' % ', '.join(q(s) for s in setup)) if setup else "'{}'::text[]"
+        return 'SELECT hinge_fuzz.sandbox(%s, %s, %s, %s)' % (
+            arr, q(test), q(checks) if checks else 'NULL', q(after) if after else 'NULL')
+
+    def num(self):
+        x = round(self.r.gauss(0, 1), self.r.choice([1, 2, 3]))
+        return repr(x) if x != 0 else '0.5'
+
+    def after_check(self, model):
+        """NULL while model scores as it did before any case ran, else what differs."""
+        return ("SELECT CASE WHEN c.s IS NOT DISTINCT FROM e.scores AND c.p IS NOT DISTINCT FROM e.probs "
+                "THEN NULL ELSE format('model %%s scores %%s, probabilities %%s; before the case %%s, %%s', "
+                "e.name, c.s, c.p, e.scores, e.probs) END "
+                "FROM hinge_fuzz.e_expect AS e, LATERAL (SELECT %s(e.name, e.x) AS s, %s(e.name, e.x) AS p) AS c "
+                "WHERE e.name = %s" % (self.fn('hinge_scores'), self.fn('hinge_probabilities'), q(model)))
+
+    # --- look-alike overloads -------------------------------------------
+
+    def lookalike_case(self):
+        r = self.r
+        setup = []
+        if self.la_role:
+            setup.append('SET LOCAL ROLE %s' % qi(self.la_role))
+        made = set()
+        if r.random() < 0.06:
+            setup += self.resolution_lookalike(made)
+        setup += self.lookalikes(made)
+        if self.la_role:
+            setup.append('RESET ROLE')
+        if r.random() < 0.35:
+            test, model = self.train_call()
+        else:
+            model = r.choice(sorted(EDIT_MODELS))
+            test = self.model_path(model, weights=(1, 3, 3, 3, 2))
+        checks = "SELECT 'look-alike called: ' || string_agg(DISTINCT name, ', ') FROM hinge_fuzz.la_calls"
+        after = self.after_check(model) if model in EDIT_MODELS else None
+        return self.sandbox(setup, test, checks, after)
+
+    def lookalikes(self, made):
+        """CREATE statements of look-alikes of entries of hinge_internal_calls()
+        (made: the signatures created so far)."""
+        r = self.r
+        k = r.random()
+        if k < 0.5:
+            picks = [(r.choice(self.calls), None) for _ in range(r.randint(1, 4))]
+        elif k < 0.8:
+            picks = [(c, None) for c in self.calls]          # one of every entry
+        else:
+            c = r.choice(self.calls)
+            picks = [(c, i) for i in range(len(c[2]))]       # one per argument of one entry
+        out = []
+        for (name, kind, types, result), pos in picks:
+            for _ in range(10):
+                i = pos if pos is not None else r.randrange(len(types))
+                t = types[i]
+                same, other = (self.LA_ARRAYS, self.LA_SCALARS) if t.endswith('[]') else \
+                    (self.LA_SCALARS, self.LA_ARRAYS)
+                sig = list(types)
+                sig[i] = r.choice(same if r.random() < 0.75 else other)
+                key = (name, tuple(sig))
+                if sig[i] != t and key not in self.taken and key not in made:
+                    break
+            else:
+                continue
+            made.add(key)
+            out += self.lookalike(name, kind, sig, result)
+        return out
+
+    def lookalike(self, name, kind, sig, result):
+        """A function, or an aggregate with a transition function, of the
+        name and signature sig, whose body raises 'look-alike called', notes
+        the call in hinge_fuzz.la_calls, or just returns (as in issue 11's
+        crash: an aggregate of another state and result type)."""
+        r = self.r
+        self.serial += 1
+        args = ', '.join(sig)
+        what = '%s(%s)' % (name, args)
+        ret = result if r.random() < 0.6 else r.choice(sorted(self.LA_RESULTS))
+        flavour = r.choice(['raise', 'raise', 'note', 'quiet'])
+        value = self.LA_RESULTS.get(ret, 'NULL::%s' % ret)
+        if flavour == 'raise':
+            body = "LANGUAGE plpgsql AS $la$ BEGIN RAISE EXCEPTION 'look-alike called: %s'; END $la$" % what
+        elif flavour == 'note':
+            body = ("LANGUAGE sql AS $la$ INSERT INTO hinge_fuzz.la_calls VALUES ('%s'); SELECT %s $la$"
+                    % (what, value))
+        else:
+            body = 'LANGUAGE sql AS $la$ SELECT %s $la$' % value
+        aggregate = (kind == 'aggregate') == (r.random() < 0.85)
+        if not aggregate:
+            return ['CREATE FUNCTION %s(%s) RETURNS %s %s' % (self.fn(name), args, ret, body)]
+        sfunc = self.fn('fuzz_lookalike_sfunc_%d' % self.serial)
+        return ['CREATE FUNCTION %s(%s, %s) RETURNS %s %s' % (sfunc, ret, args, ret, body),
+                'CREATE AGGREGATE %s(%s) (SFUNC = %s, STYPE = %s)' % (self.fn(name), args, sfunc, ret)]
+
+    def resolution_lookalike(self, made):
+        """A function that matches a call of an entry as well as the entry
+        does, through PostgreSQL's rules rather than its types: an extra
+        argument with a default (the call is then ambiguous, 42725: a
+        denial of service by whoever may create functions in the schema,
+        never a call of theirs), or a VARIADIC tail (the entry wins)."""
+        r = self.r
+        name, kind, types, result = r.choice(self.calls)
+        p = r.randrange(1, len(types)) if len(types) > 1 else 0
+        array = (types[p] + '[]') if len(set(types[p:])) == 1 and not types[p].endswith('[]') \
+            else 'anycompatiblearray'
+        sig = types[:p] + [array]
+        args = ', '.join(types[:p] + ['VARIADIC ' + array])
+        if r.random() < 0.5 or (name, tuple(sig)) in self.taken:
+            args = ', '.join(types) + ', integer DEFAULT 0'
+            sig = types + ['integer']
+        made.add((name, tuple(sig)))
+        return ["CREATE FUNCTION %s(%s) RETURNS %s LANGUAGE plpgsql AS "
+                "$la$ BEGIN RAISE EXCEPTION 'look-alike called: %s(%s)'; END $la$"
+                % (self.fn(name), args, result, name, args)]
+
+    def train_call(self):
+        r = self.r
+        total = sum(w for w, _, _, _ in self.TRAIN_SOURCES)
+        x = r.random() * total
+        for w, rel, feats, labels in self.TRAIN_SOURCES:
+            x -= w
+            if x < 0:
+                break
+        name = 'fuzz_la' if r.random() < 0.7 else r.choice(sorted(EDIT_MODELS))
+        opts = ['max_passes => %d' % r.randint(2, 5)]
+        if r.random() < 0.4:
+            opts.append('loss => %s' % q(r.choice(LOSSES)))
+        if r.random() < 0.4:
+            opts.append('multiclass => %s' % q(r.choice(MULTICLASS[:3])))
+        if r.random() < 0.3:
+            opts.append('intercept => %s' % r.choice(['true', 'false']))
+        if r.random() < 0.3:
+            opts.append('lambda => %s::float8' % r.choice(['0.1', '0.01', '1', 'NULL']))
+        if r.random() < 0.2:
+            opts.append('class_weight => %s' % q(r.choice(['balanced', '{"spam": 2, "ham": 1}',
+                                                           '{"1": 2, "-1": 1}'])))
+        if r.random() < 0.15:
+            opts.append('gamma => 0.5::float8')
+        if r.random() < 0.1:
+            opts.append('positive => %s' % q(r.choice(['spam', '1', 'true'])))
+        r.shuffle(opts)
+        call = '%s(%s::text, %s::regclass, %s, %s::text, %s)' % (
+            self.fn('hinge_train'), q(name), q(rel), features_arg(r.choice(feats)),
+            q(r.choice(labels)), ', '.join(opts))
+        return self.verdict('hinge_train', call), name
+
+    # --- scoring paths of a model -----------------------------------------
+
+    def model_path(self, model, weights=(3, 1, 1, 3, 1), clean=False):
+        """A statement that scores with model by one of hinge's paths: by
+        name, hinge_evaluate, hinge_calibrate, hinge_score_trigger,
+        hinge_learn_trigger (weights: how often each).  clean: valid inputs
+        only, so that any error comes from the model."""
+        r = self.r
+        m = EDIT_MODELS[model]
+        x = r.random() * sum(weights)
+        path = 0
+        while path < len(weights) - 1 and x >= weights[path]:
+            x -= weights[path]
+            path += 1
+        if path == 4 and clean and isinstance(m['feats'], list):
+            path = 3    # hinge_learn_trigger takes an array column only
+        if path == 0:
+            return self.by_name(model, m, clean)
+        if path in (1, 2):
+            fname = 'hinge_evaluate' if path == 1 else 'hinge_calibrate'
+            rel = m['rel']
+            if rel == 'hinge_fuzz.t_bin' and r.random() < 0.3:
+                rel = r.choice(['hinge_fuzz.p_bin', 'hinge_fuzz.v_bin', 'hinge_fuzz.mv_bin'])
+            call = '%s(%s::text, %s::regclass, %s, %s::text)' % (
+                self.fn(fname), q(model), q(rel), features_arg(m['feats']), q(m['label']))
+            if path == 2:
+                # what calibration computed: the rest is the row as it is
+                # stored, an edited objective or lower_bound included
+                return ('SELECT CASE WHEN r IS NULL THEN 1 WHEN hinge_fuzz.nf((r).calibration_a) '
+                        'OR hinge_fuzz.nf((r).calibration_b) THEN 2 ELSE 0 END '
+                        'FROM (SELECT %s AS r OFFSET 0) AS s' % call)
+            return self.verdict(fname, call)
+        return self.trigger(model, m, learn=path == 4, clean=clean)
+
+    def x_literal(self, m, clean):
+        r = self.r
+        n = 3 if clean or r.random() < 0.95 else r.choice([2, 4])
+        real = m['real'] if r.random() < 0.8 else not m['real']
+        return self.gen.v.lit_array([self.num() for _ in range(n)], real)
+
+    def x_column(self, m):
+        if isinstance(m['feats'], list):
+            return 'ARRAY[%s]::float8[]' % ', '.join(m['feats'])
+        return m['feats']
+
+    def by_name(self, model, m, clean):
+        r = self.r
+        fname = r.choice(['hinge_score', 'hinge_scores', 'hinge_predict', 'hinge_probability',
+                          'hinge_probabilities'])
+        verdict = {'hinge_score': 'hinge_fuzz.v_f8', 'hinge_probability': 'hinge_fuzz.v_f8',
+                   'hinge_scores': 'hinge_fuzz.v_f8a', 'hinge_probabilities': 'hinge_fuzz.v_f8a',
+                   'hinge_predict': 'hinge_fuzz.v_any'}[fname]
+        if r.random() < 0.5:
+            return 'SELECT %s(%s(%s::text, %s))' % (verdict, self.fn(fname), q(model),
+                                                   self.x_literal(m, clean))
+        return 'SELECT max(%s(%s(%s::text, %s))) FROM %s' % (
+            verdict, self.fn(fname), q(model), self.x_column(m), m['rel'])
+
+    def trigger(self, model, m, learn, clean):
+        """Rows inserted (and updated) through hinge_score_trigger or hinge_learn_trigger."""
+        r = self.r
+        feats = m['feats'] if not isinstance(m['feats'], list) else \
+            '{%s}' % ','.join(m['feats'])
+        if learn:
+            fn = self.fn('hinge_learn_trigger')
+            args = [model, feats, m['learn']]
+            timing = r.choice(['AFTER INSERT', 'AFTER INSERT OR UPDATE'])
+        else:
+            fn = self.fn('hinge_score_trigger')
+            what = r.choice(['score', 'label', 'probability', None])
+            out = {'score': ['out_f8', 'out_f8', 'out_real', 'out_num'],
+                   'label': ['out_text', 'out_text', 'out_int', 'out_bool'],
+                   'probability': ['out_f8', 'out_f8', 'out_real'], None: ['out_f8']}[what]
+            args = [model, feats, r.choice(out)] + ([what] if what else [])
+            timing = r.choice(['BEFORE INSERT OR UPDATE', 'BEFORE INSERT'])
+        classes = ['spam', 'ham'] if m['k'] == 2 else ['a', 'b', 'c']
+        writes = []
+        for _ in range(r.randint(1, 2)):
+            rows = []
+            for j in range(r.randint(1, 3)):
+                x = [self.num() for _ in range(3)]
+                xs = "'{%s}'" % ','.join(x)
+                if not clean and r.random() < 0.05:
+                    xs = 'NULL'
+                elif not clean and r.random() < 0.03:
+                    xs = "'{%s,1}'" % ','.join(x)
+                f3 = r.choice(['1', '-1']) if clean or r.random() < 0.95 else r.choice(['0', 'NULL'])
+                rows.append('(%d, %s::float8[], %s::real[], %s, %s, %s, %s, %s)' % (
+                    j, xs, xs, self.num(), self.num(), f3, q(r.choice(classes)),
+                    r.choice(['true', 'false'])))
+            writes.append('INSERT INTO hinge_fuzz.trg (id, x, xr, f1, f2, f3, lab, out_bool) VALUES %s'
+                          % ', '.join(rows))
+        if r.random() < 0.2:
+            writes.append("UPDATE hinge_fuzz.trg SET x = '{%s}', xr = '{%s}', f1 = f1 + 1" % (
+                ','.join(self.num() for _ in range(3)), ','.join(self.num() for _ in range(3))))
+        return ("SELECT hinge_fuzz.fire(%s, ARRAY[%s]::text[], %s, 'hinge_fuzz.trg', 'ROW', "
+                "ARRAY[%s]::text[])" % (q(fn), ', '.join(q(a) for a in args), q(timing),
+                                        ', '.join(q(w) for w in writes)))
+
+    # --- hand-edited model columns ---------------------------------------
+
+    def edit_case(self):
+        r = self.r
+        model = r.choice(sorted(EDIT_MODELS))
+        m = EDIT_MODELS[model]
+        col, expr = self.edit(m)
+        setup = []
+        if r.random() < 0.5:
+            # the model in the backend's cache before the edit
+            setup.append('SELECT %s(%s, %s::float8[])' % (self.fn('hinge_scores'), q(model), q(EDIT_X)))
+        setup.append('UPDATE %s.hinge_model SET %s = %s WHERE name = %s'
+                     % (self.e, qi(col), expr, q(model)))
+        if col == 'name':
+            # the model has another name now: every path must say it does not exist
+            test = self.model_path(model, clean=True)
+            test = 'SELECT hinge_fuzz.expect_error(%s, %s, %s)' % (q(test), q('42704'),
+                                                                   q('%does not exist%'))
+        else:
+            test = self.model_path(model)
+        return self.sandbox(setup, test, None, self.after_check(model))
+
+    def edit(self, m):
+        """(column, expression) of one edit hinge_train never writes."""
+        r = self.r
+        cols = [(c, t, n != 't') for c, t, n, _ in self.gen.model_cols]
+        for _ in range(50):
+            col, typ, nullable = r.choice(cols)
+            if col not in self.READ_COLUMNS and r.random() < 0.6:
+                continue
+            vals = self.edit_values(col, typ, nullable, m)
+            if vals:
+                return col, r.choice(vals)
+        return 'lambda', "'NaN'::float8"
+
+    def special(self):
+        return self.r.choice(self.F8_EDITS + ['NULL'])
+
+    def edit_values(self, col, typ, nullable, m):
+        r = self.r
+        k = m['k']
+        nw = 4 if m['icpt'] else 3
+        mc = k > 2
+        c = qi(col)
+        out = ['NULL'] if nullable else []
+        if col == 'weights':
+            if mc:
+                out += ['weights[1:%d][1:%d]' % (k - 1, nw), 'weights[2:%d][1:%d]' % (k, nw),
+                        'weights[1:%d][1:%d]' % (k, nw - 1), 'weights[1:%d][2:%d]' % (k, nw),
+                        'weights || weights[1:1][1:%d]' % nw, 'weights || weights',
+                        'ARRAY(SELECT unnest(weights))', 'weights[1:1][1:%d]' % nw,
+                        'hinge_fuzz.aset2(weights, %d, %d, %s)' % (r.randint(1, k), r.randint(1, nw),
+                                                                   self.special()),
+                        "('[0:%d][1:%d]=' || weights::text)::float8[]" % (k - 1, nw),
+                        "('[1:%d][-1:%d]=' || weights::text)::float8[]" % (k, nw - 2),
+                        'ARRAY[weights]', 'array_fill(0::float8, ARRAY[%d, %d])' % (k, nw),
+                        'array_fill(1::float8, ARRAY[2, %d])' % nw, "'{}'::float8[]",
+                        'array_fill(1e308::float8, ARRAY[%d, %d])' % (k, nw),
+                        'array_fill(0.5::float8, ARRAY[%d, 1])' % k,
+                        'array_fill(0.5::float8, ARRAY[%d, 100000])' % k]
+            else:
+                out += ['weights || 1::float8', 'weights[1:%d]' % (nw - 1), 'weights[2:%d]' % nw,
+                        "'{}'::float8[]", 'ARRAY[weights]', 'ARRAY[weights, weights]',
+                        'ARRAY[weights, weights, weights]', 'ARRAY[ARRAY[weights]]', 'weights || weights',
+                        "('[0:%d]=' || weights::text)::float8[]" % (nw - 1),
+                        "('[5:%d]=' || weights::text)::float8[]" % (nw + 4),
+                        'array_fill(0.5::float8, ARRAY[100000])', 'array_fill(0::float8, ARRAY[%d])' % nw,
+                        'array_fill(1e308::float8, ARRAY[%d])' % nw,
+                        'hinge_fuzz.aset(weights, %d, %s)' % (r.randint(1, nw), self.special()),
+                        'hinge_fuzz.aset(weights, %d, %s)' % (r.randint(1, nw), self.special()),
+                        'hinge_fuzz.aset(weights, %d, 1)' % (nw + 2), 'hinge_fuzz.aset(weights, 0, 1)']
+        elif col == 'classes':
+            if mc:
+                out += ['classes[1:2]', "classes || 'd'::text", 'ARRAY[classes[1], NULL, classes[3]]',
+                        'ARRAY[classes[1], classes[1], classes[3]]', 'ARRAY[classes[3], classes[2], classes[1]]',
+                        "'{}'::text[]", 'ARRAY[classes]', "('[0:2]=' || classes::text)::text[]",
+                        "ARRAY['', '', '']", 'classes[2:3]', "ARRAY[repeat('z', 10000), classes[2], classes[3]]"]
+            else:
+                out += ['ARRAY[classes[2], classes[1]]', 'classes[1:1]', "classes || 'extra'::text",
+                        'ARRAY[classes[1], NULL]', 'ARRAY[NULL, classes[2]]', 'ARRAY[classes[2], classes[2]]',
+                        "'{}'::text[]", 'ARRAY[classes]', 'ARRAY[classes, classes]',
+                        "('[0:1]=' || classes::text)::text[]", 'ARRAY[upper(classes[1]), classes[2]]',
+                        "ARRAY['', classes[2]]", "ARRAY[repeat('z', 10000), classes[2]]",
+                        "ARRAY[classes[1], classes[2] || ' ']", 'ARRAY[NULL, NULL]::text[]']
+        elif col == 'positive_class':
+            out += ['classes[1]', "'nope'", "''"] + ([] if mc else [
+                'upper(positive_class)', "positive_class || ' '"])
+        elif col == 'n_features':
+            out += ['n_features + 1', 'n_features - 1', '1', '2147483647', 'n_features + 2',
+                    'n_features * 2']
+        elif col == 'class_weights':
+            out += ['class_weights[1:1]', 'class_weights || 1::float8', "'{}'::float8[]",
+                    'hinge_fuzz.aset(class_weights, %d, %s)' % (r.randint(1, k), self.special()),
+                    'ARRAY[class_weights]', "('[0:%d]=' || class_weights::text)::float8[]" % (k - 1),
+                    'array_fill(1::float8, ARRAY[%d])' % (k + 1), 'class_weights[2:]']
+        elif col in ('calibration_a', 'calibration_b'):
+            n = k if mc else 1
+            out += ['%s || 1::float8' % c, "'{}'::float8[]",
+                    'hinge_fuzz.aset(%s, %d, %s)' % (c, r.randint(1, n), self.special()),
+                    'ARRAY[%s]' % c, "('[0:%d]=' || %s::text)::float8[]" % (n - 1, c),
+                    'array_fill(0::float8, ARRAY[%d])' % n, 'array_fill(1e308::float8, ARRAY[%d])' % n,
+                    'array_fill(-1e308::float8, ARRAY[%d])' % n, 'array_fill(1::float8, ARRAY[%d])' % (n + 1)]
+            if mc:
+                out.append('%s[1:1]' % c)
+        elif col == 'multiclass':
+            out += ["'one_vs_one'", "'nope'", "''", "'crammer_singer'", "'weston_watkins'",
+                    "'one_vs_rest'", "'CRAMMER_SINGER'"]
+        elif col == 'loss':
+            out += ["'nope'", "''", "'HINGE'", "' hinge'", "'squared_hinge'", "'smooth_hinge'",
+                    "repeat('x', 10000)"]
+        elif col == 'features':
+            out += ["'{}'::text[]", 'features || features', "'{nope}'::text[]", 'ARRAY[NULL]::text[]',
+                    'ARRAY[features]', 'features[1:1]']
+        elif col == 'feature_type':
+            out += ["'real[]'", "'double precision[]'", "'columns'", "'nope'", "''"]
+        elif col in ('relation', 'label'):
+            out += ["'nope'", "''", "'hinge_fuzz.t_three'"]
+        elif col == 'name':
+            out += ["name || '_renamed'"]
+        elif col == 'owner':
+            out += ["'nobody_at_all'", "''"]
+        elif typ == 'double precision':
+            out += [v + '::float8' for v in self.F8_EDITS]
+        elif typ == 'integer':
+            out += ['-1', '0', '2147483647', '-2147483648']
+        elif typ == 'bigint':
+            out += ['-1', '0', '-2', '9223372036854775807', '-9223372036854775808',
+                    '-9223372036854775807']
+        elif typ == 'boolean':
+            out += ['NOT %s' % c]
+        elif typ.startswith('timestamp'):
+            out += ["'infinity'", "'-infinity'", "'epoch'"]
+        elif typ == 'text':
+            out += ["'nope'", "''"]
+        elif typ == 'text[]':
+            out += ["'{}'::text[]", "'{nope}'::text[]"]
+        return out
+
+    # --- expanded arrays as aggregate weights -----------------------------
+
+    def vector_expr(self, cells):
+        """A float8[] of the columns cells, built per row, mostly expanded."""
+        r = self.r
+        n = len(cells)
+        k = r.random()
+        if k < 0.2:     # array_append
+            expr = 'ARRAY[%s]' % cells[0] if n > 1 else "'{}'::float8[]"
+            for c in cells[1:] if n > 1 else cells:
+                expr = 'array_append(%s, %s)' % (expr, c)
+            return expr
+        if k < 0.35:    # array_prepend
+            expr = 'ARRAY[%s]' % cells[-1] if n > 1 else "'{}'::float8[]"
+            for c in reversed(cells[:-1] if n > 1 else cells):
+                expr = 'array_prepend(%s, %s)' % (c, expr)
+            return expr
+        if k < 0.47:    # array || element (array_append)
+            if n == 1:
+                return "('{}'::float8[] || %s)" % cells[0]
+            return '(ARRAY[%s] || %s)' % (cells[0], ' || '.join(cells[1:]))
+        if k < 0.55:    # element || array (array_prepend)
+            if n == 1:
+                return "(%s || '{}'::float8[])" % cells[0]
+            expr = 'ARRAY[%s]' % cells[-1]
+            for c in reversed(cells[:-1]):
+                expr = '(%s || %s)' % (c, expr)
+            return expr
+        if k < 0.72:    # one element assigned in PL/pgSQL
+            i = r.randrange(n)
+            body = ['0::float8' if j == i else c for j, c in enumerate(cells)]
+            return 'hinge_fuzz.aset(ARRAY[%s], %d, %s)' % (', '.join(body), i + 1, cells[i])
+        if k < 0.82:    # every element assigned, onto zeros
+            expr = 'array_fill(0::float8, ARRAY[%d])' % n
+            for i, c in enumerate(cells):
+                expr = 'hinge_fuzz.aset(%s, %d, %s)' % (expr, i + 1, c)
+            return expr
+        if k < 0.92 or n == 1:   # flat: an array constructor
+            return 'ARRAY[%s]' % ', '.join(cells)
+        cut = r.randint(1, n - 1)    # flat: array || array (array_cat)
+        return '(ARRAY[%s] || ARRAY[%s])' % (', '.join(cells[:cut]), ', '.join(cells[cut:]))
+
+    def matrix_expr(self, cells):
+        """A two-dimensional float8[] of the columns cells, built per row."""
+        r = self.r
+        rows, cols = len(cells), len(cells[0])
+        k = r.random()
+        if k < 0.3 or (k < 0.5 and rows * cols > 16):    # one element assigned in PL/pgSQL
+            a, b = r.randrange(rows), r.randrange(cols)
+            body = [['0::float8' if (i, j) == (a, b) else c for j, c in enumerate(row)]
+                    for i, row in enumerate(cells)]
+            return 'hinge_fuzz.aset2(ARRAY[%s], %d, %d, %s)' % (
+                ', '.join('ARRAY[%s]' % ', '.join(row) for row in body), a + 1, b + 1, cells[a][b])
+        if k < 0.5:     # every element assigned, onto zeros
+            expr = 'array_fill(0::float8, ARRAY[%d, %d])' % (rows, cols)
+            for i, row in enumerate(cells):
+                for j, c in enumerate(row):
+                    expr = 'hinge_fuzz.aset2(%s, %d, %d, %s)' % (expr, i + 1, j + 1, c)
+            return expr
+        if k < 0.8:     # rows built as vectors, stacked
+            return 'ARRAY[%s]' % ', '.join(self.vector_expr(row) for row in cells)
+        return '(%s)' % ' || '.join('ARRAY[ARRAY[%s]]' % ', '.join(row) for row in cells)
+
+    def expanded_case(self):
+        """An aggregate whose weights (or line) are built per row from the
+        row's values: an error when they differ between rows, else exactly
+        the result of the same call with the weights as a constant."""
+        r = self.r
+        f = r.choice(self.wfuncs)
+        names = f.argnames
+        mc = 'label' in names
+        line = names[0] == 'line'
+        real = f.argtypes[1] == 'real[]'
+        d = r.randint(1, 4)
+        nw = d + (1 if r.random() < 0.5 else 0)
+        k = r.randint(2, 4)
+        nmat = (2 * k if line else k) if mc else (2 if line else 1)
+        nrows = r.choice([2, 2, 3, 3, 4, 5, 6]) if r.random() < 0.95 else r.choice([20, 50])
+        differ = r.random() < 0.5
+        base = [[self.num() for _ in range(nw)] for _ in range(nmat)]
+        per_row = [base] * nrows
+        if differ:
+            if r.random() < 0.7:    # one element of one row
+                j, a, b = r.randrange(nrows), r.randrange(nmat), r.randrange(nw)
+                changed = [row[:] for row in base]
+                changed[a][b] = repr(float(base[a][b]) + r.choice([1.0, -1.0, 0.5, 1e-3]))
+                per_row = [changed if i == j else base for i in range(nrows)]
+            else:                   # each row its own
+                per_row = [base] + [[[self.num() for _ in range(nw)] for _ in range(nmat)]
+                                    for _ in range(nrows - 1)]
+                if all(w == base for w in per_row):
+                    per_row[-1] = [[repr(float(v) + 1.0) for v in row] for row in base]
+        cells = [['w%d' % (a * nw + b + 1) for b in range(nw)] for a in range(nmat)]
+        wexpr = self.matrix_expr(cells) if mc or line else self.vector_expr(cells[0])
+        const = self.gen.v.lit_matrix(base) if mc or line else self.gen.v.lit_array(base[0])
+        # the VALUES rows: i, g, the weights' elements, x, y or label
+        t = 'real[]' if real else 'float8[]'
+        values = []
+        for i in range(nrows):
+            elems = ["'%s'::float8" % v for row in per_row[i] for v in row]
+            x = "'{%s}'::%s" % (','.join(self.num() for _ in range(d)), t)
+            y = str(r.randint(1, k)) if mc else "'%s'::float8" % r.choice(['1', '-1'])
+            values.append('(%d, %d, %s, %s, %s)' % (i + 1, r.randint(1, 2), ', '.join(elems), x, y))
+        src = '(VALUES %s) AS t(i, g, %s, x, y)' % (
+            ', '.join(values), ', '.join('w%d' % (i + 1) for i in range(nmat * nw)))
+        rest = []
+        for name, typ in zip(names[3:], f.argtypes[3:]):
+            if name == 'lambda':
+                rest.append("'%s'::float8" % r.choice(['0.1', '0.01', '1', '0']))
+            elif name == 'loss':
+                rest.append(q('hinge' if 'line_planes' in f.name else r.choice(LOSSES)) + '::text')
+            elif name == 'gamma':
+                rest.append("'%s'::float8" % r.choice(['1', '0.5']))
+            elif name in ('positive_weight', 'negative_weight'):
+                rest.append("'%s'::float8" % r.choice(['1', '2', '0.5']))
+            elif name == 'variant':
+                rest.append(q(r.choice(VARIANTS)) + '::text')
+            elif name == 'class_weights':
+                rest.append("'{%s}'::float8[]" % ','.join(r.choice(['1', '2', '0.5']) for _ in range(k)))
+            elif typ == 'text':
+                rest.append("'hinge'::text")
+            else:
+                rest.append("'1'::%s" % self.gen.cast_type(typ))
+        form = r.random()
+        window = None
+        if form < 0.3:     # a window aggregate (frames of two rows and more)
+            window = r.choice(['', ' ROWS BETWEEN 1 PRECEDING AND CURRENT ROW',
+                               ' ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING',
+                               ' ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING',
+                               ' RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW'])
+            if not differ and r.random() < 0.3:
+                window = 'PARTITION BY g ORDER BY i' + window
+            else:
+                window = 'ORDER BY i' + window
+        order = ' ORDER BY i DESC' if window is None and r.random() < 0.12 else ''
+        expanded = '%s(%s%s)' % (f.qname(), ', '.join([wexpr, 'x', 'y'] + rest), order)
+        constant = '%s(%s%s)' % (f.qname(), ', '.join([const, 'x', 'y'] + rest), order)
+        verdict = self.gen.verdict_fn(f)
+        if differ:
+            if window is not None:
+                inner = 'SELECT %s OVER (%s) AS a FROM %s' % (expanded, window, src)
+            else:
+                inner = 'SELECT %s AS a FROM %s' % (expanded, src)
+            test = 'SELECT max(%s(a)) FROM (%s OFFSET 0) AS s' % (verdict, inner)
+            return EXP_DIFF_LABEL, 'SELECT hinge_fuzz.expect_error(%s, %s, %s)' % (
+                q(test), q('22023'), q(WEIGHTS_DIFFER))
+        if window is not None:
+            inner = 'SELECT %s OVER w AS a, %s OVER w AS b FROM %s WINDOW w AS (%s)' % (
+                expanded, constant, src, window)
+        elif form < 0.45:
+            inner = 'SELECT %s AS a, %s AS b FROM %s GROUP BY g' % (expanded, constant, src)
+        elif form < 0.55:
+            inner = 'SELECT %s FILTER (WHERE i > 1) AS a, %s FILTER (WHERE i > 1) AS b FROM %s' % (
+                expanded, constant, src)
+        else:
+            inner = 'SELECT %s AS a, %s AS b FROM %s' % (expanded, constant, src)
+        test = ("SELECT hinge_fuzz.same_result(count(*) FILTER (WHERE a IS DISTINCT FROM b), "
+                "min(a::text || '|' || b::text) FILTER (WHERE a IS DISTINCT FROM b), max(%s(a))) "
+                "FROM (%s OFFSET 0) AS s" % (verdict, inner))
+        return EXP_SAME_LABEL, test
 
 
 # ---------------------------------------------------------------------------
@@ -1591,6 +2465,8 @@ class Fuzzer:
         self.log_offset = 0
         self.data_dir = None
         self.cores_seen = set()
+        self.made_role = False
+        self.ms_by_label = {}
 
     # -- server log and cores --------------------------------------------
 
@@ -1672,6 +2548,9 @@ class Fuzzer:
         rc, out, err = psql.run(fixture_sql(ext))
         if rc != 0:
             sys.exit('fuzz: could not create the fixtures:\n' + err)
+        rc, out, err = psql.run(cases_fixture_sql(ext))
+        if rc != 0:
+            sys.exit('fuzz: could not create the fixtures of the sandboxed cases:\n' + err)
         for line in err.splitlines():
             if 'WARNING' in line and 'fuzz:' in line:
                 print('fuzz: ' + line.strip())
@@ -1687,6 +2566,8 @@ class Fuzzer:
         self.gen = Gen(self.r, funcs, ext, names, model_columns(psql, ext))
         if self.opts.no_forged_models:
             self.gen.total_weight -= self.gen.forge_weight
+        self.gen.add_cases(Cases(self.gen, self.internal_calls(ext), self.lookalike_role(ext)),
+                           self.opts.only_cases)
         self.log_path = self.find_log()
         if self.log_path:
             try:
@@ -1706,9 +2587,33 @@ class Fuzzer:
               % (len(funcs), ext, n_agg, n_sup, len(funcs) - n_agg - n_sup,
                  self.log_path or 'not readable'), flush=True)
 
+    def internal_calls(self, ext):
+        """The functions and aggregates hinge's own queries call, whose
+        look-alikes the look-alike cases create."""
+        try:
+            rows = self.psql.query("SELECT name, kind, array_to_string(argtypes::text[], '|'), result "
+                                   "FROM %s.hinge_internal_calls() ORDER BY 1, 3;" % qi(ext))
+        except RuntimeError:
+            print('fuzz: no hinge_internal_calls(): no look-alike cases', flush=True)
+            return []
+        return [(name, kind, types.split('|'), result) for name, kind, types, result in rows]
+
+    def lookalike_role(self, ext):
+        """A role with CREATE on the extension's schema, to create look-alikes
+        as (None: the current role creates them)."""
+        rc, _, err = self.psql.run(lookalike_role_sql(ext))
+        if rc != 0:
+            print('fuzz: could not create role %s (%s); the current role creates the look-alikes'
+                  % (LA_ROLE, err.strip().splitlines()[-1] if err.strip() else rc), flush=True)
+            return None
+        self.made_role = True
+        return LA_ROLE
+
     def cleanup(self):
         self.psql.run("SET client_min_messages = warning; DROP SCHEMA IF EXISTS hinge_fuzz CASCADE;"
                       "DELETE FROM %s.hinge_model WHERE name LIKE 'fuzz\\_%%';" % qi(self.ext))
+        if self.made_role:
+            self.psql.run(drop_lookalike_role_sql())
 
     # -- batches --------------------------------------------------------
 
@@ -1757,6 +2662,7 @@ class Fuzzer:
                 ms = float(ms)
             except ValueError:
                 ms = 0.0
+            self.ms_by_label[label] = self.ms_by_label.get(label, 0.0) + ms
             if ms > 2000:
                 self.slow.append((ms, sid, label, stmts[sid][1]))
             if code == 'NONFINITE':
@@ -1776,6 +2682,9 @@ class Fuzzer:
                     self.add_finding('NaN or Infinity in a float8 result', sid, label, stmts[sid][1], '')
             elif code.startswith('XX') and code != 'XX001':
                 self.add_finding('internal error %s' % code, sid, label, stmts[sid][1], msg)
+            elif code.startswith('HZ'):
+                self.add_finding(CASE_FAILURES.get(code, 'a failed check (%s)' % code),
+                                 sid, label, stmts[sid][1], msg)
 
     def crashes_with(self, ids, stmts):
         """Runs statements by themselves: do they crash the server?"""
@@ -1918,12 +2827,17 @@ class Fuzzer:
         total = sum(c.values())
         results = c.get('result', 0) + c.get('null', 0) + c.get('no rows', 0)
         print()
-        print('hinge fuzz: seed %d, %d calls in %.1f s' % (self.opts.seed, total, seconds))
+        kinds = []
+        for _, labels, name in CASE_KINDS:
+            kinds.append('%s %d' % (name, sum(sum(self.by_func.get(l, {}).values()) for l in labels)))
+        print('hinge fuzz: seed %d, %d calls in %.1f s; issue 11 cases: %s'
+              % (self.opts.seed, total, seconds, ', '.join(kinds)))
         print('  results: %d (%d values, %d NULL%s)' % (
             results, c.get('result', 0), c.get('null', 0),
             ', %d no rows' % c['no rows'] if c.get('no rows') else ''))
         errors = sorted((k, n) for k, n in c.items()
-                        if k not in ('result', 'null', 'no rows', 'CRASH', 'TIMEOUT', 'NONFINITE'))
+                        if k not in ('result', 'null', 'no rows', 'CRASH', 'TIMEOUT', 'NONFINITE')
+                        and not k.startswith('HZ'))
         print('  errors: %d' % sum(n for _, n in errors))
         for k, n in sorted(errors, key=lambda kv: -kv[1]):
             print('    %-6s %7d  %s' % (k, n, SQLSTATE_NAMES.get(k, '')))
@@ -1935,6 +2849,16 @@ class Fuzzer:
               % sum(n for k, n in c.items() if k.startswith('XX') and k != 'XX001'))
         print('  hangs (batch timeout): %d' % c.get('TIMEOUT', 0))
         print('  crashes: %d' % self.crashes)
+        print('  failed checks of the issue 11 cases (HZ): %d'
+              % sum(n for k, n in c.items() if k.startswith('HZ')))
+        print('  issue 11 cases, by outcome:')
+        for _, labels, _ in CASE_KINDS:
+            for label in labels:
+                fc = self.by_func.get(label, {})
+                outcomes = sorted(fc.items(), key=lambda kv: (-kv[1], kv[0]))
+                print('    %-48s %6d  (%.1f s) %s' % (label + ':', sum(fc.values()),
+                                                   self.ms_by_label.get(label, 0.0) / 1000,
+                                                   ', '.join('%s %d' % kv for kv in outcomes)))
         for sig, n in sorted(self.crash_sigs.items(), key=lambda kv: -kv[1]):
             print('    %5d  in %s' % (n, sig))
         never = sorted(set(f.sig for f in self.funcs.values()) - set(
@@ -2013,6 +2937,9 @@ def parse_args():
                    help='seconds a batch may take before it counts as a hang (default 300)')
     p.add_argument('--max-crashes', type=int, default=10,
                    help='stop after this many server crashes (default 10)')
+    p.add_argument('--only-cases', choices=['all', 'look-alike', 'edit', 'expanded'],
+                   help='run only the cases of issue 11 (look-alike overloads, hand-edited '
+                   'model columns, expanded-array weights), or only one kind of them')
     p.add_argument('--no-forged-models', action='store_true',
                    help='do not write forged rows into hinge_model')
     p.add_argument('--server-log', help='the server log, to quote crash lines from '

@@ -30,6 +30,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "encoding.h"
 #include "finite.h"
 #include "kernels.h"
 #include "model.h"
@@ -270,13 +271,14 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 	hinge_row_source_init(&src, get_func_namespace(fcinfo->flinfo->fn_oid), PG_GETARG_OID(1), PG_GETARG_DATUM(2),
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	hinge_row_source_use_encoding(&src, model->encoding, name);
 	hinge_row_source_set_classes(&src, model->n_classes, model->classes);
 
 	/* every row's label must be a class of the model, every row its width */
 	params.n = 0;
 	query = psprintf("SELECT pg_catalog.count(*) FILTER (WHERE NOT %s), %s %s",
 					 hinge_row_source_label_known(&src, &params),
-					 hinge_row_source_width_sql(&src, src.features_sql, "true"),
+					 hinge_row_source_width_sql(&src, hinge_row_source_x(&src, &params), "true"),
 					 hinge_row_source_sql(&src));
 	if (SPI_execute_with_args(query, params.n, params.types, params.values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the labels of %s", src.relation);
@@ -340,7 +342,7 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 		args[2] = hinge_param(&pass.params, FLOAT8OID, (Datum) 0);
 		args[3] = hinge_param(&pass.params, FLOAT8OID, (Datum) 0);
 		score_args[0] = hinge_param(&pass.params, FLOAT8ARRAYOID, PointerGetDatum(weights));
-		score_args[1] = src.features_sql;
+		score_args[1] = hinge_row_source_x(&src, &pass.params);
 		score = hinge_call_sql(model->n_rows == 1 ? HINGE_CALL_SCORE : HINGE_CALL_SCORES, ext,
 							   src.features_type, score_args);
 		args[0] = model->n_rows == 1 ? score : psprintf("(%s)[%d]", score, r + 1);

@@ -19,6 +19,8 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "encoding.h"
+#include "finite.h"
 #include "model.h"
 #include "passes.h"
 #include "source.h"
@@ -233,7 +235,7 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 					 "FROM (SELECT %s AS ok, %s AS x, %s AS y FROM %s) AS r0) AS r",
 					 mean_loss, objective, hinge_row_source_width_sql(src, "x", "ok"),
 					 hinge_call_sql(HINGE_CALL_SCORE, ext, src->features_type, args),
-					 src->usable_sql, src->features_sql, hinge_row_source_y(src, &params),
+					 src->usable_sql, hinge_row_source_x(src, &params), hinge_row_source_y(src, &params),
 					 src->relation);
 	/* no row limit: a limit would keep the executor from parallel workers */
 	if (SPI_execute_with_args(query, params.n, params.types, params.values, NULL, true, 0) != SPI_OK_SELECT ||
@@ -303,7 +305,7 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 	args[2] = "t";
 	/* the label as its class, 1 to k (NULL for a label that is no class) */
 	rows = psprintf("(SELECT %s AS ok, %s AS x, %s AS t FROM %s) AS r",
-					src->usable_sql, src->features_sql, hinge_row_source_y(src, &params),
+					src->usable_sql, hinge_row_source_x(src, &params), hinge_row_source_y(src, &params),
 					src->relation);
 
 	if (SPI_execute_with_args(psprintf("SELECT t, %s, pg_catalog.count(*), ok, %s "
@@ -382,6 +384,8 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 			/* [P, ...]; one-vs-rest: k rows [P_r, ...], summed */
 			for (r = 0; r < (one_vs_rest ? k : 1); r++)
 				total += data[r * (cols + 1)];
+			/* finite parts can add up to more than float8 holds */
+			(void) hinge_check_result(total);
 		}
 		result[pass == 0 ? EV_MEAN_LOSS : EV_OBJECTIVE] = Float8GetDatum(total);
 		SPI_freetuptable(SPI_tuptable);
@@ -416,6 +420,7 @@ hinge_evaluate(PG_FUNCTION_ARGS)
 						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
 	/* the classes in the model's order: binary, (negative, positive) */
+	hinge_row_source_use_encoding(&src, model->encoding, name);
 	hinge_row_source_set_classes(&src, model->n_classes, model->classes);
 	if (model->n_rows == 1)
 		evaluate_binary(model, &src, ext, result, nulls);

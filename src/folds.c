@@ -225,7 +225,7 @@ assign_by_hash(HingeFolds *folds, HingeRowSource *src, const char *ext)
 							  PointerGetDatum(construct_array(counts, k, INT8OID, sizeof(int64),
 															  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)));
 	folds_param = hinge_param(&params, INT8OID, Int64GetDatum(F));
-	args[0] = src->features_sql;
+	args[0] = hinge_row_source_x(src, &params);
 	query = psprintf("SELECT c, f, pg_catalog.max(h), pg_catalog.count(*) FROM "
 					 "(SELECT c, h, (pg_catalog.rank() OVER (PARTITION BY c ORDER BY h) "
 					 "OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog.*) %s "
@@ -319,7 +319,7 @@ hinge_folds_sql(const HingeFolds *folds, HingeRowSource *src, const char *ext,
 
 	if (folds->fold_column != NULL)
 		return psprintf("%s::pg_catalog.int4", quote_identifier(folds->fold_column));
-	args[0] = src->features_sql;
+	args[0] = hinge_row_source_x(src, params);
 	args[0] = hinge_call_sql(HINGE_CALL_ROW_HASH, ext, src->features_type, args);
 	args[1] = hinge_row_source_class(src, params);
 	args[2] = hinge_param(params, INT8ARRAYOID, PointerGetDatum(folds->cuts));

@@ -19,6 +19,8 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "cv.h"
+#include "encoding.h"
 #include "finite.h"
 #include "kernels.h"
 #include "model.h"
@@ -103,11 +105,21 @@ typedef struct ModelColumns
 				class_weights,
 				multiclass,
 				calibration_a,
-				calibration_b;
+				calibration_b,
+				features,
+				feature_type,
+				encoding,		/* 0 before 1.2 */
+				cv_metric,		/* the search: 0 before 1.2 */
+				cv_folds,
+				cv_fold_column,
+				cv_lambdas,
+				cv_scores,
+				cv_passes,
+				cv_seconds;
 } ModelColumns;
 
 static int
-column_of(TupleDesc desc, const char *name)
+column_or_0(TupleDesc desc, const char *name)
 {
 	int			i;
 
@@ -115,7 +127,17 @@ column_of(TupleDesc desc, const char *name)
 		if (!TupleDescAttr(desc, i)->attisdropped &&
 			strcmp(NameStr(TupleDescAttr(desc, i)->attname), name) == 0)
 			return i + 1;
-	elog(ERROR, "hinge_model has no column %s", name);
+	return 0;
+}
+
+static int
+column_of(TupleDesc desc, const char *name)
+{
+	int			column = column_or_0(desc, name);
+
+	if (column == 0)
+		elog(ERROR, "hinge_model has no column %s", name);
+	return column;
 }
 
 static Datum
@@ -169,6 +191,148 @@ text_column(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
 	return *isnull ? NULL : TextDatumGetCString(value);
 }
 
+/*
+ * The encoding of a model: its stored one, or for a model trained before
+ * 1.2 (NULL, or no such column before the extension is updated) what its
+ * features were: one array column, or a list of numeric columns.
+ */
+static HingeEncoding *
+model_encoding(HeapTuple tuple, TupleDesc desc, const ModelColumns *c, HingeModel *model)
+{
+	HingeEncoding *encoding;
+	bool		isnull = true;
+	Datum		value = c->encoding > 0 ? value_of(tuple, desc, c->encoding, &isnull) : (Datum) 0;
+	ArrayType  *features;
+	Datum	   *names;
+	bool	   *nulls;
+	char	   *feature_type;
+	int			n,
+				i;
+
+	if (!isnull)
+	{
+		encoding = hinge_encoding_from_jsonb(DatumGetJsonbP(value), model->name);
+		if (encoding->dimension != model->n_features)
+			corrupt(model->name, "encoding",
+					psprintf("an encoding of %d features for %d features",
+							 encoding->dimension, model->n_features));
+		return encoding;
+	}
+	features = DatumGetArrayTypeP(required(tuple, desc, c->features, model->name));
+	if (ARR_NDIM(features) != 1 || ARR_ELEMTYPE(features) != TEXTOID)
+		corrupt(model->name, "features", "features that are not a list of column names");
+	deconstruct_array(features, TEXTOID, -1, false, TYPALIGN_INT, &names, &nulls, &n);
+	for (i = 0; i < n; i++)
+		if (nulls[i])
+			corrupt(model->name, "features", "a NULL feature column");
+	feature_type = TextDatumGetCString(required(tuple, desc, c->feature_type, model->name));
+	encoding = palloc0(sizeof(HingeEncoding));
+	encoding->scale = "none";
+	if (strcmp(feature_type, "columns") == 0)
+	{
+		if (n != model->n_features)
+			corrupt(model->name, "features", "a list of columns that is not one per feature");
+		encoding->n_inputs = n;
+		encoding->inputs = palloc0(sizeof(HingeInput) * n);
+		for (i = 0; i < n; i++)
+		{
+			encoding->inputs[i].kind = HINGE_INPUT_NUMBER;
+			encoding->inputs[i].column = TextDatumGetCString(names[i]);
+			encoding->inputs[i].offset = i;
+			encoding->inputs[i].width = 1;
+		}
+	}
+	else
+	{
+		if (n != 1)
+			corrupt(model->name, "features", "an array of features in more than one column");
+		encoding->n_inputs = 1;
+		encoding->inputs = palloc0(sizeof(HingeInput));
+		encoding->inputs[0].kind = HINGE_INPUT_ARRAY;
+		encoding->inputs[0].column = TextDatumGetCString(names[0]);
+		encoding->inputs[0].width = model->n_features;
+	}
+	encoding->dimension = model->n_features;
+	encoding->max_entries = model->n_features;
+	return encoding;
+}
+
+/*
+ * The array of a search column: one-dimensional of n elements of type
+ * elemtype (n < 0: any number from 1 to 1000), or two-dimensional n x cols
+ */
+static ArrayType *
+search_array(HeapTuple tuple, TupleDesc desc, int column, const char *name, Oid elemtype,
+			 int n, int cols)
+{
+	const char *colname = NameStr(TupleDescAttr(desc, column - 1)->attname);
+	ArrayType  *array = DatumGetArrayTypeP(required(tuple, desc, column, name));
+	bool		shape_ok = ARR_ELEMTYPE(array) == elemtype && !ARR_HASNULL(array) &&
+		(cols == 0 ? ARR_NDIM(array) == 1 &&
+		 (n < 0 ? ARR_DIMS(array)[0] <= 1000 : ARR_DIMS(array)[0] == n) :
+		 ARR_NDIM(array) == 2 && ARR_DIMS(array)[0] == n && ARR_DIMS(array)[1] == cols);
+
+	if (!shape_ok)
+		corrupt(name, colname, psprintf("%s of the wrong shape", colname));
+	return array;
+}
+
+/*
+ * The cross-validation of a model row: all its columns NULL (none), or a
+ * known metric, folds, and per lambda one positive lambda, a row of finite
+ * scores, passes and seconds.
+ */
+static HingeModelSearch *
+model_search(HeapTuple tuple, TupleDesc desc, const ModelColumns *c, const char *name)
+{
+	const int	columns[] = {c->cv_metric, c->cv_folds, c->cv_lambdas, c->cv_scores,
+	c->cv_passes, c->cv_seconds};
+	HingeModelSearch *search;
+	ArrayType  *array;
+	bool		isnull;
+	int			nulls = 0,
+				i;
+
+	if (c->cv_metric == 0)
+		return NULL;			/* a table before 1.2 */
+	for (i = 0; i < lengthof(columns); i++)
+	{
+		(void) value_of(tuple, desc, columns[i], &isnull);
+		nulls += isnull;
+	}
+	if (nulls == lengthof(columns))
+		return NULL;
+	search = palloc0(sizeof(HingeModelSearch));
+	search->metric = TextDatumGetCString(required(tuple, desc, c->cv_metric, name));
+	if (strcmp(search->metric, "accuracy") != 0 && strcmp(search->metric, "balanced_accuracy") != 0 &&
+		strcmp(search->metric, "f1") != 0 && strcmp(search->metric, "hinge_loss") != 0)
+		corrupt(name, "cv_metric", "no known metric of a search");
+	search->n_folds = DatumGetInt32(required(tuple, desc, c->cv_folds, name));
+	if (search->n_folds < 2 || search->n_folds > HINGE_MAX_FOLDS)
+		corrupt(name, "cv_folds", psprintf("a search of %d folds", search->n_folds));
+	array = search_array(tuple, desc, c->cv_lambdas, name, FLOAT8OID, -1, 0);
+	search->n_lambdas = ARR_DIMS(array)[0];
+	search->lambdas = float8_column(tuple, desc, c->cv_lambdas, name, search->n_lambdas, true);
+	array = search_array(tuple, desc, c->cv_scores, name, FLOAT8OID, search->n_lambdas,
+						 search->n_folds);
+	search->scores = palloc(sizeof(float8) * search->n_lambdas * search->n_folds);
+	memcpy(search->scores, ARR_DATA_PTR(array), sizeof(float8) * search->n_lambdas * search->n_folds);
+	for (i = 0; i < search->n_lambdas * search->n_folds; i++)
+		if (!isfinite(search->scores[i]))
+			corrupt(name, "cv_scores", "a score of a search that is not finite");
+	array = search_array(tuple, desc, c->cv_passes, name, INT4OID, search->n_lambdas, 0);
+	search->passes = palloc(sizeof(int) * search->n_lambdas);
+	memcpy(search->passes, ARR_DATA_PTR(array), sizeof(int) * search->n_lambdas);
+	for (i = 0; i < search->n_lambdas; i++)
+		if (search->passes[i] < 0)
+			corrupt(name, "cv_passes", "a negative number of passes");
+	search->seconds = float8_column(tuple, desc, c->cv_seconds, name, search->n_lambdas, false);
+	for (i = 0; i < search->n_lambdas; i++)
+		if (search->seconds[i] < 0)
+			corrupt(name, "cv_seconds", "a negative time");
+	return search;
+}
+
 /* Errors while reading a model row name the model */
 static void
 model_row_context(void *arg)
@@ -207,6 +371,16 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	c.multiclass = column_of(desc, "multiclass");
 	c.calibration_a = column_of(desc, "calibration_a");
 	c.calibration_b = column_of(desc, "calibration_b");
+	c.features = column_of(desc, "features");
+	c.feature_type = column_of(desc, "feature_type");
+	c.encoding = column_or_0(desc, "encoding");
+	c.cv_metric = column_or_0(desc, "cv_metric");
+	c.cv_folds = column_or_0(desc, "cv_folds");
+	c.cv_fold_column = column_or_0(desc, "cv_fold_column");
+	c.cv_lambdas = column_or_0(desc, "cv_lambdas");
+	c.cv_scores = column_or_0(desc, "cv_scores");
+	c.cv_passes = column_or_0(desc, "cv_passes");
+	c.cv_seconds = column_or_0(desc, "cv_seconds");
 
 	model->name = pstrdup(name);
 	context.callback = model_row_context;
@@ -305,9 +479,12 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 											 model->n_rows, false);
 	}
 
+	model->encoding = model_encoding(tuple, desc, &c, model);
+
 	/* scratch for per-row scores and probabilities, so rows allocate nothing */
 	model->scores = palloc(sizeof(float8) * model->n_rows);
 	model->probabilities = palloc(sizeof(float8) * model->n_classes);
+	model->search = model_search(tuple, desc, &c, name);
 	model->bytes = sizeof(HingeModel) + VARSIZE(weights) + VARSIZE(classes) +
 		sizeof(float8) * (3 * model->n_classes + 3 * model->n_rows);
 	error_context_stack = context.previous;

@@ -102,14 +102,24 @@ row_value(TriggerData *trigdata, HeapTuple tuple, const char *column, const char
 	return heap_getattr(tuple, attnum, RelationGetDescr(rel), isnull);
 }
 
-/* A bigint column of a model row */
+/*
+ * A count of a model row (rows_used, online_updates): never negative, or
+ * the step it sets would be wrong (a row may have been edited by hand)
+ */
 static int64
-model_count(HeapTuple tuple, TupleDesc desc, const char *column)
+model_count(HeapTuple tuple, TupleDesc desc, const char *column, const char *model)
 {
 	bool		isnull;
 	Datum		value = heap_getattr(tuple, SPI_fnumber(desc, column), desc, &isnull);
+	int64		count = isnull ? 0 : DatumGetInt64(value);
 
-	return isnull ? 0 : DatumGetInt64(value);
+	if (count < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("model \"%s\" has a negative %s", model, column),
+				 errdetail("Column %s of its row in hinge_model is not as hinge_train writes it.", column),
+				 errhint("Train the model again, or restore its row.")));
+	return count;
 }
 
 /*
@@ -193,8 +203,8 @@ hinge_learn_trigger(PG_FUNCTION_ARGS)
 	y = strcmp(label_text, model->classes[1]) == 0 ? 1.0 : -1.0;
 
 	/* t counts the rows the model has seen, so the first steps are small */
-	t = (float8) model_count(model_tuple, model_desc, "rows_used") +
-		(float8) model_count(model_tuple, model_desc, "online_updates") + 1.0;
+	t = (float8) model_count(model_tuple, model_desc, "rows_used", args[0]) +
+		(float8) model_count(model_tuple, model_desc, "online_updates", args[0]) + 1.0;
 	weights = hinge_new_float8_array(model->n_weights, &w);
 	pegasos_step(hinge_float8_vector(model->weights, model->n_weights), x, y,
 				 model->lambda, t, w);

@@ -99,7 +99,7 @@ init_pass(HingePassOracle *po, HingePass *pass, const char *ext, HingeCall call)
 	}
 	pass->query = psprintf("SELECT %s, pg_catalog.count(y) FROM (SELECT %s AS x, %s AS y%s %s) AS r",
 						   hinge_call_sql(call, ext, src->features_type, args),
-						   src->features_sql, hinge_row_source_y(src, params), fold,
+						   hinge_row_source_x(src, params), hinge_row_source_y(src, params), fold,
 						   hinge_row_source_sql(src));
 }
 

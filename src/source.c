@@ -22,11 +22,14 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "storage/lmgr.h"
+#include "catalog/pg_type.h"
 #include "utils/builtins.h"
+#include "utils/jsonb.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
+#include "encoding.h"
 #include "source.h"
 #include "sparse.h"
 
@@ -118,19 +121,140 @@ column_names(Datum names_datum, int *n)
 	return columns;
 }
 
+/* Whether a column of type is categorical: strings, enums, booleans */
+bool
+hinge_is_category_type(Oid type)
+{
+	char		category;
+	bool		preferred;
+
+	get_type_category_preferred(getBaseType(type), &category, &preferred);
+	return category == TYPCATEGORY_STRING || category == TYPCATEGORY_ENUM ||
+		category == TYPCATEGORY_BOOLEAN;
+}
+
+#define LIST_HINT "A list of feature columns takes numbers, categories (text, varchar, char, enums, booleans), tsvector, jsonb, float8[], real[] and hinge_sparse columns, or exactly an integer[] column of positions and a float8[] or real[] column of values."
+
+/* The input a column of type feeds */
+static HingeInputKind
+input_kind(HingeRowSource *src, const char *column, Oid type)
+{
+	if (hinge_is_number_type(type))
+		return HINGE_INPUT_NUMBER;
+	if (hinge_is_category_type(type))
+		return HINGE_INPUT_CATEGORY;
+	if (type == FLOAT8ARRAYOID || type == FLOAT4ARRAYOID)
+		return HINGE_INPUT_ARRAY;
+	if (type == src->sparse_type && !src->feature_list)
+		return HINGE_INPUT_SPARSE;
+	if (type == src->sparse_type)
+		hinge_column_type_error(column, type, "a number, a category, text features or an array",
+								"A hinge_sparse column holds all of a row's features: pass it alone, features => 'column'.");
+	if (type == TSVECTOROID)
+		return HINGE_INPUT_TSVECTOR;
+	if (type == JSONBOID)
+		return HINGE_INPUT_JSONB;
+	if (!src->feature_list)
+		hinge_column_type_error(column, type,
+								"double precision[], real[], hinge_sparse, tsvector, jsonb, a number or a category",
+								"Pass an array column, or several columns as an array of names such as ARRAY['age', 'income'].");
+	hinge_column_type_error(column, type, "a number, a category, text features or an array", LIST_HINT);
+}
+
+/* Sets the usable rows' condition from the inputs (training's, or a model's) */
+static void
+set_usable(HingeRowSource *src)
+{
+	StringInfoData usable;
+	int			c = 0,
+				i;
+
+	initStringInfo(&usable);
+	for (i = 0; i < src->encoding->n_inputs; i++)
+	{
+		HingeInput *input = &src->encoding->inputs[i];
+		const char *column = quote_identifier(src->feature_columns[c]);
+
+		/*
+		 * A NULL number is imputed or skips the row; a NULL category or text
+		 * in a list has no features; NULL rows of other kinds skip the row.
+		 */
+		if ((input->kind == HINGE_INPUT_NUMBER && !input->has_impute) ||
+			input->kind == HINGE_INPUT_ARRAY || input->kind == HINGE_INPUT_SPARSE ||
+			input->kind == HINGE_INPUT_PAIRS ||
+			((input->kind == HINGE_INPUT_TSVECTOR || input->kind == HINGE_INPUT_JSONB) &&
+			 !src->feature_list))
+			appendStringInfo(&usable, "%s IS NOT NULL AND ", column);
+		if (input->kind == HINGE_INPUT_PAIRS)
+			appendStringInfo(&usable, "%s IS NOT NULL AND ",
+							 quote_identifier(src->feature_columns[c + 1]));
+		c += input->kind == HINGE_INPUT_PAIRS ? 2 : 1;
+	}
+	appendStringInfo(&usable, "%s IS NOT NULL", src->label_sql);
+	src->usable_sql = usable.data;
+}
+
+/*
+ * Whether the features are one SQL expression without the encoder: one
+ * array or hinge_sparse column, or numbers without NULLs to impute
+ */
+static bool
+plain_features(HingeRowSource *src)
+{
+	int			i;
+
+	if (!src->feature_list)
+		return src->encoding->inputs[0].kind == HINGE_INPUT_ARRAY ||
+			src->encoding->inputs[0].kind == HINGE_INPUT_SPARSE;
+	for (i = 0; i < src->encoding->n_inputs; i++)
+		if (src->encoding->inputs[i].kind != HINGE_INPUT_NUMBER ||
+			src->encoding->inputs[i].has_impute)
+			return false;
+	return true;
+}
+
+/* The features' type and form, from the inputs */
+static void
+set_features_form(HingeRowSource *src)
+{
+	HingeInput *first = &src->encoding->inputs[0];
+
+	src->encoded = !plain_features(src);
+	if (src->encoded)
+	{
+		src->features_type = src->sparse_type;
+		src->feature_type = src->feature_list ? "columns" :
+			first->kind == HINGE_INPUT_TSVECTOR ? "tsvector" : "jsonb";
+	}
+	else if (src->feature_list)
+	{
+		src->features_type = FLOAT8ARRAYOID;
+		src->feature_type = "columns";
+		src->n_features = src->n_feature_columns;
+	}
+	else
+	{
+		src->features_type = src->column_types[0];
+		src->feature_type = hinge_features_type_name(src->column_types[0]);
+	}
+	src->width_function = src->features_type == FLOAT8ARRAYOID ||
+		src->features_type == FLOAT4ARRAYOID ? "pg_catalog.cardinality" :
+		psprintf("%s.hinge_sparse_dimension", src->ext);
+}
+
 /*
  * Resolves and locks the relation and resolves its columns.  features is a
- * text (one array column) or, with feature_list, a text[] of numeric
- * columns.
+ * text (one column) or, with feature_list, a text[] of columns; each
+ * becomes an input of the encoding, whose learnt parts (categories, terms,
+ * widths) the survey fills in for a training, or a model's encoding for
+ * an evaluation (hinge_row_source_use_encoding).
  */
 void
-hinge_row_source_init(HingeRowSource *src, Oid namespace, Oid relid,
-					  Datum features, bool feature_list, const char *label)
+hinge_row_source_init(HingeRowSource *src, Oid namespace, Oid relid, Datum features,
+					  bool feature_list, const char *label)
 {
 	char	   *relname;
-	StringInfoData sql,
-				usable;
-	Oid			type;
+	HingeEncoding *encoding;
 	int			i;
 
 	memset(src, 0, sizeof(*src));
@@ -146,62 +270,172 @@ hinge_row_source_init(HingeRowSource *src, Oid namespace, Oid relid,
 				 errmsg("relation with OID %u does not exist", relid),
 				 errhint("It was dropped after the call was planned; call again.")));
 	src->relid = relid;
+	src->namespace = namespace;
+	src->ext = pstrdup(quote_identifier(get_namespace_name(namespace)));
+	src->sparse_type = hinge_sparse_type(namespace);
 	src->relation = pstrdup(quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 													   relname));
 	/* as regclass prints it: qualified only when not on the search_path */
 	src->relation_name = DatumGetCString(DirectFunctionCall1(regclassout,
 															 ObjectIdGetDatum(relid)));
 	src->feature_list = feature_list;
-
-	initStringInfo(&sql);
-	initStringInfo(&usable);
 	if (feature_list)
-	{
 		src->feature_columns = column_names(features, &src->n_feature_columns);
-		appendStringInfoString(&sql, "ARRAY[");
-		for (i = 0; i < src->n_feature_columns; i++)
-		{
-			const char *column = src->feature_columns[i];
+	else
+	{
+		src->n_feature_columns = 1;
+		src->feature_columns = palloc(sizeof(char *));
+		src->feature_columns[0] = TextDatumGetCString(features);
+	}
+	src->column_types = palloc(sizeof(Oid) * src->n_feature_columns);
+	for (i = 0; i < src->n_feature_columns; i++)
+		src->column_types[i] = getBaseType(column_type(src, src->feature_columns[i], "features"));
 
-			type = column_type(src, column, "features");
-			if (!hinge_is_number_type(type))
-				hinge_column_type_error(column, type, "a number", NUMBERS_HINT);
-			appendStringInfo(&sql, "%s%s::pg_catalog.float8", i > 0 ? ", " : "",
-							 quote_identifier(column));
-			appendStringInfo(&usable, "%s IS NOT NULL AND ", quote_identifier(column));
-		}
-		appendStringInfoChar(&sql, ']');
-		src->feature_type = "columns";
-		src->features_type = FLOAT8ARRAYOID;
-		src->n_features = src->n_feature_columns;
+	/* the inputs: one per column, or the two columns of index/value pairs */
+	encoding = palloc0(sizeof(HingeEncoding));
+	encoding->scale = "none";
+	encoding->inputs = palloc0(sizeof(HingeInput) * src->n_feature_columns);
+	if (feature_list && src->n_feature_columns == 2 && src->column_types[0] == INT4ARRAYOID &&
+		(src->column_types[1] == FLOAT8ARRAYOID || src->column_types[1] == FLOAT4ARRAYOID))
+	{
+		encoding->n_inputs = 1;
+		encoding->inputs[0].kind = HINGE_INPUT_PAIRS;
+		encoding->inputs[0].column = src->feature_columns[0];
+		encoding->inputs[0].column2 = src->feature_columns[1];
 	}
 	else
 	{
-		char	   *column = TextDatumGetCString(features);
-
-		type = column_type(src, column, "features");
-		if (!hinge_is_features_type(type, namespace))
-			hinge_column_type_error(column, type, "double precision[], real[] or hinge_sparse",
-									"Pass an array column, or several numeric columns as an array of names such as ARRAY['age', 'income'].");
-		src->n_feature_columns = 1;
-		src->feature_columns = palloc(sizeof(char *));
-		src->feature_columns[0] = column;
-		appendStringInfoString(&sql, quote_identifier(column));
-		appendStringInfo(&usable, "%s IS NOT NULL AND ", quote_identifier(column));
-		src->feature_type = hinge_features_type_name(type);
-		src->features_type = type;
+		encoding->n_inputs = src->n_feature_columns;
+		for (i = 0; i < src->n_feature_columns; i++)
+		{
+			encoding->inputs[i].kind = input_kind(src, src->feature_columns[i], src->column_types[i]);
+			encoding->inputs[i].column = src->feature_columns[i];
+		}
+		/* one number or category column is a list of one */
+		if (!feature_list && (encoding->inputs[0].kind == HINGE_INPUT_NUMBER ||
+							  encoding->inputs[0].kind == HINGE_INPUT_CATEGORY))
+			src->feature_list = true;
 	}
-	src->features_sql = sql.data;
-	/* how many features a row has */
-	src->width_function = src->features_type == FLOAT8ARRAYOID ||
-		src->features_type == FLOAT4ARRAYOID ? "pg_catalog.cardinality" :
-		psprintf("%s.hinge_sparse_dimension", quote_identifier(get_namespace_name(namespace)));
+	src->encoding = encoding;
 
 	src->label_name = pstrdup(label);
+	for (i = 0; i < src->n_feature_columns; i++)
+		if (strcmp(src->feature_columns[i], label) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("column \"%s\" is both a feature and the label", label),
+					 errhint("A model that reads its label among its features learns nothing it can use: leave the label out of features.")));
 	hinge_label_type_init(&src->label, column_type(src, label, "label"), label);
 	src->label_sql = pstrdup(quote_identifier(label));
-	appendStringInfo(&usable, "%s IS NOT NULL", src->label_sql);
-	src->usable_sql = usable.data;
+	set_usable(src);
+	set_features_form(src);
+}
+
+/* Training with NULL numbers imputed: they no longer skip their rows */
+void
+hinge_row_source_set_impute(HingeRowSource *src)
+{
+	int			i;
+
+	for (i = 0; i < src->encoding->n_inputs; i++)
+		if (src->encoding->inputs[i].kind == HINGE_INPUT_NUMBER)
+			src->encoding->inputs[i].has_impute = true;
+	set_usable(src);
+	set_features_form(src);
+}
+
+/*
+ * Evaluating, calibrating or scoring rows with a model: its encoding, read
+ * from the caller's columns, which must feed the same inputs in the same
+ * order (their names may differ).
+ */
+void
+hinge_row_source_use_encoding(HingeRowSource *src, const HingeEncoding *model_encoding,
+							  const char *model)
+{
+	HingeEncoding *encoding = palloc(sizeof(HingeEncoding));
+	HingeRowSource model_form = *src;
+	int			c = 0,
+				i;
+
+	/*
+	 * A plain vector (an array column, or numbers without imputation) is
+	 * read as any other plain vector of its width, as before encodings: a
+	 * model of an array column scores a list of numeric columns.
+	 */
+	model_form.encoding = (HingeEncoding *) model_encoding;
+	model_form.feature_list = model_encoding->inputs[0].kind != HINGE_INPUT_ARRAY &&
+		model_encoding->inputs[0].kind != HINGE_INPUT_SPARSE;
+	if (plain_features(src) && plain_features(&model_form))
+		return;
+
+	if (hinge_encoding_n_columns(model_encoding) != src->n_feature_columns)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("model \"%s\" reads %d feature columns, but %d are given",
+						model, hinge_encoding_n_columns(model_encoding), src->n_feature_columns),
+				 errhint("Pass the features the model was trained on, in the same order: SELECT features FROM hinge_model WHERE name = %s.",
+						 quote_literal_cstr(model))));
+	*encoding = *model_encoding;
+	encoding->inputs = palloc(sizeof(HingeInput) * model_encoding->n_inputs);
+	for (i = 0; i < model_encoding->n_inputs; i++)
+	{
+		HingeInput *input = &encoding->inputs[i];
+		int			which;
+
+		*input = model_encoding->inputs[i];
+		for (which = 0; which < (input->kind == HINGE_INPUT_PAIRS ? 2 : 1); which++)
+		{
+			hinge_check_input_type(input, which, src->column_types[c], src->sparse_type);
+			if (which == 0)
+				input->column = src->feature_columns[c];
+			else
+				input->column2 = src->feature_columns[c];
+			c++;
+		}
+	}
+	src->encoding = encoding;
+	src->feature_list = src->n_feature_columns > 1 || encoding->inputs[0].kind == HINGE_INPUT_NUMBER ||
+		encoding->inputs[0].kind == HINGE_INPUT_CATEGORY;
+	set_usable(src);
+	set_features_form(src);
+	src->n_features = encoding->dimension;
+}
+
+/*
+ * The features of a row as an SQL expression: a column, an array of
+ * numbers, or the encoder's call on the columns (the encoding a parameter)
+ */
+char *
+hinge_row_source_x(HingeRowSource *src, HingeParams *params)
+{
+	StringInfoData sql;
+	int			i;
+
+	initStringInfo(&sql);
+	if (src->encoded)
+	{
+		Datum		json = DirectFunctionCall1(jsonb_in,
+											   CStringGetDatum(hinge_encoding_to_json(src->encoding)));
+
+		appendStringInfo(&sql, "%s.hinge_encode(%s::pg_catalog.jsonb, ROW(", src->ext,
+						 hinge_param(params, JSONBOID, json));
+		for (i = 0; i < src->n_feature_columns; i++)
+			appendStringInfo(&sql, "%s%s", i > 0 ? ", " : "",
+							 quote_identifier(src->feature_columns[i]));
+		appendStringInfoString(&sql, "))");
+	}
+	else if (src->feature_list)
+	{
+		appendStringInfoString(&sql, "ARRAY[");
+		for (i = 0; i < src->n_feature_columns; i++)
+			appendStringInfo(&sql, "%s%s::pg_catalog.float8", i > 0 ? ", " : "",
+							 quote_identifier(src->feature_columns[i]));
+		appendStringInfoChar(&sql, ']');
+	}
+	else
+		appendStringInfoString(&sql, quote_identifier(src->feature_columns[0]));
+	return sql.data;
 }
 
 /* Errors out unless every feature array had the same length, min = max */
@@ -244,8 +478,9 @@ hinge_row_source_count(HingeRowSource *src)
 					 "(SELECT CASE WHEN %s THEN %s END AS l, %s AS n FROM %s) AS s "
 					 "GROUP BY l ORDER BY l NULLS FIRST",
 					 src->usable_sql, src->label_sql,
-					 src->feature_list ? "NULL::pg_catalog.int4" :
-					 psprintf("%s(%s)", src->width_function, src->features_sql),
+					 src->feature_list || src->encoded ? "NULL::pg_catalog.int4" :
+					 psprintf("%s(%s)", src->width_function,
+							  quote_identifier(src->feature_columns[0])),
 					 src->relation);
 	/* the NULL group and one value past the limit, to tell it was passed */
 	if (SPI_execute(query, true, HINGE_MAX_CLASSES + 2) != SPI_OK_SELECT)
@@ -272,7 +507,7 @@ hinge_row_source_count(HingeRowSource *src)
 		src->class_rows[src->n_classes] = count;
 		src->rows_used += count;
 		src->n_classes++;
-		if (!src->feature_list)
+		if (!src->feature_list && !src->encoded)
 		{
 			min_length = Min(min_length, DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &isnull)));
 			max_length = Max(max_length, DatumGetInt32(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &isnull)));
@@ -302,7 +537,7 @@ hinge_row_source_count(HingeRowSource *src)
 						src->label_name, HINGE_MAX_CLASSES),
 				 errhint("A label names classes; is \"%s\" a measurement rather than a class?",
 						 src->label_name)));
-	if (!src->feature_list)
+	if (!src->feature_list && !src->encoded)
 		check_feature_lengths(src, min_length, max_length);
 }
 

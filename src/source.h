@@ -1,8 +1,8 @@
 /*
  * source.h
  *		The rows a model is trained, evaluated or calibrated on: a relation,
- *		its features (one float8[] or real[] column, or a list of numeric
- *		columns) and its label column, turned into SQL (source.c).
+ *		its feature columns (the inputs of an encoding, encoding.h) and its
+ *		label column, turned into SQL (source.c).
  */
 #ifndef HINGE_SOURCE_H
 #define HINGE_SOURCE_H
@@ -20,15 +20,21 @@ typedef struct HingeRowSource
 	Oid			relid;			/* locked for the rest of the transaction */
 	char	   *relation;		/* qualified and quoted, for SQL */
 	char	   *relation_name;	/* as regclass prints it, for messages */
-	bool		feature_list;	/* features from a list of numeric columns */
+	Oid			namespace;		/* the extension's schema */
+	char	   *ext;			/* the same, quoted, for SQL */
+	Oid			sparse_type;	/* the extension's hinge_sparse */
+	bool		feature_list;	/* features from a list of columns */
 	int			n_feature_columns;
 	char	  **feature_columns;	/* raw column names */
+	Oid		   *column_types;	/* their base types */
+	struct HingeEncoding *encoding;	/* the inputs the columns feed */
+	bool		encoded;		/* x is the encoder's (hinge_sparse) */
 	const char *feature_type;	/* "double precision[]", "real[]",
-								 * "hinge_sparse", "columns" */
+								 * "hinge_sparse", "columns", "tsvector",
+								 * "jsonb" */
 	Oid			features_type;	/* float8[], real[] or hinge_sparse: of x */
 	const char *width_function; /* of x: its number of features */
-	char	   *features_sql;	/* the feature vector as an expression */
-	char	   *usable_sql;		/* condition: features and label not NULL */
+	char	   *usable_sql;		/* condition: features and label usable */
 	int			n_features;
 	char	   *label_name;		/* raw column name */
 	char	   *label_sql;		/* quoted column */
@@ -58,6 +64,11 @@ extern char *hinge_row_source_label_is(HingeRowSource *src, int k,
 extern char *hinge_row_source_label_known(HingeRowSource *src,
 										  HingeParams *params);
 extern char *hinge_row_source_sql(HingeRowSource *src);
+extern char *hinge_row_source_x(HingeRowSource *src, HingeParams *params);
+extern void hinge_row_source_set_impute(HingeRowSource *src);
+extern void hinge_row_source_use_encoding(HingeRowSource *src,
+										  const struct HingeEncoding *model_encoding,
+										  const char *model);
 extern char *hinge_row_source_width_sql(HingeRowSource *src, const char *x,
 										const char *filter);
 extern void hinge_row_source_add_width(HeapTuple tuple, TupleDesc desc,
@@ -72,6 +83,7 @@ pg_noreturn extern void hinge_rows_changed_error(HingeRowSource *src,
 extern AttrNumber hinge_column_attnum(Oid relid, const char *column,
 									  const char *role);
 extern bool hinge_is_number_type(Oid type);
+extern bool hinge_is_category_type(Oid type);
 pg_noreturn extern void hinge_column_type_error(const char *column, Oid type,
 												const char *wanted,
 												const char *hint);

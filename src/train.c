@@ -21,6 +21,9 @@
 #include "finite.h"
 #include "losses.h"
 #include "model.h"
+#include "encoding.h"
+#include "scaled_oracle.h"
+#include "survey.h"
 #include "train.h"
 #include "validate.h"
 
@@ -209,7 +212,15 @@ hinge_train_source(FunctionCallInfo fcinfo, HingeTrainSpec *spec, const char *ex
 						  PG_GETARG_OID(relation_arg), PG_GETARG_DATUM(features_arg),
 						  get_fn_expr_argtype(fcinfo->flinfo, features_arg) == TEXTARRAYOID,
 						  text_to_cstring(PG_GETARG_TEXT_PP(label_arg)));
+	if (strcmp(spec->features.impute, "none") != 0)
+		hinge_row_source_set_impute(src);
+	if (strcmp(spec->features.scale, "standard") == 0 && !spec->intercept)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("scale 'standard' centres the features, which needs an intercept"),
+				 errhint("Train with intercept => true, or scale => 'maxabs', which scales without centring.")));
 	hinge_row_source_count(src);
+	hinge_survey(src, &spec->features);
 	spec->n_columns = src->n_features + (spec->intercept ? 1 : 0);
 	if (src->n_classes == 2)
 	{
@@ -256,7 +267,7 @@ hinge_warn_unconverged(HingeTrainSpec *spec, const HingeProgress *p, const char 
 				 errdetail("The relative gap is %.3g, above the tolerance %.3g.",
 						   hinge_relative_gap(p), spec->tolerance),
 				 badly_scaled(p) ?
-				 errhint("The features are badly scaled (the first subgradient's norm is %.3g): standardise them to comparable, moderate ranges, such as z-scores.",
+				 errhint("The features are badly scaled (the first subgradient's norm is %.3g): train with scale => 'standard' (or 'maxabs' for sparse rows).",
 						 p->first_subgradient_norm) :
 				 errhint("Raise max_passes, or accept the model: its objective is within %.3g%% of the optimum.",
 						 100.0 * hinge_relative_gap(p))));
@@ -314,18 +325,6 @@ search_args(const HingeSearch *search, Oid *argtypes, Datum *values, char *nulls
 			nulls[c] = 'n';
 }
 
-/* Whether ext's hinge_model has the columns of a search (1.2 and later) */
-static bool
-has_search_columns(const char *ext)
-{
-	if (SPI_execute(psprintf("SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid "
-							 "OPERATOR(pg_catalog.=) '%s.hinge_model'::pg_catalog.regclass "
-							 "AND attname OPERATOR(pg_catalog.=) 'cv_metric' AND NOT attisdropped",
-							 ext), true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the columns of hinge_model");
-	return SPI_processed == 1;
-}
-
 /*
  * Writes the model row, replacing one of the same name, and returns it.
  * search is the cross-validation that chose its lambda, or NULL: a model
@@ -337,10 +336,12 @@ hinge_store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeP
 				  const HingeSearch *search)
 {
 	HingeRowSource *src = &spec->source;
-	Oid			argtypes[29];
-	Datum		values[29];
-	char		nulls[29];
-	bool		with_search = search != NULL || has_search_columns(ext);
+	Oid			argtypes[30];
+	Datum		values[30];
+	char		nulls[30];
+	bool		with_search;
+	Oid			model_table;
+	char	   *search_values = "";
 	float8	   *data;
 	ArrayType  *weights = hinge_spec_is_multiclass(spec) ?
 		hinge_new_float8_matrix(spec->n_rows, spec->n_columns, &data) :
@@ -349,6 +350,7 @@ hinge_store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeP
 	Datum	   *classes = palloc(sizeof(Datum) * n_classes);
 	Datum	   *class_weights = palloc(sizeof(Datum) * n_classes);
 	char	   *query;
+	bool		has_encoding;
 	int			i = 0,
 				k;
 
@@ -387,36 +389,56 @@ hinge_store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeP
 	if (!hinge_spec_is_multiclass(spec))
 		nulls[i] = 'n';
 	ARG(TEXTOID, hinge_spec_is_multiclass(spec) ? CStringGetTextDatum(spec->multiclass) : (Datum) 0);
-	if (with_search)
-		search_args(search, argtypes, values, nulls, &i);
 #undef ARG
+	/* an extension not yet updated to 1.2 has no encoding column, nor a search's */
+	model_table = get_relname_relid("hinge_model", src->namespace);
+	has_encoding = get_attnum(model_table, "encoding") > 0;
+	with_search = get_attnum(model_table, "cv_metric") > 0;
+	argtypes[i] = TEXTOID;
+	values[i++] = CStringGetTextDatum(hinge_encoding_to_json(src->encoding));
+	if (!has_encoding)
+		i--;
+	if (search != NULL && !with_search)
+		elog(ERROR, "hinge_model has no columns for a search");
+	if (with_search)
+	{
+		StringInfoData placeholders;
+		int			first = i;
+
+		search_args(search, argtypes, values, nulls, &i);
+		initStringInfo(&placeholders);
+		for (k = first; k < i; k++)
+			appendStringInfo(&placeholders, "$%d, ", k + 1);
+		search_values = placeholders.data;
+	}
 
 	query = psprintf("INSERT INTO %s.hinge_model AS m (name, relation, features, feature_type, "
 					 "n_features, label, classes, positive_class, weights, intercept, lambda, "
 					 "loss, gamma, class_weights, passes, objective, lower_bound, converged, "
-					 "rows_used, rows_skipped, train_seconds, multiclass%s, trained_at) "
+					 "rows_used, rows_skipped, train_seconds, multiclass, %s%s trained_at) "
 					 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-					 "$15, $16, $17, $18, $19, $20, $21, $22%s, pg_catalog.now()) "
+					 "$15, $16, $17, $18, $19, $20, $21, $22, %s%s pg_catalog.now()) "
 					 "ON CONFLICT (name) DO UPDATE SET (relation, features, feature_type, "
 					 "n_features, label, classes, positive_class, weights, intercept, lambda, "
 					 "loss, gamma, class_weights, passes, objective, lower_bound, converged, "
-					 "rows_used, rows_skipped, train_seconds, multiclass%s, trained_at) = "
+					 "rows_used, rows_skipped, train_seconds, multiclass, %s%s trained_at) = "
 					 "(EXCLUDED.relation, EXCLUDED.features, EXCLUDED.feature_type, "
 					 "EXCLUDED.n_features, EXCLUDED.label, EXCLUDED.classes, "
 					 "EXCLUDED.positive_class, EXCLUDED.weights, EXCLUDED.intercept, "
 					 "EXCLUDED.lambda, EXCLUDED.loss, EXCLUDED.gamma, EXCLUDED.class_weights, "
 					 "EXCLUDED.passes, EXCLUDED.objective, EXCLUDED.lower_bound, "
 					 "EXCLUDED.converged, EXCLUDED.rows_used, EXCLUDED.rows_skipped, "
-					 "EXCLUDED.train_seconds, EXCLUDED.multiclass%s, EXCLUDED.trained_at) "
+					 "EXCLUDED.train_seconds, EXCLUDED.multiclass, %s%s EXCLUDED.trained_at) "
 					 /* a new model's scores need a calibration of their own */
 					 ", calibration_a = NULL, calibration_b = NULL, online_updates = 0 "
 					 "RETURNING m.*", ext,
-					 with_search ? ", " SEARCH_COLUMNS : "",
-					 with_search ? ", $23, $24, $25, $26, $27, $28, $29" : "",
-					 with_search ? ", " SEARCH_COLUMNS : "",
-					 with_search ? ", EXCLUDED.cv_metric, EXCLUDED.cv_folds, EXCLUDED.cv_fold_column, "
+					 has_encoding ? "encoding," : "", with_search ? SEARCH_COLUMNS ", " : "",
+					 has_encoding ? "$23::pg_catalog.jsonb," : "", search_values,
+					 has_encoding ? "encoding," : "", with_search ? SEARCH_COLUMNS ", " : "",
+					 has_encoding ? "EXCLUDED.encoding," : "",
+					 with_search ? "EXCLUDED.cv_metric, EXCLUDED.cv_folds, EXCLUDED.cv_fold_column, "
 					 "EXCLUDED.cv_lambdas, EXCLUDED.cv_scores, EXCLUDED.cv_passes, "
-					 "EXCLUDED.cv_seconds" : "");
+					 "EXCLUDED.cv_seconds, " : "");
 	if (SPI_execute_with_args(query, i, argtypes, values, nulls, false, 1) != SPI_OK_INSERT_RETURNING ||
 		SPI_processed != 1)
 		elog(ERROR, "could not store model \"%s\"", spec->model_name);
@@ -438,6 +460,8 @@ hinge_train(PG_FUNCTION_ARGS)
 	char	   *ext = hinge_extension_schema(fcinfo);
 	HingePassOracle oracle;
 	HingeSolverOptions options;
+	float8	   *center,
+			   *scale;
 	float8	   *w;
 	HingeProgress progress;
 	Datum		model;
@@ -455,7 +479,19 @@ hinge_train(PG_FUNCTION_ARGS)
 	options.start = NULL;
 	options.name = spec.model_name;
 	w = palloc(sizeof(float8) * spec.n_weights);
-	progress = hinge_solve(&oracle.oracle, &options, w);
+	if (hinge_encoding_scaling(src->encoding, &center, &scale))
+	{
+		/* solved on scaled features, stored as weights of the raw ones */
+		HingeScaledOracle scaled;
+		float8	   *theta = palloc(sizeof(float8) * spec.n_weights);
+
+		hinge_scaled_oracle_init(&scaled, &oracle.oracle, src->n_features, spec.n_columns,
+								 center, scale);
+		progress = hinge_solve(&scaled.oracle, &options, theta);
+		hinge_scaled_to_raw(&scaled, theta, w, spec.n_rows);
+	}
+	else
+		progress = hinge_solve(&oracle.oracle, &options, w);
 	hinge_check_bounds(&spec, &progress);
 	hinge_warn_unconverged(&spec, &progress, psprintf("hinge_train \"%s\"", spec.model_name));
 	model = hinge_store_model(&spec, ext, w, &progress, NULL);

@@ -170,7 +170,10 @@ INSERT INTO bi_good VALUES
     ('hinge_sparse', 3, '{"{1,2}","{1,1}",2}'),
     ('hinge_sparse_dense', 1, '{"{1,1}"}'),
     ('hinge_sparse_dimension', 1, '{"{1,1}"}'),
-    ('hinge_sparse_nnz', 1, '{"{1,1}"}');
+    ('hinge_sparse_nnz', 1, '{"{1,1}"}'),
+    ('hinge_encode', 2, '{"{\"scale\": \"none\", \"inputs\": [{\"kind\": \"number\", \"column\": \"a\"}]}",1.5}'),
+    ('hinge_term_hash', 2, '{word,4}'),
+    ('hinge_feature_stats', 1, '{"{1,1}"}');
 -- hinge_score, hinge_predict and hinge_scores by model name have the same
 -- number of arguments as their array forms: their good arguments are below.
 CREATE TABLE bi_good_by_name (name text PRIMARY KEY, args text[]);
@@ -204,6 +207,8 @@ CREATE FUNCTION bi_lit(arg text, typ text) RETURNS text LANGUAGE sql IMMUTABLE A
                 WHEN $2 = 'anyelement' THEN quote_literal($1) || '::date'
                 -- hinge_sparse arguments: the dense literal, made sparse
                 WHEN $2 = 'hinge_sparse' THEN '(' || quote_literal($1) || '::float8[])::hinge_sparse'
+                -- a row: of one number
+                WHEN $2 = 'record' THEN 'ROW(' || quote_literal($1) || '::float8)'
                 ELSE quote_literal($1) || '::' || $2 END
 $$;
 
@@ -510,8 +515,10 @@ SELECT hinge_evaluate('bi_bin', 'no_such_table', 'x', 'y');
 SELECT hinge_train('m', 'bi_data', 'nope', 'y');
 SELECT hinge_train('m', 'bi_data', 'x', 'nope');
 SELECT hinge_train('m', 'bi_data', ARRAY['a', 'nope'], 'y');
-SELECT hinge_train('m', 'bi_data', ARRAY['a', 'k'], 'y');
-SELECT hinge_train('m', 'bi_data', 'k', 'y');
+-- (a text column is categorical)
+SELECT name, feature_type, n_features FROM hinge_train('m', 'bi_data', ARRAY['a', 'k'], 'y');
+SELECT name, feature_type, n_features FROM hinge_train('m', 'bi_data', 'k', 'y');
+SELECT hinge_train('m', 'bi_data', ARRAY['a', 'y'], 'y');
 -- an empty list of feature columns is an empty array: 2202E
 SELECT hinge_train('m', 'bi_data', '{}'::text[], 'y');
 SELECT hinge_train('m', 'bi_data', '{a,NULL}'::text[], 'y');
@@ -775,7 +782,15 @@ INSERT INTO bi_edit VALUES
     ('multiclass', 'NULL', 'mc'), ('multiclass', '''nope''', 'mc'),
     ('calibration_a', 'NULL', 'both'), ('calibration_b', 'NULL', 'both'),
     ('calibration_a', '''{NaN,1,1}''', 'both'), ('calibration_b', '''{1,2,3,4,5}''', 'both'),
-    ('calibration_a', '''{{1,1,1}}''', 'both');
+    ('calibration_a', '''{{1,1,1}}''', 'both'),
+    ('rows_used', '-1', 'bin'), ('online_updates', '-2', 'bin'),
+    ('encoding', '''{}''', 'both'), ('encoding', '''[1]''', 'both'),
+    ('encoding', '''{"scale": "none", "inputs": [{"kind": "array", "column": "x", "dimension": 7}]}''', 'both'),
+    ('encoding', '''{"scale": "weird", "inputs": [{"kind": "array", "column": "x", "dimension": 2}]}''', 'both'),
+    ('encoding', '''{"scale": "none", "inputs": [{"kind": "category", "column": "x", "categories": ["a", "a"]}]}''', 'both'),
+    ('encoding', '''{"scale": "none", "inputs": [{"kind": "tsvector", "column": "x", "weighting": "tfidf", "l2_normalize": true, "terms": ["a", "b"], "idf": [1]}]}''', 'both'),
+    ('encoding', '''{"scale": "standard", "inputs": [{"kind": "array", "column": "x", "dimension": 2, "center": [0, 0], "scale": [1, 0]}]}''', 'both'),
+    ('encoding', '''{"scale": "none", "inputs": [{"kind": "number", "column": "x", "impute": "NaN"}, {"kind": "number", "column": "y"}]}''', 'both');
 CREATE TABLE bi_edit_rows (x float8[], y int, k text, score float8, verdict text, p float8);
 CREATE TRIGGER s BEFORE INSERT ON bi_edit_rows FOR EACH ROW
     WHEN (NEW.y = 0) EXECUTE FUNCTION hinge_score_trigger('bi_bin', 'x', 'score');

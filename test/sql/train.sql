@@ -639,7 +639,9 @@ SELECT count(*) AS models_named_changing FROM hinge_model WHERE name = 'changing
 -- 11. Errors
 SELECT hinge_train('e', 'train_rows', 'nope', 'y');
 SELECT hinge_train('e', 'train_rows', 'x', 'Y');
-SELECT hinge_train('e', 'train_rows', 'id', 'y');
+CREATE TABLE odd_types AS SELECT point(i, i) AS p, i % 2 AS y FROM generate_series(1, 10) AS i;
+SELECT hinge_train('e', 'odd_types', 'p', 'y');
+SELECT hinge_train('e', 'odd_types', ARRAY['p', 'y'], 'y');
 SELECT hinge_train('e', 'columns', ARRAY['a', 'answer'], 'answer');
 SELECT hinge_train('e', 'no_such_table', 'x', 'y');
 SELECT hinge_train('e', 'train_rows', 'x', 'y', multiclass => 'one_vs_one');

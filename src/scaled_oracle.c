@@ -1,0 +1,114 @@
+/*
+ * scaled_oracle.c
+ *		Scaling as a change of variables (scaled_oracle.h): the solver works
+ *		on scaled features z_j = (x_j - c_j) / s_j, while the oracle reads
+ *		the raw rows.
+ *
+ * A row of weights (v, v_0) on the scaled features scores
+ *		v.z + v_0 = sum_j (v_j / s_j) x_j + (v_0 - sum_j v_j c_j / s_j),
+ * that is raw weights w = A (v, v_0): w_j = v_j / s_j and the intercept
+ * w_0 = v_0 - sum_j v_j c_j / s_j.  So the risk at v is the raw oracle's
+ * risk at A v, its subgradient A^T g, and a segment maps onto a segment
+ * with the same grid.  The rows are never rewritten, scaled or densified:
+ * sparse rows stay sparse, and the model stores A v, which scores raw rows
+ * at the cost of unscaled weights.  The regulariser, which the solver adds,
+ * is on v: the objective minimised is that of the scaled problem.
+ */
+#include "postgres.h"
+
+#include "scaled_oracle.h"
+
+/* raw = A theta, row by row of cols (features, then an intercept if any) */
+static void
+to_raw(const HingeScaledOracle *so, const float8 *theta, float8 *raw, int n_rows)
+{
+	int			f = so->n_features;
+	int			r,
+				j;
+
+	for (r = 0; r < n_rows; r++)
+	{
+		const float8 *v = theta + (Size) r * so->cols;
+		float8	   *w = raw + (Size) r * so->cols;
+		float8		shift = 0.0;
+
+		for (j = 0; j < f; j++)
+		{
+			w[j] = v[j] / so->scale[j];
+			shift += w[j] * so->center[j];
+		}
+		if (so->cols > f)
+			w[f] = v[f] - shift;
+	}
+}
+
+/* g_theta = A^T g_raw, in place, row by row */
+static void
+to_scaled_gradient(const HingeScaledOracle *so, float8 *g, int n_rows)
+{
+	int			f = so->n_features;
+	int			r,
+				j;
+
+	for (r = 0; r < n_rows; r++)
+	{
+		float8	   *row = g + (Size) r * so->cols;
+		float8		g0 = so->cols > f ? row[f] : 0.0;
+
+		for (j = 0; j < f; j++)
+			row[j] = (row[j] - g0 * so->center[j]) / so->scale[j];
+	}
+}
+
+static void
+scaled_planes(HingeOracle *oracle, const float8 *points, float8 *out)
+{
+	HingeScaledOracle *so = (HingeScaledOracle *) oracle;
+	int			n = oracle->n_problems;
+	int			d = oracle->d;
+	int			q;
+
+	to_raw(so, points, so->raw, n * so->rows_per_problem);
+	so->inner->planes(so->inner, so->raw, out);
+	for (q = 0; q < n; q++)
+		to_scaled_gradient(so, out + (Size) q * (d + 1) + 1, so->rows_per_problem);
+}
+
+static void
+scaled_line(HingeOracle *oracle, const float8 *from, const float8 *to, float8 *risks,
+			float8 *subgradients)
+{
+	HingeScaledOracle *so = (HingeScaledOracle *) oracle;
+	int			n = oracle->n_problems;
+	Size		nd = (Size) n * oracle->d;
+
+	to_raw(so, from, so->raw, n * so->rows_per_problem);
+	to_raw(so, to, so->raw + nd, n * so->rows_per_problem);
+	so->inner->line(so->inner, so->raw, so->raw + nd, risks, subgradients);
+	if (subgradients != NULL && oracle->line_planes)
+		to_scaled_gradient(so, subgradients, n * HINGE_LINE_POINTS * so->rows_per_problem);
+}
+
+void
+hinge_scaled_oracle_init(HingeScaledOracle *so, HingeOracle *inner, int n_features,
+						 int cols, const float8 *center, const float8 *scale)
+{
+	memset(so, 0, sizeof(*so));
+	so->oracle = *inner;
+	so->oracle.planes = scaled_planes;
+	so->oracle.line = scaled_line;
+	so->inner = inner;
+	so->n_features = n_features;
+	so->cols = cols;
+	so->rows_per_problem = inner->d / cols;
+	so->center = center;
+	so->scale = scale;
+	so->raw = palloc(sizeof(float8) * 2 * (Size) inner->n_problems * inner->d);
+}
+
+/* The raw weights of solver weights theta: n_rows rows of cols */
+void
+hinge_scaled_to_raw(const HingeScaledOracle *so, const float8 *theta, float8 *raw, int n_rows)
+{
+	to_raw(so, theta, raw, n_rows);
+}
