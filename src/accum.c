@@ -56,6 +56,14 @@
 
 #define LINE_POINTS		HINGE_LINE_POINTS
 
+/*
+ * The rows a state's means are over.  A fold's state inside a
+ * cross-validation state may have none (a fold whose model has no training
+ * rows, passed to the aggregate directly): its sums are then 0, and so are
+ * its means.
+ */
+#define rows_of(st)		fmax((st)[ST_N], 1.0)
+
 #define LINE_PLANES_MAX_WEIGHTS	HINGE_LINE_PLANES_MAX_WEIGHTS
 
 #define LOSS_HINGE		HINGE_LOSS_HINGE
@@ -681,7 +689,7 @@ hinge_binary_loss(const float8 *st, float8 *gamma)
 static float8
 mean_loss(const float8 *st)
 {
-	return (st[ST_LOSS_SUM] + st[ST_LOSS_COMP]) / st[ST_N];
+	return (st[ST_LOSS_SUM] + st[ST_LOSS_COMP]) / rows_of(st);
 }
 
 /* ||w||^2 over all weights, the intercept included (see the top) */
@@ -734,7 +742,7 @@ subgradient_of(const float8 *st, float8 *grad)
 	int			j;
 
 	for (j = 0; j < d; j++)
-		grad[j] = hinge_check_result(st[ST_LAMBDA] * w[j] + (sum[j] + comp[j]) / st[ST_N]);
+		grad[j] = hinge_check_result(st[ST_LAMBDA] * w[j] + (sum[j] + comp[j]) / rows_of(st));
 }
 
 /* lambda w + (1/n) sum c_y dloss/dscore (x, 1), or NULL for no rows */
@@ -810,7 +818,7 @@ hinge_binary_line_objectives(const float8 *st, float8 *out)
 			norm2 += w * w;
 		}
 		out[k] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
-									(sum[k] + comp[k]) / st[ST_N]);
+									(sum[k] + comp[k]) / rows_of(st));
 	}
 }
 
@@ -866,11 +874,11 @@ hinge_binary_line_planes(const float8 *st, float8 *out)
 
 			norm2 += w * w;
 			running[j] += diff_sum[(Size) k * d + j] + diff_comp[(Size) k * d + j];
-			row[2 + j] = hinge_check_result(st[ST_LAMBDA] * w + running[j] / st[ST_N]);
+			row[2 + j] = hinge_check_result(st[ST_LAMBDA] * w + running[j] / rows_of(st));
 		}
 		row[0] = hinge_line_alphas[k];
 		row[1] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
-									(sum[k] + comp[k]) / st[ST_N]);
+									(sum[k] + comp[k]) / rows_of(st));
 	}
 	pfree(running);
 }

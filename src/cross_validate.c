@@ -495,7 +495,7 @@ run_search(Search *s, HingeFolds *folds, const char *ext)
  * stores it with the search.
  */
 static void
-refit(Search *s, int best, const char *ext, const int *ranks)
+refit(Search *s, int best, const char *ext)
 {
 	HingeTrainSpec *spec = &s->spec;
 	HingePassOracle po;
@@ -614,7 +614,7 @@ hinge_cross_validate(PG_FUNCTION_ARGS)
 	rank_lambdas(s.metric, s.lambdas, s.scores, s.n_lambdas, s.n_folds, ranks);
 	for (best = 0; ranks[best] != 1; best++)
 		;
-	refit(&s, best, ext, ranks);
+	refit(&s, best, ext);
 	emit_rows(fcinfo, s.metric, s.n_lambdas, s.n_folds, s.lambdas, s.scores, s.passes,
 			  s.seconds);
 	SPI_finish();

@@ -631,29 +631,19 @@ hinge_cv_combinefn(PG_FUNCTION_ARGS)
 }
 
 /*
- * A final function's state: of one of the layouts it takes (checked), with
- * rows, and every fold's model trained on some (else an error).
+ * A final function's state, of one of the layouts it takes (checked).  A
+ * fold whose model has no training rows (every row in that fold) has a
+ * risk of 0: its block's training rows say so.
  */
 static float8 *
 final_state(ArrayType *state, float8 tag1, float8 tag2, float8 tag3)
 {
 	float8		tag = ARR_NDIM(state) == 1 && ARR_DIMS(state)[0] >= 1 && !ARR_HASNULL(state) &&
 		ARR_ELEMTYPE(state) == FLOAT8OID ? ((float8 *) ARR_DATA_PTR(state))[0] : 0.0;
-	float8	   *st;
-	int			f;
 
 	if (tag == 0.0 || (tag != tag1 && tag != tag2 && tag != tag3))
 		hinge_state_corrupt();
-	st = cv_state_data(state, tag);
-	for (f = 0; f < (int) st[CV_FOLDS]; f++)
-		if ((is_binary(tag) ? hinge_binary_rows(fold_state(st, f)) :
-			 hinge_multiclass_rows(fold_state(st, f))) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("fold %d has no training rows", f + 1),
-					 errdetail("All %.0f rows are in fold %d.", st[CV_N], f + 1),
-					 errhint("A fold's model trains on the rows of the other folds: put rows in at least two folds.")));
-	return st;
+	return cv_state_data(state, tag);
 }
 
 /*

@@ -69,6 +69,14 @@
 
 #define LINE_POINTS		HINGE_LINE_POINTS
 
+/*
+ * The rows a state's means are over.  A fold's state inside a
+ * cross-validation state may have none (a fold whose model has no training
+ * rows, passed to the aggregate directly): its sums are then 0, and so are
+ * its means.
+ */
+#define rows_of(st)		fmax((st)[MC_N], 1.0)
+
 static bool
 is_line(float8 tag)
 {
@@ -604,7 +612,7 @@ hinge_multiclass_merge(float8 *a, const float8 *b)
 static float8
 mean_loss(const float8 *st)
 {
-	return (st[MC_LOSS_SUM] + st[MC_LOSS_COMP]) / st[MC_N];
+	return (st[MC_LOSS_SUM] + st[MC_LOSS_COMP]) / rows_of(st);
 }
 
 /* lambda/2 ||W||^2 + the mean loss */
@@ -620,7 +628,7 @@ static float8
 gradient_element(const float8 *st, const McView *v, int i)
 {
 	return hinge_check_result(st[MC_LAMBDA] * v->W[i] +
-							  (v->grad_sum[i] + v->grad_comp[i]) / st[MC_N]);
+							  (v->grad_sum[i] + v->grad_comp[i]) / rows_of(st));
 }
 
 /* lambda/2 ||W||^2 + mean loss, or NULL for no rows */
@@ -745,14 +753,14 @@ hinge_multiclass_line_objectives(const float8 *st, float8 *out)
 		for (a = 0; a < LINE_POINTS; a++)
 			out[a] = hinge_check_result(
 				st[MC_LAMBDA] / 2.0 * line_norm2(&v, 0, v.k, hinge_line_alphas[a]) +
-				(v.sum[a] + v.comp[a]) / st[MC_N]);
+				(v.sum[a] + v.comp[a]) / rows_of(st));
 		return;
 	}
 	for (r = 0; r < v.k; r++)
 		for (a = 0; a < LINE_POINTS; a++)
 			out[r * LINE_POINTS + a] = hinge_check_result(
 				st[MC_LAMBDA] / 2.0 * line_norm2(&v, r, 1, hinge_line_alphas[a]) +
-				(v.sum[r * LINE_POINTS + a] + v.comp[r * LINE_POINTS + a]) / st[MC_N]);
+				(v.sum[r * LINE_POINTS + a] + v.comp[r * LINE_POINTS + a]) / rows_of(st));
 }
 
 /*
@@ -792,7 +800,7 @@ hinge_one_vs_rest_planes(const float8 *st, float8 *out)
 		float8	   *row = out + (Size) r * (v.cols + 1);
 
 		row[0] = hinge_check_result(st[MC_LAMBDA] / 2.0 * hinge_dot_f8(w, w, v.cols) +
-									(v.sum[r] + v.comp[r]) / st[MC_N]);
+									(v.sum[r] + v.comp[r]) / rows_of(st));
 		for (j = 0; j < v.cols; j++)
 			row[j + 1] = gradient_element(st, &v, r * v.cols + j);
 	}
