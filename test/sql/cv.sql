@@ -353,7 +353,17 @@ INSERT INTO ref_cv_multiclass VALUES
     ('one_vs_rest', 0.01, 5, 0.7666666666666667);
 -- END reference
 
--- Each fold's training rows and its own rows, as views
+-- Each fold's training rows and its own rows, as views; a model trained
+-- on the one, evaluated on the other (a statement of its own each: a model
+-- is visible from the next one on)
+CREATE FUNCTION cv_fold_model(f int, label text, weight text DEFAULT NULL,
+                              strategy text DEFAULT 'crammer_singer') RETURNS hinge_evaluation
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM hinge_train('cv_fold', 'cv_train_' || f, 'x', label, lambda => 1e-2, tolerance => 1e-6,
+                        class_weight => weight, multiclass => strategy);
+    RETURN (SELECT e FROM hinge_evaluate('cv_fold', 'cv_test_' || f, 'x', label) AS e);
+END $$;
 DO $$
 BEGIN
     FOR f IN 1 .. 5 LOOP
@@ -429,9 +439,7 @@ CREATE TABLE cv_by_train AS
 SELECT f, w.weight, e.accuracy, e.f1, e.mean_loss,
        (SELECT avg(r) FROM unnest(e.class_recall) AS r) AS balanced_accuracy
 FROM generate_series(1, 5) AS f, (VALUES ('none'), ('balanced')) AS w(weight),
-     LATERAL hinge_train('cv_fold', 'cv_train_' || f, 'x', 'y', lambda => 1e-2, tolerance => 1e-6,
-                         class_weight => nullif(w.weight, 'none')) AS m,
-     LATERAL hinge_evaluate('cv_fold', 'cv_test_' || f, 'x', 'y') AS e;
+     LATERAL cv_fold_model(f, 'y', nullif(w.weight, 'none')) AS e;
 SELECT w.weight, m.metric,
        count(*) FILTER (WHERE CASE m.metric WHEN 'accuracy' THEN s.score = t.accuracy
                                             WHEN 'balanced_accuracy' THEN abs(s.score - t.balanced_accuracy) < 1e-12
@@ -493,10 +501,7 @@ WHERE r.variant = v.variant AND r.lambda = c.lambda
 GROUP BY 1 ORDER BY 1;
 CREATE TABLE cv_ww AS
 SELECT f, e.accuracy, e.mean_loss
-FROM generate_series(1, 5) AS f,
-     LATERAL hinge_train('cv_fold', 'cv_train_' || f, 'x', 'label', lambda => 1e-2, tolerance => 1e-6,
-                         multiclass => 'weston_watkins') AS m,
-     LATERAL hinge_evaluate('cv_fold', 'cv_test_' || f, 'x', 'label') AS e;
+FROM generate_series(1, 5) AS f, LATERAL cv_fold_model(f, 'label', NULL, 'weston_watkins') AS e;
 SELECT m.metric, count(*) FILTER (WHERE CASE m.metric WHEN 'accuracy' THEN s.score = t.accuracy
                                                 ELSE abs(s.score - t.mean_loss) < 1e-3 * t.mean_loss END) AS folds_agree
 FROM unnest(ARRAY['accuracy', 'hinge_loss']) AS m(metric),
@@ -553,8 +558,15 @@ SELECT count(DISTINCT hinge_row_hash(x)) = count(*) AS distinct_hashes,
 FROM cv_rows;
 -- rows of equal features share a fold (a copy of a held-out row is never
 -- trained on)
-CREATE TABLE cv_doubled AS SELECT x, y FROM cv_rows UNION ALL SELECT x, y FROM cv_rows WHERE id <= 50;
-SELECT count(*) AS lambdas FROM hinge_cross_validate('cv_dup', 'cv_doubled', 'x', 'y', lambdas => '{1e-2}');
+CREATE TABLE cv_doubled AS
+SELECT x, y, ((rank() OVER (PARTITION BY y ORDER BY hinge_row_hash(x)) - 1) * 5
+              / count(*) OVER (PARTITION BY y)) + 1 AS fold
+FROM (SELECT x, y FROM cv_rows UNION ALL SELECT x, y FROM cv_rows WHERE id <= 50) AS d;
+SELECT count(*) AS copies_in_two_folds
+FROM (SELECT x FROM cv_doubled GROUP BY x HAVING count(DISTINCT fold) > 1) AS split;
+SELECT a.fold_scores = b.fold_scores AS same_folds
+FROM hinge_cross_validate('cv_dup', 'cv_doubled', 'x', 'y', lambdas => '{1e-2}') AS a,
+     hinge_cross_validate('cv_dup', 'cv_doubled', 'x', 'y', lambdas => '{1e-2}', fold_column => 'fold') AS b;
 SELECT hinge_fold(5, 1, '{{1,5,9},{0,0,0}}') AS at_a_cut, hinge_fold(6, 1, '{{1,5,9},{0,0,0}}') AS past_it,
        hinge_fold(10, 1, '{{1,5,9},{0,0,0}}') AS last, hinge_fold(-7, 2, '{{1,5,9},{0,0,0}}') AS first;
 
