@@ -702,6 +702,11 @@ hinge_cv_cutting_planes_finalfn(PG_FUNCTION_ARGS)
 			hinge_multiclass_plane(sub, out + (Size) f * plane_size);
 		block[HINGE_CV_TRAIN_ROWS] = is_binary(tag) ? hinge_binary_rows(sub) :
 			hinge_multiclass_rows(sub);
+		/* counts are whole numbers of rows: anything else is a forged state */
+		for (i = 0; i < HINGE_CV_HELD(k); i++)
+			if (i != HS_LOSS && i != HS_COMP &&
+				!(held[i] >= 0 && held[i] <= st[CV_N] && held[i] == floor(held[i])))
+				hinge_state_corrupt();
 		block[HINGE_CV_HELD_ROWS] = held[HS_ROWS];
 		block[HINGE_CV_HELD_LOSS] = hinge_check_result(held[HS_LOSS] + held[HS_COMP]);
 		for (i = 0; i < 3 * k; i++)
