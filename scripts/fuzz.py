@@ -2339,6 +2339,9 @@ class Cases:
         names = f.argnames
         mc = 'label' in names
         line = names[0] == 'line'
+        # the cross-validation aggregates: every fold's weights a row of a
+        # matrix, class weights folds x classes (here one fold, fold 1)
+        cv = 'fold' in names
         real = f.argtypes[1] == 'real[]'
         d = r.randint(1, 4)
         nw = d + (1 if r.random() < 0.5 else 0)
@@ -2360,8 +2363,8 @@ class Cases:
                 if all(w == base for w in per_row):
                     per_row[-1] = [[repr(float(v) + 1.0) for v in row] for row in base]
         cells = [['w%d' % (a * nw + b + 1) for b in range(nw)] for a in range(nmat)]
-        wexpr = self.matrix_expr(cells) if mc or line else self.vector_expr(cells[0])
-        const = self.gen.v.lit_matrix(base) if mc or line else self.gen.v.lit_array(base[0])
+        wexpr = self.matrix_expr(cells) if mc or line or cv else self.vector_expr(cells[0])
+        const = self.gen.v.lit_matrix(base) if mc or line or cv else self.gen.v.lit_array(base[0])
         # the VALUES rows: i, g, the weights' elements, x, y or label
         t = 'real[]' if real else 'float8[]'
         values = []
@@ -2384,6 +2387,9 @@ class Cases:
                 rest.append("'%s'::float8" % r.choice(['1', '2', '0.5']))
             elif name == 'variant':
                 rest.append(q(r.choice(VARIANTS)) + '::text')
+            elif name == 'class_weights' and cv:
+                rest.append("'{{%s}}'::float8[]" % ','.join(r.choice(['1', '2', '0.5'])
+                                                        for _ in range(k if mc else 2)))
             elif name == 'class_weights':
                 rest.append("'{%s}'::float8[]" % ','.join(r.choice(['1', '2', '0.5']) for _ in range(k)))
             elif typ == 'text':

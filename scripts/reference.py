@@ -547,6 +547,30 @@ def cv_references(X, y, labels, fold, folds):
     return binary, multiclass
 
 
+def cv_scaled_references(Xs, y, fold, folds):
+    """scale => 'standard' under cross-validation: the centres and scales
+    learnt from every row (numpy's mean and population standard deviation,
+    as hinge_train learns them), then on each fold scikit-learn's LinearSVC
+    trained on the other folds' scaled rows, scored on the fold's own; None
+    when a held-out row lies within 1e-3 of a boundary."""
+    from sklearn.svm import LinearSVC
+    Z = (Xs - Xs.mean(axis=0)) / Xs.std(axis=0)
+    rows = []
+    for lam in (1e-1, 1e-2, 1e-3):
+        for f in range(1, folds + 1):
+            train, test = fold != f, fold == f
+            clf = LinearSVC(loss="hinge", C=1.0 / (lam * train.sum()), fit_intercept=True,
+                            intercept_scaling=1.0, tol=1e-10, max_iter=10**7)
+            clf.fit(Z[train], y[train])
+            s = Z[test] @ clf.coef_[0] + clf.intercept_[0]
+            if np.abs(s).min() < 1e-3:
+                return None
+            pred = np.where(s > 0, 1, -1)
+            rows.append([num(lam), str(f), num((pred == y[test]).mean()),
+                         num(np.maximum(0, 1 - y[test] * s).mean())])
+    return rows
+
+
 def cv_block(rng):
     """Rows with a fold column, and what a model trained on the other folds'
     rows does on each fold's own: scikit-learn's LinearSVC (liblinear's dual
@@ -563,10 +587,23 @@ def cv_block(rng):
         if refs is not None:
             break
     binary, multiclass = refs
+    # the same rows on scales and offsets far apart, for scale => 'standard'
+    # (the first factors whose models leave no held-out row near a boundary)
+    for factor in (50.0, 40.0, 30.0, 20.0):
+        Xs = np.round(X * np.array([1.0, factor, 0.02, 7.0]) + np.array([0.0, 300.0, -1.0, 5.0]), 6)
+        scaled = cv_scaled_references(Xs, y, fold, folds)
+        if scaled is not None:
+            break
+    else:
+        sys.exit("cv: every scaled case has a held-out row near a boundary")
     return "\n".join([
         table("cv_rows", ["id int", "x float8[]", "y int", "label int", "fold int"],
               [[str(i + 1), arr(X[i]), str(y[i]), str(labels[i]), str(fold[i])]
                for i in range(n)], temp=False),
+        table("cv_scaled_rows", ["id int", "x float8[]", "y int", "fold int"],
+              [[str(i + 1), arr(Xs[i]), str(y[i]), str(fold[i])] for i in range(n)], temp=False),
+        table("ref_cv_scaled", ["lambda float8", "fold int", "accuracy float8", "hinge_loss float8"],
+              scaled),
         table("ref_cv_binary", ["lambda float8", "fold int", "accuracy float8",
                                 "balanced_accuracy float8", "f1 float8", "hinge_loss float8"],
               binary),

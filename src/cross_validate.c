@@ -27,11 +27,13 @@
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
+#include "bundle.h"
 #include "cv.h"
 #include "encoding.h"
 #include "finite.h"
 #include "folds.h"
 #include "model.h"
+#include "scaled_oracle.h"
 #include "survey.h"
 #include "train.h"
 #include "validate.h"
@@ -79,6 +81,14 @@ typedef struct Search
 	float8	   *seconds;
 	float8	   *averages;		/* n_lambdas x n_weights: the folds' mean model */
 	int			scored;			/* lambdas scored so far */
+
+	/*
+	 * scale => 'standard' or 'maxabs': the features' centres and scales
+	 * (survey.c), learnt from every row as hinge_train learns them; the
+	 * solves work on scaled features (scaled_oracle.c).  NULL: none.
+	 */
+	float8	   *center;
+	float8	   *scale;
 } Search;
 
 /*
@@ -89,7 +99,8 @@ typedef struct Search
 typedef struct SearchOracle
 {
 	HingeOracle oracle;
-	HingePassOracle *inner;
+	HingePassOracle *inner;		/* its held-out counts */
+	HingeOracle *via;			/* the inner oracle, or it seen through scaling */
 	Search	   *search;
 	bool		score_next;		/* the next planes pass scores a lambda */
 } SearchOracle;
@@ -205,7 +216,7 @@ search_planes(HingeOracle *oracle, const float8 *points, float8 *out)
 {
 	SearchOracle *so = (SearchOracle *) oracle;
 
-	so->inner->oracle.planes(&so->inner->oracle, points, out);
+	so->via->planes(so->via, points, out);
 	if (so->score_next)
 	{
 		so->score_next = false;
@@ -219,7 +230,7 @@ search_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 {
 	SearchOracle *so = (SearchOracle *) oracle;
 
-	so->inner->oracle.line(&so->inner->oracle, from, to, risks, subgradients);
+	so->via->line(so->via, from, to, risks, subgradients);
 }
 
 /*
@@ -231,11 +242,14 @@ search_line(HingeOracle *oracle, const float8 *from, const float8 *to,
  * one-vs-rest every class's +-g_r.x).  For the binary hinge that model is
  * then the optimum, so every larger lambda predicts alike: the grid starts
  * where the models begin to differ, as liblinear's -C starts at the C
- * below which they do not.  Two passes.
+ * below which they do not.  Two passes.  Of scaled features, g is the
+ * scaled problem's and the margins those of the scaled rows: g's raw
+ * weights score raw rows as g scores scaled ones.
  */
 static float8
-largest_lambda(HingeTrainSpec *spec, const char *ext)
+largest_lambda(Search *s, const char *ext)
 {
+	HingeTrainSpec *spec = &s->spec;
 	HingeRowSource *src = &spec->source;
 	HingePassOracle po;
 	HingeParams params = {0};
@@ -254,18 +268,32 @@ largest_lambda(HingeTrainSpec *spec, const char *ext)
 	bool		isnull;
 	Datum		value;
 
+	HingeScaledOracle scaled;
+	HingeOracle *oracle;
+	float8	   *minus_g;
+
 	hinge_pass_oracle_init(&po, spec, ext);
-	n = po.oracle.n_problems;
-	d = po.oracle.d;
+	oracle = &po.oracle;
+	if (s->center != NULL)
+	{
+		hinge_scaled_oracle_init(&scaled, &po.oracle, src->n_features, spec->n_columns,
+								 s->center, s->scale);
+		oracle = &scaled.oracle;
+	}
+	n = oracle->n_problems;
+	d = oracle->d;
 	zero = palloc0(sizeof(float8) * n * d);
 	planes = palloc(sizeof(float8) * n * (d + 1));
-	po.oracle.planes(&po.oracle, zero, planes);
+	oracle->planes(oracle, zero, planes);
 	G = hinge_spec_is_multiclass(spec) ?
 		hinge_new_float8_matrix(spec->n_rows, spec->n_columns, &g) :
 		hinge_new_float8_array(spec->n_weights, &g);
+	minus_g = s->center != NULL ? palloc(sizeof(float8) * n * d) : g;
 	for (q = 0; q < n; q++)
 		for (j = 0; j < d; j++)
-			g[(Size) q * d + j] = -planes[(Size) q * (d + 1) + 1 + j];
+			minus_g[(Size) q * d + j] = -planes[(Size) q * (d + 1) + 1 + j];
+	if (s->center != NULL)
+		hinge_scaled_to_raw(&scaled, minus_g, g, spec->n_rows);
 
 	args[0] = hinge_param(&params, FLOAT8ARRAYOID, PointerGetDatum(G));
 	args[1] = "x";
@@ -441,6 +469,7 @@ run_search(Search *s, HingeFolds *folds, const char *ext)
 {
 	HingeTrainSpec *spec = &s->spec;
 	HingePassOracle inner;
+	HingeScaledOracle scaled;
 	SearchOracle so;
 	HingeSolverOptions options;
 	float8	   *w,
@@ -454,6 +483,13 @@ run_search(Search *s, HingeFolds *folds, const char *ext)
 	so.oracle.planes = search_planes;
 	so.oracle.line = search_line;
 	so.inner = &inner;
+	so.via = &inner.oracle;
+	if (s->center != NULL)
+	{
+		hinge_scaled_oracle_init(&scaled, &inner.oracle, spec->source.n_features,
+								 spec->n_columns, s->center, s->scale);
+		so.via = &scaled.oracle;
+	}
 	so.search = s;
 	size = (Size) so.oracle.n_problems * so.oracle.d;
 	w = palloc(sizeof(float8) * size);
@@ -461,6 +497,8 @@ run_search(Search *s, HingeFolds *folds, const char *ext)
 	options.tolerance = spec->tolerance;
 	options.max_passes = spec->max_passes;
 	options.name = NULL;
+	/* every fold's planes, kept along the path: they bound its risk at any lambda */
+	options.bundles = palloc0(sizeof(HingeBundle) * so.oracle.n_problems);
 	for (l = 0; l < s->n_lambdas; l++)
 	{
 		HingeProgress p;
@@ -483,7 +521,7 @@ run_search(Search *s, HingeFolds *folds, const char *ext)
 		TimestampTz started = GetCurrentTimestamp();
 		float8	   *planes = palloc(sizeof(float8) * so.oracle.n_problems * (so.oracle.d + 1));
 
-		inner.oracle.planes(&inner.oracle, w, planes);
+		so.via->planes(so.via, w, planes);
 		s->passes[s->n_lambdas - 1]++;
 		s->seconds[s->n_lambdas - 1] += hinge_seconds_since(started);
 		score_lambda(s, inner.held_out);
@@ -499,6 +537,7 @@ refit(Search *s, int best, const char *ext)
 {
 	HingeTrainSpec *spec = &s->spec;
 	HingePassOracle po;
+	HingeScaledOracle scaled;
 	HingeSolverOptions options;
 	HingeSearch search;
 	HingeProgress p;
@@ -514,7 +553,19 @@ refit(Search *s, int best, const char *ext)
 	options.max_passes = spec->max_passes;
 	options.start = s->averages + (Size) best * spec->n_weights;
 	options.name = NULL;
-	p = hinge_solve(&po.oracle, &options, w);
+	options.bundles = NULL;
+	if (s->center != NULL)
+	{
+		/* solved on scaled features, stored as weights of the raw ones */
+		float8	   *theta = palloc(sizeof(float8) * spec->n_weights);
+
+		hinge_scaled_oracle_init(&scaled, &po.oracle, spec->source.n_features,
+								 spec->n_columns, s->center, s->scale);
+		p = hinge_solve(&scaled.oracle, &options, theta);
+		hinge_scaled_to_raw(&scaled, theta, w, spec->n_rows);
+	}
+	else
+		p = hinge_solve(&po.oracle, &options, w);
 	hinge_check_bounds(spec, &p);
 	hinge_warn_unconverged(spec, &p, psprintf("hinge_cross_validate \"%s\"", spec->model_name));
 
@@ -577,8 +628,6 @@ hinge_cross_validate(PG_FUNCTION_ARGS)
 	HingeRowSource *src = &spec->source;
 	char	   *ext = hinge_extension_schema(fcinfo);
 	HingeFolds	folds;
-	float8	   *center,
-			   *scale;
 	int		   *ranks;
 	int			best,
 				l;
@@ -587,16 +636,13 @@ hinge_cross_validate(PG_FUNCTION_ARGS)
 	hinge_init_materialized_srf(fcinfo);
 	SPI_connect();
 	hinge_train_source(fcinfo, spec, ext, 1, 2, 3);
-	if (hinge_encoding_scaling(src->encoding, &center, &scale))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("hinge_cross_validate does not scale features yet"),
-				 errhint("Cross-validate features scaled in a view, or with scale => 'none'.")));
+	if (!hinge_encoding_scaling(src->encoding, &s.center, &s.scale))
+		s.center = s.scale = NULL;
 	hinge_resolve_class_weights(spec);
 	hinge_folds_init(&folds, src, ext, s.n_folds, s.fold_column);
 	if (s.lambdas == NULL)
 	{
-		float8		largest = largest_lambda(spec, ext);
+		float8		largest = largest_lambda(&s, ext);
 
 		s.n_lambdas = GRID_POINTS;
 		s.lambdas = palloc(sizeof(float8) * GRID_POINTS);

@@ -329,7 +329,7 @@ new_cv_state(FunctionCallInfo fcinfo, float8 tag, CvArgs *args, int n_features)
 
 /* Errors out unless the weights argument holds every fold's weights in st */
 static void
-check_same_weights(FunctionCallInfo fcinfo, float8 *st)
+check_same_weights(FunctionCallInfo fcinfo, ArrayType *state, float8 *st)
 {
 	float8		tag = st[CV_TAG];
 	bool		line = !is_planes(tag);
@@ -364,7 +364,7 @@ check_same_weights(FunctionCallInfo fcinfo, float8 *st)
 							W.data + (Size) (folds + f) * per_fold * cols, size) != 0))
 			hinge_weights_differ_error();
 	}
-	hinge_weights_validated(fcinfo, 1, PG_GETARG_ARRAYTYPE_P(0));
+	hinge_weights_validated(fcinfo, 1, state);
 }
 
 /* Errors out unless this row's parameters are those the state was made with */
@@ -487,7 +487,7 @@ cv_transfn(FunctionCallInfo fcinfo, float8 tag)
 		st = cv_state_data(state, tag);
 		check_same_params(st, &args);
 		if (!hinge_weights_unchanged(fcinfo, 1, state))
-			check_same_weights(fcinfo, st);
+			check_same_weights(fcinfo, state, st);
 	}
 	st = (float8 *) ARR_DATA_PTR(state);
 	folds = (int) st[CV_FOLDS];

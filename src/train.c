@@ -478,6 +478,7 @@ hinge_train(PG_FUNCTION_ARGS)
 	options.max_passes = spec.max_passes;
 	options.start = NULL;
 	options.name = spec.model_name;
+	options.bundles = NULL;
 	w = palloc(sizeof(float8) * spec.n_weights);
 	if (hinge_encoding_scaling(src->encoding, &center, &scale))
 	{
