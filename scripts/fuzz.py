@@ -2339,14 +2339,17 @@ class Cases:
         names = f.argnames
         mc = 'label' in names
         line = names[0] == 'line'
-        # the cross-validation aggregates: every fold's weights a row of a
-        # matrix, class weights folds x classes (here one fold, fold 1)
+        # the cross-validation aggregates: every fold's weights rows of a
+        # matrix, class weights folds x classes (here two folds; every row
+        # in fold 1)
         cv = 'fold' in names
         real = f.argtypes[1] == 'real[]'
         d = r.randint(1, 4)
         nw = d + (1 if r.random() < 0.5 else 0)
         k = r.randint(2, 4)
         nmat = (2 * k if line else k) if mc else (2 if line else 1)
+        if cv:      # two folds: every fold's rows of weights (or ends)
+            nmat *= 2
         nrows = r.choice([2, 2, 3, 3, 4, 5, 6]) if r.random() < 0.95 else r.choice([20, 50])
         differ = r.random() < 0.5
         base = [[self.num() for _ in range(nw)] for _ in range(nmat)]
@@ -2388,8 +2391,9 @@ class Cases:
             elif name == 'variant':
                 rest.append(q(r.choice(VARIANTS)) + '::text')
             elif name == 'class_weights' and cv:
-                rest.append("'{{%s}}'::float8[]" % ','.join(r.choice(['1', '2', '0.5'])
-                                                        for _ in range(k if mc else 2)))
+                rest.append("'{%s}'::float8[]" % ','.join(
+                    '{%s}' % ','.join(r.choice(['1', '2', '0.5']) for _ in range(k if mc else 2))
+                    for _ in range(2)))
             elif name == 'class_weights':
                 rest.append("'{%s}'::float8[]" % ','.join(r.choice(['1', '2', '0.5']) for _ in range(k)))
             elif typ == 'text':

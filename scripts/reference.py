@@ -548,21 +548,24 @@ def cv_references(X, y, labels, fold, folds):
 
 
 def cv_scaled_references(Xs, y, fold, folds):
-    """scale => 'standard' under cross-validation: the centres and scales
-    learnt from every row (numpy's mean and population standard deviation,
-    as hinge_train learns them), then on each fold scikit-learn's LinearSVC
-    trained on the other folds' scaled rows, scored on the fold's own; None
-    when a held-out row lies within 1e-3 of a boundary."""
+    """scale => 'standard' under cross-validation: on each fold, scikit-learn's
+    Pipeline(StandardScaler(), LinearSVC()) fitted on the other folds' rows
+    (the scaler's means and population deviations from those rows alone),
+    scored on the fold's own; None when a held-out row lies within 1e-3 of a
+    boundary."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
     from sklearn.svm import LinearSVC
-    Z = (Xs - Xs.mean(axis=0)) / Xs.std(axis=0)
     rows = []
     for lam in (1e-1, 1e-2, 1e-3):
         for f in range(1, folds + 1):
             train, test = fold != f, fold == f
-            clf = LinearSVC(loss="hinge", C=1.0 / (lam * train.sum()), fit_intercept=True,
-                            intercept_scaling=1.0, tol=1e-10, max_iter=10**7)
-            clf.fit(Z[train], y[train])
-            s = Z[test] @ clf.coef_[0] + clf.intercept_[0]
+            pipe = make_pipeline(StandardScaler(),
+                                 LinearSVC(loss="hinge", C=1.0 / (lam * train.sum()),
+                                           fit_intercept=True, intercept_scaling=1.0,
+                                           tol=1e-10, max_iter=10**7))
+            pipe.fit(Xs[train], y[train])
+            s = pipe.decision_function(Xs[test])
             if np.abs(s).min() < 1e-3:
                 return None
             pred = np.where(s > 0, 1, -1)

@@ -84,11 +84,15 @@ typedef struct Search
 
 	/*
 	 * scale => 'standard' or 'maxabs': the features' centres and scales
-	 * (survey.c), learnt from every row as hinge_train learns them; the
-	 * solves work on scaled features (scaled_oracle.c).  NULL: none.
+	 * learnt from every row, as hinge_train learns them (survey.c), for the
+	 * default grid and the refit; and each fold's, n_folds x n_features,
+	 * from the fold's training rows alone, for the fold's solves
+	 * (scaled_oracle.c).  NULL: none.
 	 */
 	float8	   *center;
 	float8	   *scale;
+	float8	   *fold_centers;
+	float8	   *fold_scales;
 } Search;
 
 /*
@@ -463,6 +467,103 @@ average_folds(const HingeTrainSpec *spec, int n_folds, const float8 *w, float8 *
 	}
 }
 
+/* Adds a summary of hinge_feature_stats (its final layout) into acc, by Chan's merge */
+static void
+merge_feature_stats(float8 *acc, const float8 *other, int width)
+{
+	int			other_width = (int) other[2];
+	int			j;
+
+	acc[1] += other[1];
+	for (j = 0; j < Min(width, other_width); j++)
+	{
+		float8	   *a = acc + 3 + 4 * j;
+		const float8 *b = other + 3 + 4 * j;
+		float8		n = a[0] + b[0];
+		float8		delta = b[1] - a[1];
+
+		if (b[0] == 0.0)
+			continue;
+		a[2] += b[2] + delta * delta * a[0] * b[0] / n;
+		a[1] += delta * b[0] / n;
+		a[0] = n;
+		a[3] = fmax(a[3], b[3]);
+	}
+}
+
+/*
+ * Each fold's centres and scales, from the statistics of its training rows
+ * (every fold's but its own), as hinge_train on those rows alone would
+ * learn them: one scan, the rows' encoded features summarised per fold by
+ * hinge_feature_stats and merged for each fold over the others.  Only the
+ * centres and scales are per fold; imputed means, categories and
+ * vocabularies are learnt once from every row (docs/reference.md).
+ */
+static void
+fold_scaling(Search *s, HingeFolds *folds, const char *ext)
+{
+	HingeRowSource *src = &s->spec.source;
+	HingeParams params = {0};
+	int			n_folds = s->n_folds;
+	int			d = src->n_features;
+	Size		size = 3 + 4 * (Size) d;
+	float8	   *per_fold = palloc0(sizeof(float8) * n_folds * size);
+	float8	   *merged = palloc(sizeof(float8) * size);
+	char	   *x = hinge_row_source_x(src, &params);
+	char	   *fold = hinge_folds_sql(folds, src, ext, &params);
+	char	   *query;
+	uint64		i;
+	int			f,
+				g;
+
+	query = psprintf("SELECT fold, %s.hinge_feature_stats(x) FROM (SELECT %s AS x, %s AS fold %s) AS r "
+					 "GROUP BY fold", ext, x, fold, hinge_row_source_sql(src));
+	if (SPI_execute_with_args(query, params.n, params.types, params.values, NULL, true, 0) !=
+		SPI_OK_SELECT)
+		elog(ERROR, "could not summarise the folds' features of %s", src->relation_name);
+	hinge_check_column_type(1, INT4OID);
+	hinge_check_column_type(2, FLOAT8ARRAYOID);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		fold_null,
+					stats_null;
+		Datum		fd = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &fold_null);
+		Datum		sd = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &stats_null);
+		ArrayType  *stats;
+		int			n;
+
+		if (fold_null || stats_null)
+			continue;			/* counted and refused by hinge_folds_init */
+		f = DatumGetInt32(fd);
+		stats = DatumGetArrayTypeP(sd);
+		n = ArrayGetNItems(ARR_NDIM(stats), ARR_DIMS(stats));
+		if (f < 1 || f > n_folds || ARR_HASNULL(stats) || n < 3 ||
+			n != 3 + 4 * (int) ((const float8 *) ARR_DATA_PTR(stats))[2])
+			elog(ERROR, "unexpected feature statistics of fold %d of %s", f, src->relation_name);
+		/* sparse rows' statistics may be wider (room to grow), of zeros */
+		n = Min(n, size);
+		memcpy(per_fold + (Size) (f - 1) * size, ARR_DATA_PTR(stats), sizeof(float8) * n);
+		per_fold[(Size) (f - 1) * size + 2] = (n - 3) / 4;
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	s->fold_centers = palloc(sizeof(float8) * n_folds * d);
+	s->fold_scales = palloc(sizeof(float8) * n_folds * d);
+	for (f = 0; f < n_folds; f++)
+	{
+		memset(merged, 0, sizeof(float8) * size);
+		merged[2] = d;
+		for (g = 0; g < n_folds; g++)
+			if (g != f)
+			{
+				merged[0] = per_fold[(Size) g * size];	/* sparse rows or not */
+				merge_feature_stats(merged, per_fold + (Size) g * size, d);
+			}
+		hinge_encoding_scaling_of(src->encoding, merged, s->fold_centers + (Size) f * d,
+								  s->fold_scales + (Size) f * d);
+	}
+}
+
 /* Runs the lambda path over the folds, scoring every lambda */
 static void
 run_search(Search *s, HingeFolds *folds, const char *ext)
@@ -488,6 +589,7 @@ run_search(Search *s, HingeFolds *folds, const char *ext)
 	{
 		hinge_scaled_oracle_init(&scaled, &inner.oracle, spec->source.n_features,
 								 spec->n_columns, s->center, s->scale);
+		hinge_scaled_oracle_per_fold(&scaled, s->n_folds, s->fold_centers, s->fold_scales);
 		so.via = &scaled.oracle;
 	}
 	so.search = s;
@@ -640,6 +742,8 @@ hinge_cross_validate(PG_FUNCTION_ARGS)
 		s.center = s.scale = NULL;
 	hinge_resolve_class_weights(spec);
 	hinge_folds_init(&folds, src, ext, s.n_folds, s.fold_column);
+	if (s.center != NULL)
+		fold_scaling(&s, &folds, ext);
 	if (s.lambdas == NULL)
 	{
 		float8		largest = largest_lambda(&s, ext);

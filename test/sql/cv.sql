@@ -616,38 +616,38 @@ INSERT INTO cv_scaled_rows VALUES
     (300, '{1.759,255.35,-0.9862,-0.747}', -1, 2);
 CREATE TEMP TABLE ref_cv_scaled (lambda float8, fold int, accuracy float8, hinge_loss float8);
 INSERT INTO ref_cv_scaled VALUES
-    (0.1, 1, 0.8, 0.5232288416598427),
-    (0.1, 2, 0.7166666666666667, 0.7011199426456388),
-    (0.1, 3, 0.6833333333333333, 0.6261839332683317),
-    (0.1, 4, 0.65, 0.7141852563437622),
-    (0.1, 5, 0.7333333333333333, 0.5187137662155179),
-    (0.01, 1, 0.7833333333333333, 0.48449848464039713),
-    (0.01, 2, 0.7, 0.7226137754071111),
-    (0.01, 3, 0.7, 0.6262664424737293),
-    (0.01, 4, 0.7166666666666667, 0.6886395645732758),
-    (0.01, 5, 0.7333333333333333, 0.5179048049949139),
-    (0.001, 1, 0.7833333333333333, 0.4798368390489199),
-    (0.001, 2, 0.7166666666666667, 0.7257214964885212),
-    (0.001, 3, 0.7333333333333333, 0.6291830650623887),
-    (0.001, 4, 0.7, 0.6850915553584948),
-    (0.001, 5, 0.7166666666666667, 0.525820313090777);
+    (0.1, 1, 0.8, 0.5214205366216043),
+    (0.1, 2, 0.6833333333333333, 0.7022209880349695),
+    (0.1, 3, 0.7166666666666667, 0.6228085337882536),
+    (0.1, 4, 0.65, 0.714107430133938),
+    (0.1, 5, 0.7333333333333333, 0.5213369937277592),
+    (0.01, 1, 0.7833333333333333, 0.48493519875167407),
+    (0.01, 2, 0.7, 0.7226137754072035),
+    (0.01, 3, 0.7, 0.6281711950374369),
+    (0.01, 4, 0.7166666666666667, 0.6886395645673755),
+    (0.01, 5, 0.7333333333333333, 0.5188874072749399),
+    (0.001, 1, 0.7833333333333333, 0.4798368390360376),
+    (0.001, 2, 0.7166666666666667, 0.7257214964874347),
+    (0.001, 3, 0.7333333333333333, 0.6291830650547131),
+    (0.001, 4, 0.7, 0.6850915553614612),
+    (0.001, 5, 0.7166666666666667, 0.5258203130894822);
 CREATE TEMP TABLE ref_cv_binary (lambda float8, fold int, accuracy float8, balanced_accuracy float8, f1 float8, hinge_loss float8);
 INSERT INTO ref_cv_binary VALUES
-    (0.1, 1, 0.7833333333333333, 0.6599378881987578, 0.8631578947368421, 0.517688797941703),
-    (0.1, 2, 0.7166666666666667, 0.6062271062271062, 0.8172043010752689, 0.7044130731337145),
-    (0.1, 3, 0.7166666666666667, 0.6071428571428571, 0.8131868131868132, 0.6323601724068406),
-    (0.1, 4, 0.65, 0.5763888888888888, 0.7640449438202247, 0.7127823323939263),
-    (0.1, 5, 0.7666666666666667, 0.6238030095759234, 0.8541666666666666, 0.5146078828897036),
-    (0.01, 1, 0.7833333333333333, 0.6599378881987578, 0.8631578947368421, 0.48415043710433925),
-    (0.01, 2, 0.7, 0.5934065934065934, 0.8043478260869565, 0.7226137754071904),
-    (0.01, 3, 0.7166666666666667, 0.6071428571428571, 0.8131868131868132, 0.6304086162724304),
-    (0.01, 4, 0.7166666666666667, 0.6666666666666666, 0.7951807228915663, 0.6886395645739104),
-    (0.01, 5, 0.7333333333333333, 0.6361149110807114, 0.8222222222222222, 0.5167695409449736),
-    (0.001, 1, 0.7833333333333333, 0.6599378881987578, 0.8631578947368421, 0.4798368390509104),
-    (0.001, 2, 0.7166666666666667, 0.6062271062271062, 0.8172043010752689, 0.7257214964871358),
-    (0.001, 3, 0.7333333333333333, 0.6349206349206349, 0.8222222222222222, 0.629183065054262),
-    (0.001, 4, 0.7, 0.6527777777777778, 0.7804878048780488, 0.6850915553606972),
-    (0.001, 5, 0.7166666666666667, 0.606703146374829, 0.8131868131868132, 0.5258203130890622);
+    (0.1, 1, 0.7833333333333333, 0.6599378881987578, 0.8631578947368421, 0.517688797974053),
+    (0.1, 2, 0.7166666666666667, 0.6062271062271062, 0.8172043010752689, 0.7044130731329702),
+    (0.1, 3, 0.7166666666666667, 0.6071428571428571, 0.8131868131868132, 0.6323601724066432),
+    (0.1, 4, 0.65, 0.5763888888888888, 0.7640449438202247, 0.7127823323943177),
+    (0.1, 5, 0.7666666666666667, 0.6238030095759234, 0.8541666666666666, 0.5146078828897866),
+    (0.01, 1, 0.7833333333333333, 0.6599378881987578, 0.8631578947368421, 0.48415043710442396),
+    (0.01, 2, 0.7, 0.5934065934065934, 0.8043478260869565, 0.7226137754051004),
+    (0.01, 3, 0.7166666666666667, 0.6071428571428571, 0.8131868131868132, 0.6304086162703408),
+    (0.01, 4, 0.7166666666666667, 0.6666666666666666, 0.7951807228915663, 0.6886395645707429),
+    (0.01, 5, 0.7333333333333333, 0.6361149110807114, 0.8222222222222222, 0.5167695409466647),
+    (0.001, 1, 0.7833333333333333, 0.6599378881987578, 0.8631578947368421, 0.4798368390483623),
+    (0.001, 2, 0.7166666666666667, 0.6062271062271062, 0.8172043010752689, 0.7257214964873854),
+    (0.001, 3, 0.7333333333333333, 0.6349206349206349, 0.8222222222222222, 0.6291830650600746),
+    (0.001, 4, 0.7, 0.6527777777777778, 0.7804878048780488, 0.6850915553598761),
+    (0.001, 5, 0.7166666666666667, 0.606703146374829, 0.8131868131868132, 0.5258203130897721);
 CREATE TEMP TABLE ref_cv_multiclass (variant text, lambda float8, fold int, accuracy float8);
 INSERT INTO ref_cv_multiclass VALUES
     ('crammer_singer', 0.1, 1, 0.7),
@@ -897,10 +897,9 @@ SELECT (SELECT passes FROM hinge_cross_validate('cv_warm', 'cv_rows', 'x', 'y', 
                                                fold_column => 'fold')) AS warm_start_helps;
 
 -- 7a. Encodings: scale => 'standard' on features of scales and offsets far
--- apart.  The centres and scales are learnt once from every row (as
--- hinge_train learns them; docs/reference.md) and each fold's model solves
--- the scaled problem on its training rows: scikit-learn's LinearSVC on the
--- rows numpy standardised, on the same split
+-- apart.  Each fold's rows are scaled by the means and deviations of its
+-- training rows alone, and its model solves the scaled problem on them:
+-- scikit-learn's Pipeline(StandardScaler(), LinearSVC()) on the same split
 CREATE TABLE cv_scaled_metrics AS
 SELECT m.metric, r.*
 FROM unnest(ARRAY['accuracy', 'hinge_loss']) AS m(metric),
@@ -914,22 +913,19 @@ FROM cv_scaled_metrics AS c, unnest(c.fold_scores) WITH ORDINALITY AS s(score, f
 JOIN ref_cv_scaled AS r ON r.fold = s.fold
 WHERE r.lambda = c.lambda
 GROUP BY c.metric ORDER BY c.metric;
--- the same search on rows standardised in SQL beforehand, without scale:
--- the same scores, and from the default grid the same lambdas
+-- the default grid is that of the rows standardised over every row (as the
+-- refit sees them), here in SQL beforehand
 CREATE TABLE cv_z_stats AS
 SELECT j, avg(v) AS mean, stddev_pop(v) AS sd
 FROM cv_scaled_rows, unnest(x) WITH ORDINALITY AS u(v, j) GROUP BY j;
 CREATE TABLE cv_z AS
 SELECT r.id, ARRAY(SELECT (r.x[s.j] - s.mean) / s.sd FROM cv_z_stats AS s ORDER BY s.j) AS x, r.y, r.fold
 FROM cv_scaled_rows AS r;
-SELECT count(*) AS lambdas,
-       bool_and(abs(a.lambda - b.lambda) < 1e-9 * b.lambda) AS same_grid,
-       bool_and(a.fold_scores = b.fold_scores) AS same_scores,
-       bool_and(a.rank = b.rank) AS same_ranks
+SELECT count(*) AS lambdas, bool_and(abs(a.lambda - b.lambda) < 1e-9 * b.lambda) AS same_grid
 FROM hinge_cross_validate('cv_sc_default', 'cv_scaled_rows', 'x', 'y', fold_column => 'fold',
-                          scale => 'standard', tolerance => 1e-6) WITH ORDINALITY AS a
-JOIN hinge_cross_validate('cv_z_default', 'cv_z', 'x', 'y', fold_column => 'fold',
-                          tolerance => 1e-6) WITH ORDINALITY AS b USING (ordinality);
+                          scale => 'standard') WITH ORDINALITY AS a
+JOIN hinge_cross_validate('cv_z_default', 'cv_z', 'x', 'y', fold_column => 'fold') WITH ORDINALITY AS b
+USING (ordinality);
 -- the refit stores weights of the raw features, as hinge_train's with the
 -- same options: the same objective, and they score raw rows
 SELECT m.encoding IS NOT NULL AS encoded, m.cv_metric,
@@ -941,33 +937,72 @@ FROM hinge_model AS m,
      hinge_train('cv_sc_all', 'cv_scaled_rows', 'x', 'y', scale => 'standard', tolerance => 1e-6,
                  lambda => (SELECT lambda FROM cv_scaled_metrics WHERE metric = 'accuracy' AND rank = 1)) AS t
 WHERE m.name = 'cv_sc_accuracy';
--- columns as they are: numbers with NULLs imputed by their mean and scaled,
--- a text category one-hot; the same scores as a search on the rows encoded
--- in SQL beforehand (means, population deviations, one column per kind)
+-- columns as they are: numbers with NULLs imputed by zero and scaled
+-- ('standard' and 'maxabs'), a text category one-hot.  Each fold's scores
+-- are those of hinge_train with the same options on the fold's training
+-- rows alone (which learns its scaling from those rows), evaluated by
+-- hinge_evaluate on the fold's own rows
 CREATE TABLE cv_cols AS
 SELECT id, CASE WHEN id % 7 = 0 THEN NULL ELSE x[2] END AS a, x[4] AS b,
-       (ARRAY['red', 'green', 'blue'])[1 + (id + (x[1] > 0)::int) % 3] AS kind, y, fold
+       (ARRAY['red', 'green', 'blue'])[1 + (id + (x[1] > 0)::int) % 3] AS kind,
+       CASE WHEN x[4] + 3 * x[1] < 2 THEN 'low' WHEN x[2] + 20 * x[3] > 280 THEN 'high' ELSE 'mid' END AS zone,
+       y, fold
 FROM cv_scaled_rows;
-CREATE TABLE cv_cols_encoded AS
-SELECT c.id, ARRAY[(coalesce(c.a, s.ma) - s.ma) / s.sa, (c.b - s.mb) / s.sb,
-                   (c.kind = 'blue')::int, (c.kind = 'green')::int, (c.kind = 'red')::int]::float8[] AS x,
-       c.y, c.fold
-FROM cv_cols AS c,
-     (SELECT avg(a) AS ma, sqrt(sum((a - (SELECT avg(a) FROM cv_cols)) ^ 2) / count(*)) AS sa,
-             avg(b) AS mb, stddev_pop(b) AS sb FROM cv_cols) AS s;
-SELECT count(*) AS lambdas, bool_and(a.fold_scores = b.fold_scores) AS same_scores
-FROM hinge_cross_validate('cv_cols', 'cv_cols', ARRAY['a', 'b', 'kind'], 'y', lambdas => '{1e-1,1e-2,1e-3}',
-                          fold_column => 'fold', scale => 'standard', impute => 'mean',
-                          tolerance => 1e-6) AS a
-JOIN hinge_cross_validate('cv_cols_e', 'cv_cols_encoded', 'x', 'y', lambdas => '{1e-1,1e-2,1e-3}',
-                          fold_column => 'fold', tolerance => 1e-6) AS b USING (lambda);
--- its refit is hinge_train's with the same options
-SELECT abs(m.objective - t.objective) <= 1e-5 * t.objective AS same_optimum,
+DO $$
+BEGIN
+    FOR f IN 1 .. 5 LOOP
+        EXECUTE format('CREATE VIEW cv_cols_train_%s AS SELECT * FROM cv_cols WHERE fold <> %s', f, f);
+        EXECUTE format('CREATE VIEW cv_cols_test_%s AS SELECT * FROM cv_cols WHERE fold = %s', f, f);
+    END LOOP;
+END $$;
+CREATE FUNCTION cv_cols_fold(f int, how text, l float8) RETURNS hinge_evaluation
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM hinge_train('cv_cols_fold', 'cv_cols_train_' || f, ARRAY['a', 'b', 'kind'], 'y', lambda => l,
+                        scale => how, impute => 'zero', tolerance => 1e-8);
+    RETURN (SELECT e FROM hinge_evaluate('cv_cols_fold', 'cv_cols_test_' || f, ARRAY['a', 'b', 'kind'], 'y') AS e);
+END $$;
+SELECT h.how, count(*) AS folds_and_lambdas,
+       count(*) FILTER (WHERE s.score = (cv_cols_fold(s.fold::int, h.how, r.lambda)).accuracy) AS agree
+FROM (VALUES ('standard'), ('maxabs')) AS h(how),
+     LATERAL hinge_cross_validate('cv_cols', 'cv_cols', ARRAY['a', 'b', 'kind'], 'y', lambdas => '{1e-1,1e-2,1e-3}',
+                                  fold_column => 'fold', scale => h.how, impute => 'zero',
+                                  tolerance => 1e-8) AS r,
+     unnest(r.fold_scores) WITH ORDINALITY AS s(score, fold)
+GROUP BY h.how ORDER BY h.how;
+-- multiclass: the three strategies (one-vs-rest's k problems of a fold
+-- share the fold's scaling)
+CREATE FUNCTION cv_cols_class_fold(f int, strategy text, l float8) RETURNS hinge_evaluation
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM hinge_train('cv_cols_fold', 'cv_cols_train_' || f, ARRAY['a', 'b'], 'zone', lambda => l,
+                        scale => 'standard', impute => 'zero', multiclass => strategy, tolerance => 1e-8);
+    RETURN (SELECT e FROM hinge_evaluate('cv_cols_fold', 'cv_cols_test_' || f, ARRAY['a', 'b'], 'zone') AS e);
+END $$;
+SELECT m.strategy, count(*) AS folds, round(avg(s.score)::numeric, 3) AS accuracy,
+       count(*) FILTER (WHERE s.score = (cv_cols_class_fold(s.fold::int, m.strategy, 1e-2)).accuracy) AS agree
+FROM unnest(ARRAY['crammer_singer', 'weston_watkins', 'one_vs_rest']) AS m(strategy),
+     LATERAL hinge_cross_validate('cv_cols_k', 'cv_cols', ARRAY['a', 'b'], 'zone', lambdas => '{1e-2}',
+                                  fold_column => 'fold', scale => 'standard', impute => 'zero',
+                                  multiclass => m.strategy, tolerance => 1e-8) AS r,
+     unnest(r.fold_scores) WITH ORDINALITY AS s(score, fold)
+GROUP BY m.strategy ORDER BY m.strategy;
+-- its refit is hinge_train's with the same options on every row
+SELECT abs(m.objective - t.objective) <= 1e-6 * t.objective AS same_optimum,
        m.encoding = t.encoding AS same_encoding
 FROM hinge_model AS m,
-     hinge_train('cv_cols_all', 'cv_cols', ARRAY['a', 'b', 'kind'], 'y', scale => 'standard', impute => 'mean',
-                 tolerance => 1e-6, lambda => (SELECT lambda FROM hinge_cv_results('cv_cols') WHERE rank = 1)) AS t
+     hinge_train('cv_cols_all', 'cv_cols', ARRAY['a', 'b', 'kind'], 'y', scale => 'maxabs', impute => 'zero',
+                 tolerance => 1e-8, lambda => (SELECT lambda FROM hinge_cv_results('cv_cols') WHERE rank = 1)) AS t
 WHERE m.name = 'cv_cols';
+-- imputed means are learnt once from every row, then each fold scaled by
+-- its training rows: the same as scaling, per fold, rows imputed in SQL
+CREATE TABLE cv_cols_imputed AS
+SELECT id, coalesce(a, (SELECT avg(a) FROM cv_cols)) AS a, b, kind, y, fold FROM cv_cols;
+SELECT a.fold_scores = b.fold_scores AS same_scores
+FROM hinge_cross_validate('cv_cols_m', 'cv_cols', ARRAY['a', 'b', 'kind'], 'y', lambdas => '{1e-2}',
+                          fold_column => 'fold', scale => 'standard', impute => 'mean', tolerance => 1e-8) AS a,
+     hinge_cross_validate('cv_cols_i', 'cv_cols_imputed', ARRAY['a', 'b', 'kind'], 'y', lambdas => '{1e-2}',
+                          fold_column => 'fold', scale => 'standard', tolerance => 1e-8) AS b;
 
 -- 8. A failed or cancelled search leaves the model of that name as it was
 CREATE TABLE cv_before AS SELECT weights, trained_at FROM hinge_model WHERE name = 'cv_bin_accuracy';
