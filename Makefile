@@ -37,8 +37,10 @@ OBJS = \
 	src/model.o \
 	src/model_cache.o \
 	src/predict.o \
+	src/explain.o \
 	src/evaluate.o \
 	src/calibrate.o \
+	src/row_features.o \
 	src/trigger.o
 
 # The install script of the current version, and the upgrade to it, are
@@ -50,7 +52,7 @@ DATA = hinge--1.0.sql hinge--1.0--1.1.sql
 DATA_built = hinge--1.2.sql hinge--1.1--1.2.sql
 
 # one file per feature, in the order they run
-REGRESS = validation loss multiclass ranking score drivers aggregates train multiclass_train calibrate trigger labels model_cache security cv lookalike bad_input readme
+REGRESS = validation loss multiclass ranking score drivers aggregates train multiclass_train calibrate trigger labels model_cache security cv lookalike features bad_input readme
 REGRESS_OPTS = --inputdir=test --load-extension=hinge
 
 # sessions that race: other sessions' changes, locks (test/specs)

@@ -340,9 +340,10 @@ def aggregates_block(rng):
 
 # Training: the optimum that liblinear reaches ------------------------------
 
-def run_liblinear(X, labels, solver, lam, class_weights=None):
-    """Trains liblinear-train -s solver with C = 1 / (lambda n), no bias, on
-    rows X with integer labels, and returns the model file's lines."""
+def run_liblinear(X, labels, solver, lam, class_weights=None, bias=False):
+    """Trains liblinear-train -s solver with C = 1 / (lambda n), no bias (or
+    -B 1: an intercept regularised as a weight, as hinge's is), on rows X
+    with integer labels, and returns the model file's lines."""
     exe = shutil.which("liblinear-train")
     if exe is None:
         sys.exit("liblinear-train is missing: apt-get install liblinear-tools")
@@ -357,14 +358,15 @@ def run_liblinear(X, labels, solver, lam, class_weights=None):
         weights = [arg for i, c in enumerate(class_weights or [])
                    for arg in (f"-w{i + 1}", repr(float(c)))]
         subprocess.run([exe, "-s", str(solver), "-c", repr(C), "-e", "1e-6", "-q", *weights,
-                        str(data), str(model)], check=True)
+                        *(["-B", "1"] if bias else []), str(data), str(model)], check=True)
         return model.read_text().split("\n")
 
 
-def liblinear_weights(X, y, lam):
+def liblinear_weights(X, y, lam, bias=False):
     """w of liblinear-train -s 3 (hinge, L2, dual coordinate descent) with
-    C = 1 / (lambda n), no bias: the minimiser of lambda/2 ||w||^2 + mean hinge."""
-    lines = run_liblinear(X, y, 3, lam)
+    C = 1 / (lambda n), no bias: the minimiser of lambda/2 ||w||^2 + mean hinge
+    (with bias, the intercept last, regularised as a weight)."""
+    lines = run_liblinear(X, y, 3, lam, bias=bias)
     labels = lines[2].split()[1:]
     w = np.array([float(v) for v in lines[lines.index("w") + 1:] if v.strip()])
     # liblinear's w scores its first label as positive
@@ -613,6 +615,117 @@ def cv_block(rng):
         table("ref_cv_multiclass", ["variant text", "lambda float8", "fold int",
                                     "accuracy float8"], multiclass)])
 
+
+# Features: scaling, categories, imputation, text, index/value rows ----------
+
+def hinge_objective_np(w, X, y, lam, bias):
+    """lambda/2 ||w||^2 + mean hinge, w's last element the intercept with bias."""
+    scores = X @ w[:-1] + w[-1] if bias else X @ w
+    return lam / 2 * float(w @ w) + float(np.mean(np.maximum(0.0, 1 - y * scores)))
+
+
+def fnv1a(term, bits):
+    h = 0xcbf29ce484222325
+    for byte in term.encode():
+        h = ((h ^ byte) * 0x100000001b3) % 2 ** 64
+    return h % 2 ** bits
+
+
+def sparse_text(row, dim):
+    """A dense row as hinge_sparse text: {i:v,...}/dim, 1-based, no zeros."""
+    return "'{" + ",".join(f"{j + 1}:{num(v)}" for j, v in enumerate(row) if v != 0) + f"}}/{dim}'"
+
+
+def features_block(rng):
+    n, lam = 300, 0.01
+    a = np.round(rng.normal(1000, 300, n), 2)
+    b = np.round(rng.normal(0.002, 0.001, n), 6)
+    c = rng.integers(0, 50, n)
+    colors = np.array(["red", "green", "blue", None], dtype=object)[rng.integers(0, 4, n)]
+    vip = rng.integers(0, 2, n).astype(bool)
+    missing = rng.random(n) < 0.1
+    signal = ((a - 1000) / 300 + (b - 0.002) / 0.001 - (c - 25) / 15
+              + np.where(colors == "red", 1.5, 0) - np.where(vip, 1.0, 0) + rng.normal(0, 0.7, n))
+    y = np.where(signal > 0, 1, -1)
+    parts = [table("feat_rows", ["id int", "a float8", "b float8", "c int", "color text",
+                                 "vip boolean", "a_missing float8", "y int"],
+                   [[str(i + 1), num(a[i]), num(b[i]), str(c[i]),
+                     "NULL" if colors[i] is None else f"'{colors[i]}'",
+                     "true" if vip[i] else "false",
+                     "NULL" if missing[i] else num(a[i]), str(y[i])] for i in range(n)],
+                   temp=False)]
+    X = np.column_stack([a, b, c]).astype(float)
+    refs = []
+    # standard scaling (population sd), with an intercept
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    v = liblinear_weights(Z, y, lam, bias=True)
+    refs.append(["'standard'", num(hinge_objective_np(v, Z, y, lam, True)), arr(v),
+                 arr(X.mean(axis=0)), arr(X.std(axis=0))])
+    # maxabs, no intercept
+    M = X / np.abs(X).max(axis=0)
+    v = liblinear_weights(M, y, lam)
+    refs.append(["'maxabs'", num(hinge_objective_np(v, M, y, lam, False)), arr(v),
+                 arr(np.zeros(3)), arr(np.abs(X).max(axis=0))])
+    # one-hot: c, color (blue, green, red: NULL none), vip (f, t), unscaled
+    H = np.column_stack([c, colors == "blue", colors == "green", colors == "red",
+                         ~vip, vip]).astype(float)
+    v = liblinear_weights(H, y, lam, bias=True)
+    refs.append(["'onehot'", num(hinge_objective_np(v, H, y, lam, True)), arr(v), "NULL", "NULL"])
+    # a with NULLs imputed by the mean of the others, then standardised
+    imputed = np.where(missing, a[~missing].mean(), a)
+    I = np.column_stack([imputed, b, c]).astype(float)
+    Zi = (I - I.mean(axis=0)) / I.std(axis=0)
+    v = liblinear_weights(Zi, y, lam, bias=True)
+    refs.append(["'impute_mean'", num(hinge_objective_np(v, Zi, y, lam, True)), arr(v),
+                 arr(I.mean(axis=0)), arr(I.std(axis=0))])
+    parts.append(table("ref_features", ["name text", "objective float8", "w float8[]",
+                                        "center float8[]", "scale float8[]"], refs))
+
+    # text: documents of a Zipf vocabulary, tf-idf as scikit-learn computes it
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    words = [f"w{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(40)]
+    p = 1.0 / np.arange(1, 41)
+    p /= p.sum()
+    docs, labels = [], []
+    for i in range(200):
+        doc = list(rng.choice(words, size=int(rng.integers(3, 12)), p=p))
+        docs.append(" ".join(doc))
+        labels.append(1 if "wab" in doc or "wad" in doc else -1)
+    labels = np.array(labels)
+    vec = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, min_df=2, max_features=25,
+                          norm="l2", smooth_idf=True)
+    T = vec.fit_transform(docs).toarray()
+    terms = list(vec.get_feature_names_out())
+    parts.append(table("feat_docs", ["id int", "body text", "y int"],
+                       [[str(i + 1), f"'{docs[i]}'", str(labels[i])] for i in range(len(docs))],
+                       temp=False))
+    v = liblinear_weights(T, labels, lam, bias=True)
+    parts.append(table("ref_tfidf", ["terms text[]", "idf float8[]", "objective float8"],
+                       [["'{" + ",".join(terms) + "}'", arr(vec.idf_),
+                         num(hinge_objective_np(v, T, labels, lam, True))]]))
+    parts.append(table("ref_tfidf_rows", ["id int", "x hinge_sparse"],
+                       [[str(i + 1), sparse_text(T[i], T.shape[1])] for i in range(0, 200, 7)]))
+    parts.append(table("ref_hash", ["term text", "bits int", "feature int"],
+                       [[f"'{t}'", str(bits), str(fnv1a(t, bits))]
+                        for t in ("waa", "free", "été", "x") for bits in (4, 18)]))
+
+    # index/value rows (1-based positions of the non-zeros), no intercept
+    S = np.where(rng.random((150, 12)) < 0.3, np.round(rng.normal(0, 1, (150, 12)), 3), 0.0)
+    ys = np.where(S @ rng.normal(0, 1, 12) + rng.normal(0, 0.3, 150) > 0, 1, -1)
+    rows = []
+    for i in range(150):
+        nz = np.nonzero(S[i])[0]
+        rows.append([str(i + 1), "'{" + ",".join(str(j + 1) for j in nz) + "}'",
+                     "'{" + ",".join(num(S[i, j]) for j in nz) + "}'", str(ys[i])])
+    parts.append(table("feat_pairs", ["id int", "idx int[]", "val float8[]", "y int"], rows,
+                       temp=False))
+    width = int(max(np.nonzero(S)[1]) + 1)
+    v = liblinear_weights(S[:, :width], ys, lam)
+    parts.append(table("ref_pairs", ["dimension int", "objective float8"],
+                       [[str(width), num(hinge_objective_np(v, S[:, :width], ys, lam, False))]]))
+    return "\n".join(parts)
+
+
 BLOCKS = {
     "loss": lambda rng: loss_block(rng),
     "multiclass": lambda rng: multiclass_block(rng),
@@ -623,6 +736,7 @@ BLOCKS = {
     "multiclass_train": multiclass_train_block,
     "calibrate": calibrate_block,
     "cv": cv_block,
+    "features": features_block,
 }
 
 

@@ -183,7 +183,8 @@ git -C "$repo" ls-files -z -c -o --exclude-standard |
     (cd "$repo" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
     tar -C "$repo" --null -T - -cf - | tar -C "$dir/src" -xf -
 
-san="-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
+# HINGE_ASSERT_CHECKING: hinge's Assert()s checked too (compat.h)
+san="-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1 -DHINGE_ASSERT_CHECKING"
 # with_llvm=no: no bitcode for JIT (jit is off)
 if ! make -C "$dir/src" -s -j"$(nproc)" with_llvm=no PG_CONFIG="$pg_config" PG_CFLAGS="$san" >"$dir/build.log" 2>&1 ||
    ! make -C "$dir/src" -s with_llvm=no PG_CONFIG="$pg_config" DESTDIR="$dir/inst" install >>"$dir/build.log" 2>&1; then

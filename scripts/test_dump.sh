@@ -37,6 +37,14 @@ SELECT i AS id, ARRAY[sin(i), cos(i * 1.3), (i % 7) / 3.0]::float8[] AS x,
 FROM generate_series(1, 2000) AS i;
 SELECT passes FROM hinge_train('first', 'points', 'x', 'label');
 SELECT passes FROM hinge_train('second', 'points', 'x', 'label', lambda => 0.01, loss => 'squared_hinge');
+-- a model with an encoding: numbers scaled and imputed, a category, text
+CREATE TABLE shops AS
+SELECT i AS id, CASE WHEN i % 9 <> 0 THEN i % 37 END AS n, (ARRAY['a', 'b', 'c'])[1 + i % 3] AS k,
+       to_tsvector('simple', (ARRAY['red fox', 'blue fox', 'red hen'])[1 + i % 3] || ' ' || (i % 5)) AS t,
+       (i % 3 = 0) <> (i % 37 > 20) AS label
+FROM generate_series(1, 600) AS i;
+SELECT passes FROM hinge_train('encoded', 'shops', ARRAY['n', 'k', 't'], 'label',
+                               scale => 'standard', impute => 'mean');
 -- the database owner shares: a grant of a role that is not a superuser
 GRANT SELECT ON points TO $analyst;
 GRANT SELECT, INSERT, UPDATE, DELETE ON hinge_model TO $analyst;
@@ -52,8 +60,9 @@ pg_restore -d "$by_super" "$dump"
 pg_restore --role="$owner" -d "$by_owner" "$dump"
 
 # each side prints the models and the scores of a few rows by name
-show='SELECT name, weights, classes, objective, lower_bound, passes, owner FROM hinge_model ORDER BY name;
-      SELECT id, hinge_score($$first$$, x), hinge_predict($$second$$, x) FROM points WHERE id <= 5 ORDER BY id;'
+show='SELECT name, weights, classes, objective, lower_bound, passes, owner, encoding FROM hinge_model ORDER BY name;
+      SELECT id, hinge_score($$first$$, x), hinge_predict($$second$$, x) FROM points WHERE id <= 5 ORDER BY id;
+      SELECT id, hinge_score($$encoded$$, s) FROM shops AS s WHERE id <= 10 ORDER BY id;'
 before=$(as "$owner" -d "$src" -c "$show")
 for db in "$by_super" "$by_owner"; do
     after=$(as "$owner" -d "$db" -c "$show") ||
@@ -78,4 +87,4 @@ for db in "$by_super" "$by_owner"; do
         -c "GRANT SELECT ON hinge_model TO PUBLIC" >/dev/null 2>&1 ||
         { echo "dump: the database owner lost its rights on hinge_model in $db"; exit 1; }
 done
-echo "test dump                        ... ok (3 models, their owners and the grants on hinge_model survive pg_dump/pg_restore by a superuser and by the database owner)"
+echo "test dump                        ... ok (4 models (one encoded: scaled, imputed, categorical and text), their owners and the grants on hinge_model survive pg_dump/pg_restore by a superuser and by the database owner)"

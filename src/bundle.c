@@ -24,6 +24,9 @@
 #include "bundle.h"
 #include "kernels.h"
 
+/* The rounding allowance of a lower bound, relative to the numbers in it */
+#define ROUNDING_ALLOWANCE	1e-13
+
 /* A plane whose weight has been 0 this many solves in a row is dropped */
 #define PLANE_IDLE_LIMIT	40
 
@@ -36,6 +39,7 @@ hinge_bundle_init(HingeBundle *bundle, int d, float8 lambda, int capacity)
 	bundle->lambda = lambda;
 	bundle->a = palloc0(sizeof(float8) * (Size) capacity * d);
 	bundle->b = palloc0(sizeof(float8) * capacity);
+	bundle->magnitude = palloc0(sizeof(float8) * capacity);
 	bundle->alpha = palloc0(sizeof(float8) * capacity);
 	bundle->gram = palloc0(sizeof(float8) * (Size) capacity * capacity);
 	bundle->idle = palloc0(sizeof(int) * capacity);
@@ -54,6 +58,7 @@ remove_plane(HingeBundle *bundle, int t)
 		memcpy(bundle->a + (Size) t * bundle->d, bundle->a + (Size) last * bundle->d,
 			   sizeof(float8) * bundle->d);
 		bundle->b[t] = bundle->b[last];
+		bundle->magnitude[t] = bundle->magnitude[last];
 		bundle->alpha[t] = bundle->alpha[last];
 		bundle->idle[t] = bundle->idle[last];
 		for (s = 0; s < bundle->m; s++)
@@ -67,12 +72,14 @@ remove_plane(HingeBundle *bundle, int t)
 }
 
 /*
- * Adds the plane R(w) >= a.w + b.  Planes long unused are dropped first, and
- * when the bundle is full the longest unused one makes room (their weight is
- * 0, so the model's optimum is unchanged).
+ * Adds the plane R(w) >= a.w + b, whose offset b was computed from numbers
+ * of about magnitude (for the rounding allowance of the lower bound).
+ * Planes long unused are dropped first, and when the bundle is full the
+ * longest unused one makes room (their weight is 0, so the model's optimum
+ * is unchanged).
  */
 void
-hinge_bundle_add(HingeBundle *bundle, const float8 *a, float8 b)
+hinge_bundle_add(HingeBundle *bundle, const float8 *a, float8 b, float8 magnitude)
 {
 	int			cap = bundle->capacity;
 	int			t,
@@ -109,6 +116,7 @@ hinge_bundle_add(HingeBundle *bundle, const float8 *a, float8 b)
 	t = bundle->m++;
 	memcpy(bundle->a + (Size) t * bundle->d, a, sizeof(float8) * bundle->d);
 	bundle->b[t] = b;
+	bundle->magnitude[t] = fabs(magnitude);
 	bundle->alpha[t] = (t == 0) ? 1.0 : 0.0;
 	bundle->idle[t] = 0;
 	for (s = 0; s <= t; s++)
@@ -132,7 +140,10 @@ hinge_bundle_solve(HingeBundle *bundle, float8 *w, float8 precision)
 	int			cap = bundle->capacity;
 	float8		lambda = bundle->lambda;
 	float8	   *galpha = palloc(sizeof(float8) * m);
-	float8		dual = 0.0;
+	float8		dual = 0.0,
+				total = 0.0,
+				magnitude = 0.0,
+				regulariser;
 	int			iteration,
 				t,
 				s;
@@ -185,21 +196,37 @@ hinge_bundle_solve(HingeBundle *bundle, float8 *w, float8 precision)
 								 bundle->gram[(Size) t * cap + down]);
 	}
 
-	/* w = -(1/lambda) sum alpha_t a_t; D = sum alpha_t b_t - lambda/2 ||w||^2 */
+	/*
+	 * w = -(1/lambda) sum alpha_t a_t; D = sum alpha_t b_t - lambda/2 ||w||^2,
+	 * with the alphas scaled back onto the simplex their steps may have
+	 * drifted off
+	 */
+	for (t = 0; t < m; t++)
+		total += bundle->alpha[t];
 	memset(w, 0, sizeof(float8) * bundle->d);
 	for (t = 0; t < m; t++)
 	{
 		const float8 *a = bundle->a + (Size) t * bundle->d;
+		float8		alpha = bundle->alpha[t] / total;
 		int			j;
 
 		bundle->idle[t] = bundle->alpha[t] > 0.0 ? 0 : bundle->idle[t] + 1;
-		if (bundle->alpha[t] == 0.0)
+		if (alpha == 0.0)
 			continue;
-		dual += bundle->alpha[t] * bundle->b[t];
+		dual += alpha * bundle->b[t];
+		magnitude += alpha * bundle->magnitude[t];
 		for (j = 0; j < bundle->d; j++)
-			w[j] -= bundle->alpha[t] * a[j] / lambda;
+			w[j] -= alpha * a[j] / lambda;
 	}
-	dual -= lambda / 2.0 * hinge_dot_f8(w, w, bundle->d);
+	regulariser = lambda / 2.0 * hinge_dot_f8(w, w, bundle->d);
+	dual -= regulariser;
 	pfree(galpha);
-	return dual;
+
+	/*
+	 * A certificate must hold in floating point too: the planes and this sum
+	 * carry rounding errors of a few units in the last place of the numbers
+	 * they came from, so the bound returned is lower by far more than those
+	 * (1e-13 of their size), never above the optimum by rounding alone.
+	 */
+	return dual - ROUNDING_ALLOWANCE * (magnitude + regulariser + fabs(dual));
 }

@@ -17,6 +17,7 @@ typedef struct HingeBundle
 	float8		lambda;
 	float8	   *a;				/* capacity x d: plane slopes */
 	float8	   *b;				/* plane offsets */
+	float8	   *magnitude;		/* of the numbers each offset came from */
 	float8	   *alpha;			/* dual weights, on the simplex */
 	float8	   *gram;			/* capacity x capacity: a_s . a_t */
 	int		   *idle;			/* solves since alpha_t was last > 0 */
@@ -24,7 +25,8 @@ typedef struct HingeBundle
 
 extern void hinge_bundle_init(HingeBundle *bundle, int d, float8 lambda,
 							  int capacity);
-extern void hinge_bundle_add(HingeBundle *bundle, const float8 *a, float8 b);
+extern void hinge_bundle_add(HingeBundle *bundle, const float8 *a, float8 b,
+							 float8 magnitude);
 extern float8 hinge_bundle_solve(HingeBundle *bundle, float8 *w,
 								 float8 precision);
 

@@ -26,6 +26,26 @@
 #define pg_noreturn pg_attribute_noreturn()
 #endif
 
+/*
+ * hinge's own assertions, checked in a build with -DHINGE_ASSERT_CHECKING
+ * (scripts/sanitize.sh) against any server, one built without
+ * --enable-cassert included: the server's USE_ASSERT_CHECKING would change
+ * what its headers expect of it.  ExceptionalCondition is in every server;
+ * it lost its errorType argument in 16.
+ */
+#if defined(HINGE_ASSERT_CHECKING) && !defined(USE_ASSERT_CHECKING)
+#undef Assert
+#if PG_VERSION_NUM >= 160000
+#define Assert(condition) \
+	do { if (!(condition)) ExceptionalCondition(#condition, __FILE__, __LINE__); } while (0)
+#else
+#define Assert(condition) \
+	do { if (!(condition)) ExceptionalCondition(#condition, "FailedAssertion", __FILE__, __LINE__); } while (0)
+#endif
+#undef PG_USED_FOR_ASSERTS_ONLY
+#define PG_USED_FOR_ASSERTS_ONLY
+#endif
+
 /* dynahash tables keyed by strings say so from 14; before, it was the default */
 #include "utils/hsearch.h"
 #ifndef HASH_STRINGS
@@ -47,32 +67,6 @@
 #else
 #define hinge_primary_key_index(rel)	RelationGetPrimaryKeyIndex(rel)
 #endif
-
-/*
- * What a snapshot sees, kept to tell whether a later snapshot sees the same
- * rows: the same bounds and command, and no transaction ended in between.
- * From 14 the count of ended transactions says so; before, the list of the
- * transactions in progress must be the same (a copy of it is kept).
- */
-typedef struct HingeSnapshotMark
-{
-	TransactionId xmin;
-	TransactionId xmax;
-	CommandId	curcid;
-#if PG_VERSION_NUM >= 140000
-	uint64		completions;
-#else
-	int			xcnt;
-	TransactionId *xip;			/* NULL while nothing is kept */
-#endif
-} HingeSnapshotMark;
-
-/* compat.c: an empty mark, a snapshot kept (in context), compared, freed */
-extern void hinge_snapshot_mark_init(HingeSnapshotMark *mark);
-extern void hinge_snapshot_mark(HingeSnapshotMark *mark, Snapshot snapshot,
-								MemoryContext context);
-extern bool hinge_snapshot_same(const HingeSnapshotMark *mark, Snapshot snapshot);
-extern void hinge_snapshot_mark_free(HingeSnapshotMark *mark);
 
 /* compat.c: a set-returning function's tuplestore (InitMaterializedSRF, 16+) */
 extern void hinge_init_materialized_srf(FunctionCallInfo fcinfo);

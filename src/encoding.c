@@ -464,6 +464,24 @@ hinge_category_text(Datum value, Oid type)
 	return OidOutputFunctionCall(output, value);
 }
 
+/*
+ * Whether the features are a plain vector: one array or hinge_sparse
+ * column, or numbers without imputation, one feature each
+ */
+bool
+hinge_encoding_is_plain(const HingeEncoding *encoding)
+{
+	int			i;
+
+	if (encoding->n_inputs == 1 && (encoding->inputs[0].kind == HINGE_INPUT_ARRAY ||
+									encoding->inputs[0].kind == HINGE_INPUT_SPARSE))
+		return true;
+	for (i = 0; i < encoding->n_inputs; i++)
+		if (encoding->inputs[i].kind != HINGE_INPUT_NUMBER || encoding->inputs[i].has_impute)
+			return false;
+	return true;
+}
+
 /* Whether the features need the encoder (else they are SQL expressions) */
 bool
 hinge_encoding_needs_encoder(const HingeEncoding *encoding)
@@ -598,9 +616,9 @@ check_finite_value(const HingeInput *input, float8 value)
 					"hinge accepts finite numbers only: replace or filter out NaN and Infinity.");
 }
 
-/* A number column's value as float8, as its ::float8 cast gives it */
-static float8
-number_value(Datum value, Oid type)
+/* A number column's value (of base type type) as float8, as ::float8 gives it */
+float8
+hinge_number_value(Datum value, Oid type)
 {
 	switch (type)
 	{
@@ -939,7 +957,7 @@ hinge_encode_row(const HingeEncoding *encoding, const Datum *values, const bool 
 		{
 			case HINGE_INPUT_NUMBER:
 				{
-					float8		x = number_value(value, type);
+					float8		x = hinge_number_value(value, type);
 
 					check_finite_value(input, x);
 					if (x != 0.0)
@@ -948,9 +966,23 @@ hinge_encode_row(const HingeEncoding *encoding, const Datum *values, const bool 
 				break;
 			case HINGE_INPUT_CATEGORY:
 				{
-					char	   *text = hinge_category_text(value, type);
-					int			j = hinge_terms_find(&input->terms, text, strlen(text));
+					int			j;
 
+					/* text and booleans found without a copy; others by their text */
+					if (type == TEXTOID || type == VARCHAROID)
+					{
+						text	   *t = DatumGetTextPP(value);
+
+						j = hinge_terms_find(&input->terms, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+					}
+					else if (type == BOOLOID)
+						j = hinge_terms_find(&input->terms, DatumGetBool(value) ? "t" : "f", 1);
+					else
+					{
+						char	   *text = hinge_category_text(value, type);
+
+						j = hinge_terms_find(&input->terms, text, strlen(text));
+					}
 					if (j >= 0)
 						row_add(row, input->offset + j, 1.0);
 				}
@@ -988,4 +1020,32 @@ hinge_encoded_vector(const HingeEncoding *encoding, const HingeEncodedRow *row)
 	HingeVector v = {encoding->dimension, HINGE_SPARSE, row->values, row->n, row->index};
 
 	return v;
+}
+
+/*
+ * The scaling of every feature, for the change of variables (NULL when
+ * unscaled): center[j] and scale[j], 0 and 1 for features not scaled.
+ */
+bool
+hinge_encoding_scaling(const HingeEncoding *encoding, float8 **center, float8 **scale)
+{
+	int			i,
+				j;
+
+	if (strcmp(encoding->scale, "none") == 0)
+		return false;
+	*center = palloc0(sizeof(float8) * encoding->dimension);
+	*scale = palloc(sizeof(float8) * encoding->dimension);
+	for (j = 0; j < encoding->dimension; j++)
+		(*scale)[j] = 1.0;
+	for (i = 0; i < encoding->n_inputs; i++)
+	{
+		const HingeInput *input = &encoding->inputs[i];
+
+		if (input->center == NULL)
+			continue;
+		memcpy(*center + input->offset, input->center, sizeof(float8) * input->width);
+		memcpy(*scale + input->offset, input->scale, sizeof(float8) * input->width);
+	}
+	return true;
 }

@@ -94,6 +94,10 @@ extern void hinge_terms_build(HingeTerms *terms, int n, char **text);
 extern char *hinge_feature_name(const HingeEncoding *encoding, int feature,
 								bool one_text_input);
 extern bool hinge_encoding_needs_encoder(const HingeEncoding *encoding);
+extern bool hinge_encoding_is_plain(const HingeEncoding *encoding);
+extern float8 hinge_number_value(Datum value, Oid type);
+extern bool hinge_encoding_scaling(const HingeEncoding *encoding, float8 **center,
+								   float8 **scale);
 
 /*
  * Encodes one row: values[i] (of type types[i], NULL if isnull[i]) is the

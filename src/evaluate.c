@@ -217,8 +217,11 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 	args[6] = one;
 	args[7] = one;
 	mean_loss = hinge_call_sql(HINGE_CALL_CUTTING_PLANE, ext, src->features_type, args);
-	/* the objective: the model's lambda and class weights */
-	args[3] = hinge_param(&params, FLOAT8OID, Float8GetDatum(model->lambda));
+	/*
+	 * the objective: the model's class weights, and its regulariser added
+	 * below (of the weights the solver saw, scaled or not)
+	 */
+	args[3] = zero;
 	args[6] = hinge_param(&params, FLOAT8OID, Float8GetDatum(model->class_weights[1]));
 	args[7] = hinge_param(&params, FLOAT8OID, Float8GetDatum(model->class_weights[0]));
 	objective = hinge_call_sql(HINGE_CALL_CUTTING_PLANE, ext, src->features_type, args);
@@ -264,6 +267,9 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 	confusion_fields(model, M, result, nulls);
 	result[EV_MEAN_LOSS] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7, &nulls[EV_MEAN_LOSS]);
 	result[EV_OBJECTIVE] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 8, &nulls[EV_OBJECTIVE]);
+	if (!nulls[EV_OBJECTIVE])
+		result[EV_OBJECTIVE] = Float8GetDatum(hinge_check_result(DatumGetFloat8(result[EV_OBJECTIVE]) +
+																 hinge_model_regulariser(model)));
 	result[EV_SKIPPED] = Int64GetDatum(counts[5]);
 }
 
@@ -355,8 +361,8 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 		int			n = 3;
 		char	   *call;
 
-		args[n++] = hinge_param(&pass_params, FLOAT8OID,
-								Float8GetDatum(pass == 0 ? 0.0 : model->lambda));
+		/* the regulariser of the objective is added below */
+		args[n++] = hinge_param(&pass_params, FLOAT8OID, Float8GetDatum(0.0));
 		if (!one_vs_rest)
 			args[n++] = hinge_param(&pass_params, TEXTOID, CStringGetTextDatum(model->multiclass));
 		args[n++] = hinge_param(&pass_params, FLOAT8ARRAYOID,
@@ -384,6 +390,8 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 			/* [P, ...]; one-vs-rest: k rows [P_r, ...], summed */
 			for (r = 0; r < (one_vs_rest ? k : 1); r++)
 				total += data[r * (cols + 1)];
+			if (pass == 1)
+				total += hinge_model_regulariser(model);
 			/* finite parts can add up to more than float8 holds */
 			(void) hinge_check_result(total);
 		}

@@ -12,8 +12,9 @@
  * combine by Chan's formula, so that large means do not swamp small
  * variances, whatever order workers take the rows in.
  *
- * State: [tag, sparse, rows, width, then (count, mean, M2, maxabs) per
- * feature]; the final value is the state without its tag.
+ * State: [tag, sparse, rows, width, capacity, then (count, mean, M2,
+ * maxabs) per feature for capacity features, width of them used]; the
+ * final value is [sparse, rows, width, then the used features' four].
  */
 #include "postgres.h"
 
@@ -32,16 +33,19 @@
 #define FS_SPARSE	1
 #define FS_ROWS		2
 #define FS_WIDTH	3
-#define FS_HEADER	4
+#define FS_CAPACITY	4
+#define FS_HEADER	5
 #define FS_PER		4			/* count, mean, M2, maxabs */
 
 static int
 stats_length(const float8 *header)
 {
-	if (header[FS_WIDTH] < 0 || header[FS_WIDTH] > HINGE_MAX_ELEMENTS ||
+	if (!(header[FS_CAPACITY] >= 0 && header[FS_CAPACITY] <= HINGE_MAX_ELEMENTS) ||
+		header[FS_CAPACITY] != floor(header[FS_CAPACITY]) ||
+		!(header[FS_WIDTH] >= 0 && header[FS_WIDTH] <= header[FS_CAPACITY]) ||
 		header[FS_WIDTH] != floor(header[FS_WIDTH]))
 		return -1;
-	return FS_HEADER + FS_PER * (int) header[FS_WIDTH];
+	return FS_HEADER + FS_PER * (int) header[FS_CAPACITY];
 }
 
 static float8 *
@@ -50,17 +54,21 @@ stats_data(ArrayType *state)
 	return hinge_state_data(state, STATE_FEATURE_STATS, FS_HEADER, stats_length);
 }
 
-/* A state of width features, the old one's copied in */
+/*
+ * A state with room for capacity features, the old one's copied in, and
+ * width of them used
+ */
 static ArrayType *
-grown_state(float8 *old, int width, bool sparse, float8 **data)
+grown_state(float8 *old, int width, int capacity, bool sparse, float8 **data)
 {
-	ArrayType  *state = hinge_state_new(FS_HEADER + (int64) FS_PER * width, data);
+	ArrayType  *state = hinge_state_new(FS_HEADER + (int64) FS_PER * capacity, data);
 
 	if (old != NULL)
 		memcpy(*data, old, sizeof(float8) * (FS_HEADER + FS_PER * (int) old[FS_WIDTH]));
 	(*data)[FS_TAG] = STATE_FEATURE_STATS;
 	(*data)[FS_SPARSE] = sparse;
 	(*data)[FS_WIDTH] = width;
+	(*data)[FS_CAPACITY] = capacity;
 	return state;
 }
 
@@ -96,7 +104,7 @@ hinge_feature_stats_transfn(PG_FUNCTION_ARGS)
 		int			v = 0;
 
 		if (st == NULL)
-			state = grown_state(NULL, n, false, &st);
+			state = grown_state(NULL, n, n, false, &st);
 		if (st[FS_SPARSE] != 0.0 || (int) st[FS_WIDTH] != n)
 			hinge_row_width_error(n, (int) st[FS_WIDTH], "earlier rows");
 		for (k = 0; k < n; k++)
@@ -114,17 +122,19 @@ hinge_feature_stats_transfn(PG_FUNCTION_ARGS)
 		hinge_check_finite_vector(x, "features");
 		width = sparse ? (x.nnz > 0 ? x.index[x.nnz - 1] + 1 : 0) : x.n;
 		if (st == NULL)
-			state = grown_state(NULL, width, sparse, &st);
+			state = grown_state(NULL, width, width, sparse, &st);
 		if ((st[FS_SPARSE] != 0.0) != sparse || (!sparse && (int) st[FS_WIDTH] != width))
 			hinge_row_width_error(x.n, (int) st[FS_WIDTH], "earlier rows");
-		if (width > (int) st[FS_WIDTH])
+		if (width > (int) st[FS_CAPACITY])
 		{
 			/* grows by half again at least, so that it grows rarely */
-			int			grown = (int) Min((int64) HINGE_MAX_ELEMENTS,
-										  Max((int64) width, (int64) st[FS_WIDTH] * 3 / 2));
+			int			capacity = (int) Min((int64) HINGE_MAX_ELEMENTS,
+											 Max((int64) width, (int64) st[FS_CAPACITY] * 3 / 2));
 
-			state = grown_state(st, grown, true, &st);
+			state = grown_state(st, width, capacity, true, &st);
 		}
+		else if (width > (int) st[FS_WIDTH])
+			st[FS_WIDTH] = width;	/* the capacity's features are zero-filled */
 		for (k = 0; k < hinge_vector_stored(x); k++)
 			add_value(st + FS_HEADER + FS_PER * hinge_vector_stored_position(x, k),
 					  hinge_vector_stored_value(x, k));
@@ -173,12 +183,12 @@ hinge_feature_stats_combinefn(PG_FUNCTION_ARGS)
 	if (sa[FS_SPARSE] != sb[FS_SPARSE] ||
 		(sa[FS_SPARSE] == 0.0 && sa[FS_WIDTH] != sb[FS_WIDTH]))
 		hinge_states_differ_error();
-	if (sb[FS_WIDTH] > sa[FS_WIDTH])
-		a = grown_state(sa, (int) sb[FS_WIDTH], sa[FS_SPARSE] != 0.0, &sa);
-	else if (AggCheckCallContext(fcinfo, NULL))
-		;						/* a is the aggregate's own: update in place */
-	else
-		a = grown_state(sa, (int) sa[FS_WIDTH], sa[FS_SPARSE] != 0.0, &sa);
+	if (sb[FS_WIDTH] > sa[FS_CAPACITY])
+		a = grown_state(sa, (int) sb[FS_WIDTH], (int) sb[FS_WIDTH], sa[FS_SPARSE] != 0.0, &sa);
+	else if (!AggCheckCallContext(fcinfo, NULL))
+		/* called from SQL: the caller's value is never changed */
+		a = grown_state(sa, (int) sa[FS_WIDTH], (int) sa[FS_CAPACITY], sa[FS_SPARSE] != 0.0, &sa);
+	sa[FS_WIDTH] = Max(sa[FS_WIDTH], sb[FS_WIDTH]);
 	for (k = 0; k < (int) sb[FS_WIDTH]; k++)
 		merge_feature(sa + FS_HEADER + FS_PER * k, sb + FS_HEADER + FS_PER * k);
 	sa[FS_ROWS] += sb[FS_ROWS];
@@ -229,8 +239,11 @@ hinge_feature_stats_finalfn(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	st = stats_data(state);
 	check_numbers(st);
-	n = FS_HEADER + FS_PER * (int) st[FS_WIDTH];
-	result = hinge_new_float8_array(n - 1, &out);
-	memcpy(out, st + 1, sizeof(float8) * (n - 1));
+	n = 3 + FS_PER * (int) st[FS_WIDTH];
+	result = hinge_new_float8_array(n, &out);
+	out[0] = st[FS_SPARSE];
+	out[1] = st[FS_ROWS];
+	out[2] = st[FS_WIDTH];
+	memcpy(out + 3, st + FS_HEADER, sizeof(float8) * FS_PER * (int) st[FS_WIDTH]);
 	PG_RETURN_ARRAYTYPE_P(result);
 }

@@ -140,10 +140,58 @@ column_of(TupleDesc desc, const char *name)
 	return column;
 }
 
+/* Is column (1-based) of desc the live column name? */
+static bool
+column_is(TupleDesc desc, int column, const char *name)
+{
+	return column >= 1 && column <= desc->natts &&
+		!TupleDescAttr(desc, column - 1)->attisdropped &&
+		strcmp(NameStr(TupleDescAttr(desc, column - 1)->attname), name) == 0;
+}
+
+/*
+ * The columns read, in desc: those found for the last row descriptor when
+ * each is still there (a model row is read again and again from the same
+ * kind of descriptor), else looked up
+ */
+static void
+find_columns(TupleDesc desc, ModelColumns *c)
+{
+	static ModelColumns last = {0};
+	static const char *const names[] = {"weights", "classes", "positive_class", "n_features",
+		"lambda", "loss", "gamma", "class_weights", "multiclass", "calibration_a", "calibration_b",
+		"features", "feature_type", "encoding", "cv_metric", "cv_folds", "cv_fold_column",
+	"cv_lambdas", "cv_scores", "cv_passes", "cv_seconds"};
+	int		   *columns = (int *) &last;
+	int			optional = 13;	/* encoding and the search's: none before 1.2 */
+	int			i;
+
+	StaticAssertStmt(sizeof(ModelColumns) == sizeof(names) / sizeof(names[0]) * sizeof(int),
+					 "one name per column of ModelColumns");
+	for (i = 0; i < lengthof(names); i++)
+		if (!column_is(desc, columns[i], names[i]) &&
+			!(i >= optional && columns[i] == 0 && column_or_0(desc, names[i]) == 0))
+			break;
+	if (i < lengthof(names))
+		for (i = 0; i < lengthof(names); i++)
+			columns[i] = i >= optional ? column_or_0(desc, names[i]) : column_of(desc, names[i]);
+	*c = last;
+}
+
+/* The row's values, deformed once */
+typedef struct ModelRow
+{
+	Datum	   *values;
+	bool	   *nulls;
+} ModelRow;
+
+static ModelRow *model_row;		/* the row being read */
+
 static Datum
 value_of(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
 {
-	return heap_getattr(tuple, column, desc, isnull);
+	*isnull = model_row->nulls[column - 1];
+	return model_row->values[column - 1];
 }
 
 /* A non-NULL column's value */
@@ -349,6 +397,7 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 {
 	ErrorContextCallback context;
 	ModelColumns c;
+	ModelRow	row;
 	HingeModel *model = palloc0(sizeof(HingeModel));
 	ArrayType  *weights;
 	ArrayType  *classes;
@@ -360,27 +409,11 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	char	   *positive;
 	int			i;
 
-	c.weights = column_of(desc, "weights");
-	c.classes = column_of(desc, "classes");
-	c.positive_class = column_of(desc, "positive_class");
-	c.n_features = column_of(desc, "n_features");
-	c.lambda = column_of(desc, "lambda");
-	c.loss = column_of(desc, "loss");
-	c.gamma = column_of(desc, "gamma");
-	c.class_weights = column_of(desc, "class_weights");
-	c.multiclass = column_of(desc, "multiclass");
-	c.calibration_a = column_of(desc, "calibration_a");
-	c.calibration_b = column_of(desc, "calibration_b");
-	c.features = column_of(desc, "features");
-	c.feature_type = column_of(desc, "feature_type");
-	c.encoding = column_or_0(desc, "encoding");
-	c.cv_metric = column_or_0(desc, "cv_metric");
-	c.cv_folds = column_or_0(desc, "cv_folds");
-	c.cv_fold_column = column_or_0(desc, "cv_fold_column");
-	c.cv_lambdas = column_or_0(desc, "cv_lambdas");
-	c.cv_scores = column_or_0(desc, "cv_scores");
-	c.cv_passes = column_or_0(desc, "cv_passes");
-	c.cv_seconds = column_or_0(desc, "cv_seconds");
+	find_columns(desc, &c);
+	row.values = palloc(sizeof(Datum) * desc->natts);
+	row.nulls = palloc(sizeof(bool) * desc->natts);
+	heap_deform_tuple(tuple, desc, row.values, row.nulls);
+	model_row = &row;
 
 	model->name = pstrdup(name);
 	context.callback = model_row_context;
@@ -488,6 +521,9 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	model->bytes = sizeof(HingeModel) + VARSIZE(weights) + VARSIZE(classes) +
 		sizeof(float8) * (3 * model->n_classes + 3 * model->n_rows);
 	error_context_stack = context.previous;
+	pfree(row.values);
+	pfree(row.nulls);
+	model_row = NULL;
 	return model;
 }
 
@@ -587,6 +623,42 @@ hinge_model_class_scores(HingeModel *model, HingeVector x, float8 *scores)
 	for (r = 0; r < model->n_rows; r++)
 		scores[r] = hinge_score_vectors(hinge_float8_vector(model->weights + (Size) r * model->n_weights,
 														   model->n_weights), x);
+}
+
+/*
+ * The regulariser of the model's objective, lambda/2 ||w||^2, of the
+ * weights the solver saw: for scaled features, those of the scaled ones
+ * (w_j s_j, and the intercept w_0 + sum_j w_j c_j), whose objective the
+ * model reports
+ */
+float8
+hinge_model_regulariser(HingeModel *model)
+{
+	float8	   *center,
+			   *scale;
+	bool		scaled = hinge_encoding_scaling(model->encoding, &center, &scale);
+	int			d = model->n_features;
+	float8		sum = 0.0;
+	int			r,
+				j;
+
+	for (r = 0; r < model->n_rows; r++)
+	{
+		const float8 *w = model->weights + (Size) r * model->n_weights;
+		float8		intercept = model->n_weights > d ? w[d] : 0.0;
+
+		for (j = 0; j < d; j++)
+		{
+			float8		v = scaled ? w[j] * scale[j] : w[j];
+
+			sum += v * v;
+			if (scaled)
+				intercept += w[j] * center[j];
+		}
+		if (model->n_weights > d)
+			sum += intercept * intercept;
+	}
+	return hinge_check_result(model->lambda / 2.0 * sum);
 }
 
 /* The predicted class (an index into classes) from the model's scores */

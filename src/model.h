@@ -38,6 +38,8 @@ typedef struct HingeModel
 	float8	   *scores;			/* scratch: n_rows */
 	float8	   *probabilities;	/* scratch: n_classes */
 	Size		bytes;			/* memory it takes, roughly */
+	uint64		version;		/* set by the cache: each model it reads has
+								 * a number of its own */
 } HingeModel;
 
 /* A stored cross-validation (the cv_ columns of a model row), checked */
@@ -65,6 +67,7 @@ pg_noreturn extern void hinge_model_missing_error(const char *name);
 extern void hinge_model_class_scores(HingeModel *model, HingeVector x,
 									 float8 *scores);
 extern int	hinge_model_predict_class(HingeModel *model, const float8 *scores);
+extern float8 hinge_model_regulariser(HingeModel *model);
 extern void hinge_model_require_calibration(HingeModel *model);
 extern void hinge_model_class_probabilities(HingeModel *model,
 											const float8 *scores, float8 *p);
@@ -88,5 +91,11 @@ typedef struct HingeModelRef
 extern void hinge_model_cache_init(void);
 extern HingeModel *hinge_model_get(HingeModelRef *ref, Oid namespace,
 								   const char *name, int name_length);
+extern bool hinge_model_cached_version(const char *name, Oid relid,
+									   ItemPointer tid, TransactionId *xmin);
+extern HingeModel *hinge_model_of_version(HingeModelRef *ref, Oid namespace,
+										  const char *name, HeapTuple tuple,
+										  TupleDesc desc, Oid relid,
+										  ItemPointer tid, TransactionId xmin);
 
 #endif							/* HINGE_MODEL_H */

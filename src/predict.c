@@ -11,38 +11,140 @@
 
 #include "fmgr.h"
 #include "utils/builtins.h"
+#include "catalog/pg_type.h"
+#include "access/htup_details.h"
 #include "utils/lsyscache.h"
+#include "utils/typcache.h"
 
+#include "encoding.h"
 #include "model.h"
+#include "row_features.h"
+#include "sparse.h"
 #include "validate.h"
 
-/* The model named by argument 0, kept in fn_extra between calls */
+/*
+ * What a scoring function keeps in fn_extra between calls: the model's
+ * reference, and for rows passed whole, where the model's columns are in
+ * the row type last seen (found by name once per model reading and row
+ * type, not per row).
+ */
+typedef struct ScoringCache
+{
+	HingeModelRef ref;
+	HingeRecordColumns record;	/* for rows passed whole */
+	HingeEncodedRow row;		/* for text passed alone */
+} ScoringCache;
+
+static ScoringCache *
+scoring_cache(FunctionCallInfo fcinfo)
+{
+	ScoringCache *cache = (ScoringCache *) fcinfo->flinfo->fn_extra;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ScoringCache));
+		cache->ref.namespace = get_func_namespace(fcinfo->flinfo->fn_oid);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	return cache;
+}
+
+/* The model named by argument 0 */
 static HingeModel *
 model_arg(FunctionCallInfo fcinfo)
 {
-	HingeModelRef *ref = (HingeModelRef *) fcinfo->flinfo->fn_extra;
+	ScoringCache *cache = scoring_cache(fcinfo);
 	text	   *name = PG_GETARG_TEXT_PP(0);
 
-	if (ref == NULL)
-	{
-		ref = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(HingeModelRef));
-		ref->namespace = get_func_namespace(fcinfo->flinfo->fn_oid);
-		fcinfo->flinfo->fn_extra = ref;
-	}
-	return hinge_model_get(ref, ref->namespace, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
+	return hinge_model_get(&cache->ref, cache->ref.namespace, VARDATA_ANY(name),
+						   VARSIZE_ANY_EXHDR(name));
 }
 
-static void
-model_scores(FunctionCallInfo fcinfo, HingeModel *model, float8 *scores)
+/*
+ * The features of the row passed whole as argument 1, through the model's
+ * encoding; false when a number the model cannot impute is NULL
+ */
+static bool
+row_features(FunctionCallInfo fcinfo, HingeModel *model, HingeVector *x)
 {
-	hinge_model_class_scores(model, hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features"),
-							 scores);
+	ScoringCache *cache = scoring_cache(fcinfo);
+	HeapTupleHeader header = PG_GETARG_HEAPTUPLEHEADER(1);
+
+	if (!hinge_record_columns_valid(&cache->record, model, header))
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		hinge_record_columns_find(&cache->record, model, header, cache->ref.namespace);
+		MemoryContextSwitchTo(old);
+	}
+	return hinge_record_features(&cache->record, model, header, x);
 }
 
-/* The raw score of features x under the named binary model */
-PG_FUNCTION_INFO_V1(hinge_model_score);
-Datum
-hinge_model_score(PG_FUNCTION_ARGS)
+/*
+ * The features of a text value passed as argument 1 (a tsvector or a
+ * jsonb), for a model whose one input is text of that kind
+ */
+static void
+text_features(FunctionCallInfo fcinfo, HingeModel *model, HingeInputKind kind, HingeVector *x)
+{
+	ScoringCache *cache = scoring_cache(fcinfo);
+	HingeEncoding *encoding = model->encoding;
+	Datum		value = PG_GETARG_DATUM(1);
+	bool		isnull = false;
+	Oid			type = kind == HINGE_INPUT_TSVECTOR ? TSVECTOROID : JSONBOID;
+	MemoryContext old;
+
+	if (encoding->n_inputs != 1 || encoding->inputs[0].kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("model \"%s\" does not read one %s column", model->name,
+						format_type_be(type)),
+				 errhint("Pass the row whole, such as hinge_predict('%s', t) FROM your_table AS t, or the features it was trained on.",
+						 model->name)));
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	(void) hinge_encode_row(encoding, &value, &isnull, &type, &cache->row);
+	MemoryContextSwitchTo(old);
+	*x = hinge_encoded_vector(encoding, &cache->row);
+}
+
+/* How argument 1 holds the features: which overload this call is */
+typedef enum FeaturesForm
+{
+	FORM_VECTOR,				/* float8[], real[], hinge_sparse, ... */
+	FORM_ROW,					/* a row, read through the encoding */
+	FORM_TSVECTOR,
+	FORM_JSONB
+} FeaturesForm;
+
+/* The model's scores of argument 1; false when the row has none (NULL) */
+static bool
+form_scores(FunctionCallInfo fcinfo, HingeModel *model, FeaturesForm form, float8 *scores)
+{
+	HingeVector x;
+
+	switch (form)
+	{
+		case FORM_ROW:
+			if (!row_features(fcinfo, model, &x))
+				return false;
+			break;
+		case FORM_TSVECTOR:
+			text_features(fcinfo, model, HINGE_INPUT_TSVECTOR, &x);
+			break;
+		case FORM_JSONB:
+			text_features(fcinfo, model, HINGE_INPUT_JSONB, &x);
+			break;
+		default:
+			x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features");
+			break;
+	}
+	hinge_model_class_scores(model, x, scores);
+	return true;
+}
+
+/* The raw score of the features under the named binary model */
+static Datum
+score_form(FunctionCallInfo fcinfo, FeaturesForm form)
 {
 	HingeModel *model = model_arg(fcinfo);
 	float8		score;
@@ -53,20 +155,21 @@ hinge_model_score(PG_FUNCTION_ARGS)
 				 errmsg("model \"%s\" has %d classes, and hinge_score takes a binary model",
 						model->name, model->n_classes),
 				 errhint("Use hinge_scores(model_name, x) for one score per class, or hinge_predict for the class.")));
-	model_scores(fcinfo, model, &score);
+	if (!form_scores(fcinfo, model, form, &score))
+		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(score);
 }
 
 /* One score per class (one for a binary model), in the model's class order */
-PG_FUNCTION_INFO_V1(hinge_model_scores);
-Datum
-hinge_model_scores(PG_FUNCTION_ARGS)
+static Datum
+scores_form(FunctionCallInfo fcinfo, FeaturesForm form)
 {
 	HingeModel *model = model_arg(fcinfo);
 	float8	   *scores;
 	ArrayType  *result = hinge_new_float8_array(model->n_rows, &scores);
 
-	model_scores(fcinfo, model, scores);
+	if (!form_scores(fcinfo, model, form, scores))
+		PG_RETURN_NULL();
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 
@@ -75,29 +178,30 @@ hinge_model_scores(PG_FUNCTION_ARGS)
  * score is > 0; for a multiclass one the class of the highest score (the
  * first in class order on ties).
  */
-PG_FUNCTION_INFO_V1(hinge_model_predict);
-Datum
-hinge_model_predict(PG_FUNCTION_ARGS)
+static Datum
+predict_form(FunctionCallInfo fcinfo, FeaturesForm form)
 {
 	HingeModel *model = model_arg(fcinfo);
 
-	model_scores(fcinfo, model, model->scores);
+	if (!form_scores(fcinfo, model, form, model->scores))
+		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(model->classes[hinge_model_predict_class(model, model->scores)]));
 }
 
-static void
-model_probabilities(FunctionCallInfo fcinfo, HingeModel *model, float8 *p)
+static bool
+form_probabilities(FunctionCallInfo fcinfo, HingeModel *model, FeaturesForm form, float8 *p)
 {
 	/* before the features: an uncalibrated model is the first thing to fix */
 	hinge_model_require_calibration(model);
-	model_scores(fcinfo, model, model->scores);
+	if (!form_scores(fcinfo, model, form, model->scores))
+		return false;
 	hinge_model_class_probabilities(model, model->scores, p);
+	return true;
 }
 
 /* The calibrated probability of a binary model's positive class */
-PG_FUNCTION_INFO_V1(hinge_model_probability);
-Datum
-hinge_model_probability(PG_FUNCTION_ARGS)
+static Datum
+probability_form(FunctionCallInfo fcinfo, FeaturesForm form)
 {
 	HingeModel *model = model_arg(fcinfo);
 	float8		p[2];
@@ -108,22 +212,47 @@ hinge_model_probability(PG_FUNCTION_ARGS)
 				 errmsg("model \"%s\" has %d classes, and hinge_probability takes a binary model",
 						model->name, model->n_classes),
 				 errhint("Use hinge_probabilities(model_name, x) for one probability per class.")));
-	model_probabilities(fcinfo, model, p);
+	if (!form_probabilities(fcinfo, model, form, p))
+		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(p[1]);
 }
 
 /* Calibrated probabilities of every class, in class order, summing to 1 */
-PG_FUNCTION_INFO_V1(hinge_model_probabilities);
-Datum
-hinge_model_probabilities(PG_FUNCTION_ARGS)
+static Datum
+probabilities_form(FunctionCallInfo fcinfo, FeaturesForm form)
 {
 	HingeModel *model = model_arg(fcinfo);
 	float8	   *p;
 	ArrayType  *result = hinge_new_float8_array(model->n_classes, &p);
 
-	model_probabilities(fcinfo, model, p);
+	if (!form_probabilities(fcinfo, model, form, p))
+		PG_RETURN_NULL();
 	PG_RETURN_ARRAYTYPE_P(result);
 }
+
+/*
+ * The entry points, one set per form of the features: an array or
+ * hinge_sparse (as the model sees its features), a row passed whole, a
+ * tsvector, a jsonb
+ */
+#define SCORING_ENTRY(name, body, form) \
+PG_FUNCTION_INFO_V1(name); \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	return body(fcinfo, form); \
+}
+#define SCORING_ENTRIES(suffix, form) \
+	SCORING_ENTRY(hinge_model_score##suffix, score_form, form) \
+	SCORING_ENTRY(hinge_model_scores##suffix, scores_form, form) \
+	SCORING_ENTRY(hinge_model_predict##suffix, predict_form, form) \
+	SCORING_ENTRY(hinge_model_probability##suffix, probability_form, form) \
+	SCORING_ENTRY(hinge_model_probabilities##suffix, probabilities_form, form)
+
+SCORING_ENTRIES(, FORM_VECTOR)
+SCORING_ENTRIES(_row, FORM_ROW)
+SCORING_ENTRIES(_tsvector, FORM_TSVECTOR)
+SCORING_ENTRIES(_jsonb, FORM_JSONB)
 
 /*
  * The same functions with features x given as text, a float8[] literal (an

@@ -97,7 +97,9 @@ regulariser(float8 lambda, const float8 *w, int d)
 static void
 add_plane(HingeBundle *bundle, const float8 *w, float8 risk, const float8 *g)
 {
-	hinge_bundle_add(bundle, g, risk - hinge_dot_f8(g, w, bundle->d));
+	float8		gw = hinge_dot_f8(g, w, bundle->d);
+
+	hinge_bundle_add(bundle, g, risk - gw, fabs(risk) + fabs(gw));
 }
 
 /* The grid point nearest to alpha */
@@ -166,7 +168,7 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 		{
 			hinge_bundle_init(&bundles[q], d, lambda, bundle_capacity(oracle, options));
 			/* the risk is never negative: the plane R(w) >= 0 holds from the start */
-			hinge_bundle_add(&bundles[q], zero, 0.0);
+			hinge_bundle_add(&bundles[q], zero, 0.0, 0.0);
 		}
 		else
 			bundles[q].lambda = lambda;	/* the planes of solves before */

@@ -36,13 +36,6 @@ is_text(const HingeInput *input)
 	return input->kind == HINGE_INPUT_TSVECTOR || input->kind == HINGE_INPUT_JSONB;
 }
 
-static bool
-is_scaled_kind(HingeInputKind kind)
-{
-	return kind == HINGE_INPUT_NUMBER || kind == HINGE_INPUT_ARRAY ||
-		kind == HINGE_INPUT_SPARSE || kind == HINGE_INPUT_PAIRS;
-}
-
 pg_noreturn static void
 option_error(const char *option, const char *applies_to)
 {
@@ -309,13 +302,19 @@ learn_vocabulary(HingeRowSource *src, HingeInput *input, int column,
 		return;
 	}
 
-	/* the max_features most frequent terms in at least min_df rows */
+	/*
+	 * The max_features most frequent terms in at least min_df rows: by their
+	 * count over all rows (a lexeme counts its positions; a key, its rows),
+	 * as scikit-learn's vectorisers choose them
+	 */
 	query = psprintf("SELECT t.lexeme::pg_catalog.text, pg_catalog.count(*)::pg_catalog.float8 "
 					 "FROM %s, %s GROUP BY t.lexeme "
 					 "HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>=) %s "
-					 "ORDER BY 2 DESC, 1 COLLATE \"C\" LIMIT %s",
+					 "ORDER BY pg_catalog.sum(%s) DESC, t.lexeme::pg_catalog.text COLLATE pg_catalog.\"C\" LIMIT %s",
 					 documents, terms_sql,
 					 hinge_param(&params, INT8OID, Int64GetDatum(options->min_df)),
+					 input->kind == HINGE_INPUT_TSVECTOR ?
+					 "COALESCE(pg_catalog.cardinality(t.positions), 1)" : "1",
 					 hinge_param(&params, INT8OID, Int64GetDatum(options->max_features)));
 	if (SPI_execute_with_args(query, params.n, params.types, params.values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the terms of column \"%s\"", input->column);
@@ -552,38 +551,10 @@ hinge_encoding_scaling_of(const HingeEncoding *encoding, const float8 *stats,
 	{
 		const HingeInput *input = &encoding->inputs[i];
 
-		if (input->center == NULL || !is_scaled_kind(input->kind))
-			continue;
+		if (input->center == NULL)
+			continue;		/* not scaled */
 		for (j = input->offset; j < input->offset + input->width; j++)
 			feature_scaling(encoding->scale, j < width ? stats + 3 + FS_PER * j : none,
 							rows, sparse, false, &center[j], &scale[j]);
 	}
-}
-
-/*
- * The scaling of every feature, for the change of variables (NULL when
- * unscaled): center[j] and scale[j], 0 and 1 for features not scaled.
- */
-bool
-hinge_encoding_scaling(const HingeEncoding *encoding, float8 **center, float8 **scale)
-{
-	int			i,
-				j;
-
-	if (strcmp(encoding->scale, "none") == 0)
-		return false;
-	*center = palloc0(sizeof(float8) * encoding->dimension);
-	*scale = palloc(sizeof(float8) * encoding->dimension);
-	for (j = 0; j < encoding->dimension; j++)
-		(*scale)[j] = 1.0;
-	for (i = 0; i < encoding->n_inputs; i++)
-	{
-		const HingeInput *input = &encoding->inputs[i];
-
-		if (input->center == NULL || !is_scaled_kind(input->kind))
-			continue;
-		memcpy(*center + input->offset, input->center, sizeof(float8) * input->width);
-		memcpy(*scale + input->offset, input->scale, sizeof(float8) * input->width);
-	}
-	return true;
 }

@@ -11,8 +11,6 @@
 #include "train.h"
 
 extern void hinge_survey(HingeRowSource *src, const HingeFeatureOptions *options);
-extern bool hinge_encoding_scaling(const HingeEncoding *encoding, float8 **center,
-								   float8 **scale);
 extern void hinge_encoding_scaling_of(const HingeEncoding *encoding, const float8 *stats,
 									  float8 *center, float8 *scale);
 

@@ -238,13 +238,16 @@ hinge_train_source(FunctionCallInfo fcinfo, HingeTrainSpec *spec, const char *ex
 
 /*
  * The lower bound comes from planes of the rows of every pass: above the
- * objective, it is no bound, and neither is the gap.
+ * objective, it is no bound, and neither is the gap.  Within rounding of
+ * it, it is the objective: the optimum is never above an objective found.
  */
 void
-hinge_check_bounds(HingeTrainSpec *spec, const HingeProgress *p)
+hinge_check_bounds(HingeTrainSpec *spec, HingeProgress *p)
 {
 	if (p->lower > p->upper + 1e-9 * fabs(p->upper))
 		hinge_rows_changed_error(&spec->source, -1);
+	/* the optimum is at most the objective found: so is any lower bound */
+	p->lower = fmin(p->lower, p->upper);
 }
 
 /*

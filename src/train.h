@@ -90,7 +90,7 @@ extern void hinge_train_source(FunctionCallInfo fcinfo, HingeTrainSpec *spec,
 extern float8 hinge_balanced_class_weight(int64 rows, int n_classes,
 										  int64 class_rows);
 extern void hinge_resolve_class_weights(HingeTrainSpec *spec);
-extern void hinge_check_bounds(HingeTrainSpec *spec, const HingeProgress *p);
+extern void hinge_check_bounds(HingeTrainSpec *spec, HingeProgress *p);
 extern void hinge_warn_unconverged(HingeTrainSpec *spec, const HingeProgress *p,
 								   const char *what);
 extern Datum hinge_store_model(HingeTrainSpec *spec, const char *ext,

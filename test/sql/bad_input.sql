@@ -38,6 +38,15 @@ SELECT name, calibration_a IS NOT NULL AS calibrated FROM hinge_calibrate('bi_bi
 SELECT name, calibration_a IS NOT NULL AS calibrated FROM hinge_calibrate('bi_mc', 'bi_data', 'x', 'k');
 SELECT name, converged FROM hinge_train('bi_raw', 'bi_data', 'x', 'y', lambda => 0.01);
 SELECT count(*) AS lambdas FROM hinge_cross_validate('bi_cv', 'bi_data', 'x', 'y', lambdas => '{0.1,0.01}', folds => 2);
+-- text models, scored by document
+CREATE TABLE bi_docs AS
+SELECT y, pg_catalog.to_tsvector('simple', CASE WHEN y > 0 THEN 'good ' ELSE 'bad ' END || k) AS doc,
+       pg_catalog.jsonb_build_object(CASE WHEN y > 0 THEN 'good' ELSE 'bad' END, 1, k, 2) AS bag
+FROM bi_data;
+SELECT name, n_features FROM hinge_train('bi_doc', 'bi_docs', 'doc', 'y', lambda => 0.01);
+SELECT name, n_features FROM hinge_train('bi_bag', 'bi_docs', 'bag', 'y', lambda => 0.01);
+SELECT name, calibration_a IS NOT NULL AS calibrated FROM hinge_calibrate('bi_doc', 'bi_docs', 'doc', 'y');
+SELECT name, calibration_a IS NOT NULL AS calibrated FROM hinge_calibrate('bi_bag', 'bi_docs', 'bag', 'y');
 
 --
 -- The harness
@@ -187,7 +196,9 @@ INSERT INTO bi_good VALUES
     ('hinge_row_hash', 1, '{"{1,1}"}'),
     ('hinge_fold', 3, '{12345,2,"{{-5,7},{0,100}}"}'),
     ('hinge_cross_validate', 25, '{bi_tmp,bi_data,x,y,"{0.1,0.01}",2,NULL,accuracy,hinge,true,NULL,0.001,20,NULL,1,crammer_singer,none,none,1000,NULL,NULL,1,100000,NULL,NULL}'),
-    ('hinge_cv_results', 1, '{bi_cv}');
+    ('hinge_cv_results', 1, '{bi_cv}'),
+    ('hinge_weights', 1, '{bi_bin}'),
+    ('hinge_explain', 2, '{bi_bin,"{1,1}"}');
 -- hinge_score, hinge_predict and hinge_scores by model name have the same
 -- number of arguments as their array forms: their good arguments are below.
 CREATE TABLE bi_good_by_name (name text PRIMARY KEY, args text[]);
@@ -204,7 +215,9 @@ INSERT INTO bi_good_by_name VALUES
 CREATE TABLE bi_call (sig text PRIMARY KEY, disp text, name text, kind "char", types text[], args text[], agg text);
 INSERT INTO bi_call
 SELECT f.sig, f.disp, f.name, f.kind, f.types,
-       CASE WHEN f.types[1] = 'text' AND n.args IS NOT NULL THEN n.args ELSE g.args END, NULL
+       CASE WHEN f.types[1] = 'text' AND f.types[2] = 'tsvector' THEN '{bi_doc,"good p"}'
+            WHEN f.types[1] = 'text' AND f.types[2] = 'jsonb' THEN '{bi_bag,"{\"good\": 1}"}'
+            WHEN f.types[1] = 'text' AND n.args IS NOT NULL THEN n.args ELSE g.args END, NULL
 FROM bi_fn f
 LEFT JOIN bi_good g ON g.name = f.name AND g.nargs = f.nargs
 LEFT JOIN bi_good_by_name n ON n.name = f.name
@@ -221,7 +234,8 @@ CREATE FUNCTION bi_lit(arg text, typ text) RETURNS text LANGUAGE sql IMMUTABLE A
                 WHEN $2 = 'anyelement' THEN quote_literal($1) || '::date'
                 -- hinge_sparse arguments: the dense literal, made sparse
                 WHEN $2 = 'hinge_sparse' THEN '(' || quote_literal($1) || '::float8[])::hinge_sparse'
-                -- a row: of one number
+                -- a row: with an array x, as the models by name read it, or of one number
+                WHEN $2 = 'record' AND $1 LIKE '{%' THEN '(SELECT r FROM (SELECT ' || quote_literal($1) || '::float8[] AS x) AS r)'
                 WHEN $2 = 'record' THEN 'ROW(' || quote_literal($1) || '::float8)'
                 ELSE quote_literal($1) || '::' || $2 END
 $$;

@@ -32,6 +32,35 @@ SELECT id, label, hinge_predict('spam_filter', features) AS predicted,
        round(hinge_score('spam_filter', features)::numeric, 2) AS score
 FROM messages;
 SELECT * FROM scored_messages WHERE id <= 4 ORDER BY id;
+CREATE TABLE customers (id int, age int, income numeric, plan text, churned boolean);
+INSERT INTO customers
+SELECT i, 20 + (i * 7) % 50, 20000 + (i * 7919) % 80000,
+       (ARRAY['basic', 'plus', 'pro'])[1 + i % 3],
+       (i % 3 = 0 AND (i * 7) % 50 < 25) OR (20000 + (i * 7919) % 80000) < 30000
+FROM generate_series(1, 600) AS i;
+UPDATE customers SET income = NULL WHERE id % 50 = 0;
+SELECT name, n_features, rows_used, converged
+FROM hinge_train('churn', 'customers', ARRAY['age', 'income', 'plan'], 'churned',
+                 scale => 'standard', impute => 'mean');
+SELECT id, age, income, plan, churned, hinge_predict('churn', c) AS predicted
+FROM customers AS c WHERE id IN (1, 3, 50) ORDER BY id;
+SELECT feature, round(scaled_weight::numeric, 2) AS scaled_weight
+FROM hinge_weights('churn');
+SELECT feature, value, round(contribution::numeric, 3) AS contribution
+FROM customers AS c, hinge_explain('churn', c) WHERE c.id = 3;
+CREATE TABLE tickets (id int, body text, team text,
+                      words tsvector GENERATED ALWAYS AS (to_tsvector('english', body)) STORED);
+INSERT INTO tickets (id, body, team) VALUES
+    (1, 'The printer jammed again on floor two', 'facilities'),
+    (2, 'Cannot log in: my password expired', 'it'),
+    (3, 'The printer is out of toner', 'facilities'),
+    (4, 'VPN drops every hour and I cannot log in', 'it'),
+    (5, 'Heating broken on floor three', 'facilities'),
+    (6, 'Password reset email never arrives', 'it');
+SELECT name, feature_type, n_features
+FROM hinge_train('router', 'tickets', 'words', 'team', lambda => 0.1);
+SELECT hinge_predict('router', to_tsvector('english', 'The printer on floor four is broken')) AS team,
+       hinge_predict('router', to_tsvector('english', 'I forgot my password')) AS team2;
 SELECT to_char(lambda, '9.99EEEE') AS lambda, round(mean_score::numeric, 3) AS accuracy,
        round(std_score::numeric, 3) AS std, rank
 FROM hinge_cross_validate('spam_cv', 'messages', 'features', 'label');
