@@ -11,7 +11,15 @@
  * solution at the lambda before (a warm start, as liblinear's -C does).  A
  * fold's model at lambda l is scored on its own rows by the first pass of
  * lambda l + 1, which starts at exactly that model (and, after the last
- * lambda, by one more pass): the search costs no scan of its own.
+ * lambda, by one more pass): the search costs no scan of its own.  Each
+ * fold keeps its cutting planes along the path: a plane bounds the fold's
+ * risk whatever lambda, so a solve starts from all the planes before.
+ *
+ * Scaled features (scale => 'standard' or 'maxabs') are scaled per fold,
+ * by the statistics of the fold's training rows alone (one more scan,
+ * fold_scaling), so no held-out row informs the scaling of the model that
+ * scores it; what else the encoding learns (imputed means, categories,
+ * vocabularies) is learnt once from every row, as for the refit.
  */
 #include "postgres.h"
 
