@@ -1004,6 +1004,28 @@ FROM hinge_cross_validate('cv_cols_m', 'cv_cols', ARRAY['a', 'b', 'kind'], 'y', 
      hinge_cross_validate('cv_cols_i', 'cv_cols_imputed', ARRAY['a', 'b', 'kind'], 'y', lambdas => '{1e-2}',
                           fold_column => 'fold', scale => 'standard', tolerance => 1e-8) AS b;
 
+-- text: a tsvector column through a vocabulary with tf-idf, the vocabulary
+-- and document frequencies learnt once from every row; the refit's encoding
+-- is hinge_train's, and it scores documents
+CREATE TABLE cv_docs AS
+SELECT i AS id, to_tsvector('simple', concat_ws(' ',
+           (ARRAY['printer', 'toner', 'heating', 'desk', 'floor'])[1 + i % 5],
+           (ARRAY['password', 'login', 'vpn', 'email', 'laptop'])[1 + (i * 7) % 5],
+           CASE WHEN i % 3 = 0 THEN 'broken' ELSE 'please' END,
+           CASE WHEN i % 10 < 7 THEN (ARRAY['printer', 'heating', 'floor'])[1 + i % 3]
+                ELSE (ARRAY['password', 'vpn', 'laptop'])[1 + i % 3] END)) AS words,
+       CASE WHEN i % 10 < 7 THEN 'facilities' ELSE 'it' END AS team
+FROM generate_series(1, 200) AS i;
+SELECT count(*) AS lambdas, min(mean_score) > 0.6 AS learns, count(*) FILTER (WHERE rank = 1) AS best
+FROM hinge_cross_validate('cv_docs', 'cv_docs', 'words', 'team', lambdas => '{1e-1,1e-2,1e-3}', folds => 4);
+SELECT m.encoding = t.encoding AS same_encoding, m.n_features,
+       abs(m.objective - t.objective) <= 1e-3 * t.objective AS same_optimum,
+       hinge_predict('cv_docs', to_tsvector('simple', 'the printer on the floor')) AS team
+FROM hinge_model AS m,
+     hinge_train('cv_docs_all', 'cv_docs', 'words', 'team',
+                 lambda => (SELECT lambda FROM hinge_cv_results('cv_docs') WHERE rank = 1)) AS t
+WHERE m.name = 'cv_docs';
+
 -- 8. A failed or cancelled search leaves the model of that name as it was
 CREATE TABLE cv_before AS SELECT weights, trained_at FROM hinge_model WHERE name = 'cv_bin_accuracy';
 CREATE TABLE cv_broken AS SELECT * FROM cv_rows;
