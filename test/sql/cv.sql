@@ -937,6 +937,15 @@ FROM hinge_model AS m,
      hinge_train('cv_sc_all', 'cv_scaled_rows', 'x', 'y', scale => 'standard', tolerance => 1e-6,
                  lambda => (SELECT lambda FROM cv_scaled_metrics WHERE metric = 'accuracy' AND rank = 1)) AS t
 WHERE m.name = 'cv_sc_accuracy';
+-- the same rows as hinge_sparse: the same per-fold scaling, the same scores
+CREATE TABLE cv_scaled_sparse AS SELECT id, hinge_sparse(x) AS x, y, fold FROM cv_scaled_rows;
+SELECT h.how, a.fold_scores = b.fold_scores AS same_scores
+FROM (VALUES ('standard'), ('maxabs')) AS h(how),
+     LATERAL hinge_cross_validate('cv_sc_dense', 'cv_scaled_rows', 'x', 'y', lambdas => '{1e-2}',
+                                  fold_column => 'fold', scale => h.how, tolerance => 1e-8) AS a,
+     LATERAL hinge_cross_validate('cv_sc_sparse', 'cv_scaled_sparse', 'x', 'y', lambdas => '{1e-2}',
+                                  fold_column => 'fold', scale => h.how, tolerance => 1e-8) AS b
+ORDER BY h.how;
 -- columns as they are: numbers with NULLs imputed by zero and scaled
 -- ('standard' and 'maxabs'), a text category one-hot.  Each fold's scores
 -- are those of hinge_train with the same options on the fold's training
