@@ -548,7 +548,7 @@ fold_scaling(Search *s, HingeFolds *folds, const char *ext)
 		if (f < 1 || f > n_folds || ARR_HASNULL(stats) || n < 3 ||
 			n != 3 + 4 * (int) ((const float8 *) ARR_DATA_PTR(stats))[2])
 			elog(ERROR, "unexpected feature statistics of fold %d of %s", f, src->relation_name);
-		/* sparse rows' statistics may be wider (room to grow), of zeros */
+		/* never wider than the features: kept to them all the same */
 		n = Min(n, size);
 		memcpy(per_fold + (Size) (f - 1) * size, ARR_DATA_PTR(stats), sizeof(float8) * n);
 		per_fold[(Size) (f - 1) * size + 2] = (n - 3) / 4;
