@@ -26,8 +26,9 @@
  *	[11 .. 11+d)  w
  * then, for STATE_SUBGRADIENT, 2d more: sum_i c_y dloss/dscore * (x_i, 1)
  * and its compensations; for STATE_STATS, the STATS_* fields below; for
- * STATE_LINE, whose "w" is w_from, d more for w_to, then LINE_POINTS sums of
- * c_y * loss at each point of the line and their compensations;
+ * STATE_LINE, whose "w" is w_from, d more for w_to, then the sums of c_y *
+ * loss along the line (HINGE_LINE_SUMS, rows.h: by runs for the hinge, per
+ * point for the other losses);
  * STATE_LINE_PLANES, the same followed by LINE_POINTS x d difference sums
  * of the hinge subgradient along the line, and their compensations (see
  * hinge_line_planes_transfn).
@@ -45,6 +46,7 @@
 #include "kernels.h"
 #include "line.h"
 #include "losses.h"
+#include "rows.h"
 #include "state.h"
 #include "validate.h"
 
@@ -175,9 +177,9 @@ extra_length(float8 tag, int d)
 	if (tag == STATE_STATS)
 		return STATS_FIELDS;
 	if (tag == STATE_LINE)
-		return d + 2 * LINE_POINTS;
+		return d + HINGE_LINE_SUMS;
 	if (tag == STATE_LINE_PLANES)
-		return d + 2 * LINE_POINTS + 2 * LINE_POINTS * d;
+		return d + HINGE_LINE_SUMS + 2 * LINE_POINTS * d;
 	return 0;
 }
 
@@ -227,20 +229,6 @@ static float8 *
 binary_state_data(ArrayType *state, float8 tag)
 {
 	return hinge_state_data(state, tag, ST_HEADER, binary_state_length);
-}
-
-/*
- * The loss of one row from its functional margin z (margin 1), and its
- * derivative in z.
- */
-static inline float8
-row_loss(HingeLoss loss, float8 gamma, float8 z, float8 *dloss_dz)
-{
-	float8		dloss_dv;
-	float8		value = hinge_loss_of_violation(loss, gamma, 1.0 - z, &dloss_dv);
-
-	*dloss_dz = -dloss_dv;
-	return value;
 }
 
 /* Checks the parameters of this row against those the state was made with */
@@ -389,44 +377,26 @@ accumulate_line(float8 *st, HingeVector x, float8 y)
 	HingeLoss	loss = (HingeLoss) st[ST_LOSS];
 	const float8 *w_from = st + ST_HEADER;
 	const float8 *w_to = w_from + d;
-	float8	   *sum = st + ST_HEADER + 2 * d;
-	float8	   *comp = sum + LINE_POINTS;
-	float8	   *diff_sum = comp + LINE_POINTS;
+	float8	   *sums = st + ST_HEADER + 2 * d;
+	float8	   *diff_sum = sums + HINGE_LINE_SUMS;
 	float8	   *diff_comp = diff_sum + (Size) LINE_POINTS * d;
-	bool		was_violating = false;
-	float8		c,
-				from,
+	float8		c = y > 0 ? st[ST_CPOS] : st[ST_CNEG];
+	bool		finite;
+	float8		from,
 				to;
-	int			k;
 
 	from = hinge_row_score(w_from, d, x);
 	to = hinge_row_score(w_to, d, x);
 	if (unlikely(!isfinite(from) || !isfinite(to)))
 		hinge_report_nonfinite(hinge_float8_vector(w_from, 2 * d), "line", x, "features");
-	c = y > 0 ? st[ST_CPOS] : st[ST_CNEG];
-	for (k = 0; k < LINE_POINTS; k++)
-	{
-		float8		dloss_dz;
-		float8		value = c * row_loss(loss, st[ST_GAMMA],
-										 y * (from + hinge_line_alphas[k] * (to - from)),
-										 &dloss_dz);
-
-		if (unlikely(!isfinite(value)))
-			hinge_overflow_error();
-		hinge_compensated_add(&sum[k], &comp[k], value);
-
-		/*
-		 * Where a run of violating points starts, the hinge's subgradient
-		 * -c y (x, 1) begins to count; where it ends, it is taken back.
-		 */
-		if (tag == STATE_LINE_PLANES && (dloss_dz != 0.0) != was_violating)
-		{
-			float8		coef = was_violating ? c * y : -c * y;
-			hinge_compensated_add_row(diff_sum + (Size) k * d, diff_comp + (Size) k * d,
-									  d, coef, x);
-			was_violating = !was_violating;
-		}
-	}
+	if (loss == LOSS_HINGE)
+		finite = hinge_binary_row_line_runs(c, y, from, to, x, d, sums,
+											tag == STATE_LINE_PLANES ? diff_sum : NULL, diff_comp);
+	else
+		finite = hinge_binary_row_line_points(loss, st[ST_GAMMA], c, y, from, to,
+											  sums, sums + LINE_POINTS);
+	if (unlikely(!finite))
+		hinge_overflow_error();
 	st[ST_N] += 1;
 }
 
@@ -442,7 +412,7 @@ hinge_binary_accumulate(float8 *st, HingeVector x, float8 y)
 	const float8 *w = st + ST_HEADER;
 	float8		score,
 				z,
-				dloss_dz,
+				coef,
 				weighted_loss;
 
 	if (tag == STATE_LINE || tag == STATE_LINE_PLANES)
@@ -454,18 +424,16 @@ hinge_binary_accumulate(float8 *st, HingeVector x, float8 y)
 	if (unlikely(!isfinite(score)))
 		hinge_report_nonfinite(hinge_float8_vector(w, d), "weights", x, "features");
 	z = y * score;
-	weighted_loss = (y > 0 ? st[ST_CPOS] : st[ST_CNEG]) *
-		row_loss((HingeLoss) st[ST_LOSS], st[ST_GAMMA], z, &dloss_dz);
+	weighted_loss = hinge_binary_row((HingeLoss) st[ST_LOSS], st[ST_GAMMA],
+									 y > 0 ? st[ST_CPOS] : st[ST_CNEG], y, score, &coef);
 	if (unlikely(!isfinite(weighted_loss)))
 		hinge_overflow_error();
 
 	st[ST_N] += 1;
 	hinge_compensated_add(&st[ST_LOSS_SUM], &st[ST_LOSS_COMP], weighted_loss);
 
-	if (tag == STATE_SUBGRADIENT && dloss_dz != 0.0)
+	if (tag == STATE_SUBGRADIENT && coef != 0.0)
 	{
-		/* d (c_y loss) / dw = c_y * dloss/dz * y * (x, 1) */
-		float8		coef = (y > 0 ? st[ST_CPOS] : st[ST_CNEG]) * dloss_dz * y;
 		float8	   *sum = st + ST_HEADER + d;
 
 		hinge_compensated_add_row(sum, sum + d, d, coef, x);
@@ -640,12 +608,12 @@ hinge_binary_merge(float8 *a, const float8 *b)
 		float8	   *sa = a + ST_HEADER + 2 * d;
 		const float8 *sb = b + ST_HEADER + 2 * d;
 
-		hinge_compensated_merge(sa, sa + LINE_POINTS, sb, sb + LINE_POINTS, LINE_POINTS);
+		hinge_line_sums_merge(sa, sb);
 		if (tag == STATE_LINE_PLANES)
-			hinge_compensated_merge(sa + 2 * LINE_POINTS,
-									sa + 2 * LINE_POINTS + (Size) LINE_POINTS * d,
-									sb + 2 * LINE_POINTS,
-									sb + 2 * LINE_POINTS + (Size) LINE_POINTS * d,
+			hinge_compensated_merge(sa + HINGE_LINE_SUMS,
+									sa + HINGE_LINE_SUMS + (Size) LINE_POINTS * d,
+									sb + HINGE_LINE_SUMS,
+									sb + HINGE_LINE_SUMS + (Size) LINE_POINTS * d,
 									LINE_POINTS * d);
 	}
 	else if (tag == STATE_STATS)
@@ -802,11 +770,12 @@ hinge_binary_line_objectives(const float8 *st, float8 *out)
 	int			d = (int) st[ST_NWEIGHTS];
 	const float8 *w_from = st + ST_HEADER;
 	const float8 *w_to = w_from + d;
-	const float8 *sum = w_to + d;
-	const float8 *comp = sum + LINE_POINTS;
+	const float8 *sums = w_to + d;
+	float8		risks[LINE_POINTS];
 	int			j,
 				k;
 
+	hinge_line_risks(sums, st[ST_LOSS] == LOSS_HINGE, rows_of(st), risks);
 	for (k = 0; k < LINE_POINTS; k++)
 	{
 		float8		norm2 = 0.0;
@@ -817,8 +786,7 @@ hinge_binary_line_objectives(const float8 *st, float8 *out)
 
 			norm2 += w * w;
 		}
-		out[k] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
-									(sum[k] + comp[k]) / rows_of(st));
+		out[k] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 + risks[k]);
 	}
 }
 
@@ -855,14 +823,16 @@ hinge_binary_line_planes(const float8 *st, float8 *out)
 	int			d = (int) st[ST_NWEIGHTS];
 	const float8 *w_from = st + ST_HEADER;
 	const float8 *w_to = w_from + d;
-	const float8 *sum = w_to + d;
-	const float8 *comp = sum + LINE_POINTS;
-	const float8 *diff_sum = comp + LINE_POINTS;
+	const float8 *sums = w_to + d;
+	const float8 *diff_sum = sums + HINGE_LINE_SUMS;
 	const float8 *diff_comp = diff_sum + (Size) LINE_POINTS * d;
-	float8	   *running = palloc0(sizeof(float8) * d);
+	float8		risks[LINE_POINTS];
+	float8	   *running = palloc(sizeof(float8) * d);
 	int			j,
 				k;
 
+	hinge_line_risks(sums, true, rows_of(st), risks);
+	hinge_line_subgradients(diff_sum, diff_comp, d, rows_of(st), running, out + 2, d + 2);
 	for (k = 0; k < LINE_POINTS; k++)
 	{
 		float8	   *row = out + (Size) k * (d + 2);
@@ -873,12 +843,10 @@ hinge_binary_line_planes(const float8 *st, float8 *out)
 			float8		w = w_from[j] + hinge_line_alphas[k] * (w_to[j] - w_from[j]);
 
 			norm2 += w * w;
-			running[j] += diff_sum[(Size) k * d + j] + diff_comp[(Size) k * d + j];
-			row[2 + j] = hinge_check_result(st[ST_LAMBDA] * w + running[j] / rows_of(st));
+			row[2 + j] = hinge_check_result(st[ST_LAMBDA] * w + row[2 + j]);
 		}
 		row[0] = hinge_line_alphas[k];
-		row[1] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
-									(sum[k] + comp[k]) / rows_of(st));
+		row[1] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 + risks[k]);
 	}
 	pfree(running);
 }

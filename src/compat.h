@@ -74,4 +74,14 @@ extern void hinge_init_materialized_srf(FunctionCallInfo fcinfo);
 /* compat.c: text as a value of a type, or false when it is not one */
 extern bool hinge_input_safe(Oid input, char *text, Oid ioparam, Datum *value);
 
+/*
+ * compat.c: runs a query read-only with its rows sent to a DestReceiver
+ * (SPI_execute_extended from 14, SPI_execute_with_receiver before)
+ */
+struct _DestReceiver;
+struct ParamListInfoData;
+extern int	hinge_spi_execute_with_receiver(const char *query,
+											struct ParamListInfoData *params,
+											struct _DestReceiver *dest);
+
 #endif							/* HINGE_COMPAT_H */

@@ -513,7 +513,7 @@ cv_transfn(FunctionCallInfo fcinfo, float8 tag)
 				 errmsg("fold %d is not between 1 and %d", fold, folds),
 				 errhint("A row's fold is a number from 1 to the number of folds (the rows of class_weights).")));
 
-	scratch = hinge_scratch(fcinfo, 4 * k);
+	scratch = hinge_scratch(fcinfo, 6 * k);
 	for (f = 0; f < folds; f++)
 	{
 		if (f == fold - 1)

@@ -1,7 +1,8 @@
 /*
  * hinge.c
  *		The module: its identity, and what it sets up when a backend loads
- *		it (the model cache's setting and invalidation callback).
+ *		it (the model cache's setting and invalidation callback, the
+ *		in-memory training's setting).
  */
 #include "postgres.h"
 
@@ -10,6 +11,7 @@
 
 #include "compat.h"
 #include "model.h"
+#include "rowset.h"
 
 #define HINGE_VERSION	"1.2.0"
 
@@ -25,5 +27,6 @@ void
 _PG_init(void)
 {
 	hinge_model_cache_init();
+	hinge_row_set_define_setting();
 	MarkGUCPrefixReserved("hinge");
 }

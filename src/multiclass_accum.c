@@ -45,6 +45,7 @@
 #include "losses.h"
 #include "multiclass.h"
 #include "multiclass_accum.h"
+#include "rows.h"
 #include "state.h"
 #include "validate.h"
 
@@ -435,14 +436,14 @@ multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 	float8	   *st = (float8 *) ARR_DATA_PTR(state);
 
 	hinge_check_class_label(label, v.k);
-	hinge_multiclass_accumulate(st, x, label, hinge_scratch(fcinfo, 4 * v.k));
+	hinge_multiclass_accumulate(st, x, label, hinge_scratch(fcinfo, 6 * v.k));
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 
 /*
  * Adds the row (x, label) to a state of any layout; label is a class
  * (1..k) and x has the state's number of features (checked by the caller).
- * scratch holds 4k numbers.
+ * scratch holds 6k numbers.
  */
 void
 hinge_multiclass_accumulate(float8 *st, HingeVector x, int32 label, float8 *scratch)
@@ -452,13 +453,12 @@ hinge_multiclass_accumulate(float8 *st, HingeVector x, int32 label, float8 *scra
 	int			k = v.k;
 	float8	   *from = scratch;
 	float8	   *to = from + k;
-	float8	   *scores = to + k;
-	float8	   *grad = scores + k;
+	float8	   *grad = to + k;
+	float8	   *scores = grad + k;	/* 3k: a line's scratch */
 	HingeMulticlassVariant variant = (HingeMulticlassVariant) st[MC_VARIANT];
 	float8		c,
 				loss;
-	int			a,
-				r;
+	int			r;
 
 	c = v.class_weights[label - 1];
 	/* from[] and to[] are adjacent: a line's 2k rows score in one go */
@@ -468,58 +468,37 @@ hinge_multiclass_accumulate(float8 *st, HingeVector x, int32 label, float8 *scra
 
 	if (tag == STATE_MC_OBJECTIVE || tag == STATE_MC_SUBGRADIENT)
 	{
-		loss = hinge_check_result(c * hinge_multiclass_loss(from, k, label - 1, variant, 1.0,
-															tag == STATE_MC_SUBGRADIENT ? grad : NULL));
+		loss = hinge_check_result(hinge_multiclass_row(variant, c, label - 1, from, k,
+													   tag == STATE_MC_SUBGRADIENT ? grad : NULL));
 		hinge_compensated_add(&st[MC_LOSS_SUM], &st[MC_LOSS_COMP], loss);
 		if (tag == STATE_MC_SUBGRADIENT && loss > 0.0)
-		{
-			for (r = 0; r < k; r++)
-				grad[r] *= c;
 			accumulate_rows(&v, grad, x);
-		}
 	}
 	else if (tag == STATE_MC_LINE)
-		for (a = 0; a < LINE_POINTS; a++)
-		{
-			for (r = 0; r < k; r++)
-				scores[r] = from[r] + hinge_line_alphas[a] * (to[r] - from[r]);
-			hinge_compensated_add(&v.sum[a], &v.comp[a],
-								  hinge_check_result(c * hinge_multiclass_loss(scores, k, label - 1,
-																			   variant, 1.0, NULL)));
-		}
+	{
+		if (!hinge_multiclass_row_line(variant, c, label - 1, from, to, k, x, v.cols,
+									   v.sum, NULL, NULL, scores))
+			hinge_overflow_error();
+	}
 	else if (tag == STATE_OVR_PLANES)
 	{
 		/* class r against the rest: target +1 for the row's class, else -1 */
 		for (r = 0; r < k; r++)
 		{
-			float8		t = (r == label - 1) ? 1.0 : -1.0;
-			float8		loss_r = hinge_of_violation(1.0 - t * from[r]);
-
-			grad[r] = 0.0;
-			if (loss_r > 0.0)
-			{
-				hinge_compensated_add(&v.sum[r], &v.comp[r], hinge_check_result(c * loss_r));
-				grad[r] = -c * t;
-			}
+			loss = hinge_check_result(hinge_binary_row(HINGE_LOSS_HINGE, 1.0, c,
+													   r == label - 1 ? 1.0 : -1.0,
+													   from[r], &grad[r]));
+			if (loss > 0.0)
+				hinge_compensated_add(&v.sum[r], &v.comp[r], loss);
 		}
 		accumulate_rows(&v, grad, x);
 	}
 	else
 		for (r = 0; r < k; r++)
-		{
-			float8		t = (r == label - 1) ? 1.0 : -1.0;
-
-			for (a = 0; a < LINE_POINTS; a++)
-			{
-				float8		loss_ra = hinge_of_violation(1.0 - t * (from[r] + hinge_line_alphas[a] *
-																	  (to[r] - from[r])));
-
-				if (loss_ra > 0.0)
-					hinge_compensated_add(&v.sum[r * LINE_POINTS + a],
-										  &v.comp[r * LINE_POINTS + a],
-										  hinge_check_result(c * loss_ra));
-			}
-		}
+			if (!hinge_binary_row_line_points(HINGE_LOSS_HINGE, 1.0, c, r == label - 1 ? 1.0 : -1.0,
+											  from[r], to[r],
+											  v.sum + r * LINE_POINTS, v.comp + r * LINE_POINTS))
+				hinge_overflow_error();
 	st[MC_N] += 1;
 }
 
