@@ -23,6 +23,7 @@ OBJS = \
 	src/line.o \
 	src/accum.o \
 	src/multiclass_accum.o \
+	src/cv_accum.o \
 	src/bundle.o \
 	src/solver.o \
 	src/pass_oracle.o \
@@ -33,6 +34,8 @@ OBJS = \
 	src/source.o \
 	src/train.o \
 	src/train_options.o \
+	src/folds.o \
+	src/cross_validate.o \
 	src/model.o \
 	src/model_cache.o \
 	src/predict.o \
@@ -51,7 +54,7 @@ DATA = hinge--1.0.sql hinge--1.0--1.1.sql
 DATA_built = hinge--1.2.sql hinge--1.1--1.2.sql
 
 # one file per feature, in the order they run
-REGRESS = validation loss multiclass ranking score drivers sparse aggregates train multiclass_train in_memory calibrate trigger labels model_cache security lookalike features bad_input readme
+REGRESS = validation loss multiclass ranking score drivers sparse aggregates train multiclass_train in_memory calibrate trigger labels model_cache security cv lookalike features bad_input readme
 REGRESS_OPTS = --inputdir=test --load-extension=hinge
 
 # sessions that race: other sessions' changes, locks (test/specs)

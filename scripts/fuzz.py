@@ -2339,11 +2339,17 @@ class Cases:
         names = f.argnames
         mc = 'label' in names
         line = names[0] == 'line'
+        # the cross-validation aggregates: every fold's weights rows of a
+        # matrix, class weights folds x classes (here two folds; every row
+        # in fold 1)
+        cv = 'fold' in names
         real = f.argtypes[1] == 'real[]'
         d = r.randint(1, 4)
         nw = d + (1 if r.random() < 0.5 else 0)
         k = r.randint(2, 4)
         nmat = (2 * k if line else k) if mc else (2 if line else 1)
+        if cv:      # two folds: every fold's rows of weights (or ends)
+            nmat *= 2
         nrows = r.choice([2, 2, 3, 3, 4, 5, 6]) if r.random() < 0.95 else r.choice([20, 50])
         differ = r.random() < 0.5
         base = [[self.num() for _ in range(nw)] for _ in range(nmat)]
@@ -2360,8 +2366,8 @@ class Cases:
                 if all(w == base for w in per_row):
                     per_row[-1] = [[repr(float(v) + 1.0) for v in row] for row in base]
         cells = [['w%d' % (a * nw + b + 1) for b in range(nw)] for a in range(nmat)]
-        wexpr = self.matrix_expr(cells) if mc or line else self.vector_expr(cells[0])
-        const = self.gen.v.lit_matrix(base) if mc or line else self.gen.v.lit_array(base[0])
+        wexpr = self.matrix_expr(cells) if mc or line or cv else self.vector_expr(cells[0])
+        const = self.gen.v.lit_matrix(base) if mc or line or cv else self.gen.v.lit_array(base[0])
         # the VALUES rows: i, g, the weights' elements, x, y or label
         t = 'real[]' if real else 'float8[]'
         values = []
@@ -2384,6 +2390,10 @@ class Cases:
                 rest.append("'%s'::float8" % r.choice(['1', '2', '0.5']))
             elif name == 'variant':
                 rest.append(q(r.choice(VARIANTS)) + '::text')
+            elif name == 'class_weights' and cv:
+                rest.append("'{%s}'::float8[]" % ','.join(
+                    '{%s}' % ','.join(r.choice(['1', '2', '0.5']) for _ in range(k if mc else 2))
+                    for _ in range(2)))
             elif name == 'class_weights':
                 rest.append("'{%s}'::float8[]" % ','.join(r.choice(['1', '2', '0.5']) for _ in range(k)))
             elif typ == 'text':

@@ -512,6 +512,117 @@ def calibrate_block(rng):
               [[num(A), num(B), num(np.mean((p - labels) ** 2))]])])
 
 
+# Cross-validation: each fold's model by scikit-learn and liblinear -------
+
+def cv_references(X, y, labels, fold, folds):
+    """What a model trained on the other folds' rows does on each fold's own,
+    or None when a held-out row is so near a boundary (1e-3) that a solver's
+    tolerance could flip it."""
+    from sklearn.svm import LinearSVC
+    binary, multiclass = [], []
+    for lam in (1e-1, 1e-2, 1e-3):
+        for f in range(1, folds + 1):
+            train, test = fold != f, fold == f
+            clf = LinearSVC(loss="hinge", C=1.0 / (lam * train.sum()), fit_intercept=True,
+                            intercept_scaling=1.0, tol=1e-10, max_iter=10**7)
+            clf.fit(X[train], y[train])
+            s = X[test] @ clf.coef_[0] + clf.intercept_[0]
+            if np.abs(s).min() < 1e-3:
+                return None
+            pred = np.where(s > 0, 1, -1)
+            yt = y[test]
+            tp = int(((pred == 1) & (yt == 1)).sum())
+            fp = int(((pred == 1) & (yt == -1)).sum())
+            fn = int(((pred == -1) & (yt == 1)).sum())
+            binary.append([num(lam), str(f), num((pred == yt).mean()),
+                           num(np.mean([(pred[yt == c] == c).mean() for c in (-1, 1)])),
+                           num(2 * tp / (2 * tp + fp + fn)),
+                           num(np.maximum(0, 1 - yt * s).mean())])
+    for lam in (1e-1, 1e-2):
+        for f in range(1, folds + 1):
+            train, test = fold != f, fold == f
+            W = liblinear_crammer_singer(X[train], labels[train], lam)
+            ovr = LinearSVC(loss="hinge", C=1.0 / (lam * train.sum()), fit_intercept=False,
+                            tol=1e-10, max_iter=10**7)
+            ovr.fit(X[train], labels[train])
+            for variant, scores in (("crammer_singer", X[test] @ W.T),
+                                    ("one_vs_rest", X[test] @ ovr.coef_.T)):
+                top = np.sort(scores, axis=1)
+                if (top[:, -1] - top[:, -2]).min() < 1e-3:
+                    return None
+                pred = 1 + np.argmax(scores, axis=1)
+                multiclass.append([f"'{variant}'", num(lam), str(f),
+                                   num((pred == labels[test]).mean())])
+    return binary, multiclass
+
+
+def cv_scaled_references(Xs, y, fold, folds):
+    """scale => 'standard' under cross-validation: on each fold, scikit-learn's
+    Pipeline(StandardScaler(), LinearSVC()) fitted on the other folds' rows
+    (the scaler's means and population deviations from those rows alone),
+    scored on the fold's own; None when a held-out row lies within 1e-3 of a
+    boundary."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import LinearSVC
+    rows = []
+    for lam in (1e-1, 1e-2, 1e-3):
+        for f in range(1, folds + 1):
+            train, test = fold != f, fold == f
+            pipe = make_pipeline(StandardScaler(),
+                                 LinearSVC(loss="hinge", C=1.0 / (lam * train.sum()),
+                                           fit_intercept=True, intercept_scaling=1.0,
+                                           tol=1e-10, max_iter=10**7))
+            pipe.fit(Xs[train], y[train])
+            s = pipe.decision_function(Xs[test])
+            if np.abs(s).min() < 1e-3:
+                return None
+            pred = np.where(s > 0, 1, -1)
+            rows.append([num(lam), str(f), num((pred == y[test]).mean()),
+                         num(np.maximum(0, 1 - y[test] * s).mean())])
+    return rows
+
+
+def cv_block(rng):
+    """Rows with a fold column, and what a model trained on the other folds'
+    rows does on each fold's own: scikit-learn's LinearSVC (liblinear's dual
+    coordinate descent, the intercept regularised as hinge's) for binary and
+    one-vs-rest, liblinear-train -s 4 for Crammer-Singer.  Rows are drawn
+    again until no held-out row lies within 1e-3 of a boundary."""
+    n, d, folds = 300, 4, 5
+    while True:
+        X = np.round(rng.normal(0, 1, (n, d)), 3)
+        y = np.where(X @ rng.normal(0, 1, d) + 0.4 + rng.normal(0, 0.8, n) > 0, 1, -1)
+        labels = 1 + np.argmax(X[:, :3] + rng.normal(0, 0.6, (n, 3)), axis=1)
+        fold = 1 + rng.permutation(n) % folds
+        refs = cv_references(X, y, labels, fold, folds)
+        if refs is not None:
+            break
+    binary, multiclass = refs
+    # the same rows on scales and offsets far apart, for scale => 'standard'
+    # (the first factors whose models leave no held-out row near a boundary)
+    for factor in (50.0, 40.0, 30.0, 20.0):
+        Xs = np.round(X * np.array([1.0, factor, 0.02, 7.0]) + np.array([0.0, 300.0, -1.0, 5.0]), 6)
+        scaled = cv_scaled_references(Xs, y, fold, folds)
+        if scaled is not None:
+            break
+    else:
+        sys.exit("cv: every scaled case has a held-out row near a boundary")
+    return "\n".join([
+        table("cv_rows", ["id int", "x float8[]", "y int", "label int", "fold int"],
+              [[str(i + 1), arr(X[i]), str(y[i]), str(labels[i]), str(fold[i])]
+               for i in range(n)], temp=False),
+        table("cv_scaled_rows", ["id int", "x float8[]", "y int", "fold int"],
+              [[str(i + 1), arr(Xs[i]), str(y[i]), str(fold[i])] for i in range(n)], temp=False),
+        table("ref_cv_scaled", ["lambda float8", "fold int", "accuracy float8", "hinge_loss float8"],
+              scaled),
+        table("ref_cv_binary", ["lambda float8", "fold int", "accuracy float8",
+                                "balanced_accuracy float8", "f1 float8", "hinge_loss float8"],
+              binary),
+        table("ref_cv_multiclass", ["variant text", "lambda float8", "fold int",
+                                    "accuracy float8"], multiclass)])
+
+
 # Sparse rows: hinge_sparse against the same rows as numpy arrays ------------
 
 SPARSE_D = 50           # positions 49 and 50 lie past the last multiple of 8
@@ -884,6 +995,7 @@ BLOCKS = {
     "train": train_block,
     "multiclass_train": multiclass_train_block,
     "calibrate": calibrate_block,
+    "cv": cv_block,
     "sparse": sparse_block,
     "features": features_block,
 }

@@ -31,11 +31,21 @@ CREATE TABLE hinge_model (
     calibration_b float8[],
     online_updates bigint NOT NULL DEFAULT 0,
     owner name NOT NULL DEFAULT CURRENT_USER,
-    encoding jsonb
+    encoding jsonb,
+    cv_metric text,
+    cv_folds int,
+    cv_fold_column text,
+    cv_lambdas float8[],
+    cv_scores float8[],
+    cv_passes int[],
+    cv_seconds float8[]
 );
 
 -- @upgrade 1.2
 ALTER TABLE @extschema@.hinge_model ADD COLUMN encoding jsonb;
+ALTER TABLE @extschema@.hinge_model ADD COLUMN cv_metric text, ADD COLUMN cv_folds int,
+    ADD COLUMN cv_fold_column text, ADD COLUMN cv_lambdas float8[], ADD COLUMN cv_scores float8[],
+    ADD COLUMN cv_passes int[], ADD COLUMN cv_seconds float8[];
 -- @end upgrade
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.hinge_model', '');
@@ -45,6 +55,27 @@ COMMENT ON TABLE hinge_model IS
 
 COMMENT ON COLUMN hinge_model.encoding IS
 'how the model turns the columns of a row into its features: its inputs (numbers and the values imputed for NULLs, categories, arrays, index/value pairs, text terms with their weighting and document frequencies) and the scaling folded into its weights; NULL for models trained before 1.2, whose features are the array or the list of numeric columns they name';
+
+COMMENT ON COLUMN hinge_model.cv_metric IS
+'the metric of the cross-validation (hinge_cross_validate) that chose the model''s lambda: accuracy, balanced_accuracy, f1 or hinge_loss; NULL for a model trained without one (the cv_ columns are all NULL then)';
+
+COMMENT ON COLUMN hinge_model.cv_folds IS
+'the folds of the cross-validation that chose the model''s lambda';
+
+COMMENT ON COLUMN hinge_model.cv_fold_column IS
+'the column that numbered the rows'' folds, or NULL where folds were assigned from the rows'' hashes, stratified by class';
+
+COMMENT ON COLUMN hinge_model.cv_lambdas IS
+'the lambdas the cross-validation tried, from the largest';
+
+COMMENT ON COLUMN hinge_model.cv_scores IS
+'the metric of each fold''s model on its own rows: one row per lambda (of cv_lambdas), one column per fold';
+
+COMMENT ON COLUMN hinge_model.cv_passes IS
+'the passes over the rows that each lambda took, all folds together';
+
+COMMENT ON COLUMN hinge_model.cv_seconds IS
+'the seconds that each lambda took, all folds together';
 
 COMMENT ON COLUMN hinge_model.owner IS
 'the role that trained the model: only it, roles that are members of it, and the extension''s owner may replace, calibrate, update or delete the model';

@@ -41,6 +41,7 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 
+#include "accum.h"
 #include "finite.h"
 #include "kernels.h"
 #include "line.h"
@@ -49,16 +50,23 @@
 #include "state.h"
 #include "validate.h"
 
-#define STATE_OBJECTIVE		7301.0
-#define STATE_SUBGRADIENT	7302.0
-#define STATE_STATS			7303.0
-#define STATE_LINE			7304.0
-#define STATE_LINE_PLANES	7305.0
+#define STATE_OBJECTIVE		HINGE_STATE_OBJECTIVE
+#define STATE_SUBGRADIENT	HINGE_STATE_SUBGRADIENT
+#define STATE_STATS			HINGE_STATE_STATS
+#define STATE_LINE			HINGE_STATE_LINE
+#define STATE_LINE_PLANES	HINGE_STATE_LINE_PLANES
 
 #define LINE_POINTS		HINGE_LINE_POINTS
 
-/* hinge_line_planes keeps LINE_POINTS x d sums: at most 32 x 65536 */
-#define LINE_PLANES_MAX_WEIGHTS	65536
+/*
+ * The rows a state's means are over.  A fold's state inside a
+ * cross-validation state may have none (a fold whose model has no training
+ * rows, passed to the aggregate directly): its sums are then 0, and so are
+ * its means.
+ */
+#define rows_of(st)		fmax((st)[ST_N], 1.0)
+
+#define LINE_PLANES_MAX_WEIGHTS	HINGE_LINE_PLANES_MAX_WEIGHTS
 
 #define LOSS_HINGE		HINGE_LOSS_HINGE
 #define LOSS_SQUARED	HINGE_LOSS_SQUARED
@@ -92,15 +100,7 @@
  */
 #define SUPPORT_TOLERANCE	1e-8
 
-/* The parameters that must be the same for every row of an aggregate */
-typedef struct BinaryParams
-{
-	HingeLoss	loss;
-	float8		lambda;
-	float8		gamma;
-	float8		cpos;
-	float8		cneg;
-} BinaryParams;
+typedef HingeBinaryParams BinaryParams;
 
 /* The arguments after (state, w, x, y): [lambda] [gamma] [c_+, c_-] */
 static BinaryParams
@@ -141,8 +141,12 @@ explicit_params(FunctionCallInfo fcinfo)
 	return p;
 }
 
-static void
-check_params(BinaryParams p)
+/*
+ * Checks the parameters of a new state of layout tag and d weights (the
+ * cross-validation aggregates check each fold's the same way)
+ */
+void
+hinge_binary_check_params(BinaryParams p, float8 tag, int d)
 {
 	hinge_check_nonnegative(p.lambda, "lambda",
 							"lambda is the regularisation strength: liblinear's C is 1 / (lambda * n).");
@@ -152,6 +156,17 @@ check_params(BinaryParams p)
 						 "Class weights scale each class's losses; 1 for both leaves them as they are.");
 	hinge_check_positive(p.cneg, "negative_weight",
 						 "Class weights scale each class's losses; 1 for both leaves them as they are.");
+	if (tag == STATE_LINE_PLANES && p.loss != LOSS_HINGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("hinge_line_planes takes the hinge loss only"),
+				 errhint("For other losses, use hinge_line_objective and then hinge_cutting_plane.")));
+	if (tag == STATE_LINE_PLANES && d > LINE_PLANES_MAX_WEIGHTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("hinge_line_planes takes at most %d weights, not %d",
+						LINE_PLANES_MAX_WEIGHTS, d),
+				 errhint("For more features, use hinge_line_objective and then hinge_cutting_plane.")));
 }
 
 static int
@@ -168,9 +183,20 @@ extra_length(float8 tag, int d)
 	return 0;
 }
 
-/* The length a state's header implies, or -1 for a header that is not sane */
-static int
-binary_state_length(const float8 *st)
+/* The length of a state of layout tag and d weights */
+int
+hinge_binary_state_size(float8 tag, int d)
+{
+	return ST_HEADER + d + extra_length(tag, d);
+}
+
+/*
+ * The length a state's header implies, or -1 for a header that is not
+ * sane.  An aggregate's state has seen at least one row (min_rows 1); a
+ * fold's state inside a cross-validation state may have seen none.
+ */
+int
+hinge_binary_state_length(const float8 *st, float8 min_rows)
 {
 	float8		d = st[ST_NWEIGHTS];
 	float8		nf = st[ST_NFEATURES];
@@ -186,10 +212,16 @@ binary_state_length(const float8 *st)
 	if (!(st[ST_LOSS] == LOSS_HINGE || st[ST_LOSS] == LOSS_SQUARED ||
 		  st[ST_LOSS] == LOSS_SMOOTH))
 		return -1;
-	if (!(st[ST_N] >= 1 && st[ST_N] <= 9007199254740992.0) ||
+	if (!(st[ST_N] >= min_rows && st[ST_N] <= 9007199254740992.0 && st[ST_N] == floor(st[ST_N])) ||
 		!(st[ST_LAMBDA] >= 0 && isfinite(st[ST_LAMBDA])))
 		return -1;
-	return ST_HEADER + (int) d + extra_length(st[ST_TAG], (int) d);
+	return hinge_binary_state_size(st[ST_TAG], (int) d);
+}
+
+static int
+binary_state_length(const float8 *st)
+{
+	return hinge_binary_state_length(st, 1);
 }
 
 /* A non-empty state's data, checked against the tag expected */
@@ -200,8 +232,8 @@ binary_state_data(ArrayType *state, float8 tag)
 }
 
 /* Checks the parameters of this row against those the state was made with */
-static inline void
-check_same_params(const float8 *st, BinaryParams p)
+void
+hinge_binary_check_same_params(const float8 *st, BinaryParams p)
 {
 	if (unlikely(st[ST_LOSS] != p.loss))
 		hinge_params_differ_error("loss");
@@ -242,6 +274,29 @@ weights_arg(FunctionCallInfo fcinfo, float8 tag, int *d)
 	return w;
 }
 
+/*
+ * Writes the header of a state of layout tag with no rows yet, and its
+ * weights w (for the line tags, w_from then w_to: 2d), into st, of
+ * hinge_binary_state_size(tag, d) zeroed elements.  Checked by the caller.
+ */
+void
+hinge_binary_state_init(float8 *st, float8 tag, BinaryParams p, int d,
+						int n_features, const float8 *w)
+{
+	st[ST_TAG] = tag;
+	st[ST_LOSS] = p.loss;
+	st[ST_NWEIGHTS] = d;
+	st[ST_NFEATURES] = n_features;
+	st[ST_LAMBDA] = p.lambda;
+	st[ST_GAMMA] = p.gamma;
+	st[ST_CPOS] = p.cpos;
+	st[ST_CNEG] = p.cneg;
+	memcpy(st + ST_HEADER, w,
+		   sizeof(float8) * d * (tag == STATE_LINE || tag == STATE_LINE_PLANES ? 2 : 1));
+	if (tag == STATE_STATS)
+		st[ST_HEADER + d + STATS_MIN_MARGIN] = get_float8_infinity();
+}
+
 /* A new state for the first row, made from its weights and parameters */
 static ArrayType *
 new_binary_state(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
@@ -254,30 +309,9 @@ new_binary_state(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
 	float8	   *st;
 
 	hinge_check_finite_vector(w, "weights");
-	check_params(p);
-	if (tag == STATE_LINE_PLANES && p.loss != LOSS_HINGE)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("hinge_line_planes takes the hinge loss only"),
-				 errhint("For other losses, use hinge_line_objective and then hinge_cutting_plane.")));
-	if (tag == STATE_LINE_PLANES && d > LINE_PLANES_MAX_WEIGHTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("hinge_line_planes takes at most %d weights, not %d",
-						LINE_PLANES_MAX_WEIGHTS, d),
-				 errhint("For more features, use hinge_line_objective and then hinge_cutting_plane.")));
-	state = hinge_state_new(ST_HEADER + d + extra_length(tag, d), &st);
-	st[ST_TAG] = tag;
-	st[ST_LOSS] = p.loss;
-	st[ST_NWEIGHTS] = d;
-	st[ST_NFEATURES] = intercept ? d - 1 : d;
-	st[ST_LAMBDA] = p.lambda;
-	st[ST_GAMMA] = p.gamma;
-	st[ST_CPOS] = p.cpos;
-	st[ST_CNEG] = p.cneg;
-	memcpy(st + ST_HEADER, w.data, sizeof(float8) * w.n);
-	if (tag == STATE_STATS)
-		st[ST_HEADER + d + STATS_MIN_MARGIN] = get_float8_infinity();
+	hinge_binary_check_params(p, tag, d);
+	state = hinge_state_new(hinge_binary_state_size(tag, d), &st);
+	hinge_binary_state_init(st, tag, p, d, intercept ? d - 1 : d, w.data);
 	hinge_weights_validated(fcinfo, 1, state);
 	return state;
 }
@@ -300,7 +334,7 @@ binary_state_for_row(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
 	{
 		state = hinge_state_for_update(fcinfo, 0);
 		st = binary_state_data(state, tag);
-		check_same_params(st, p);
+		hinge_binary_check_same_params(st, p);
 		if (!hinge_weights_unchanged(fcinfo, 1, state))
 		{
 			int			d;
@@ -313,20 +347,67 @@ binary_state_for_row(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
 		}
 	}
 	st = (float8 *) ARR_DATA_PTR(state);
-	if (unlikely(n_features != (int) st[ST_NFEATURES]))
-		hinge_row_width_error(n_features, (int) st[ST_NFEATURES], "weights");
+	hinge_binary_check_width(st, n_features);
 	*st_out = st;
 	return state;
 }
 
-/* The transition shared by every binary aggregate */
-static Datum
-binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
+/* Errors out unless a row of n_features fits the state's weights */
+void
+hinge_binary_check_width(const float8 *st, int n_features)
 {
-	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(2), "features");
-	float8		y = PG_GETARG_FLOAT8(3);
-	float8	   *st;
-	ArrayType  *state = binary_state_for_row(fcinfo, tag, p, x.n, &st);
+	if (unlikely(n_features != (int) st[ST_NFEATURES]))
+		hinge_row_width_error(n_features, (int) st[ST_NFEATURES], "weights");
+}
+
+/*
+ * The line search: the loss of this row at every point of the grid along
+ * w_from + alpha (w_to - w_from), from the two scores.  With tag
+ * STATE_LINE_PLANES, also the hinge subgradient at every point: the row
+ * adds -c y (x, 1) at the points where it violates the margin.  Its margin
+ * is linear in alpha, so those points are a run of the grid; the row adds
+ * to a difference array only where the run starts and ends (two axpys, not
+ * 32), and the final function sums the differences up.
+ */
+static void
+accumulate_line(float8 *st, HingeVector x, float8 y)
+{
+	float8		tag = st[ST_TAG];
+	int			d = (int) st[ST_NWEIGHTS];
+	HingeLoss	loss = (HingeLoss) st[ST_LOSS];
+	const float8 *w_from = st + ST_HEADER;
+	const float8 *w_to = w_from + d;
+	float8	   *sums = st + ST_HEADER + 2 * d;
+	float8	   *diff_sum = sums + HINGE_LINE_SUMS;
+	float8	   *diff_comp = diff_sum + (Size) LINE_POINTS * d;
+	float8		c = y > 0 ? st[ST_CPOS] : st[ST_CNEG];
+	bool		finite;
+	float8		from,
+				to;
+
+	from = hinge_row_score(w_from, d, x);
+	to = hinge_row_score(w_to, d, x);
+	if (unlikely(!isfinite(from) || !isfinite(to)))
+		hinge_report_nonfinite(hinge_float8_vector(w_from, 2 * d), "line", x, "features");
+	if (loss == LOSS_HINGE)
+		finite = hinge_binary_row_line_runs(c, y, from, to, x, d, sums,
+											tag == STATE_LINE_PLANES ? diff_sum : NULL, diff_comp);
+	else
+		finite = hinge_binary_row_line_points(loss, st[ST_GAMMA], c, y, from, to,
+											  sums, sums + LINE_POINTS);
+	if (unlikely(!finite))
+		hinge_overflow_error();
+	st[ST_N] += 1;
+}
+
+/*
+ * Adds the row (x, y) to a state of any layout; y is -1 or +1 and x has the
+ * state's number of features (checked by the caller).
+ */
+void
+hinge_binary_accumulate(float8 *st, HingeVector x, float8 y)
+{
+	float8		tag = st[ST_TAG];
 	int			d = (int) st[ST_NWEIGHTS];
 	const float8 *w = st + ST_HEADER;
 	float8		score,
@@ -334,15 +415,17 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
 				coef,
 				weighted_loss;
 
-	hinge_check_finite(y, "label");
-	hinge_check_label(y);
-
+	if (tag == STATE_LINE || tag == STATE_LINE_PLANES)
+	{
+		accumulate_line(st, x, y);
+		return;
+	}
 	score = hinge_row_score(w, d, x);
 	if (unlikely(!isfinite(score)))
 		hinge_report_nonfinite(hinge_float8_vector(w, d), "weights", x, "features");
 	z = y * score;
-	weighted_loss = hinge_binary_row(p.loss, st[ST_GAMMA], y > 0 ? st[ST_CPOS] : st[ST_CNEG],
-									 y, score, &coef);
+	weighted_loss = hinge_binary_row((HingeLoss) st[ST_LOSS], st[ST_GAMMA],
+									 y > 0 ? st[ST_CPOS] : st[ST_CNEG], y, score, &coef);
 	if (unlikely(!isfinite(weighted_loss)))
 		hinge_overflow_error();
 
@@ -366,53 +449,27 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
 		hinge_compensated_add(&stats[STATS_MARGIN_SUM],
 							  &stats[STATS_MARGIN_COMP], z);
 	}
-	PG_RETURN_ARRAYTYPE_P(state);
 }
 
-/*
- * The line search: the loss of this row at every point of the grid along
- * w_from + alpha (w_to - w_from), from the two scores.  With tag
- * STATE_LINE_PLANES, also the hinge subgradient at every point: the row
- * adds -c y (x, 1) at the points where it violates the margin.  Its margin
- * is linear in alpha, so those points are a run of the grid; the row adds
- * to a difference array only where the run starts and ends (two axpys, not
- * 32), and the final function sums the differences up.
- */
+/* The transition shared by every binary aggregate */
 static Datum
-line_transfn(FunctionCallInfo fcinfo, float8 tag)
+binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
 {
-	BinaryParams p = explicit_params(fcinfo);
 	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(2), "features");
 	float8		y = PG_GETARG_FLOAT8(3);
 	float8	   *st;
 	ArrayType  *state = binary_state_for_row(fcinfo, tag, p, x.n, &st);
-	int			d = (int) st[ST_NWEIGHTS];
-	const float8 *w_from = st + ST_HEADER;
-	const float8 *w_to = w_from + d;
-	float8	   *sums = st + ST_HEADER + 2 * d;
-	float8	   *diff_sum = sums + HINGE_LINE_SUMS;
-	float8	   *diff_comp = diff_sum + (Size) LINE_POINTS * d;
-	float8		c = y > 0 ? st[ST_CPOS] : st[ST_CNEG];
-	bool		finite;
-	float8		from,
-				to;
 
 	hinge_check_finite(y, "label");
 	hinge_check_label(y);
-	from = hinge_row_score(w_from, d, x);
-	to = hinge_row_score(w_to, d, x);
-	if (unlikely(!isfinite(from) || !isfinite(to)))
-		hinge_report_nonfinite(hinge_float8_vector(w_from, 2 * d), "line", x, "features");
-	if (p.loss == LOSS_HINGE)
-		finite = hinge_binary_row_line_runs(c, y, from, to, x, d, sums,
-											tag == STATE_LINE_PLANES ? diff_sum : NULL, diff_comp);
-	else
-		finite = hinge_binary_row_line_points(p.loss, st[ST_GAMMA], c, y, from, to,
-											  sums, sums + LINE_POINTS);
-	if (unlikely(!finite))
-		hinge_overflow_error();
-	st[ST_N] += 1;
+	hinge_binary_accumulate(st, x, y);
 	PG_RETURN_ARRAYTYPE_P(state);
+}
+
+static Datum
+line_transfn(FunctionCallInfo fcinfo, float8 tag)
+{
+	return binary_transfn(fcinfo, tag, explicit_params(fcinfo));
 }
 
 PG_FUNCTION_INFO_V1(hinge_line_objective_transfn);
@@ -507,7 +564,6 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 	float8	   *a,
 			   *b;
 	float8		tag;
-	int			d;
 
 	if (hinge_state_is_empty(state2))
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
@@ -522,7 +578,20 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 	tag = ((float8 *) ARR_DATA_PTR(state1))[ST_TAG];
 	a = binary_state_data(state1, tag);
 	b = binary_state_data(state2, tag);
-	d = (int) a[ST_NWEIGHTS];
+	hinge_binary_merge(a, b);
+	PG_RETURN_ARRAYTYPE_P(state1);
+}
+
+/*
+ * Adds state b into state a, both of one layout (checked by the caller),
+ * after checking that they were made with the same weights and parameters.
+ */
+void
+hinge_binary_merge(float8 *a, const float8 *b)
+{
+	float8		tag = a[ST_TAG];
+	int			d = (int) a[ST_NWEIGHTS];
+
 	if (memcmp(a + ST_LOSS, b + ST_LOSS, sizeof(float8) * (ST_N - ST_LOSS)) != 0 ||
 		memcmp(a + ST_HEADER, b + ST_HEADER,
 			   sizeof(float8) * (tag == STATE_LINE || tag == STATE_LINE_PLANES ? 2 * d : d)) != 0)
@@ -537,7 +606,7 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 	else if (tag == STATE_LINE || tag == STATE_LINE_PLANES)
 	{
 		float8	   *sa = a + ST_HEADER + 2 * d;
-		float8	   *sb = b + ST_HEADER + 2 * d;
+		const float8 *sb = b + ST_HEADER + 2 * d;
 
 		hinge_line_sums_merge(sa, sb);
 		if (tag == STATE_LINE_PLANES)
@@ -550,7 +619,7 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 	else if (tag == STATE_STATS)
 	{
 		float8	   *sa = a + ST_HEADER + d;
-		float8	   *sb = b + ST_HEADER + d;
+		const float8 *sb = b + ST_HEADER + d;
 
 		sa[STATS_MISCLASSIFIED] += sb[STATS_MISCLASSIFIED];
 		sa[STATS_VIOLATORS] += sb[STATS_VIOLATORS];
@@ -559,14 +628,36 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 		hinge_compensated_merge(&sa[STATS_MARGIN_SUM], &sa[STATS_MARGIN_COMP],
 								&sb[STATS_MARGIN_SUM], &sb[STATS_MARGIN_COMP], 1);
 	}
-	PG_RETURN_ARRAYTYPE_P(state1);
+}
+
+/* A state's weights (w_from for the line tags) and their number */
+const float8 *
+hinge_binary_weights(const float8 *st, int *d)
+{
+	*d = (int) st[ST_NWEIGHTS];
+	return st + ST_HEADER;
+}
+
+/* The rows a state has seen */
+float8
+hinge_binary_rows(const float8 *st)
+{
+	return st[ST_N];
+}
+
+/* A state's loss and its gamma */
+HingeLoss
+hinge_binary_loss(const float8 *st, float8 *gamma)
+{
+	*gamma = st[ST_GAMMA];
+	return (HingeLoss) st[ST_LOSS];
 }
 
 /* The mean weighted loss (1/n) sum c_y loss of a state */
 static float8
 mean_loss(const float8 *st)
 {
-	return (st[ST_LOSS_SUM] + st[ST_LOSS_COMP]) / st[ST_N];
+	return (st[ST_LOSS_SUM] + st[ST_LOSS_COMP]) / rows_of(st);
 }
 
 /* ||w||^2 over all weights, the intercept included (see the top) */
@@ -619,7 +710,7 @@ subgradient_of(const float8 *st, float8 *grad)
 	int			j;
 
 	for (j = 0; j < d; j++)
-		grad[j] = hinge_check_result(st[ST_LAMBDA] * w[j] + (sum[j] + comp[j]) / st[ST_N]);
+		grad[j] = hinge_check_result(st[ST_LAMBDA] * w[j] + (sum[j] + comp[j]) / rows_of(st));
 }
 
 /* lambda w + (1/n) sum c_y dloss/dscore (x, 1), or NULL for no rows */
@@ -657,9 +748,46 @@ hinge_cutting_plane_finalfn(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	st = binary_state_data(state, STATE_SUBGRADIENT);
 	result = hinge_new_float8_array((int) st[ST_NWEIGHTS] + 1, &plane);
-	plane[0] = hinge_check_result(st[ST_LAMBDA] / 2.0 * squared_norm(st) + mean_loss(st));
-	subgradient_of(st, plane + 1);
+	hinge_binary_plane(st, plane);
 	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/* [P(w), subgradient] of a subgradient state that has rows, into out[0:d+1] */
+void
+hinge_binary_plane(const float8 *st, float8 *out)
+{
+	out[0] = hinge_check_result(st[ST_LAMBDA] / 2.0 * squared_norm(st) + mean_loss(st));
+	subgradient_of(st, out + 1);
+}
+
+/*
+ * The objective at every point of the line of a line state that has rows:
+ * P(w_from + alpha_k (w_to - w_from)) into out[k], k < LINE_POINTS
+ */
+void
+hinge_binary_line_objectives(const float8 *st, float8 *out)
+{
+	int			d = (int) st[ST_NWEIGHTS];
+	const float8 *w_from = st + ST_HEADER;
+	const float8 *w_to = w_from + d;
+	const float8 *sums = w_to + d;
+	float8		risks[LINE_POINTS];
+	int			j,
+				k;
+
+	hinge_line_risks(sums, st[ST_LOSS] == LOSS_HINGE, rows_of(st), risks);
+	for (k = 0; k < LINE_POINTS; k++)
+	{
+		float8		norm2 = 0.0;
+
+		for (j = 0; j < d; j++)
+		{
+			float8		w = w_from[j] + hinge_line_alphas[k] * (w_to[j] - w_from[j]);
+
+			norm2 += w * w;
+		}
+		out[k] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 + risks[k]);
+	}
 }
 
 /*
@@ -672,78 +800,39 @@ hinge_line_objective_finalfn(PG_FUNCTION_ARGS)
 {
 	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
 	const float8 *st;
-	const float8 *w_from,
-			   *w_to,
-			   *sums;
-	float8		risks[LINE_POINTS];
 	float8	   *out;
 	ArrayType  *result;
-	int			d,
-				j,
-				k;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
 	st = binary_state_data(state, STATE_LINE);
-	d = (int) st[ST_NWEIGHTS];
-	w_from = st + ST_HEADER;
-	w_to = w_from + d;
-	sums = w_to + d;
-	hinge_line_risks(sums, st[ST_LOSS] == LOSS_HINGE, st[ST_N], risks);
 	result = hinge_new_float8_matrix(2, LINE_POINTS, &out);
-	for (k = 0; k < LINE_POINTS; k++)
-	{
-		float8		norm2 = 0.0;
-
-		for (j = 0; j < d; j++)
-		{
-			float8		w = w_from[j] + hinge_line_alphas[k] * (w_to[j] - w_from[j]);
-
-			norm2 += w * w;
-		}
-		out[k] = hinge_line_alphas[k];
-		out[LINE_POINTS + k] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 + risks[k]);
-	}
+	memcpy(out, hinge_line_alphas, sizeof(float8) * LINE_POINTS);
+	hinge_binary_line_objectives(st, out + LINE_POINTS);
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 
 /*
- * Cutting planes along the line: a LINE_POINTS x (d + 2) array whose row k
- * is [alpha_k, P(w_k), subgradient of P at w_k], w_k = w_from + alpha_k
- * (w_to - w_from).  NULL for no rows.
+ * Cutting planes along the line of a line-planes state that has rows: into
+ * out, LINE_POINTS rows of d + 2, row k [alpha_k, P(w_k), subgradient of P
+ * at w_k], w_k = w_from + alpha_k (w_to - w_from)
  */
-PG_FUNCTION_INFO_V1(hinge_line_planes_finalfn);
-Datum
-hinge_line_planes_finalfn(PG_FUNCTION_ARGS)
+void
+hinge_binary_line_planes(const float8 *st, float8 *out)
 {
-	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
-	const float8 *st;
-	const float8 *w_from,
-			   *w_to,
-			   *sums,
-			   *diff_sum,
-			   *diff_comp;
+	int			d = (int) st[ST_NWEIGHTS];
+	const float8 *w_from = st + ST_HEADER;
+	const float8 *w_to = w_from + d;
+	const float8 *sums = w_to + d;
+	const float8 *diff_sum = sums + HINGE_LINE_SUMS;
+	const float8 *diff_comp = diff_sum + (Size) LINE_POINTS * d;
 	float8		risks[LINE_POINTS];
-	float8	   *out,
-			   *running;
-	ArrayType  *result;
-	int			d,
-				j,
+	float8	   *running = palloc(sizeof(float8) * d);
+	int			j,
 				k;
 
-	if (hinge_state_is_empty(state))
-		PG_RETURN_NULL();
-	st = binary_state_data(state, STATE_LINE_PLANES);
-	d = (int) st[ST_NWEIGHTS];
-	w_from = st + ST_HEADER;
-	w_to = w_from + d;
-	sums = w_to + d;
-	diff_sum = sums + HINGE_LINE_SUMS;
-	diff_comp = diff_sum + (Size) LINE_POINTS * d;
-	hinge_line_risks(sums, true, st[ST_N], risks);
-	result = hinge_new_float8_matrix(LINE_POINTS, d + 2, &out);
-	running = palloc(sizeof(float8) * d);
-	hinge_line_subgradients(diff_sum, diff_comp, d, st[ST_N], running, out + 2, d + 2);
+	hinge_line_risks(sums, true, rows_of(st), risks);
+	hinge_line_subgradients(diff_sum, diff_comp, d, rows_of(st), running, out + 2, d + 2);
 	for (k = 0; k < LINE_POINTS; k++)
 	{
 		float8	   *row = out + (Size) k * (d + 2);
@@ -759,6 +848,28 @@ hinge_line_planes_finalfn(PG_FUNCTION_ARGS)
 		row[0] = hinge_line_alphas[k];
 		row[1] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 + risks[k]);
 	}
+	pfree(running);
+}
+
+/*
+ * Cutting planes along the line: a LINE_POINTS x (d + 2) array whose row k
+ * is [alpha_k, P(w_k), subgradient of P at w_k], w_k = w_from + alpha_k
+ * (w_to - w_from).  NULL for no rows.
+ */
+PG_FUNCTION_INFO_V1(hinge_line_planes_finalfn);
+Datum
+hinge_line_planes_finalfn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	const float8 *st;
+	float8	   *out;
+	ArrayType  *result;
+
+	if (hinge_state_is_empty(state))
+		PG_RETURN_NULL();
+	st = binary_state_data(state, STATE_LINE_PLANES);
+	result = hinge_new_float8_matrix(LINE_POINTS, (int) st[ST_NWEIGHTS] + 2, &out);
+	hinge_binary_line_planes(st, out);
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 

@@ -19,6 +19,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "cv.h"
 #include "encoding.h"
 #include "finite.h"
 #include "kernels.h"
@@ -107,7 +108,14 @@ typedef struct ModelColumns
 				calibration_b,
 				features,
 				feature_type,
-				encoding;		/* 0 before 1.2 */
+				encoding,		/* 0 before 1.2 */
+				cv_metric,		/* the search: 0 before 1.2 */
+				cv_folds,
+				cv_fold_column,
+				cv_lambdas,
+				cv_scores,
+				cv_passes,
+				cv_seconds;
 } ModelColumns;
 
 static int
@@ -152,20 +160,21 @@ find_columns(TupleDesc desc, ModelColumns *c)
 	static ModelColumns last = {0};
 	static const char *const names[] = {"weights", "classes", "positive_class", "n_features",
 		"lambda", "loss", "gamma", "class_weights", "multiclass", "calibration_a", "calibration_b",
-	"features", "feature_type", "encoding"};
+		"features", "feature_type", "encoding", "cv_metric", "cv_folds", "cv_fold_column",
+	"cv_lambdas", "cv_scores", "cv_passes", "cv_seconds"};
 	int		   *columns = (int *) &last;
-	int			optional = lengthof(names) - 1; /* encoding: none before 1.2 */
+	int			optional = 13;	/* encoding and the search's: none before 1.2 */
 	int			i;
 
 	StaticAssertStmt(sizeof(ModelColumns) == sizeof(names) / sizeof(names[0]) * sizeof(int),
 					 "one name per column of ModelColumns");
 	for (i = 0; i < lengthof(names); i++)
 		if (!column_is(desc, columns[i], names[i]) &&
-			!(i == optional && columns[i] == 0 && column_or_0(desc, names[i]) == 0))
+			!(i >= optional && columns[i] == 0 && column_or_0(desc, names[i]) == 0))
 			break;
 	if (i < lengthof(names))
 		for (i = 0; i < lengthof(names); i++)
-			columns[i] = i == optional ? column_or_0(desc, names[i]) : column_of(desc, names[i]);
+			columns[i] = i >= optional ? column_or_0(desc, names[i]) : column_of(desc, names[i]);
 	*c = last;
 }
 
@@ -294,6 +303,82 @@ model_encoding(HeapTuple tuple, TupleDesc desc, const ModelColumns *c, HingeMode
 	encoding->dimension = model->n_features;
 	encoding->max_entries = model->n_features;
 	return encoding;
+}
+
+/*
+ * The array of a search column: one-dimensional of n elements of type
+ * elemtype (n < 0: any number from 1 to 1000), or two-dimensional n x cols
+ */
+static ArrayType *
+search_array(HeapTuple tuple, TupleDesc desc, int column, const char *name, Oid elemtype,
+			 int n, int cols)
+{
+	const char *colname = NameStr(TupleDescAttr(desc, column - 1)->attname);
+	ArrayType  *array = DatumGetArrayTypeP(required(tuple, desc, column, name));
+	bool		shape_ok = ARR_ELEMTYPE(array) == elemtype && !ARR_HASNULL(array) &&
+		(cols == 0 ? ARR_NDIM(array) == 1 &&
+		 (n < 0 ? ARR_DIMS(array)[0] <= 1000 : ARR_DIMS(array)[0] == n) :
+		 ARR_NDIM(array) == 2 && ARR_DIMS(array)[0] == n && ARR_DIMS(array)[1] == cols);
+
+	if (!shape_ok)
+		corrupt(name, colname, psprintf("%s of the wrong shape", colname));
+	return array;
+}
+
+/*
+ * The cross-validation of a model row: all its columns NULL (none), or a
+ * known metric, folds, and per lambda one positive lambda, a row of finite
+ * scores, passes and seconds.
+ */
+static HingeModelSearch *
+model_search(HeapTuple tuple, TupleDesc desc, const ModelColumns *c, const char *name)
+{
+	const int	columns[] = {c->cv_metric, c->cv_folds, c->cv_lambdas, c->cv_scores,
+	c->cv_passes, c->cv_seconds};
+	HingeModelSearch *search;
+	ArrayType  *array;
+	bool		isnull;
+	int			nulls = 0,
+				i;
+
+	if (c->cv_metric == 0)
+		return NULL;			/* a table before 1.2 */
+	for (i = 0; i < lengthof(columns); i++)
+	{
+		(void) value_of(tuple, desc, columns[i], &isnull);
+		nulls += isnull;
+	}
+	if (nulls == lengthof(columns))
+		return NULL;
+	search = palloc0(sizeof(HingeModelSearch));
+	search->metric = TextDatumGetCString(required(tuple, desc, c->cv_metric, name));
+	if (strcmp(search->metric, "accuracy") != 0 && strcmp(search->metric, "balanced_accuracy") != 0 &&
+		strcmp(search->metric, "f1") != 0 && strcmp(search->metric, "hinge_loss") != 0)
+		corrupt(name, "cv_metric", "no known metric of a search");
+	search->n_folds = DatumGetInt32(required(tuple, desc, c->cv_folds, name));
+	if (search->n_folds < 2 || search->n_folds > HINGE_MAX_FOLDS)
+		corrupt(name, "cv_folds", psprintf("a search of %d folds", search->n_folds));
+	array = search_array(tuple, desc, c->cv_lambdas, name, FLOAT8OID, -1, 0);
+	search->n_lambdas = ARR_DIMS(array)[0];
+	search->lambdas = float8_column(tuple, desc, c->cv_lambdas, name, search->n_lambdas, true);
+	array = search_array(tuple, desc, c->cv_scores, name, FLOAT8OID, search->n_lambdas,
+						 search->n_folds);
+	search->scores = palloc(sizeof(float8) * search->n_lambdas * search->n_folds);
+	memcpy(search->scores, ARR_DATA_PTR(array), sizeof(float8) * search->n_lambdas * search->n_folds);
+	for (i = 0; i < search->n_lambdas * search->n_folds; i++)
+		if (!isfinite(search->scores[i]))
+			corrupt(name, "cv_scores", "a score of a search that is not finite");
+	array = search_array(tuple, desc, c->cv_passes, name, INT4OID, search->n_lambdas, 0);
+	search->passes = palloc(sizeof(int) * search->n_lambdas);
+	memcpy(search->passes, ARR_DATA_PTR(array), sizeof(int) * search->n_lambdas);
+	for (i = 0; i < search->n_lambdas; i++)
+		if (search->passes[i] < 0)
+			corrupt(name, "cv_passes", "a negative number of passes");
+	search->seconds = float8_column(tuple, desc, c->cv_seconds, name, search->n_lambdas, false);
+	for (i = 0; i < search->n_lambdas; i++)
+		if (search->seconds[i] < 0)
+			corrupt(name, "cv_seconds", "a negative time");
+	return search;
 }
 
 /* Errors while reading a model row name the model */
@@ -432,6 +517,7 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	/* scratch for per-row scores and probabilities, so rows allocate nothing */
 	model->scores = palloc(sizeof(float8) * model->n_rows);
 	model->probabilities = palloc(sizeof(float8) * model->n_classes);
+	model->search = model_search(tuple, desc, &c, name);
 	model->bytes = sizeof(HingeModel) + VARSIZE(weights) + VARSIZE(classes) +
 		sizeof(float8) * (3 * model->n_classes + 3 * model->n_rows);
 	error_context_stack = context.previous;

@@ -33,12 +33,26 @@ typedef struct HingeModel
 	float8	   *calibration_a;	/* Platt's A and B, one per sigmoid (1, or */
 	float8	   *calibration_b;	/* one per class); NULL when uncalibrated */
 	struct HingeEncoding *encoding; /* how rows become its features */
+	struct HingeModelSearch *search;	/* the cross-validation that chose its
+										 * lambda, or NULL */
 	float8	   *scores;			/* scratch: n_rows */
 	float8	   *probabilities;	/* scratch: n_classes */
 	Size		bytes;			/* memory it takes, roughly */
 	uint64		version;		/* set by the cache: each model it reads has
 								 * a number of its own */
 } HingeModel;
+
+/* A stored cross-validation (the cv_ columns of a model row), checked */
+typedef struct HingeModelSearch
+{
+	char	   *metric;
+	int			n_folds;
+	int			n_lambdas;
+	float8	   *lambdas;
+	float8	   *scores;			/* n_lambdas x n_folds */
+	int		   *passes;
+	float8	   *seconds;
+} HingeModelSearch;
 
 /* model.c */
 extern void hinge_check_model_name(const char *name);

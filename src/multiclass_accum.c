@@ -44,17 +44,18 @@
 #include "line.h"
 #include "losses.h"
 #include "multiclass.h"
+#include "multiclass_accum.h"
 #include "rows.h"
 #include "state.h"
 #include "validate.h"
 
-#define STATE_MC_OBJECTIVE		7311.0
-#define STATE_MC_SUBGRADIENT	7312.0
-#define STATE_MC_LINE			7313.0
-#define STATE_OVR_PLANES		7314.0
-#define STATE_OVR_LINE			7315.0
+#define STATE_MC_OBJECTIVE		HINGE_STATE_MC_OBJECTIVE
+#define STATE_MC_SUBGRADIENT	HINGE_STATE_MC_SUBGRADIENT
+#define STATE_MC_LINE			HINGE_STATE_MC_LINE
+#define STATE_OVR_PLANES		HINGE_STATE_OVR_PLANES
+#define STATE_OVR_LINE			HINGE_STATE_OVR_LINE
 
-#define MC_ONE_VS_REST	2		/* the variant of one-vs-rest states */
+#define MC_ONE_VS_REST	HINGE_MC_ONE_VS_REST
 
 #define MC_TAG			0
 #define MC_VARIANT		1
@@ -68,6 +69,14 @@
 #define MC_HEADER		9
 
 #define LINE_POINTS		HINGE_LINE_POINTS
+
+/*
+ * The rows a state's means are over.  A fold's state inside a
+ * cross-validation state may have none (a fold whose model has no training
+ * rows, passed to the aggregate directly): its sums are then 0, and so are
+ * its means.
+ */
+#define rows_of(st)		fmax((st)[MC_N], 1.0)
 
 static bool
 is_line(float8 tag)
@@ -150,9 +159,20 @@ view(float8 *st)
 	return v;
 }
 
-/* The length a state's header implies, or -1 for a header that is not sane */
-static int
-multiclass_state_length(const float8 *st)
+/* The length of a state of layout tag, k classes and cols columns */
+int64
+hinge_multiclass_state_size(float8 tag, int k, int cols)
+{
+	return MC_HEADER + extra_length(tag, k, (int64) k * cols);
+}
+
+/*
+ * The length a state's header implies, or -1 for a header that is not
+ * sane.  An aggregate's state has seen at least one row (min_rows 1); a
+ * fold's state inside a cross-validation state may have seen none.
+ */
+int
+hinge_multiclass_state_length(const float8 *st, float8 min_rows)
 {
 	float8		tag = st[MC_TAG];
 	float8		k = st[MC_CLASSES];
@@ -170,12 +190,18 @@ multiclass_state_length(const float8 *st)
 	if (is_one_vs_rest(tag) ? variant != MC_ONE_VS_REST :
 		!(variant == HINGE_CRAMMER_SINGER || variant == HINGE_WESTON_WATKINS))
 		return -1;
-	if (!(st[MC_N] >= 1 && st[MC_N] <= 9007199254740992.0) ||
+	if (!(st[MC_N] >= min_rows && st[MC_N] <= 9007199254740992.0 && st[MC_N] == floor(st[MC_N])) ||
 		!(st[MC_LAMBDA] >= 0 && isfinite(st[MC_LAMBDA])))
 		return -1;
 	if (MC_HEADER + extra_length(tag, (int64) k, (int64) (k * cols)) > PG_INT32_MAX)
 		return -1;
 	return MC_HEADER + (int) extra_length(tag, (int64) k, (int64) (k * cols));
+}
+
+static int
+multiclass_state_length(const float8 *st)
+{
+	return hinge_multiclass_state_length(st, 1);
 }
 
 static float8 *
@@ -275,17 +301,75 @@ new_multiclass_state(FunctionCallInfo fcinfo, float8 tag, McArgs args,
 	hinge_check_finite_vector(flat, is_line(tag) ? "line" : "weight matrix");
 	hinge_check_nonnegative(args.lambda, "lambda",
 							"lambda is the regularisation strength: liblinear's C is 1 / (lambda * n).");
-	state = hinge_state_new(MC_HEADER + extra_length(tag, k, (int64) k * W.cols), &st);
-	st[MC_TAG] = tag;
-	st[MC_VARIANT] = args.variant;
-	st[MC_CLASSES] = k;
-	st[MC_COLUMNS] = W.cols;
-	st[MC_FEATURES] = intercept ? W.cols - 1 : W.cols;
-	st[MC_LAMBDA] = args.lambda;
-	memcpy(st + MC_HEADER, W.data, sizeof(float8) * flat.n);
+	state = hinge_state_new(hinge_multiclass_state_size(tag, k, W.cols), &st);
+	hinge_multiclass_state_init(st, tag, args.variant, k, W.cols,
+								intercept ? W.cols - 1 : W.cols, args.lambda, W.data, NULL);
 	read_class_weights(args.class_weights, k, view(st).class_weights);
 	hinge_weights_validated(fcinfo, 1, state);
 	return state;
+}
+
+/*
+ * Writes the header of a state of layout tag with no rows yet, its weights
+ * W (k x cols; for the line tags W_from then W_to) and its class weights
+ * (NULL: left for the caller) into st, of hinge_multiclass_state_size
+ * zeroed elements.  Checked by the caller.
+ */
+void
+hinge_multiclass_state_init(float8 *st, float8 tag, float8 variant, int k, int cols,
+							int n_features, float8 lambda, const float8 *W,
+							const float8 *class_weights)
+{
+	st[MC_TAG] = tag;
+	st[MC_VARIANT] = variant;
+	st[MC_CLASSES] = k;
+	st[MC_COLUMNS] = cols;
+	st[MC_FEATURES] = n_features;
+	st[MC_LAMBDA] = lambda;
+	memcpy(st + MC_HEADER, W, sizeof(float8) * k * cols * (is_line(tag) ? 2 : 1));
+	if (class_weights != NULL)
+		memcpy(view(st).class_weights, class_weights, sizeof(float8) * k);
+}
+
+/* Errors out unless a row of n_features fits the state's weights */
+void
+hinge_multiclass_check_width(const float8 *st, int n_features)
+{
+	if (unlikely(n_features != (int) st[MC_FEATURES]))
+		hinge_row_width_error(n_features, (int) st[MC_FEATURES], "weight matrix rows");
+}
+
+/* A state's weights (W_from for the line tags), its classes and columns */
+const float8 *
+hinge_multiclass_weights(const float8 *st, int *k, int *cols)
+{
+	*k = (int) st[MC_CLASSES];
+	*cols = (int) st[MC_COLUMNS];
+	return st + MC_HEADER;
+}
+
+const float8 *
+hinge_multiclass_class_weights(const float8 *st)
+{
+	return view((float8 *) st).class_weights;
+}
+
+float8
+hinge_multiclass_rows(const float8 *st)
+{
+	return st[MC_N];
+}
+
+float8
+hinge_multiclass_variant_of(const float8 *st)
+{
+	return st[MC_VARIANT];
+}
+
+float8
+hinge_multiclass_lambda(const float8 *st)
+{
+	return st[MC_LAMBDA];
 }
 
 /* The state for this row, its weights and parameters checked as in accum.c */
@@ -323,8 +407,7 @@ multiclass_state_for_row(FunctionCallInfo fcinfo, float8 tag, int n_features,
 		}
 	}
 	st = (float8 *) ARR_DATA_PTR(state);
-	if (unlikely(n_features != (int) st[MC_FEATURES]))
-		hinge_row_width_error(n_features, (int) st[MC_FEATURES], "weight matrix rows");
+	hinge_multiclass_check_width(st, n_features);
 	*v_out = view(st);
 	return state;
 }
@@ -351,8 +434,24 @@ multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 	McView		v;
 	ArrayType  *state = multiclass_state_for_row(fcinfo, tag, x.n, &v);
 	float8	   *st = (float8 *) ARR_DATA_PTR(state);
+
+	hinge_check_class_label(label, v.k);
+	hinge_multiclass_accumulate(st, x, label, hinge_scratch(fcinfo, 6 * v.k));
+	PG_RETURN_ARRAYTYPE_P(state);
+}
+
+/*
+ * Adds the row (x, label) to a state of any layout; label is a class
+ * (1..k) and x has the state's number of features (checked by the caller).
+ * scratch holds 6k numbers.
+ */
+void
+hinge_multiclass_accumulate(float8 *st, HingeVector x, int32 label, float8 *scratch)
+{
+	McView		v = view(st);
+	float8		tag = st[MC_TAG];
 	int			k = v.k;
-	float8	   *from = hinge_scratch(fcinfo, 6 * k);
+	float8	   *from = scratch;
 	float8	   *to = from + k;
 	float8	   *grad = to + k;
 	float8	   *scores = grad + k;	/* 3k: a line's scratch */
@@ -361,7 +460,6 @@ multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 				loss;
 	int			r;
 
-	hinge_check_class_label(label, k);
 	c = v.class_weights[label - 1];
 	/* from[] and to[] are adjacent: a line's 2k rows score in one go */
 	if (unlikely(!hinge_row_scores(v.W, is_line(tag) ? 2 * k : k, v.cols, x, from)))
@@ -402,7 +500,6 @@ multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 											  v.sum + r * LINE_POINTS, v.comp + r * LINE_POINTS))
 				hinge_overflow_error();
 	st[MC_N] += 1;
-	PG_RETURN_ARRAYTYPE_P(state);
 }
 
 PG_FUNCTION_INFO_V1(multiclass_hinge_objective_transfn);
@@ -449,8 +546,6 @@ multiclass_hinge_combinefn(PG_FUNCTION_ARGS)
 	ArrayType  *state2 = PG_GETARG_ARRAYTYPE_P(1);
 	float8	   *a,
 			   *b;
-	McView		va,
-				vb;
 	float8		tag;
 
 	if (hinge_state_is_empty(state2))
@@ -465,8 +560,20 @@ multiclass_hinge_combinefn(PG_FUNCTION_ARGS)
 	tag = ((float8 *) ARR_DATA_PTR(state1))[MC_TAG];
 	a = multiclass_state_data(state1, tag);
 	b = multiclass_state_data(state2, tag);
-	va = view(a);
-	vb = view(b);
+	hinge_multiclass_merge(a, b);
+	PG_RETURN_ARRAYTYPE_P(state1);
+}
+
+/*
+ * Adds state b into state a, both of one layout (checked by the caller),
+ * after checking that they were made with the same weights and parameters.
+ */
+void
+hinge_multiclass_merge(float8 *a, const float8 *b)
+{
+	McView		va = view(a);
+	McView		vb = view((float8 *) b);
+
 	/* parameters, weights (both ends of a line) and class weights agree */
 	if (memcmp(a + MC_VARIANT, b + MC_VARIANT, sizeof(float8) * (MC_N - MC_VARIANT)) != 0 ||
 		memcmp(va.W, vb.W, sizeof(float8) * (va.class_weights - va.W + va.k)) != 0)
@@ -479,13 +586,12 @@ multiclass_hinge_combinefn(PG_FUNCTION_ARGS)
 	if (va.grad_sum != NULL)
 		hinge_compensated_merge(va.grad_sum, va.grad_comp, vb.grad_sum, vb.grad_comp,
 								va.size);
-	PG_RETURN_ARRAYTYPE_P(state1);
 }
 
 static float8
 mean_loss(const float8 *st)
 {
-	return (st[MC_LOSS_SUM] + st[MC_LOSS_COMP]) / st[MC_N];
+	return (st[MC_LOSS_SUM] + st[MC_LOSS_COMP]) / rows_of(st);
 }
 
 /* lambda/2 ||W||^2 + the mean loss */
@@ -501,7 +607,7 @@ static float8
 gradient_element(const float8 *st, const McView *v, int i)
 {
 	return hinge_check_result(st[MC_LAMBDA] * v->W[i] +
-							  (v->grad_sum[i] + v->grad_comp[i]) / st[MC_N]);
+							  (v->grad_sum[i] + v->grad_comp[i]) / rows_of(st));
 }
 
 /* lambda/2 ||W||^2 + mean loss, or NULL for no rows */
@@ -552,17 +658,26 @@ multiclass_hinge_cutting_plane_finalfn(PG_FUNCTION_ARGS)
 	McView		v;
 	float8	   *out;
 	ArrayType  *result;
-	int			i;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
 	st = multiclass_state_data(state, STATE_MC_SUBGRADIENT);
 	v = view(st);
 	result = hinge_new_float8_array(v.size + 1, &out);
+	hinge_multiclass_plane(st, out);
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/* [P(W), subgradient (row-major)] of a subgradient state with rows, into out */
+void
+hinge_multiclass_plane(const float8 *st, float8 *out)
+{
+	McView		v = view((float8 *) st);
+	int			i;
+
 	out[0] = objective_of(st, &v);
 	for (i = 0; i < v.size; i++)
 		out[i + 1] = gradient_element(st, &v, i);
-	PG_RETURN_ARRAYTYPE_P(result);
 }
 
 /* lambda/2 ||W_r(alpha)||^2 for rows [first, first + rows) of the line's W */
@@ -588,24 +703,43 @@ multiclass_hinge_line_objective_finalfn(PG_FUNCTION_ARGS)
 {
 	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
 	float8	   *st;
-	McView		v;
 	float8	   *out;
 	ArrayType  *result;
-	int			a;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
 	st = multiclass_state_data(state, STATE_MC_LINE);
-	v = view(st);
 	result = hinge_new_float8_matrix(2, LINE_POINTS, &out);
-	for (a = 0; a < LINE_POINTS; a++)
-	{
-		out[a] = hinge_line_alphas[a];
-		out[LINE_POINTS + a] = hinge_check_result(
-			st[MC_LAMBDA] / 2.0 * line_norm2(&v, 0, v.k, hinge_line_alphas[a]) +
-			(v.sum[a] + v.comp[a]) / st[MC_N]);
-	}
+	memcpy(out, hinge_line_alphas, sizeof(float8) * LINE_POINTS);
+	hinge_multiclass_line_objectives(st, out + LINE_POINTS);
 	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/*
+ * The objectives along the line of a line state with rows, into out: of a
+ * multiclass state, LINE_POINTS values; of a one-vs-rest state, k rows of
+ * LINE_POINTS, one per class.
+ */
+void
+hinge_multiclass_line_objectives(const float8 *st, float8 *out)
+{
+	McView		v = view((float8 *) st);
+	int			a,
+				r;
+
+	if (st[MC_TAG] == STATE_MC_LINE)
+	{
+		for (a = 0; a < LINE_POINTS; a++)
+			out[a] = hinge_check_result(
+				st[MC_LAMBDA] / 2.0 * line_norm2(&v, 0, v.k, hinge_line_alphas[a]) +
+				(v.sum[a] + v.comp[a]) / rows_of(st));
+		return;
+	}
+	for (r = 0; r < v.k; r++)
+		for (a = 0; a < LINE_POINTS; a++)
+			out[r * LINE_POINTS + a] = hinge_check_result(
+				st[MC_LAMBDA] / 2.0 * line_norm2(&v, r, 1, hinge_line_alphas[a]) +
+				(v.sum[r * LINE_POINTS + a] + v.comp[r * LINE_POINTS + a]) / rows_of(st));
 }
 
 /*
@@ -621,25 +755,34 @@ one_vs_rest_cutting_planes_finalfn(PG_FUNCTION_ARGS)
 	McView		v;
 	float8	   *out;
 	ArrayType  *result;
-	int			r,
-				j;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
 	st = multiclass_state_data(state, STATE_OVR_PLANES);
 	v = view(st);
 	result = hinge_new_float8_matrix(v.k, v.cols + 1, &out);
+	hinge_one_vs_rest_planes(st, out);
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/* The k planes of a one-vs-rest state with rows: k rows [P_r, g_r] into out */
+void
+hinge_one_vs_rest_planes(const float8 *st, float8 *out)
+{
+	McView		v = view((float8 *) st);
+	int			r,
+				j;
+
 	for (r = 0; r < v.k; r++)
 	{
 		const float8 *w = v.W + (Size) r * v.cols;
 		float8	   *row = out + (Size) r * (v.cols + 1);
 
 		row[0] = hinge_check_result(st[MC_LAMBDA] / 2.0 * hinge_dot_f8(w, w, v.cols) +
-									(v.sum[r] + v.comp[r]) / st[MC_N]);
+									(v.sum[r] + v.comp[r]) / rows_of(st));
 		for (j = 0; j < v.cols; j++)
 			row[j + 1] = gradient_element(st, &v, r * v.cols + j);
 	}
-	PG_RETURN_ARRAYTYPE_P(result);
 }
 
 /*
@@ -652,24 +795,14 @@ one_vs_rest_line_objective_finalfn(PG_FUNCTION_ARGS)
 {
 	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
 	float8	   *st;
-	McView		v;
 	float8	   *out;
 	ArrayType  *result;
-	int			a,
-				r;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
 	st = multiclass_state_data(state, STATE_OVR_LINE);
-	v = view(st);
-	result = hinge_new_float8_matrix(v.k + 1, LINE_POINTS, &out);
-	for (a = 0; a < LINE_POINTS; a++)
-	{
-		out[a] = hinge_line_alphas[a];
-		for (r = 0; r < v.k; r++)
-			out[(r + 1) * LINE_POINTS + a] = hinge_check_result(
-				st[MC_LAMBDA] / 2.0 * line_norm2(&v, r, 1, hinge_line_alphas[a]) +
-				(v.sum[r * LINE_POINTS + a] + v.comp[r * LINE_POINTS + a]) / st[MC_N]);
-	}
+	result = hinge_new_float8_matrix((int) st[MC_CLASSES] + 1, LINE_POINTS, &out);
+	memcpy(out, hinge_line_alphas, sizeof(float8) * LINE_POINTS);
+	hinge_multiclass_line_objectives(st, out + LINE_POINTS);
 	PG_RETURN_ARRAYTYPE_P(result);
 }

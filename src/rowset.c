@@ -169,8 +169,12 @@ append_row(Gatherer *g, HingeVector x, Datum label)
 	{
 		int64		at = rs->row_start[i];
 
-		memcpy(rs->index + at, x.index, sizeof(int32) * x.nnz);
-		memcpy(rs->values + at, x.data, sizeof(float8) * x.nnz);
+		/* a row of no non-zeros may have no arrays at all (memcpy of NULL) */
+		if (x.nnz > 0)
+		{
+			memcpy(rs->index + at, x.index, sizeof(int32) * x.nnz);
+			memcpy(rs->values + at, x.data, sizeof(float8) * x.nnz);
+		}
 		rs->row_start[i + 1] = at + x.nnz;
 		rs->bytes += sizeof(int64) + (sizeof(int32) + sizeof(float8)) * (Size) x.nnz;
 	}

@@ -13,14 +13,32 @@
  * sparse rows stay sparse, and the model stores A v, which scores raw rows
  * at the cost of unscaled weights.  The regulariser, which the solver adds,
  * is on v: the objective minimised is that of the scaled problem.
+ *
+ * Cross-validation scales each fold's problems by the statistics of the
+ * fold's own training rows (hinge_scaled_oracle_per_fold): problem q uses
+ * the centres and scales of fold q / (problems per fold).
  */
 #include "postgres.h"
 
 #include "scaled_oracle.h"
 
-/* raw = A theta, row by row of cols (features, then an intercept if any) */
+/*
+ * The scaling of the rows of weights at row r of a block in which each
+ * problem has per_problem rows
+ */
+static Size
+scaling_at(const HingeScaledOracle *so, int r, int per_problem)
+{
+	return (Size) (r / per_problem / so->problems_per_scaling) * so->stride;
+}
+
+/*
+ * raw = A theta, row by row of cols (features, then an intercept if any),
+ * per_problem rows a problem
+ */
 static void
-to_raw(const HingeScaledOracle *so, const float8 *theta, float8 *raw, int n_rows)
+to_raw(const HingeScaledOracle *so, const float8 *theta, float8 *raw, int n_rows,
+	   int per_problem)
 {
 	int			f = so->n_features;
 	int			r,
@@ -30,21 +48,23 @@ to_raw(const HingeScaledOracle *so, const float8 *theta, float8 *raw, int n_rows
 	{
 		const float8 *v = theta + (Size) r * so->cols;
 		float8	   *w = raw + (Size) r * so->cols;
+		const float8 *center = so->center + scaling_at(so, r, per_problem);
+		const float8 *scale = so->scale + scaling_at(so, r, per_problem);
 		float8		shift = 0.0;
 
 		for (j = 0; j < f; j++)
 		{
-			w[j] = v[j] / so->scale[j];
-			shift += w[j] * so->center[j];
+			w[j] = v[j] / scale[j];
+			shift += w[j] * center[j];
 		}
 		if (so->cols > f)
 			w[f] = v[f] - shift;
 	}
 }
 
-/* g_theta = A^T g_raw, in place, row by row */
+/* g_theta = A^T g_raw, in place, row by row, per_problem rows a problem */
 static void
-to_scaled_gradient(const HingeScaledOracle *so, float8 *g, int n_rows)
+to_scaled_gradient(const HingeScaledOracle *so, float8 *g, int n_rows, int per_problem)
 {
 	int			f = so->n_features;
 	int			r,
@@ -53,10 +73,12 @@ to_scaled_gradient(const HingeScaledOracle *so, float8 *g, int n_rows)
 	for (r = 0; r < n_rows; r++)
 	{
 		float8	   *row = g + (Size) r * so->cols;
+		const float8 *center = so->center + scaling_at(so, r, per_problem);
+		const float8 *scale = so->scale + scaling_at(so, r, per_problem);
 		float8		g0 = so->cols > f ? row[f] : 0.0;
 
 		for (j = 0; j < f; j++)
-			row[j] = (row[j] - g0 * so->center[j]) / so->scale[j];
+			row[j] = (row[j] - g0 * center[j]) / scale[j];
 	}
 }
 
@@ -68,10 +90,20 @@ scaled_planes(HingeOracle *oracle, const float8 *points, float8 *out)
 	int			d = oracle->d;
 	int			q;
 
-	to_raw(so, points, so->raw, n * so->rows_per_problem);
+	to_raw(so, points, so->raw, n * so->rows_per_problem, so->rows_per_problem);
 	so->inner->planes(so->inner, so->raw, out);
 	for (q = 0; q < n; q++)
-		to_scaled_gradient(so, out + (Size) q * (d + 1) + 1, so->rows_per_problem);
+	{
+		/* one problem's subgradient: its rows are problem q's */
+		float8	   *g = out + (Size) q * (d + 1) + 1;
+		Size		at = (Size) (q / so->problems_per_scaling) * so->stride;
+		HingeScaledOracle one = *so;
+
+		one.center = so->center + at;
+		one.scale = so->scale + at;
+		one.stride = 0;
+		to_scaled_gradient(&one, g, so->rows_per_problem, so->rows_per_problem);
+	}
 }
 
 static void
@@ -82,11 +114,12 @@ scaled_line(HingeOracle *oracle, const float8 *from, const float8 *to, float8 *r
 	int			n = oracle->n_problems;
 	Size		nd = (Size) n * oracle->d;
 
-	to_raw(so, from, so->raw, n * so->rows_per_problem);
-	to_raw(so, to, so->raw + nd, n * so->rows_per_problem);
+	to_raw(so, from, so->raw, n * so->rows_per_problem, so->rows_per_problem);
+	to_raw(so, to, so->raw + nd, n * so->rows_per_problem, so->rows_per_problem);
 	so->inner->line(so->inner, so->raw, so->raw + nd, risks, subgradients);
 	if (subgradients != NULL && oracle->line_planes)
-		to_scaled_gradient(so, subgradients, n * HINGE_LINE_POINTS * so->rows_per_problem);
+		to_scaled_gradient(so, subgradients, n * HINGE_LINE_POINTS * so->rows_per_problem,
+						   HINGE_LINE_POINTS * so->rows_per_problem);
 }
 
 void
@@ -103,12 +136,32 @@ hinge_scaled_oracle_init(HingeScaledOracle *so, HingeOracle *inner, int n_featur
 	so->rows_per_problem = inner->d / cols;
 	so->center = center;
 	so->scale = scale;
+	so->stride = 0;
+	so->problems_per_scaling = inner->n_problems;
 	so->raw = palloc(sizeof(float8) * 2 * (Size) inner->n_problems * inner->d);
 }
 
-/* The raw weights of solver weights theta: n_rows rows of cols */
+/*
+ * Each fold's problems scaled by their own statistics: centers and scales
+ * are n_folds x n_features, fold-major as the inner oracle's problems
+ */
+void
+hinge_scaled_oracle_per_fold(HingeScaledOracle *so, int n_folds, const float8 *centers,
+							 const float8 *scales)
+{
+	Assert(so->inner->n_problems % n_folds == 0);
+	so->center = centers;
+	so->scale = scales;
+	so->stride = so->n_features;
+	so->problems_per_scaling = so->inner->n_problems / n_folds;
+}
+
+/*
+ * The raw weights of solver weights theta: n_rows rows of cols, the rows
+ * of the problems in order
+ */
 void
 hinge_scaled_to_raw(const HingeScaledOracle *so, const float8 *theta, float8 *raw, int n_rows)
 {
-	to_raw(so, theta, raw, n_rows);
+	to_raw(so, theta, raw, n_rows, so->rows_per_problem);
 }

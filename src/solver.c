@@ -148,7 +148,8 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 	float8	   *subgradients = one_pass ?
 		palloc(sizeof(float8) * (Size) n * LINE_POINTS * d) : NULL;
 	float8	   *zero = palloc0(sizeof(float8) * d);
-	HingeBundle *bundles = palloc(sizeof(HingeBundle) * n);
+	HingeBundle *bundles = options->bundles != NULL ? options->bundles :
+		palloc0(sizeof(HingeBundle) * n);
 	HingeProgress p = {0};
 	int			q,
 				j;
@@ -163,9 +164,14 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 	memcpy(w_best, point, sizeof(float8) * nd);
 	for (q = 0; q < n; q++)
 	{
-		hinge_bundle_init(&bundles[q], d, lambda, bundle_capacity(oracle, options));
-		/* the risk is never negative: the plane R(w) >= 0 holds from the start */
-		hinge_bundle_add(&bundles[q], zero, 0.0, 0.0);
+		if (bundles[q].capacity == 0)
+		{
+			hinge_bundle_init(&bundles[q], d, lambda, bundle_capacity(oracle, options));
+			/* the risk is never negative: the plane R(w) >= 0 holds from the start */
+			hinge_bundle_add(&bundles[q], zero, 0.0, 0.0);
+		}
+		else
+			bundles[q].lambda = lambda;	/* the planes of solves before */
 		p.uppers[q] = get_float8_infinity();
 	}
 

@@ -44,6 +44,15 @@ typedef struct HingeSolverOptions
 	int			max_passes;
 	const float8 *start;		/* n_problems x d, or NULL for 0 */
 	const char *name;			/* for progress NOTICEs, or NULL for none */
+
+	/*
+	 * n_problems bundles to keep the planes in, or NULL for the solve's own.
+	 * A path of solves over the same oracle at other lambdas may pass the
+	 * same ones to each (zeroed before the first): a plane bounds the risk
+	 * whatever lambda, so each solve starts from every plane the ones
+	 * before made.
+	 */
+	struct HingeBundle *bundles;
 } HingeSolverOptions;
 
 /* Where the solver stands: of the sum of the problems, and of each */

@@ -673,6 +673,16 @@ hinge_row_source_y(HingeRowSource *src, HingeParams *params)
 		return psprintf("CASE WHEN %s THEN 1::pg_catalog.float8 WHEN %s THEN -1::pg_catalog.float8 END",
 						positive, negative);
 	}
+	return hinge_row_source_class(src, params);
+}
+
+/*
+ * The label as its class, 1 to k in class order (binary: 1 the negative,
+ * 2 the positive); NULL for a label that is no class.
+ */
+char *
+hinge_row_source_class(HingeRowSource *src, HingeParams *params)
+{
 	return psprintf("pg_catalog.array_position(%s, %s)", classes_param(src, params),
 					src->label_sql);
 }

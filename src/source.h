@@ -59,6 +59,7 @@ extern void hinge_row_source_set_classes(HingeRowSource *src, int n_classes,
 extern void hinge_row_source_choose_positive(HingeRowSource *src,
 											 const char *positive);
 extern char *hinge_row_source_y(HingeRowSource *src, HingeParams *params);
+extern char *hinge_row_source_class(HingeRowSource *src, HingeParams *params);
 extern char *hinge_row_source_label_is(HingeRowSource *src, int k,
 									   HingeParams *params);
 extern char *hinge_row_source_label_known(HingeRowSource *src,

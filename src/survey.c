@@ -520,3 +520,41 @@ hinge_survey(HingeRowSource *src, const HingeFeatureOptions *options)
 	encoding->dimension = offset;
 	src->n_features = offset;
 }
+
+/*
+ * hinge_encoding_scaling's centres and scales, but from statistics of
+ * encoded rows (hinge_feature_stats of the features the encoding gives:
+ * [sparse, rows, width, then count, mean, M2, maxabs per feature]) of some
+ * rows only, such as a fold's training rows: center and scale have the
+ * encoding's dimension.  A feature the encoding does not scale keeps
+ * centre 0 and scale 1.  In encoded rows missing numbers are already
+ * imputed and the zeros of sparse rows are values, as feature_scaling
+ * counts them.
+ */
+void
+hinge_encoding_scaling_of(const HingeEncoding *encoding, const float8 *stats,
+						  float8 *center, float8 *scale)
+{
+	static const float8 none[FS_PER] = {0};
+	bool		sparse = stats[0] != 0.0;
+	float8		rows = stats[1];
+	int			width = (int) stats[2];
+	int			i,
+				j;
+
+	for (j = 0; j < encoding->dimension; j++)
+	{
+		center[j] = 0.0;
+		scale[j] = 1.0;
+	}
+	for (i = 0; i < encoding->n_inputs; i++)
+	{
+		const HingeInput *input = &encoding->inputs[i];
+
+		if (input->center == NULL)
+			continue;		/* not scaled */
+		for (j = input->offset; j < input->offset + input->width; j++)
+			feature_scaling(encoding->scale, j < width ? stats + 3 + FS_PER * j : none,
+							rows, sparse, false, &center[j], &scale[j]);
+	}
+}

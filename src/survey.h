@@ -11,5 +11,7 @@
 #include "train.h"
 
 extern void hinge_survey(HingeRowSource *src, const HingeFeatureOptions *options);
+extern void hinge_encoding_scaling_of(const HingeEncoding *encoding, const float8 *stats,
+									  float8 *center, float8 *scale);
 
 #endif							/* HINGE_SURVEY_H */

@@ -102,8 +102,15 @@ class_weight_context(void *arg)
 			   quote_literal_cstr((const char *) arg));
 }
 
-static void
-resolve_class_weights(HingeTrainSpec *spec)
+/* 'balanced': n / (k n_class), as scikit-learn */
+float8
+hinge_balanced_class_weight(int64 rows, int n_classes, int64 class_rows)
+{
+	return (float8) rows / ((float8) n_classes * class_rows);
+}
+
+void
+hinge_resolve_class_weights(HingeTrainSpec *spec)
 {
 	HingeRowSource *src = &spec->source;
 	int			k = src->n_classes;
@@ -114,7 +121,7 @@ resolve_class_weights(HingeTrainSpec *spec)
 		spec->class_weights[r] = 1.0;
 	if (spec->class_weight != NULL && strcmp(spec->class_weight, "balanced") == 0)
 		for (r = 0; r < k; r++)
-			spec->class_weights[r] = (float8) src->rows_used / ((float8) k * src->class_rows[r]);
+			spec->class_weights[r] = hinge_balanced_class_weight(src->rows_used, k, src->class_rows[r]);
 	else if (spec->class_weight != NULL)
 	{
 		ErrorContextCallback context;
@@ -191,6 +198,61 @@ resolve_class_weights(HingeTrainSpec *spec)
 }
 
 /*
+ * Resolves the rows a training reads (the relation, features and label at
+ * those arguments), counts them and sizes the model: what every SQL
+ * function that trains does first, inside its SPI connection; before any
+ * of it, errors out if the caller may not replace the model.
+ */
+void
+hinge_train_source(FunctionCallInfo fcinfo, HingeTrainSpec *spec, const char *ext,
+				   int relation_arg, int features_arg, int label_arg)
+{
+	HingeRowSource *src = &spec->source;
+
+	hinge_model_check_writable(ext, spec->model_name);
+	hinge_row_source_init(src, get_func_namespace(fcinfo->flinfo->fn_oid),
+						  PG_GETARG_OID(relation_arg), PG_GETARG_DATUM(features_arg),
+						  get_fn_expr_argtype(fcinfo->flinfo, features_arg) == TEXTARRAYOID,
+						  text_to_cstring(PG_GETARG_TEXT_PP(label_arg)));
+	if (strcmp(spec->features.impute, "none") != 0)
+		hinge_row_source_set_impute(src);
+	if (strcmp(spec->features.scale, "standard") == 0 && !spec->intercept)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("scale 'standard' centres the features, which needs an intercept"),
+				 errhint("Train with intercept => true, or scale => 'maxabs', which scales without centring.")));
+	hinge_row_source_count(src);
+	hinge_survey(src, &spec->features);
+	spec->n_columns = src->n_features + (spec->intercept ? 1 : 0);
+	if (src->n_classes == 2)
+	{
+		hinge_row_source_choose_positive(src, spec->positive);
+		spec->n_rows = 1;
+	}
+	else
+	{
+		check_multiclass_args(spec);
+		spec->n_rows = src->n_classes;
+	}
+	check_model_size(spec);
+	spec->n_weights = spec->n_rows * spec->n_columns;
+}
+
+/*
+ * The lower bound comes from planes of the rows of every pass: above the
+ * objective, it is no bound, and neither is the gap.  Within rounding of
+ * it, it is the objective: the optimum is never above an objective found.
+ */
+void
+hinge_check_bounds(HingeTrainSpec *spec, HingeProgress *p)
+{
+	if (p->lower > p->upper + 1e-9 * fabs(p->upper))
+		hinge_rows_changed_error(&spec->source, -1);
+	/* the optimum is at most the objective found: so is any lower bound */
+	p->lower = fmin(p->lower, p->upper);
+}
+
+/*
  * Features far from unit scale make the solver crawl: at w = 0 the
  * subgradient is a mean of c y x, of about their size.
  */
@@ -198,6 +260,74 @@ static bool
 badly_scaled(const HingeProgress *p)
 {
 	return p->first_subgradient_norm > 1e6 || p->first_subgradient_norm < 1e-6;
+}
+
+/* The WARNING of a training (what it was, for the message) that did not converge */
+void
+hinge_warn_unconverged(HingeTrainSpec *spec, const HingeProgress *p, const char *what)
+{
+	if (!p->converged)
+		ereport(WARNING,
+				(errmsg("%s did not converge in %d passes", what, p->passes),
+				 errdetail("The relative gap is %.3g, above the tolerance %.3g.",
+						   hinge_relative_gap(p), spec->tolerance),
+				 badly_scaled(p) ?
+				 errhint("The features are badly scaled (the first subgradient's norm is %.3g): train with scale => 'standard' (or 'maxabs' for sparse rows).",
+						 p->first_subgradient_norm) :
+				 errhint("Raise max_passes, or accept the model: its objective is within %.3g%% of the optimum.",
+						 100.0 * hinge_relative_gap(p))));
+}
+
+/* A float8[] of rows x cols values (one-dimensional when rows is 0) */
+static ArrayType *
+float8_array_of(const float8 *values, int rows, int cols)
+{
+	float8	   *data;
+	ArrayType  *array = rows == 0 ? hinge_new_float8_array(cols, &data) :
+		hinge_new_float8_matrix(rows, cols, &data);
+
+	memcpy(data, values, sizeof(float8) * Max(rows, 1) * cols);
+	return array;
+}
+
+/* The columns of a search, in the order of search_args */
+#define SEARCH_COLUMNS "cv_metric, cv_folds, cv_fold_column, cv_lambdas, cv_scores, cv_passes, cv_seconds"
+
+/* The values of the search's columns (all NULL without one), from *i on */
+static void
+search_args(const HingeSearch *search, Oid *argtypes, Datum *values, char *nulls, int *i)
+{
+	int			first = *i;
+	int			c;
+
+	argtypes[*i] = TEXTOID;
+	values[(*i)++] = search ? CStringGetTextDatum(search->metric) : (Datum) 0;
+	argtypes[*i] = INT4OID;
+	values[(*i)++] = search ? Int32GetDatum(search->n_folds) : (Datum) 0;
+	argtypes[*i] = TEXTOID;
+	values[(*i)++] = search && search->fold_column ? CStringGetTextDatum(search->fold_column) : (Datum) 0;
+	if (search != NULL && search->fold_column == NULL)
+		nulls[*i - 1] = 'n';
+	argtypes[*i] = FLOAT8ARRAYOID;
+	values[(*i)++] = search ? PointerGetDatum(float8_array_of(search->lambdas, 0, search->n_lambdas)) : (Datum) 0;
+	argtypes[*i] = FLOAT8ARRAYOID;
+	values[(*i)++] = search ? PointerGetDatum(float8_array_of(search->scores, search->n_lambdas, search->n_folds)) : (Datum) 0;
+	argtypes[*i] = INT4ARRAYOID;
+	if (search != NULL)
+	{
+		Datum	   *passes = palloc(sizeof(Datum) * search->n_lambdas);
+
+		for (c = 0; c < search->n_lambdas; c++)
+			passes[c] = Int32GetDatum(search->passes[c]);
+		values[*i] = PointerGetDatum(construct_array(passes, search->n_lambdas, INT4OID,
+													 sizeof(int32), true, TYPALIGN_INT));
+	}
+	(*i)++;
+	argtypes[*i] = FLOAT8ARRAYOID;
+	values[(*i)++] = search ? PointerGetDatum(float8_array_of(search->seconds, 0, search->n_lambdas)) : (Datum) 0;
+	if (search == NULL)
+		for (c = first; c < *i; c++)
+			nulls[c] = 'n';
 }
 
 /*
@@ -309,14 +439,23 @@ memory_sample_solution(HingeTrainSpec *spec, const HingeRowSet *rows,
 	return w;
 }
 
-/* Writes the model row, replacing one of the same name, and returns it */
-static Datum
-store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeProgress *p)
+/*
+ * Writes the model row, replacing one of the same name, and returns it.
+ * search is the cross-validation that chose its lambda, or NULL: a model
+ * retrained without one has no search (a table older than 1.2 has no
+ * columns for it).
+ */
+Datum
+hinge_store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeProgress *p,
+				  const HingeSearch *search)
 {
 	HingeRowSource *src = &spec->source;
-	Oid			argtypes[23];
-	Datum		values[23];
-	char		nulls[23];
+	Oid			argtypes[30];
+	Datum		values[30];
+	char		nulls[30];
+	bool		with_search;
+	Oid			model_table;
+	char	   *search_values = "";
 	float8	   *data;
 	ArrayType  *weights = hinge_spec_is_multiclass(spec) ?
 		hinge_new_float8_matrix(spec->n_rows, spec->n_columns, &data) :
@@ -365,37 +504,55 @@ store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeProgres
 		nulls[i] = 'n';
 	ARG(TEXTOID, hinge_spec_is_multiclass(spec) ? CStringGetTextDatum(spec->multiclass) : (Datum) 0);
 #undef ARG
-	/* an extension not yet updated to 1.2 has no encoding column */
-	has_encoding = get_attnum(get_relname_relid("hinge_model", src->namespace), "encoding") > 0;
+	/* an extension not yet updated to 1.2 has no encoding column, nor a search's */
+	model_table = get_relname_relid("hinge_model", src->namespace);
+	has_encoding = get_attnum(model_table, "encoding") > 0;
+	with_search = get_attnum(model_table, "cv_metric") > 0;
 	argtypes[i] = TEXTOID;
 	values[i++] = CStringGetTextDatum(hinge_encoding_to_json(src->encoding));
 	if (!has_encoding)
 		i--;
+	if (search != NULL && !with_search)
+		elog(ERROR, "hinge_model has no columns for a search");
+	if (with_search)
+	{
+		StringInfoData placeholders;
+		int			first = i;
+
+		search_args(search, argtypes, values, nulls, &i);
+		initStringInfo(&placeholders);
+		for (k = first; k < i; k++)
+			appendStringInfo(&placeholders, "$%d, ", k + 1);
+		search_values = placeholders.data;
+	}
 
 	query = psprintf("INSERT INTO %s.hinge_model AS m (name, relation, features, feature_type, "
 					 "n_features, label, classes, positive_class, weights, intercept, lambda, "
 					 "loss, gamma, class_weights, passes, objective, lower_bound, converged, "
-					 "rows_used, rows_skipped, train_seconds, multiclass, %s trained_at) "
+					 "rows_used, rows_skipped, train_seconds, multiclass, %s%s trained_at) "
 					 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-					 "$15, $16, $17, $18, $19, $20, $21, $22, %s pg_catalog.now()) "
+					 "$15, $16, $17, $18, $19, $20, $21, $22, %s%s pg_catalog.now()) "
 					 "ON CONFLICT (name) DO UPDATE SET (relation, features, feature_type, "
 					 "n_features, label, classes, positive_class, weights, intercept, lambda, "
 					 "loss, gamma, class_weights, passes, objective, lower_bound, converged, "
-					 "rows_used, rows_skipped, train_seconds, multiclass, %s trained_at) = "
+					 "rows_used, rows_skipped, train_seconds, multiclass, %s%s trained_at) = "
 					 "(EXCLUDED.relation, EXCLUDED.features, EXCLUDED.feature_type, "
 					 "EXCLUDED.n_features, EXCLUDED.label, EXCLUDED.classes, "
 					 "EXCLUDED.positive_class, EXCLUDED.weights, EXCLUDED.intercept, "
 					 "EXCLUDED.lambda, EXCLUDED.loss, EXCLUDED.gamma, EXCLUDED.class_weights, "
 					 "EXCLUDED.passes, EXCLUDED.objective, EXCLUDED.lower_bound, "
 					 "EXCLUDED.converged, EXCLUDED.rows_used, EXCLUDED.rows_skipped, "
-					 "EXCLUDED.train_seconds, EXCLUDED.multiclass, %s EXCLUDED.trained_at) "
+					 "EXCLUDED.train_seconds, EXCLUDED.multiclass, %s%s EXCLUDED.trained_at) "
 					 /* a new model's scores need a calibration of their own */
 					 ", calibration_a = NULL, calibration_b = NULL, online_updates = 0 "
 					 "RETURNING m.*", ext,
-					 has_encoding ? "encoding," : "",
-					 has_encoding ? "$23::pg_catalog.jsonb," : "",
-					 has_encoding ? "encoding," : "",
-					 has_encoding ? "EXCLUDED.encoding," : "");
+					 has_encoding ? "encoding," : "", with_search ? SEARCH_COLUMNS ", " : "",
+					 has_encoding ? "$23::pg_catalog.jsonb," : "", search_values,
+					 has_encoding ? "encoding," : "", with_search ? SEARCH_COLUMNS ", " : "",
+					 has_encoding ? "EXCLUDED.encoding," : "",
+					 with_search ? "EXCLUDED.cv_metric, EXCLUDED.cv_folds, EXCLUDED.cv_fold_column, "
+					 "EXCLUDED.cv_lambdas, EXCLUDED.cv_scores, EXCLUDED.cv_passes, "
+					 "EXCLUDED.cv_seconds, " : "");
 	if (SPI_execute_with_args(query, i, argtypes, values, nulls, false, 1) != SPI_OK_INSERT_RETURNING ||
 		SPI_processed != 1)
 		elog(ERROR, "could not store model \"%s\"", spec->model_name);
@@ -428,39 +585,17 @@ hinge_train(PG_FUNCTION_ARGS)
 	Datum		model;
 
 	SPI_connect();
-	hinge_model_check_writable(ext, spec.model_name);
-	hinge_row_source_init_from_call(src, fcinfo);
-	if (strcmp(spec.features.impute, "none") != 0)
-		hinge_row_source_set_impute(src);
-	if (strcmp(spec.features.scale, "standard") == 0 && !spec.intercept)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("scale 'standard' centres the features, which needs an intercept"),
-				 errhint("Train with intercept => true, or scale => 'maxabs', which scales without centring.")));
-	hinge_row_source_count(src);
-	hinge_survey(src, &spec.features);
-	spec.n_columns = src->n_features + (spec.intercept ? 1 : 0);
-	if (src->n_classes == 2)
-	{
-		hinge_row_source_choose_positive(src, spec.positive);
-		spec.n_rows = 1;
-	}
-	else
-	{
-		check_multiclass_args(&spec);
-		spec.n_rows = src->n_classes;
-	}
-	check_model_size(&spec);
-	spec.n_weights = spec.n_rows * spec.n_columns;
+	hinge_train_source(fcinfo, &spec, ext, 1, 2, 3);
 	if (isnan(spec.lambda))
 		spec.lambda = 1.0 / src->rows_used;
-	resolve_class_weights(&spec);
+	hinge_resolve_class_weights(&spec);
 
 	options.lambda = spec.lambda;
 	options.tolerance = spec.tolerance;
 	options.max_passes = spec.max_passes;
 	options.start = NULL;
 	options.name = spec.model_name;
+	options.bundles = NULL;
 	scaled = hinge_encoding_scaling(src->encoding, &center, &scale);
 	if (rows_in_memory(&spec, &rows))
 	{
@@ -488,26 +623,9 @@ hinge_train(PG_FUNCTION_ARGS)
 	}
 	else
 		progress = hinge_solve(oracle, &options, w);
-	/*
-	 * The lower bound comes from planes of the rows of every pass: above the
-	 * objective, it is no bound, and neither is the gap.
-	 */
-	if (progress.lower > progress.upper + 1e-9 * fabs(progress.upper))
-		hinge_rows_changed_error(src, -1);
-	/* the optimum is at most the objective found: so is any lower bound */
-	progress.lower = fmin(progress.lower, progress.upper);
-	if (!progress.converged)
-		ereport(WARNING,
-				(errmsg("hinge_train \"%s\" did not converge in %d passes",
-						spec.model_name, progress.passes),
-				 errdetail("The relative gap is %.3g, above the tolerance %.3g.",
-						   hinge_relative_gap(&progress), spec.tolerance),
-				 badly_scaled(&progress) ?
-				 errhint("The features are badly scaled (the first subgradient's norm is %.3g): train with scale => 'standard' (or 'maxabs' for sparse rows).",
-						 progress.first_subgradient_norm) :
-				 errhint("Raise max_passes, or accept the model: its objective is within %.3g%% of the optimum.",
-						 100.0 * hinge_relative_gap(&progress))));
-	model = store_model(&spec, ext, w, &progress);
+	hinge_check_bounds(&spec, &progress);
+	hinge_warn_unconverged(&spec, &progress, psprintf("hinge_train \"%s\"", spec.model_name));
+	model = hinge_store_model(&spec, ext, w, &progress, NULL);
 	SPI_finish();
 	PG_RETURN_DATUM(model);
 }

@@ -70,7 +70,35 @@ typedef struct HingeOptionPositions
 
 #define HINGE_FEATURE_OPTIONS	9
 
+/* A cross-validation's search, stored with the model it chose */
+typedef struct HingeSearch
+{
+	const char *metric;
+	int			n_folds;
+	const char *fold_column;	/* NULL: folds assigned by hashing */
+	int			n_lambdas;
+	const float8 *lambdas;		/* in the order searched */
+	const float8 *scores;		/* n_lambdas x n_folds */
+	const int  *passes;			/* per lambda */
+	const float8 *seconds;		/* per lambda */
+} HingeSearch;
+
+/* train.c: what every SQL function that trains shares */
+extern void hinge_train_source(FunctionCallInfo fcinfo, HingeTrainSpec *spec,
+							   const char *ext, int relation_arg,
+							   int features_arg, int label_arg);
+extern float8 hinge_balanced_class_weight(int64 rows, int n_classes,
+										  int64 class_rows);
+extern void hinge_resolve_class_weights(HingeTrainSpec *spec);
+extern void hinge_check_bounds(HingeTrainSpec *spec, HingeProgress *p);
+extern void hinge_warn_unconverged(HingeTrainSpec *spec, const HingeProgress *p,
+								   const char *what);
+extern Datum hinge_store_model(HingeTrainSpec *spec, const char *ext,
+							   const float8 *w, HingeProgress *p,
+							   const HingeSearch *search);
+
 /* train_options.c */
+extern void hinge_check_lambda(float8 lambda, const char *what, const char *hint);
 extern void hinge_train_options(FunctionCallInfo fcinfo,
 								const HingeOptionPositions *positions,
 								HingeTrainSpec *spec);
@@ -88,14 +116,22 @@ hinge_spec_is_one_vs_rest(const HingeTrainSpec *spec)
 		strcmp(spec->multiclass, "one_vs_rest") == 0;
 }
 
+struct HingeFolds;
+
 /*
  * The risk of a training, evaluated by aggregate passes over its rows: one
- * problem (binary or a multiclass matrix), or one-vs-rest's k problems.
+ * problem (binary or a multiclass matrix), or one-vs-rest's k problems; for
+ * a cross-validation, those of every fold side by side, each over the rows
+ * of the other folds (fold by fold: F problems, or F k for one-vs-rest).
  */
 typedef struct HingePassOracle
 {
 	HingeOracle oracle;			/* first: the solver sees this */
 	const HingeTrainSpec *spec;
+	const struct HingeFolds *folds; /* NULL: no cross-validation */
+	const float8 *fold_class_weights;	/* folds x classes */
+	float8	   *plane_results;	/* folds: the planes, then the held-out blocks */
+	float8	   *held_out;		/* folds: the blocks of the last planes pass */
 	HingePass	plane_pass;
 	HingePass	line_pass;
 	ArrayType  *point_array;	/* the planes' parameter */
@@ -107,5 +143,9 @@ typedef struct HingePassOracle
 
 extern void hinge_pass_oracle_init(HingePassOracle *po, const HingeTrainSpec *spec,
 								   const char *ext);
+extern void hinge_pass_oracle_init_folds(HingePassOracle *po, const HingeTrainSpec *spec,
+										 const struct HingeFolds *folds,
+										 const float8 *fold_class_weights,
+										 const char *ext);
 
 #endif							/* HINGE_TRAIN_H */

@@ -39,6 +39,20 @@ one_of(FunctionCallInfo fcinfo, int argno, const char *what,
 	pg_unreachable();
 }
 
+/* A lambda to train with (what names it, and the hint for a bad one) */
+void
+hinge_check_lambda(float8 lambda, const char *what, const char *hint)
+{
+	hinge_check_positive(lambda, what, hint);
+	/* the solver divides by lambda: a denormal one overflows to infinity */
+	if (lambda < DBL_MIN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s %g is too small to train with", what, lambda),
+				 errhint("lambda must be at least %g, the smallest normal double precision; in practice 1e-12 is already next to no regularisation.",
+						 DBL_MIN)));
+}
+
 static void
 model_options(FunctionCallInfo fcinfo, const HingeOptionPositions *at, HingeTrainSpec *spec)
 {
@@ -48,15 +62,8 @@ model_options(FunctionCallInfo fcinfo, const HingeOptionPositions *at, HingeTrai
 	if (at->lambda > 0 && !PG_ARGISNULL(at->lambda))
 	{
 		spec->lambda = PG_GETARG_FLOAT8(at->lambda);
-		hinge_check_positive(spec->lambda, "lambda",
-							 "lambda is the regularisation strength: liblinear's C is 1 / (lambda * n); NULL means 1 / n, liblinear's C = 1.");
-		/* the solver divides by lambda: a denormal one overflows to infinity */
-		if (spec->lambda < DBL_MIN)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("lambda %g is too small to train with", spec->lambda),
-					 errhint("lambda must be at least %g, the smallest normal double precision; in practice 1e-12 is already next to no regularisation.",
-							 DBL_MIN)));
+		hinge_check_lambda(spec->lambda, "lambda",
+						   "lambda is the regularisation strength: liblinear's C is 1 / (lambda * n); NULL means 1 / n, liblinear's C = 1.");
 	}
 	hinge_check_not_null(fcinfo, at->loss, "loss", DEFAULT_HINT);
 	spec->loss = text_to_cstring(PG_GETARG_TEXT_PP(at->loss));

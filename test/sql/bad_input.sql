@@ -37,6 +37,7 @@ SELECT name, classes, converged FROM hinge_train('bi_mc', 'bi_data', 'x', 'k', l
 SELECT name, calibration_a IS NOT NULL AS calibrated FROM hinge_calibrate('bi_bin', 'bi_data', 'x', 'y');
 SELECT name, calibration_a IS NOT NULL AS calibrated FROM hinge_calibrate('bi_mc', 'bi_data', 'x', 'k');
 SELECT name, converged FROM hinge_train('bi_raw', 'bi_data', 'x', 'y', lambda => 0.01);
+SELECT count(*) AS lambdas FROM hinge_cross_validate('bi_cv', 'bi_data', 'x', 'y', lambdas => '{0.1,0.01}', folds => 2);
 -- text models, scored by document
 CREATE TABLE bi_docs AS
 SELECT y, pg_catalog.to_tsvector('simple', CASE WHEN y > 0 THEN 'good ' ELSE 'bad ' END || k) AS doc,
@@ -183,6 +184,19 @@ INSERT INTO bi_good VALUES
     ('hinge_encode', 2, '{"{\"scale\": \"none\", \"inputs\": [{\"kind\": \"number\", \"column\": \"a\"}]}",1.5}'),
     ('hinge_term_hash', 2, '{word,4}'),
     ('hinge_feature_stats', 1, '{"{1,1}"}'),
+    -- cross-validation: 2 folds; W is 2 folds x (2 features + intercept), or
+    -- for multiclass 2 folds x 3 classes; a line stacks the starts, then the ends
+    ('hinge_cv_cutting_planes', 8, '{"{{1,2,3},{0,1,0}}","{1,1}",1,1,0.1,hinge,1,"{{1,2},{1,1}}"}'),
+    ('hinge_cv_line_objective', 8, '{"{{1,2,3},{0,1,0},{0,0,0},{1,0,0}}","{1,1}",1,1,0.1,hinge,1,"{{1,2},{1,1}}"}'),
+    ('hinge_cv_line_planes', 8, '{"{{1,2,3},{0,1,0},{0,0,0},{1,0,0}}","{1,1}",1,1,0.1,hinge,1,"{{1,2},{1,1}}"}'),
+    ('multiclass_cv_cutting_planes', 7, '{"{{1,0,1},{0,1,0},{1,1,1},{0,0,1},{1,0,0},{0,1,1}}","{1,1}",2,1,0.1,crammer_singer,"{{1,2,1},{1,1,1}}"}'),
+    ('multiclass_cv_line_objective', 7, '{"{{1,0,1},{0,1,0},{1,1,1},{0,0,1},{1,0,0},{0,1,1},{0,0,0},{1,0,0},{0,0,1},{1,1,0},{0,1,0},{0,0,0}}","{1,1}",2,1,0.1,crammer_singer,"{{1,2,1},{1,1,1}}"}'),
+    ('one_vs_rest_cv_cutting_planes', 6, '{"{{1,0,1},{0,1,0},{1,1,1},{0,0,1},{1,0,0},{0,1,1}}","{1,1}",2,1,0.1,"{{1,2,1},{1,1,1}}"}'),
+    ('one_vs_rest_cv_line_objective', 6, '{"{{1,0,1},{0,1,0},{1,1,1},{0,0,1},{1,0,0},{0,1,1},{0,0,0},{1,0,0},{0,0,1},{1,1,0},{0,1,0},{0,0,0}}","{1,1}",2,1,0.1,"{{1,2,1},{1,1,1}}"}'),
+    ('hinge_row_hash', 1, '{"{1,1}"}'),
+    ('hinge_fold', 3, '{12345,2,"{{-5,7},{0,100}}"}'),
+    ('hinge_cross_validate', 25, '{bi_tmp,bi_data,x,y,"{0.1,0.01}",2,NULL,accuracy,hinge,true,NULL,0.001,20,NULL,1,crammer_singer,none,none,1000,NULL,NULL,1,100000,NULL,NULL}'),
+    ('hinge_cv_results', 1, '{bi_cv}'),
     ('hinge_weights', 1, '{bi_bin}'),
     ('hinge_explain', 2, '{bi_bin,"{1,1}"}');
 -- hinge_score, hinge_predict and hinge_scores by model name have the same
@@ -693,7 +707,7 @@ INSERT INTO bi_forge VALUES
 -- Platt's (7321); 'NaN param' sets element 5 (lambda, a column count or B).
 CREATE FUNCTION bi_forged(s float8[], kase text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
-    nidx int := CASE WHEN s[1] < 7310 THEN 9 WHEN s[1] < 7320 THEN 7 ELSE 4 END;
+    nidx int := CASE WHEN s[1] < 7310 THEN 9 WHEN s[1] < 7320 THEN 7 WHEN s[1] BETWEEN 7330 AND 7340 THEN 5 ELSE 4 END;
     t float8[] := s;
 BEGIN
     CASE kase
@@ -804,7 +818,16 @@ INSERT INTO bi_edit VALUES
     ('encoding', '''{"scale": "none", "inputs": [{"kind": "category", "column": "x", "categories": ["a", "a"]}]}''', 'both'),
     ('encoding', '''{"scale": "none", "inputs": [{"kind": "tsvector", "column": "x", "weighting": "tfidf", "l2_normalize": true, "terms": ["a", "b"], "idf": [1]}]}''', 'both'),
     ('encoding', '''{"scale": "standard", "inputs": [{"kind": "array", "column": "x", "dimension": 2, "center": [0, 0], "scale": [1, 0]}]}''', 'both'),
-    ('encoding', '''{"scale": "none", "inputs": [{"kind": "number", "column": "x", "impute": "NaN"}, {"kind": "number", "column": "y"}]}''', 'both');
+    ('encoding', '''{"scale": "none", "inputs": [{"kind": "number", "column": "x", "impute": "NaN"}, {"kind": "number", "column": "y"}]}''', 'both'),
+    -- the search of a cross-validation (bi_cv: 2 lambdas, 2 folds)
+    ('cv_metric', '''nope''', 'cv'), ('cv_metric', 'NULL', 'cv'),
+    ('cv_folds', '1', 'cv'), ('cv_folds', '3', 'cv'),
+    ('cv_fold_column', '''anything''', 'cv'),
+    ('cv_lambdas', '''{0.1}''', 'cv'), ('cv_lambdas', '''{-1,0.01}''', 'cv'),
+    ('cv_lambdas', 'array_append(cv_lambdas[2:], NULL)', 'cv'),
+    ('cv_scores', '''{{NaN,1},{1,1}}''', 'cv'), ('cv_scores', '''{1,1,1,1}''', 'cv'),
+    ('cv_passes', 'ARRAY[-1] || cv_passes[2:]', 'cv'), ('cv_passes', '''{}''', 'cv'),
+    ('cv_seconds', 'ARRAY[-1::float8] || cv_seconds[2:]', 'cv'), ('cv_seconds', '''{{1,1}}''', 'cv');
 CREATE TABLE bi_edit_rows (x float8[], y int, k text, score float8, verdict text, p float8);
 CREATE TRIGGER s BEFORE INSERT ON bi_edit_rows FOR EACH ROW
     WHEN (NEW.y = 0) EXECUTE FUNCTION hinge_score_trigger('bi_bin', 'x', 'score');
@@ -837,7 +860,10 @@ INSERT INTO bi_edit_path VALUES
     ('trigger label', 'mc', $$INSERT INTO bi_edit_rows (x, y) VALUES ('{1,1}', 2) RETURNING verdict$$),
     ('trigger probability', 'bin', $$INSERT INTO bi_edit_rows (x, y) VALUES ('{1,1}', 3) RETURNING p::text$$),
     ('trigger probability', 'mc', $$INSERT INTO bi_edit_rows (x, y) VALUES ('{1,1}', 4) RETURNING p::text$$),
-    ('learn trigger', 'bin', $$INSERT INTO bi_edit_rows (x, y, k) VALUES ('{1,1}', -1, '1') RETURNING 'learned'$$);
+    ('learn trigger', 'bin', $$INSERT INTO bi_edit_rows (x, y, k) VALUES ('{1,1}', -1, '1') RETURNING 'learned'$$),
+    ('hinge_cv_results', 'cv', $$SELECT string_agg(rank::text, ',') FROM hinge_cv_results('bi_cv')$$),
+    ('hinge_score', 'cv', $$SELECT hinge_score('bi_cv', '{1,1}'::float8[])::text$$),
+    ('hinge_evaluate', 'cv', $$SELECT accuracy::text FROM hinge_evaluate('bi_cv', 'bi_data', 'x', 'y')$$);
 INSERT INTO bi_log (grp, sig, disp, pos, kase, q)
 SELECT 'model_row', p.path, 'bi_' || p.model || '.' || e.col, 0, e.val,
        format('SELECT bi_edited(%L, %L)',

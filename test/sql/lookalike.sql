@@ -28,7 +28,8 @@ SELECT i AS id, ARRAY[sin(i), cos(i * 1.3), ((i % 7) - 3) / 3.0]::float8[] AS x,
        ARRAY[sin(i), cos(i * 1.3), ((i % 7) - 3) / 3.0]::hinge_sparse AS xs,
        sin(i) AS a, cos(i * 1.3) AS b,
        sin(i) + 0.5 * cos(i * 1.3) > 0.2 AS label,
-       (ARRAY['iris', 'rose', 'tulip'])[1 + i % 3] AS kind
+       (ARRAY['iris', 'rose', 'tulip'])[1 + i % 3] AS kind,
+       1 + i % 3 AS fold
 FROM generate_series(1, 300) AS i;
 
 -- The look-alikes: for each entry and each argument, that argument's type
@@ -106,6 +107,22 @@ SELECT name, converged FROM hinge_train('la_sparse_sq', 'la_rows', 'xs', 'label'
 SELECT name, converged FROM hinge_train('la_sparse_cs', 'la_rows', 'xs', 'kind', lambda => 0.01);
 SELECT name, converged FROM hinge_train('la_sparse_ovr', 'la_rows', 'xs', 'kind', lambda => 0.01,
                                         multiclass => 'one_vs_rest');
+-- cross-validation: folds by hashing and from a column, the default grid
+-- (its largest lambda's passes), every loss and multiclass strategy
+SELECT count(*) AS lambdas FROM hinge_cross_validate('la_cv', 'la_rows', 'x', 'label', folds => 3);
+SELECT count(*) AS lambdas FROM hinge_cross_validate('la_cv', 'la_rows', 'xr', 'label', lambdas => '{0.1,0.01}',
+                                                     fold_column => 'fold', folds => 3,
+                                                     loss => 'squared_hinge', class_weight => 'balanced');
+SELECT count(*) AS lambdas FROM hinge_cross_validate('la_cv', 'la_rows', ARRAY['a', 'b'], 'label', folds => 3,
+                                                     lambdas => '{0.1}', loss => 'smooth_hinge');
+SELECT count(*) AS lambdas FROM hinge_cross_validate('la_cv', 'la_rows', 'x', 'kind', folds => 3);
+SELECT count(*) AS lambdas FROM hinge_cross_validate('la_cv', 'la_rows', 'xr', 'kind', folds => 3,
+                                                     multiclass => 'weston_watkins');
+SELECT count(*) AS lambdas FROM hinge_cross_validate('la_cv', 'la_rows', 'x', 'kind', folds => 3,
+                                                     multiclass => 'one_vs_rest');
+-- sparse rows, scaled per fold (the folds' feature statistics)
+SELECT count(*) AS lambdas FROM hinge_cross_validate('la_cv', 'la_rows', 'xs', 'label', folds => 3,
+                                                     lambdas => '{0.1}', scale => 'maxabs');
 SELECT round(accuracy::numeric, 3) AS accuracy, mean_loss > 0 AS has_loss, objective > 0 AS has_objective
 FROM hinge_evaluate('la_bin', 'la_rows', 'x', 'label');
 SELECT round(accuracy::numeric, 3) AS accuracy FROM hinge_evaluate('la_cols', 'la_rows', ARRAY['a', 'b'], 'label');

@@ -61,6 +61,13 @@ SELECT name, feature_type, n_features
 FROM hinge_train('router', 'tickets', 'words', 'team', lambda => 0.1);
 SELECT hinge_predict('router', to_tsvector('english', 'The printer on floor four is broken')) AS team,
        hinge_predict('router', to_tsvector('english', 'I forgot my password')) AS team2;
+SELECT to_char(lambda, '9.99EEEE') AS lambda, round(mean_score::numeric, 3) AS accuracy,
+       round(std_score::numeric, 3) AS std, rank
+FROM hinge_cross_validate('spam_cv', 'messages', 'features', 'label');
+SELECT lambda = (SELECT lambda FROM hinge_cv_results('spam_cv') WHERE rank = 1) AS best_lambda,
+       cv_metric, cv_folds, rows_used, converged
+FROM hinge_model WHERE name = 'spam_cv';
+SELECT hinge_predict('spam_cv', ARRAY[0.84, -0.99, 0.1]) AS predicted;
 -- examples from docs/reference.md
 SELECT hinge_scores('{{1, 0}, {0, 1}, {-1, -1}}'::float8[], '{0.5, 2}'::float8[]) AS scores,
        hinge_predict_class('{{1, 0}, {0, 1}, {-1, -1}}', '{0.5, 2}'::float8[]) AS class,
