@@ -38,7 +38,8 @@ OBJS = \
 	src/evaluate.o \
 	src/calibrate.o \
 	src/row_features.o \
-	src/trigger.o
+	src/trigger.o \
+	src/citus.o
 
 # The install script of the current version, and the upgrade to it, are
 # built from the SQL sources by concept (scripts/sqlgen.awk says how); the

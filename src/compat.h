@@ -100,4 +100,12 @@ extern void hinge_init_materialized_srf(FunctionCallInfo fcinfo);
 /* compat.c: text as a value of a type, or false when it is not one */
 extern bool hinge_input_safe(Oid input, char *text, Oid ioparam, Datum *value);
 
+
+/* releases a plan of SPI_plan_get_cached_plan (of an unsaved SPI plan) */
+#if PG_VERSION_NUM >= 140000
+#define hinge_release_cached_plan(cplan) ReleaseCachedPlan((cplan), NULL)
+#else
+#define hinge_release_cached_plan(cplan) ReleaseCachedPlan((cplan), false)
+#endif
+
 #endif							/* HINGE_COMPAT_H */

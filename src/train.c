@@ -24,6 +24,7 @@
 #include "encoding.h"
 #include "scaled_oracle.h"
 #include "survey.h"
+#include "citus.h"
 #include "train.h"
 #include "validate.h"
 
@@ -345,6 +346,8 @@ hinge_train(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("scale 'standard' centres the features, which needs an intercept"),
 				 errhint("Train with intercept => true, or scale => 'maxabs', which scales without centring.")));
+	hinge_check_one_snapshot(psprintf("SELECT 1 FROM %s", src->relation),
+							 src->relation_name, "hinge_train");
 	hinge_row_source_count(src);
 	hinge_survey(src, &spec.features);
 	spec.n_columns = src->n_features + (spec.intercept ? 1 : 0);
