@@ -305,7 +305,9 @@ multiclass_state_for_row(FunctionCallInfo fcinfo, float8 tag, int n_features,
 		st = multiclass_state_data(state, tag);
 		if (unlikely(st[MC_LAMBDA] != args.lambda || st[MC_VARIANT] != args.variant))
 			hinge_params_differ_error("lambda and variant");
-		if (!hinge_weights_unchanged(fcinfo, 1, state))
+		v = view(st);
+		if (!hinge_weights_unchanged(fcinfo, 1, state, v.W, 2,
+									 (int[]) {is_line(tag) ? 2 * v.k : v.k, v.cols}))
 		{
 			int			k;
 			HingeMatrix W = weights_arg(fcinfo, tag, &k);
