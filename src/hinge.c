@@ -8,6 +8,7 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "citus.h"
 #include "compat.h"
 #include "model.h"
 
@@ -25,5 +26,6 @@ void
 _PG_init(void)
 {
 	hinge_model_cache_init();
+	hinge_citus_init();
 	MarkGUCPrefixReserved("hinge");
 }

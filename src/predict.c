@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "catalog/pg_type.h"
 #include "access/htup_details.h"
@@ -35,6 +36,22 @@ typedef struct ScoringCache
 	HingeEncodedRow row;		/* for text passed alone */
 } ScoringCache;
 
+/*
+ * Is the model argument a constant or a parameter of the query, set once
+ * per scan (such as what citus.c passes by value: a subquery's result)?
+ */
+static bool
+name_arg_fixed(FunctionCallInfo fcinfo)
+{
+	Node	   *expr = fcinfo->flinfo->fn_expr;
+	List	   *args;
+
+	if (expr == NULL || !IsA(expr, FuncExpr))
+		return false;
+	args = ((FuncExpr *) expr)->args;
+	return args != NIL && (IsA(linitial(args), Const) || IsA(linitial(args), Param));
+}
+
 static ScoringCache *
 scoring_cache(FunctionCallInfo fcinfo)
 {
@@ -44,6 +61,7 @@ scoring_cache(FunctionCallInfo fcinfo)
 	{
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ScoringCache));
 		cache->ref.namespace = get_func_namespace(fcinfo->flinfo->fn_oid);
+		cache->ref.value_fixed = name_arg_fixed(fcinfo);
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	return cache;

@@ -184,7 +184,8 @@ INSERT INTO bi_good VALUES
     ('hinge_term_hash', 2, '{word,4}'),
     ('hinge_feature_stats', 1, '{"{1,1}"}'),
     ('hinge_weights', 1, '{bi_bin}'),
-    ('hinge_explain', 2, '{bi_bin,"{1,1}"}');
+    ('hinge_explain', 2, '{bi_bin,"{1,1}"}'),
+    ('hinge_model_value', 1, '{bi_bin}');
 -- hinge_score, hinge_predict and hinge_scores by model name have the same
 -- number of arguments as their array forms: their good arguments are below.
 CREATE TABLE bi_good_by_name (name text PRIMARY KEY, args text[]);
