@@ -75,8 +75,10 @@ bench_reexec() {
     # HINGE_BENCH_PORT=N chooses it.
     local port=${HINGE_BENCH_PORT:-$(( 20000 + RANDOM % 10000 ))}
     export HINGE_BENCH_REEXEC=1
+    # BENCH_EXTRA_ARGS: a script's own options, passed on as they came
     PGPORT=$port exec pg_virtualenv -t -v "$PG_MAJOR" -o "shared_buffers=$shared_buffers" \
-        bash "$self" --rows "$ROWS" --features "$FEATURES" --reps "$REPS"
+        bash "$self" --rows "$ROWS" --features "$FEATURES" --reps "$REPS" \
+        ${BENCH_EXTRA_ARGS[@]+"${BENCH_EXTRA_ARGS[@]}"}
 }
 
 # Builds bench_rows, and with the argument "real" bench_rows_real, unless

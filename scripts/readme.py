@@ -17,6 +17,9 @@ it uses.  Each file's examples start with a comment naming the file.
 
     /usr/bin/python3 scripts/readme.py           rewrite the two files
     /usr/bin/python3 scripts/readme.py --check   fail if they are stale
+
+Both also fail when docs/reference.md does not name a function, aggregate or
+type of sql/*.sql (other than support functions), so each is documented.
 """
 import argparse
 import pathlib
@@ -77,6 +80,22 @@ def render():
     return "\n".join(sql) + "\n", "\n".join(out) + "\n"
 
 
+# what PostgreSQL calls, not users: an aggregate's or a type's support
+# functions, documented with the aggregate or type
+SUPPORT = re.compile(r"_(transfn|finalfn|combinefn|sfunc|in|out|recv|send)$")
+
+
+def undocumented():
+    """The functions, aggregates and types of sql/*.sql that docs/reference.md never names."""
+    reference = (ROOT / "docs" / "reference.md").read_text()
+    names = set()
+    for path in sorted((ROOT / "sql").glob("*.sql")):
+        names.update(re.findall(r"^CREATE (?:OR REPLACE )?(?:FUNCTION|AGGREGATE|TYPE) (\w+)",
+                                path.read_text(), flags=re.M))
+    return sorted(name for name in names
+                  if not SUPPORT.search(name) and not re.search(rf"\b{name}\b", reference))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
@@ -92,6 +111,9 @@ def main():
             else:
                 path.write_text(content)
                 print(f"rewrote {path.relative_to(ROOT)}")
+    missing = undocumented()
+    if missing:
+        sys.exit("docs/reference.md does not name " + ", ".join(missing))
     if stale:
         sys.exit("documentation examples changed: run scripts/readme.py (" + ", ".join(stale) + ")")
     if args.check:

@@ -130,8 +130,9 @@ CREATE TRIGGER hinge_model_guard
 
 -- @since 1.2
 /*
- * Backends keep the models they score with (src/model_cache.c): every change
- * of hinge_model, committed or rolled back, tells them to look again.
+ * Backends keep the models they score with (src/model_cache.c) and check
+ * the row versions themselves under each snapshot: this trigger, which once
+ * told them to look again, does nothing.
  */
 CREATE FUNCTION hinge_model_changed()
 RETURNS trigger
@@ -139,7 +140,7 @@ AS 'MODULE_PATHNAME', 'hinge_model_changed'
 LANGUAGE C;
 
 COMMENT ON FUNCTION hinge_model_changed() IS
-'AFTER statement trigger of hinge_model: tells every backend that caches models to read them again';
+'AFTER statement trigger of hinge_model: does nothing (backends that cache models check the row versions themselves)';
 
 CREATE TRIGGER hinge_model_changed
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.hinge_model

@@ -24,7 +24,7 @@ AS 'MODULE_PATHNAME', 'hinge_train'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION hinge_train(text, regclass, text, text, float8, text, boolean, text, float8, int, text, float8, text, text, text, int, text, boolean, int, int, int, int) IS
-'trains a linear SVM on relation (features: a float8[] or real[] column; label: a column of two or more values; multiclass crammer_singer, weston_watkins or one_vs_rest) to a certified relative optimality gap, stores it in hinge_model as model_name and returns it; lambda NULL means 1/n (liblinear C = 1)';
+'trains a linear SVM on relation to a certified relative optimality gap, stores it in hinge_model as model_name and returns it. features: one column (float8[], real[], hinge_sparse, a number, a category, tsvector or jsonb text) or a list ''{a,b,c}'' of columns of any of those kinds; label: a column of two or more values; multiclass crammer_singer, weston_watkins or one_vs_rest; lambda NULL means 1/n (liblinear C = 1). Encoding, stored with the model and applied wherever it scores: scale none/standard/maxabs, impute none/mean/zero, max_categories per category column, weighting tfidf/count/binary/sublinear, l2_normalize, min_df, max_features or hash_bits for text, dimension for position/value column pairs';
 
 CREATE FUNCTION hinge_train(model_name text, relation regclass, features text[], label text,
                             lambda float8 DEFAULT NULL, loss text DEFAULT 'hinge',
@@ -42,7 +42,7 @@ AS 'MODULE_PATHNAME', 'hinge_train'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION hinge_train(text, regclass, text[], text, float8, text, boolean, text, float8, int, text, float8, text, text, text, int, text, boolean, int, int, int, int) IS
-'trains a linear SVM on relation with features from a list of numeric columns, in that order; see the text version';
+'trains a linear SVM on relation with features from a list of columns (numbers, categories, arrays, hinge_sparse, tsvector or jsonb), in that order, encoded as the options say; see the text version';
 -- @end since
 
 -- @since 1.2

@@ -374,9 +374,10 @@ hinge_planner(Query *parse, const char *query_string, int cursor_options,
 	/*
 	 * A plan kept (a prepared statement, PL/pgSQL) holds the models as they
 	 * were when it was made: it is made again in every new transaction
-	 * (transientPlan), and when hinge_model changes (its relcache
-	 * invalidations, sent by hinge_model_changed), so that each statement
-	 * reads the models afresh.
+	 * (transientPlan), and when hinge_model is altered (a relcache
+	 * invalidation), so that the models are read afresh.  Within one
+	 * transaction, a plan made before a model changed keeps the model it
+	 * was made with (README, "Scale-out on Citus").
 	 */
 	if (rewrite.model_tables != NIL)
 		result->transientPlan = true;

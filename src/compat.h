@@ -68,32 +68,6 @@
 #define hinge_primary_key_index(rel)	RelationGetPrimaryKeyIndex(rel)
 #endif
 
-/*
- * What a snapshot sees, kept to tell whether a later snapshot sees the same
- * rows: the same bounds and command, and no transaction ended in between.
- * From 14 the count of ended transactions says so; before, the list of the
- * transactions in progress must be the same (a copy of it is kept).
- */
-typedef struct HingeSnapshotMark
-{
-	TransactionId xmin;
-	TransactionId xmax;
-	CommandId	curcid;
-#if PG_VERSION_NUM >= 140000
-	uint64		completions;
-#else
-	int			xcnt;
-	TransactionId *xip;			/* NULL while nothing is kept */
-#endif
-} HingeSnapshotMark;
-
-/* compat.c: an empty mark, a snapshot kept (in context), compared, freed */
-extern void hinge_snapshot_mark_init(HingeSnapshotMark *mark);
-extern void hinge_snapshot_mark(HingeSnapshotMark *mark, Snapshot snapshot,
-								MemoryContext context);
-extern bool hinge_snapshot_same(const HingeSnapshotMark *mark, Snapshot snapshot);
-extern void hinge_snapshot_mark_free(HingeSnapshotMark *mark);
-
 /* compat.c: a set-returning function's tuplestore (InitMaterializedSRF, 16+) */
 extern void hinge_init_materialized_srf(FunctionCallInfo fcinfo);
 

@@ -8,6 +8,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
+#include "common/shortest_dec.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -159,8 +160,25 @@ hinge_label_text_of(Oid type, Datum value)
 {
 	Oid			output;
 	bool		isvarlena;
-	int			nest = text_is_canonical(type) ? -1 : canonical_begin();
+	Oid			base = getBaseType(type);
+	int			nest;
 	char	   *text;
+
+	/*
+	 * float4 and float8 print, with extra_float_digits 1, the shortest text
+	 * that reads back exactly (float4out, float8out): that text, without
+	 * switching the settings, which a trigger would do for every row
+	 */
+	if (base == FLOAT8OID || base == FLOAT4OID)
+	{
+		text = palloc(32);
+		if (base == FLOAT8OID)
+			double_to_shortest_decimal_buf(DatumGetFloat8(value), text);
+		else
+			float_to_shortest_decimal_buf(DatumGetFloat4(value), text);
+		return text;
+	}
+	nest = text_is_canonical(type) ? -1 : canonical_begin();
 
 	getTypeOutputInfo(type, &output, &isvarlena);
 	text = OidOutputFunctionCall(output, value);

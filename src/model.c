@@ -140,10 +140,57 @@ column_of(TupleDesc desc, const char *name)
 	return column;
 }
 
+/* Is column (1-based) of desc the live column name? */
+static bool
+column_is(TupleDesc desc, int column, const char *name)
+{
+	return column >= 1 && column <= desc->natts &&
+		!TupleDescAttr(desc, column - 1)->attisdropped &&
+		strcmp(NameStr(TupleDescAttr(desc, column - 1)->attname), name) == 0;
+}
+
+/*
+ * The columns read, in desc: those found for the last row descriptor when
+ * each is still there (a model row is read again and again from the same
+ * kind of descriptor), else looked up
+ */
+static void
+find_columns(TupleDesc desc, ModelColumns *c)
+{
+	static ModelColumns last = {0};
+	static const char *const names[] = {"weights", "classes", "positive_class", "n_features",
+		"lambda", "loss", "gamma", "class_weights", "multiclass", "calibration_a", "calibration_b",
+	"features", "feature_type", "encoding"};
+	int		   *columns = (int *) &last;
+	int			optional = lengthof(names) - 1; /* encoding: none before 1.2 */
+	int			i;
+
+	StaticAssertStmt(sizeof(ModelColumns) == sizeof(names) / sizeof(names[0]) * sizeof(int),
+					 "one name per column of ModelColumns");
+	for (i = 0; i < lengthof(names); i++)
+		if (!column_is(desc, columns[i], names[i]) &&
+			!(i == optional && columns[i] == 0 && column_or_0(desc, names[i]) == 0))
+			break;
+	if (i < lengthof(names))
+		for (i = 0; i < lengthof(names); i++)
+			columns[i] = i == optional ? column_or_0(desc, names[i]) : column_of(desc, names[i]);
+	*c = last;
+}
+
+/* The row's values, deformed once */
+typedef struct ModelRow
+{
+	Datum	   *values;
+	bool	   *nulls;
+} ModelRow;
+
+static ModelRow *model_row;		/* the row being read */
+
 static Datum
 value_of(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
 {
-	return heap_getattr(tuple, column, desc, isnull);
+	*isnull = model_row->nulls[column - 1];
+	return model_row->values[column - 1];
 }
 
 /* A non-NULL column's value */
@@ -273,6 +320,7 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 {
 	ErrorContextCallback context;
 	ModelColumns c;
+	ModelRow	row;
 	HingeModel *model = palloc0(sizeof(HingeModel));
 	ArrayType  *weights;
 	ArrayType  *classes;
@@ -284,20 +332,11 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	char	   *positive;
 	int			i;
 
-	c.weights = column_of(desc, "weights");
-	c.classes = column_of(desc, "classes");
-	c.positive_class = column_of(desc, "positive_class");
-	c.n_features = column_of(desc, "n_features");
-	c.lambda = column_of(desc, "lambda");
-	c.loss = column_of(desc, "loss");
-	c.gamma = column_of(desc, "gamma");
-	c.class_weights = column_of(desc, "class_weights");
-	c.multiclass = column_of(desc, "multiclass");
-	c.calibration_a = column_of(desc, "calibration_a");
-	c.calibration_b = column_of(desc, "calibration_b");
-	c.features = column_of(desc, "features");
-	c.feature_type = column_of(desc, "feature_type");
-	c.encoding = column_or_0(desc, "encoding");
+	find_columns(desc, &c);
+	row.values = palloc(sizeof(Datum) * desc->natts);
+	row.nulls = palloc(sizeof(bool) * desc->natts);
+	heap_deform_tuple(tuple, desc, row.values, row.nulls);
+	model_row = &row;
 
 	model->name = pstrdup(name);
 	context.callback = model_row_context;
@@ -404,6 +443,9 @@ hinge_model_from_tuple(HeapTuple tuple, TupleDesc desc, const char *name)
 	model->bytes = sizeof(HingeModel) + VARSIZE(weights) + VARSIZE(classes) +
 		sizeof(float8) * (3 * model->n_classes + 3 * model->n_rows);
 	error_context_stack = context.previous;
+	pfree(row.values);
+	pfree(row.nulls);
+	model_row = NULL;
 	return model;
 }
 

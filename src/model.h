@@ -36,7 +36,8 @@ typedef struct HingeModel
 	float8	   *scores;			/* scratch: n_rows */
 	float8	   *probabilities;	/* scratch: n_classes */
 	Size		bytes;			/* memory it takes, roughly */
-	uint64		load_id;		/* which reading of its row this is */
+	uint64		version;		/* set by the cache: each model it reads has
+								 * a number of its own */
 } HingeModel;
 
 /* model.c */
@@ -89,5 +90,11 @@ extern HingeModel *hinge_model_from_value(const char *token, int length);
 extern void hinge_model_cache_init(void);
 extern HingeModel *hinge_model_get(HingeModelRef *ref, Oid namespace,
 								   const char *name, int name_length);
+extern bool hinge_model_cached_version(const char *name, Oid relid,
+									   ItemPointer tid, TransactionId *xmin);
+extern HingeModel *hinge_model_of_version(HingeModelRef *ref, Oid namespace,
+										  const char *name, HeapTuple tuple,
+										  TupleDesc desc, Oid relid,
+										  ItemPointer tid, TransactionId xmin);
 
 #endif							/* HINGE_MODEL_H */

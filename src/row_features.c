@@ -130,6 +130,27 @@ hinge_row_features_plan(HingeRowFeatures *rf, Relation rel, const char *arg, Hin
 								"Name an array column, or list numeric columns as '{col1,col2}'.");
 }
 
+/*
+ * A copy of rf in the current memory context, for a plan kept across
+ * statements: the columns and types, fresh scratch (the encoded row starts
+ * empty and grows where it is read)
+ */
+void
+hinge_row_features_copy(HingeRowFeatures *copy, const HingeRowFeatures *rf)
+{
+	int			n = rf->n_columns;
+
+	*copy = *rf;
+	copy->columns = palloc(sizeof(AttrNumber) * n);
+	memcpy(copy->columns, rf->columns, sizeof(AttrNumber) * n);
+	copy->types = palloc(sizeof(Oid) * n);
+	memcpy(copy->types, rf->types, sizeof(Oid) * n);
+	copy->values = palloc(sizeof(Datum) * n);
+	copy->isnull = palloc(sizeof(bool) * n);
+	copy->numbers = rf->numbers != NULL ? palloc(sizeof(float8) * n) : NULL;
+	memset(&copy->row, 0, sizeof(copy->row));
+}
+
 /* The features of the row: false when the model cannot read them (NULLs) */
 bool
 hinge_row_features_read(HingeRowFeatures *rf, HeapTuple tuple, TupleDesc tupdesc,
@@ -213,7 +234,7 @@ hinge_record_columns_find(HingeRecordColumns *rc, HingeModel *model, HeapTupleHe
 		}
 	}
 	ReleaseTupleDesc(desc);
-	rc->load_id = model->load_id;
+	rc->model_version = model->version;
 	rc->type = type;
 	rc->typmod = typmod;
 }
@@ -223,7 +244,7 @@ bool
 hinge_record_columns_valid(const HingeRecordColumns *rc, const HingeModel *model,
 						   HeapTupleHeader header)
 {
-	return rc->attnums != NULL && rc->load_id == model->load_id &&
+	return rc->attnums != NULL && rc->model_version == model->version &&
 		rc->type == HeapTupleHeaderGetTypeId(header) &&
 		rc->typmod == HeapTupleHeaderGetTypMod(header);
 }

@@ -27,6 +27,7 @@ typedef struct HingeRowFeatures
 
 extern void hinge_row_features_plan(HingeRowFeatures *rf, Relation rel, const char *arg,
 									HingeModel *model, Oid namespace);
+extern void hinge_row_features_copy(HingeRowFeatures *copy, const HingeRowFeatures *rf);
 extern bool hinge_row_features_read(HingeRowFeatures *rf, HeapTuple tuple, TupleDesc tupdesc,
 									HingeModel *model, MemoryContext mcxt, HingeVector *x);
 
@@ -36,7 +37,7 @@ extern bool hinge_row_features_read(HingeRowFeatures *rf, HeapTuple tuple, Tuple
  */
 typedef struct HingeRecordColumns
 {
-	uint64		load_id;		/* the model reading they were found for */
+	uint64		model_version;	/* the model reading they were found for */
 	Oid			type;
 	int32		typmod;
 	int			n_columns;

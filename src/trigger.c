@@ -8,9 +8,15 @@
  *												[, 'score' | 'label' | 'probability']);
  *
  * features names a float8[] or real[] column, or lists numeric columns as
- * an array literal ('{age,income}').  The arguments are checked, and the
- * model read, at the first row of each statement; the work per row is then
- * reading the features, a dot product per class and setting one column.
+ * an array literal ('{age,income}').  The arguments are checked against the
+ * relation and the model once (plan_trigger), and the plan is kept across
+ * statements, by trigger, while nothing it was worked out from changes: the
+ * relation (any relcache invalidation of it: ALTER TABLE, a trigger
+ * replaced), the trigger's arguments, the model's version, casts, types,
+ * functions and enum labels (syscache invalidations).  Each statement
+ * copies the kept plan and finds the model under its own snapshot
+ * (model_cache.c); the work per row is then reading the features, a dot
+ * product per class and setting one column.
  * The value is assigned as an INSERT would assign it: through the column
  * type's cast and type modifier (numeric(4,2) rounds or refuses, real
  * refuses what overflows it), and a label through the type's input, read
@@ -25,8 +31,13 @@
 #include "executor/spi.h"
 #include "parser/parse_coerce.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "labels.h"
 #include "row_features.h"
@@ -43,22 +54,25 @@ typedef enum TriggerOutput
 	OUTPUT_PROBABILITY
 } TriggerOutput;
 
-/* What the first row of a statement worked out, for the rest */
+/* What the arguments, the relation and the model say, for every row */
 typedef struct TriggerPlan
 {
 	Oid			relid;
 	HingeModelRef model_ref;
 	HingeModel *model;			/* the model when planned */
-	uint64		model_epoch;	/* and its reference's epoch then */
+	uint64		model_version;	/* its version (model.h) */
 	TriggerOutput output;
 	HingeRowFeatures features;	/* the columns the model reads */
 	AttrNumber	target;			/* the column to fill */
 	Oid			target_type;
 	int32		target_typmod;
+	int16		target_len;
+	bool		target_byval;
 	FmgrInfo	cast;			/* float8 to the target's type, if needed */
 	bool		has_cast;
 	FmgrInfo	typmod_cast;	/* the target's type modifier, if any */
 	bool		has_typmod_cast;
+	int			n_classes;		/* the model's */
 	Datum	   *labels;			/* each class as a value of the target */
 	float8	   *scores;
 } TriggerPlan;
@@ -171,7 +185,7 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 	plan->model_ref.namespace = get_func_namespace(fcinfo->flinfo->fn_oid);
 	plan->model = hinge_model_get(&plan->model_ref, plan->model_ref.namespace,
 								  args[0], strlen(args[0]));
-	plan->model_epoch = plan->model_ref.epoch;
+	plan->model_version = plan->model->version;
 	if (plan->output == OUTPUT_SCORE && plan->model->n_rows > 1)
 		hinge_argument_error(psprintf("model \"%s\" has %d classes, and a score is for binary models",
 								args[0], plan->model->n_classes),
@@ -189,14 +203,213 @@ plan_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 						   "Fill a column of its own.");
 	plan->target_type = TupleDescAttr(tupdesc, plan->target - 1)->atttypid;
 	plan->target_typmod = TupleDescAttr(tupdesc, plan->target - 1)->atttypmod;
+	plan->target_len = TupleDescAttr(tupdesc, plan->target - 1)->attlen;
+	plan->target_byval = TupleDescAttr(tupdesc, plan->target - 1)->attbyval;
 	plan_typmod(plan, fcinfo->flinfo->fn_mcxt);
 	if (plan->output == OUTPUT_LABEL)
 		read_labels(plan, tupdesc, fcinfo->flinfo->fn_mcxt);
 	else
 		plan_number_output(plan, fcinfo->flinfo->fn_mcxt, args[2]);
-	plan->scores = palloc(sizeof(float8) * plan->model->n_classes);
+	plan->n_classes = plan->model->n_classes;
+	plan->scores = palloc(sizeof(float8) * plan->n_classes);
 	error_context_stack = context.previous;
 	MemoryContextSwitchTo(old);
+	return plan;
+}
+
+/*
+ * Plans kept across statements, by trigger (its pg_trigger OID): at most
+ * MAX_KEPT_PLANS, the least recently used dropped beyond.  The callbacks
+ * only mark plans stale (they may run while a plan is being copied or
+ * made); a plan made while one ran is not kept, as it may have been made
+ * from what changed.
+ */
+#define MAX_KEPT_PLANS	256
+
+typedef struct KeptPlan
+{
+	Oid			trigger;		/* hash key */
+	bool		valid;
+	MemoryContext context;
+	TriggerPlan *plan;
+	int			nargs;
+	char	  **args;
+	uint64		last_used;
+} KeptPlan;
+
+static HTAB *kept_plans = NULL;
+static MemoryContext kept_context = NULL;
+static uint64 kept_invalidations = 0;
+static uint64 kept_clock = 0;
+
+static void
+forget_plans(Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	KeptPlan   *kept;
+
+	kept_invalidations++;
+	if (kept_plans == NULL)
+		return;
+	hash_seq_init(&status, kept_plans);
+	while ((kept = hash_seq_search(&status)) != NULL)
+		if (relid == InvalidOid || kept->plan->relid == relid)
+			kept->valid = false;
+}
+
+static void
+plans_relcache_callback(Datum arg, Oid relid)
+{
+	forget_plans(relid);
+}
+
+static void
+plans_syscache_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	forget_plans(InvalidOid);
+}
+
+/* A copy of plan in mcxt, as TriggerPlan's fields need */
+static TriggerPlan *
+copy_plan(TriggerPlan *plan, MemoryContext mcxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(mcxt);
+	TriggerPlan *copy = palloc(sizeof(TriggerPlan));
+	int			c;
+
+	memcpy(copy, plan, sizeof(TriggerPlan));
+	hinge_row_features_copy(&copy->features, &plan->features);
+	if (plan->has_cast)
+		fmgr_info_copy(&copy->cast, &plan->cast, mcxt);
+	if (plan->has_typmod_cast)
+		fmgr_info_copy(&copy->typmod_cast, &plan->typmod_cast, mcxt);
+	if (plan->labels != NULL)
+	{
+		copy->labels = palloc(sizeof(Datum) * plan->n_classes);
+		for (c = 0; c < plan->n_classes; c++)
+			copy->labels[c] = datumCopy(plan->labels[c], plan->target_byval, plan->target_len);
+	}
+	copy->scores = palloc(sizeof(float8) * plan->n_classes);
+	/* the model is found again by each statement */
+	copy->model = NULL;
+	MemoryContextSwitchTo(old);
+	return copy;
+}
+
+static bool
+same_arguments(KeptPlan *kept, Trigger *trigger)
+{
+	int			i;
+
+	if (kept->nargs != trigger->tgnargs)
+		return false;
+	for (i = 0; i < kept->nargs; i++)
+		if (strcmp(kept->args[i], trigger->tgargs[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Keeps a copy of plan, just made, for the statements to come */
+static void
+keep_plan(Trigger *trigger, TriggerPlan *plan)
+{
+	KeptPlan   *kept;
+	bool		found;
+	MemoryContext old;
+	int			i;
+
+	if (kept_plans == NULL)
+	{
+		HASHCTL		ctl;
+
+		kept_context = AllocSetContextCreate(TopMemoryContext, "hinge trigger plans",
+											 ALLOCSET_SMALL_SIZES);
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(KeptPlan);
+		ctl.hcxt = kept_context;
+		kept_plans = hash_create("hinge trigger plans", 16, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		CacheRegisterRelcacheCallback(plans_relcache_callback, (Datum) 0);
+		CacheRegisterSyscacheCallback(CASTSOURCETARGET, plans_syscache_callback, (Datum) 0);
+		CacheRegisterSyscacheCallback(TYPEOID, plans_syscache_callback, (Datum) 0);
+		CacheRegisterSyscacheCallback(PROCOID, plans_syscache_callback, (Datum) 0);
+		CacheRegisterSyscacheCallback(ENUMTYPOIDNAME, plans_syscache_callback, (Datum) 0);
+	}
+	kept = hash_search(kept_plans, &trigger->tgoid, HASH_FIND, NULL);
+	if (kept == NULL && hash_get_num_entries(kept_plans) >= MAX_KEPT_PLANS)
+	{
+		HASH_SEQ_STATUS status;
+		KeptPlan   *each,
+				   *oldest = NULL;
+
+		hash_seq_init(&status, kept_plans);
+		while ((each = hash_seq_search(&status)) != NULL)
+			if (oldest == NULL || each->last_used < oldest->last_used)
+				oldest = each;
+		MemoryContextDelete(oldest->context);
+		(void) hash_search(kept_plans, &oldest->trigger, HASH_REMOVE, NULL);
+	}
+	kept = hash_search(kept_plans, &trigger->tgoid, HASH_ENTER, &found);
+	if (found)
+		MemoryContextDelete(kept->context);
+	kept->valid = false;
+	kept->context = AllocSetContextCreate(kept_context, "hinge trigger plan",
+										  ALLOCSET_SMALL_SIZES);
+	kept->plan = copy_plan(plan, kept->context);
+	old = MemoryContextSwitchTo(kept->context);
+	kept->nargs = trigger->tgnargs;
+	kept->args = palloc(sizeof(char *) * Max(kept->nargs, 1));
+	for (i = 0; i < kept->nargs; i++)
+		kept->args[i] = pstrdup(trigger->tgargs[i]);
+	MemoryContextSwitchTo(old);
+	kept->last_used = ++kept_clock;
+	kept->valid = true;
+}
+
+/*
+ * The plan of this statement: a copy of the kept one when it still holds
+ * (the same relation, arguments and model version), else made anew.
+ */
+static TriggerPlan *
+statement_plan(FunctionCallInfo fcinfo, TriggerData *trigdata)
+{
+	Trigger    *trigger = trigdata->tg_trigger;
+	KeptPlan   *kept = kept_plans == NULL ? NULL :
+		hash_search(kept_plans, &trigger->tgoid, HASH_FIND, NULL);
+	uint64		invalidations;
+	TriggerPlan *plan;
+
+	if (kept != NULL && kept->valid && kept->plan->relid == RelationGetRelid(trigdata->tg_relation) &&
+		same_arguments(kept, trigger))
+	{
+		HingeModelRef ref = {0};
+		HingeModel *model;
+		ErrorContextCallback context;
+
+		/* errors name the trigger, as when planning */
+		context.callback = trigger_context;
+		context.arg = trigdata;
+		context.previous = error_context_stack;
+		error_context_stack = &context;
+		ref.namespace = kept->plan->model_ref.namespace;
+		model = hinge_model_get(&ref, ref.namespace, trigger->tgargs[0], strlen(trigger->tgargs[0]));
+		error_context_stack = context.previous;
+		/* no invalidation ran meanwhile, and the model is the one planned with */
+		kept = hash_search(kept_plans, &trigger->tgoid, HASH_FIND, NULL);
+		if (kept != NULL && kept->valid && model->version == kept->plan->model_version)
+		{
+			kept->last_used = ++kept_clock;
+			plan = copy_plan(kept->plan, fcinfo->flinfo->fn_mcxt);
+			plan->model_ref = ref;
+			plan->model = model;
+			return plan;
+		}
+	}
+	invalidations = kept_invalidations;
+	plan = plan_trigger(fcinfo, trigdata);
+	if (invalidations == kept_invalidations)
+		keep_plan(trigger, plan);
 	return plan;
 }
 
@@ -249,7 +462,7 @@ hinge_score_trigger(PG_FUNCTION_ARGS)
 	plan = (TriggerPlan *) fcinfo->flinfo->fn_extra;
 	if (plan == NULL || plan->relid != RelationGetRelid(trigdata->tg_relation))
 	{
-		plan = plan_trigger(fcinfo, trigdata);
+		plan = statement_plan(fcinfo, trigdata);
 		fcinfo->flinfo->fn_extra = plan;
 	}
 
@@ -258,10 +471,10 @@ hinge_score_trigger(PG_FUNCTION_ARGS)
 		HingeModel *model = hinge_model_get(&plan->model_ref, plan->model_ref.namespace,
 											name, strlen(name));
 
-		/* the model read again since the plan: plan again */
-		if (plan->model_ref.epoch != plan->model_epoch)
+		/* another version of the model since the plan: plan again */
+		if (model->version != plan->model_version)
 		{
-			plan = plan_trigger(fcinfo, trigdata);
+			plan = statement_plan(fcinfo, trigdata);
 			fcinfo->flinfo->fn_extra = plan;
 			model = plan->model;
 		}

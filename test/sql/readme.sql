@@ -44,7 +44,7 @@ FROM hinge_train('churn', 'customers', ARRAY['age', 'income', 'plan'], 'churned'
                  scale => 'standard', impute => 'mean');
 SELECT id, age, income, plan, churned, hinge_predict('churn', c) AS predicted
 FROM customers AS c WHERE id IN (1, 3, 50) ORDER BY id;
-SELECT feature, round(scaled_weight::numeric, 3) AS scaled_weight
+SELECT feature, round(scaled_weight::numeric, 2) AS scaled_weight
 FROM hinge_weights('churn');
 SELECT feature, value, round(contribution::numeric, 3) AS contribution
 FROM customers AS c, hinge_explain('churn', c) WHERE c.id = 3;
