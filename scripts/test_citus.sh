@@ -8,8 +8,9 @@
 # $PG_CONFIG (default pg_config); without Citus it says so and exits 0, so
 # that CI, which has no Citus, stays green.  The servers run as the user
 # postgres when started by root (as the current user otherwise), in a
-# temporary directory, on ports $CITUS_TEST_PORT (default 9760) to +2, and
-# are stopped and removed at the end.
+# temporary directory, on ports $CITUS_TEST_PORT to +2 (by default the
+# first free ones of 9760-9762, 9770-9772, ...), and are stopped and removed
+# at the end.
 #
 # It distributes a table and checks, against a local table of the same rows:
 # training (the same model, to the bit, at REPEATABLE READ; refused at READ
@@ -46,7 +47,15 @@ if [ ! -f "$LIB/hinge.so" ] || [ ! -f "$SHARE/extension/hinge.control" ]; then
     exit 1
 fi
 
-BASEPORT=${CITUS_TEST_PORT:-9760}
+port_free() { ! (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ -n "${CITUS_TEST_PORT:-}" ]; then
+    BASEPORT=$CITUS_TEST_PORT
+else
+    # the first of 9760, 9770, ... whose three ports are free
+    for BASEPORT in $(seq 9760 10 9960); do
+        port_free "$BASEPORT" && port_free $((BASEPORT + 1)) && port_free $((BASEPORT + 2)) && break
+    done
+fi
 PORTS=("$BASEPORT" $((BASEPORT + 1)) $((BASEPORT + 2)))
 NODES=(coord w1 w2)
 if [ "$(id -u)" = 0 ]; then
@@ -165,7 +174,7 @@ INSERT INTO t_local (id, x, y)
 SELECT i, x, CASE WHEN x[1] - 0.5 * x[2] + 0.3 * x[3] + 0.2 * x[4] + 0.1 + 0.4 * (random() - 0.5) > 0 THEN 1 ELSE -1 END
 FROM (SELECT i, ARRAY(SELECT random() * 2 - 1 FROM generate_series(1, 50) WHERE i > 0) AS x
       FROM generate_series(1, $ROWS) AS i) AS g;
-UPDATE t_local SET amount = CASE WHEN id % 10 = 0 THEN NULL ELSE 100 * x[1] + 7 END,
+UPDATE t_local SET amount = CASE WHEN id % 10 = 0 THEN NULL ELSE x[1] + 0.07 END,
                    colour = (ARRAY['red', 'green', 'blue'])[1 + (x[2] > 0)::int + (x[3] > 0.5)::int],
                    sx = hinge_sparse(ARRAY[1, 2, 3, 10], ARRAY[x[1], x[2], x[3], x[4]], 1000);
 SET citus.shard_count = 32;
@@ -268,8 +277,22 @@ check probability_by_name "SELECT ($(digest "hinge_probability('m', x)" t)) = ($
 # ---- encoded and sparse training, and scoring rows whole
 check train_encoded "BEGIN ISOLATION LEVEL REPEATABLE READ" \
     "SELECT d.weights = l.weights AND d.objective = l.objective AND d.encoding = l.encoding
-     FROM hinge_train('e', 't', ARRAY['amount', 'colour'], 'y', lambda => 1e-3, scale => 'standard') AS d,
-          hinge_train('e_local', 't_local', ARRAY['amount', 'colour'], 'y', lambda => 1e-3, scale => 'standard') AS l" \
+     FROM hinge_train('e', 't', ARRAY['amount', 'colour'], 'y', lambda => 1e-3, impute => 'zero') AS d,
+          hinge_train('e_local', 't_local', ARRAY['amount', 'colour'], 'y', lambda => 1e-3, impute => 'zero') AS l" \
+    "COMMIT"
+# scaling and imputing by the mean learn means and deviations, whose sums
+# are combined in another order (32 shards, not one scan): the same to
+# about 1e-15, and then two certified models of almost the same problem
+check train_encoded_scaled "BEGIN ISOLATION LEVEL REPEATABLE READ" \
+    "CREATE TEMP TABLE scaled AS SELECT d.encoding AS de, l.encoding AS le, d.objective AS dobj, l.objective AS lobj,
+            d.converged AND l.converged AS converged
+     FROM hinge_train('es', 't', ARRAY['amount', 'colour'], 'y', lambda => 1e-3, impute => 'mean', scale => 'standard') AS d,
+          hinge_train('es_local', 't_local', ARRAY['amount', 'colour'], 'y', lambda => 1e-3, impute => 'mean', scale => 'standard') AS l" \
+    "SELECT converged AND abs(dobj - lobj) <= 1e-3 * lobj
+            AND de->'inputs'->1 = le->'inputs'->1
+            AND abs((de->'inputs'->0->'center'->>0)::float8 - (le->'inputs'->0->'center'->>0)::float8) <= 1e-12
+            AND abs((de->'inputs'->0->'scale'->>0)::float8 / (le->'inputs'->0->'scale'->>0)::float8 - 1) <= 1e-12
+     FROM scaled" \
     "COMMIT"
 check score_rows_whole "SELECT ($(digest "hinge_score('e', r)" 't AS r')) = ($(digest "hinge_score('e', r)" 't_local AS r'))"
 check train_sparse "BEGIN ISOLATION LEVEL REPEATABLE READ" \
