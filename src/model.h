@@ -76,8 +76,8 @@ typedef struct HingeModelRef
 	MemoryContext value_context;
 	const char *value_pointer;	/* where the text last seen was */
 	bool		value_fixed;	/* set by the caller: the text is a constant
-								 * or a parameter, so that at the same
-								 * address it is the same text */
+								 * or a parameter of the statement, so that
+								 * at the same address it is the same text */
 	char	   *value;			/* a copy of it */
 	int			value_length;
 	HingeModel *value_model;

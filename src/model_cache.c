@@ -503,10 +503,10 @@ check_row(CacheEntry *entry, Oid namespace, Snapshot snapshot)
 
 /*
  * The model passed by value in value (length bytes, model_value.c), read
- * once per value: a scan gets the same value in every row (a parameter
- * that the coordinator computed, at the same address in every row).  A
- * constant or a parameter at the address of the last one is the same text
- * (the caller says which it is: ref->value_fixed); anything else is
+ * once per value: a scan gets the same value in every row (a constant
+ * that the coordinator's planner put there, citus.c).  A constant or a
+ * parameter of the statement at the address of the last one is the same
+ * text (the caller says which it is: ref->value_fixed); anything else is
  * compared in full.  It is kept in the memory that holds ref (the caller's
  * fn_extra, or a trigger's plan).
  */

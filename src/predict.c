@@ -37,19 +37,21 @@ typedef struct ScoringCache
 } ScoringCache;
 
 /*
- * Is the model argument a constant or a parameter of the query, set once
- * per scan (such as what citus.c passes by value: a subquery's result)?
+ * Is the model argument a constant, or a parameter of the statement, fixed
+ * for its whole execution (what citus.c passes by value is a constant)?
+ * Not a parameter of a subquery: that one takes the value of each outer
+ * row, and two values may come at the same address.
  */
 static bool
 name_arg_fixed(FunctionCallInfo fcinfo)
 {
 	Node	   *expr = fcinfo->flinfo->fn_expr;
-	List	   *args;
+	Node	   *arg;
 
-	if (expr == NULL || !IsA(expr, FuncExpr))
+	if (expr == NULL || !IsA(expr, FuncExpr) || ((FuncExpr *) expr)->args == NIL)
 		return false;
-	args = ((FuncExpr *) expr)->args;
-	return args != NIL && (IsA(linitial(args), Const) || IsA(linitial(args), Param));
+	arg = linitial(((FuncExpr *) expr)->args);
+	return IsA(arg, Const) || (IsA(arg, Param) && ((Param *) arg)->paramkind == PARAM_EXTERN);
 }
 
 static ScoringCache *

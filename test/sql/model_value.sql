@@ -10,6 +10,7 @@ SELECT i AS id, ARRAY[sin(i), cos(1.3 * i), sin(0.7 * i)]::float8[] AS x,
        sin(2.1 * i) AS amount
 FROM generate_series(1, 300) AS i;
 SELECT passes > 0 AS trained FROM hinge_train('mv_binary', 'mv_rows', 'x', 'y', lambda => 1e-2);
+SELECT passes > 0 AS trained FROM hinge_train('mv_binary2', 'mv_rows', 'x', 'y', lambda => 1e-1);
 SELECT calibration_a IS NOT NULL AS calibrated FROM hinge_calibrate('mv_binary', 'mv_rows', 'x', 'y');
 SELECT passes > 0 AS trained
 FROM hinge_train('mv_multi', 'mv_rows', 'x', 'colour', lambda => 1e-2);
@@ -32,6 +33,13 @@ FROM mv_rows AS r;
 SELECT (SELECT array_agg(e) FROM hinge_explain('mv_binary', x) AS e) =
        (SELECT array_agg(e) FROM hinge_explain(hinge_model_value('mv_binary'), x) AS e) AS same_explanation
 FROM mv_rows WHERE id = 7;
+
+-- values that change from row to row (here, from an outer row to a
+-- subquery) are each read: every model scores as by its name
+SELECT o.name, (SELECT hinge_score(o.v, x) FROM mv_rows WHERE id = 7) =
+               (SELECT hinge_score(o.name, x) FROM mv_rows WHERE id = 7) AS same_score
+FROM (SELECT n AS name, hinge_model_value(n) AS v
+      FROM unnest(ARRAY['mv_binary', 'mv_binary2', 'mv_binary']) AS n) AS o;
 
 -- read in the statement's snapshot: a retrained model is a new value
 SELECT hinge_model_value('mv_binary') AS before \gset
