@@ -250,6 +250,16 @@ check retrained_plpgsql \
     "SELECT 1 FROM hinge_train('m3', 't_local', 'x', 'y', lambda => 1e-3)" \
     "SELECT positives() = (SELECT count(*) FROM t_local WHERE hinge_score('m3', x) > 0)
             AND positives() <> (SELECT count FROM before)"
+check retrained_same_transaction "BEGIN" \
+    "PREPARE positives AS SELECT count(*) FROM t WHERE hinge_score('m4', x) > 0" \
+    "SELECT 1 FROM hinge_train('m4', 't_local', 'x', 'y', lambda => 1e-1)" \
+    "EXECUTE positives" "EXECUTE positives" "EXECUTE positives" "EXECUTE positives" "EXECUTE positives" \
+    "CREATE TEMP TABLE before AS EXECUTE positives" \
+    "SELECT 1 FROM hinge_train('m4', 't_local', 'x', 'y', lambda => 1e-3)" \
+    "CREATE TEMP TABLE after AS EXECUTE positives" \
+    "SELECT a.count = (SELECT count(*) FROM t_local WHERE hinge_score('m4', x) > 0) AND a.count <> b.count
+     FROM after AS a, before AS b" \
+    "COMMIT"
 check insert_select_by_name \
     "CREATE TABLE t_out (id int, score float8)" \
     "SELECT create_distributed_table('t_out', 'id', colocate_with => 't')" \

@@ -33,6 +33,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/plancache.h"
 #include "utils/syscache.h"
@@ -374,10 +375,11 @@ hinge_planner(Query *parse, const char *query_string, int cursor_options,
 	/*
 	 * A plan kept (a prepared statement, PL/pgSQL) holds the models as they
 	 * were when it was made: it is made again in every new transaction
-	 * (transientPlan), and when hinge_model is altered (a relcache
-	 * invalidation), so that the models are read afresh.  Within one
-	 * transaction, a plan made before a model changed keeps the model it
-	 * was made with (README, "Scale-out on Citus").
+	 * (transientPlan), and after a relcache invalidation of hinge_model
+	 * (sent by hinge_train and hinge_calibrate, hinge_models_changed, and
+	 * by ALTER TABLE), so that the models are read afresh.  Within one
+	 * transaction, a model row changed by plain SQL after a plan was made
+	 * is not seen by that plan (README, "Scale-out on Citus").
 	 */
 	if (rewrite.model_tables != NIL)
 		result->transientPlan = true;
@@ -404,4 +406,22 @@ hinge_in_citus_task(void)
 {
 	return application_name != NULL &&
 		strncmp(application_name, "citus_internal", 14) == 0;
+}
+
+/*
+ * A model of the extension in namespace was stored (trained, calibrated):
+ * plans kept in this transaction that carry models by value (see
+ * hinge_planner) depend on hinge_model, so a relcache invalidation of it
+ * makes them planned again, and they read the models again.  (Other
+ * transactions plan them again anyway.)  Only training and calibration
+ * send it: they are rare, and each costs every backend one rebuild of
+ * hinge_model's relcache entry.
+ */
+void
+hinge_models_changed(Oid namespace)
+{
+	Oid			relid = get_relname_relid("hinge_model", namespace);
+
+	if (OidIsValid(relid))
+		CacheInvalidateRelcacheByRelid(relid);
 }

@@ -13,5 +13,6 @@ extern void hinge_check_one_snapshot(const char *query, const char *relation_nam
 									 const char *what);
 extern bool hinge_in_citus_task(void);
 extern void hinge_citus_init(void);
+extern void hinge_models_changed(Oid namespace);
 
 #endif							/* HINGE_CITUS_H */

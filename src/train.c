@@ -400,6 +400,7 @@ hinge_train(PG_FUNCTION_ARGS)
 				 errhint("Raise max_passes, or accept the model: its objective is within %.3g%% of the optimum.",
 						 100.0 * hinge_relative_gap(&progress))));
 	model = store_model(&spec, ext, w, &progress);
+	hinge_models_changed(get_func_namespace(fcinfo->flinfo->fn_oid));
 	SPI_finish();
 	PG_RETURN_DATUM(model);
 }
