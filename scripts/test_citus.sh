@@ -111,10 +111,11 @@ check() {
     fi
 }
 # check_error NAME SQLSTATE-AND-TEXT QUERY...: the query must fail with that
+# (on the coordinator, or on node $ON)
 check_error() {
     local name=$1 expect=$2 out
     shift 2
-    out=$(sql 0 -c "SET client_min_messages = warning" -c "\\set VERBOSITY verbose" "$@" 2>&1) || true
+    out=$(sql "${ON:-0}" -c "SET client_min_messages = warning" -c "\\set VERBOSITY verbose" "$@" 2>&1) || true
     if echo "$out" | grep -q -- "$expect"; then
         printf 'test citus_%-26s ... ok\n' "$name"
         passed=$((passed + 1))
@@ -265,6 +266,11 @@ check insert_select_by_name \
     "SELECT create_distributed_table('t_out', 'id', colocate_with => 't')" \
     "INSERT INTO t_out SELECT id, hinge_score('m', x) FROM t" \
     "SELECT ($(digest score t_out)) = ($(digest "hinge_score('m', x)" t_local))"
+# what a worker says when the coordinator did not send the model (hinge
+# not loaded there): here a session that names itself as Citus does
+ON=1 check_error worker_without_model "42704: model \"m\" does not exist on this Citus worker" \
+    -c "SET application_name = 'citus_internal gpid=10000000001'" \
+    -c "SELECT hinge_score('m', array_fill(0.1::float8, ARRAY[50]))"
 check_error trigger_refused "0A000: hinge_score_trigger cannot score the rows of a Citus distributed table" \
     -c "CREATE TABLE inbox (id int, x float8[], score float8)" \
     -c "SELECT create_distributed_table('inbox', 'id')" \
