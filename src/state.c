@@ -133,9 +133,9 @@ weights_held_by_state(Pointer raw, const float8 *held, int ndim, const int *dims
  * argument is a query constant, or its raw bytes (a TOAST pointer,
  * compressed or plain data) are those of the row that last validated it
  * against this same state (both kept in fn_extra), or it is a plain array
- * of the very weights the state holds.  Nothing is decompressed, and when
- * fn_extra holds nothing (a first row, or a caller that does not keep it)
- * nothing is allocated.
+ * of the very weights the state holds (in an aggregate).  Nothing is
+ * decompressed, and when fn_extra holds nothing (a first row, or a caller
+ * that does not keep it) nothing is allocated.
  */
 bool
 hinge_weights_unchanged(FunctionCallInfo fcinfo, int argno, ArrayType *state,
@@ -153,7 +153,13 @@ hinge_weights_unchanged(FunctionCallInfo fcinfo, int argno, ArrayType *state,
 			memcmp(raw, cache->raw, cache->raw_size) == 0)
 			return true;
 	}
-	return weights_held_by_state(raw, held, ndim, dims);
+	/*
+	 * Only inside an aggregate: its state was made from a first row whose
+	 * weights were validated.  A state passed by hand to a transition
+	 * function called from SQL may hold anything.
+	 */
+	return AggCheckCallContext(fcinfo, NULL) &&
+		weights_held_by_state(raw, held, ndim, dims);
 }
 
 /* Records that the weights argument was validated against state */
