@@ -247,17 +247,19 @@ def margin_stats(X, y, w):
             math.fsum(z) / n, 1 / norm]
 
 
-def multiclass_aggregates(X, labels, W, lam, variant):
+def multiclass_aggregates(X, labels, W, lam, variant, class_weights=None):
     n, d = X.shape
     k, cols = W.shape
     Xb = np.hstack([X, np.ones((n, 1))]) if cols > d else X
+    c = np.ones(k) if class_weights is None else np.asarray(class_weights, dtype=float)
     G = np.zeros((n, k, cols))
     losses = np.zeros(n)
     fn = crammer_singer if variant == "crammer_singer" else weston_watkins
     for i in range(n):
         s = np.array([dot(W[r], Xb[i]) for r in range(k)])
         losses[i], a = fn(s, labels[i] - 1, 1.0)
-        G[i] = np.outer(a, Xb[i])
+        losses[i] *= c[labels[i] - 1]
+        G[i] = c[labels[i] - 1] * np.outer(a, Xb[i])
     objective = lam / 2 * dot(W.ravel(), W.ravel()) + math.fsum(losses) / n
     grad = [[lam * W[r, j] + math.fsum(G[:, r, j]) / n for j in range(cols)] for r in range(k)]
     return objective, grad
@@ -340,6 +342,12 @@ def aggregates_block(rng):
 
 # Training: the optimum that liblinear reaches ------------------------------
 
+def libsvm_line(xi, yi):
+    """A row as liblinear reads it: "label position:value ...", the non-zeros
+    only, 1-based positions in ascending order."""
+    return f"{int(yi)} " + " ".join(f"{j + 1}:{repr(float(v))}" for j, v in enumerate(xi) if v != 0)
+
+
 def run_liblinear(X, labels, solver, lam, class_weights=None, bias=False):
     """Trains liblinear-train -s solver with C = 1 / (lambda n), no bias (or
     -B 1: an intercept regularised as a weight, as hinge's is), on rows X
@@ -351,8 +359,7 @@ def run_liblinear(X, labels, solver, lam, class_weights=None, bias=False):
         data = pathlib.Path(tmp) / "train.svm"
         with open(data, "w") as f:
             for xi, yi in zip(X, labels):
-                f.write(f"{int(yi)} " + " ".join(f"{j + 1}:{repr(float(v))}"
-                                                 for j, v in enumerate(xi) if v != 0) + "\n")
+                f.write(libsvm_line(xi, yi) + "\n")
         model = pathlib.Path(tmp) / "model"
         C = 1.0 / (lam * len(labels))
         weights = [arg for i, c in enumerate(class_weights or [])
@@ -505,6 +512,259 @@ def calibrate_block(rng):
               [[num(A), num(B), num(np.mean((p - labels) ** 2))]])])
 
 
+# Sparse rows: hinge_sparse against the same rows as numpy arrays ------------
+
+SPARSE_D = 50           # positions 49 and 50 lie past the last multiple of 8
+# the line search grid of src/line.c
+LINE_ALPHAS = ([1 / 128, 1 / 64, 1 / 32] + [k / 16 for k in range(1, 16)] + [1.0] +
+               [k / 16 for k in range(17, 25)] + [2.0, 3.0, 4.0, 6.0, 8.0])
+
+
+def sparse_rows(rng, n, d):
+    """n rows of d features, a few non-zeros each (3 decimals, never 0);
+    rows 1 and 2 empty, row 3 full, row 4 non-zero only past the last
+    multiple of 8."""
+    X = np.zeros((n, d))
+    for i in range(n):
+        if i in (0, 1):
+            continue
+        if i == 2:
+            cols = np.arange(d)
+        elif i == 3:
+            cols = np.array([d - 2, d - 1])
+        else:
+            cols = rng.choice(d, size=int(np.clip(rng.poisson(6), 1, d)), replace=False)
+        values = np.round(rng.normal(0, 1, len(cols)), 3)
+        values[values == 0] = 0.5
+        X[i, cols] = values
+    return X
+
+
+def one_vs_rest(X, labels, W, lam, class_weights, alpha_to=None):
+    """The k one-vs-rest problems at W (or along the line to alpha_to):
+    class r against the others, each row's loss weighted by its class's
+    weight.  Returns [[P_r, subgradient...] for each r]."""
+    n, d = X.shape
+    k, cols = W.shape
+    Xb = np.hstack([X, np.ones((n, 1))]) if cols > d else X
+    c = np.asarray(class_weights, dtype=float)[labels - 1]
+    planes = []
+    for r in range(k):
+        t = np.where(labels == r + 1, 1.0, -1.0)
+        z = t * np.array([dot(W[r], row) for row in Xb])
+        assert np.abs(z - 1).min() > 1e-9
+        losses = c * np.maximum(0.0, 1 - z)
+        coef = c * np.where(z < 1, -1.0, 0.0) * t
+        planes.append([lam / 2 * dot(W[r], W[r]) + math.fsum(losses) / n] +
+                      [lam * W[r, j] + math.fsum(coef * Xb[:, j]) / n for j in range(cols)])
+    return planes
+
+
+def sparse_big(n):
+    """The table test/sql/sparse.sql builds for its parallel passes, the same
+    way: up to 8 positions of 64 from integer hashes of the row number, the
+    value at each from one IEEE division, y from another hash."""
+    X = np.zeros((n, 64))
+    y = np.zeros(n)
+    for i in range(1, n + 1):
+        for s_ in range(1, 9):
+            p_ = (i * 7919 + s_ * 104729) % 64 + 1
+            X[i - 1, p_ - 1] = ((i * 37 + p_ * 1009) % 199 - 99) / 50.0
+        y[i - 1] = 1.0 if (i * 31) % 401 > 200 else -1.0
+    return X, y
+
+
+SPARSE_BIG_ROWS = 30000
+
+
+def sparse_block(rng):
+    n, d = 240, SPARSE_D
+    X = sparse_rows(rng, n, d)
+    truth = rng.normal(0, 1, d)
+    y = np.where(X @ truth + rng.normal(0, 0.5, n) > 0, 1.0, -1.0)
+    labels = 1 + np.argmax(X @ rng.normal(0, 1, (d, 3)) + rng.normal(0, 0.3, (n, 3)), axis=1)
+    # the rows as liblinear reads them: one libsvm line each, binary labels
+    parts = [table("sp_rows", ["id int", "line text", "label int"],
+                   [[str(i + 1), "'" + libsvm_line(X[i], y[i]) + "'", str(labels[i])]
+                    for i in range(n)], temp=False)]
+
+    # scores of one row at a time: w without and with an intercept, a
+    # weight matrix of 3 classes with an intercept column
+    wa = rng.normal(0, 1, d)
+    wb = rng.normal(0, 1, d + 1)
+    Wm = rng.normal(0, 1, (3, d + 1))
+    parts.append(table("sp_ref_weights", ["name text", "w float8[]"],
+                       [["'a'", arr(wa)], ["'b'", arr(wb)], ["'m'", mat(Wm)]]))
+    rows = []
+    for i in range(n):
+        sa = dot(wa, X[i])
+        sb = dot(wb[:d], X[i]) + wb[d]
+        sm = [dot(Wm[r, :d], X[i]) + Wm[r, d] for r in range(3)]
+        scale = max([dot(np.abs(wa), np.abs(X[i])), dot(np.abs(wb[:d]), np.abs(X[i])) + abs(wb[d])] +
+                    [dot(np.abs(Wm[r, :d]), np.abs(X[i])) + abs(Wm[r, d]) for r in range(3)])
+        rows.append([str(i + 1), num(sa), num(sb), num(y[i] * sb / math.sqrt(dot(wb[:d], wb[:d]))),
+                     arr(sm), str(int(np.argmax(sm)) + 1), num(scale)])
+    parts.append(table("sp_ref_scores", ["id int", "score_a float8", "score_b float8",
+                                         "margin_b float8", "scores_m float8[]", "class_m int",
+                                         "scale float8"], rows))
+
+    # the binary aggregates: every loss, with and without intercept and
+    # class weights
+    rows = []
+    for loss in LOSSES:
+        for intercept in (False, True):
+            for lam, gamma, cpos, cneg in ((0.1, 1.0, 1.0, 1.0), (1e-3, 0.5, 3.0, 0.5)):
+                w = rng.normal(0, 0.7, d + intercept)
+                g = gamma if loss == "smooth_hinge" else 0.0
+                weighted = (cpos, cneg) != (1.0, 1.0)
+                obj, grad, avg, z = binary_aggregates(X, y, w, lam, loss, g, cpos, cneg)
+                # (the other losses are smooth at their joins: the empty
+                # rows' z = 0 = 1 - gamma is no kink)
+                assert loss != "hinge" or np.abs(z - 1).min() > 1e-9
+                rows.append([f"'{loss}'", arr(w), num(lam), num(g),
+                             num(cpos) if weighted else "NULL",
+                             num(cneg) if weighted else "NULL",
+                             num(obj), arr(grad), num(avg)])
+    parts.append(table("sp_ref_binary",
+                       ["loss text", "w float8[]", "lambda float8", "gamma float8",
+                        "positive_weight float8", "negative_weight float8",
+                        "objective float8", "subgradient float8[]", "loss_avg float8"], rows))
+    w = rng.normal(0, 0.7, d + 1)
+    stats = margin_stats(X, y, w)
+    parts.append(table("sp_ref_stats",
+                       ["w float8[]", "n bigint", "mean_loss float8", "misclassified bigint",
+                        "margin_violators bigint", "support_vectors bigint",
+                        "accuracy float8", "min_margin float8", "mean_margin float8",
+                        "geometric_margin float8"],
+                       [[arr(w)] + [num(v) if isinstance(v, float) else str(v) for v in stats]]))
+
+    # the line search between two weight vectors (with intercepts): the
+    # objective at every point of the grid, and for the hinge the
+    # subgradient there
+    rows = []
+    for loss, lam, cpos, cneg in (("hinge", 1e-2, 1.0, 1.0), ("hinge", 1e-3, 2.0, 0.5),
+                                  ("squared_hinge", 1e-2, 1.0, 1.0)):
+        w_from, w_to = rng.normal(0, 0.5, d + 1), rng.normal(0, 0.5, d + 1)
+        objectives, planes = [], []
+        for alpha in LINE_ALPHAS:
+            obj, grad, _, z = binary_aggregates(X, y, w_from + alpha * (w_to - w_from), lam, loss,
+                                                0.0, cpos, cneg)
+            assert np.abs(z - 1).min() > 1e-9
+            objectives.append(obj)
+            planes.append(grad)
+        rows.append([f"'{loss}'", mat([w_from, w_to]), num(lam), num(cpos), num(cneg),
+                     arr(LINE_ALPHAS), arr(objectives), mat(planes)])
+    parts.append(table("sp_ref_line",
+                       ["loss text", "line float8[]", "lambda float8", "positive_weight float8",
+                        "negative_weight float8", "alphas float8[]", "objectives float8[]",
+                        "subgradients float8[]"], rows))
+
+    # multiclass: Crammer-Singer and Weston-Watkins, one-vs-rest; with and
+    # without intercept and class weights; and along a line
+    rows = []
+    for variant in ("crammer_singer", "weston_watkins", "one_vs_rest"):
+        for intercept, cw in ((False, None), (True, [2.0, 1.0, 0.5])):
+            W = rng.normal(0, 0.7, (3, d + intercept))
+            weights = [1.0, 1.0, 1.0] if cw is None else cw
+            if variant == "one_vs_rest":
+                planes = one_vs_rest(X, labels, W, 0.05, weights)
+                obj, grad = math.fsum(p_[0] for p_ in planes), [p_[1:] for p_ in planes]
+                plane_text = mat(planes)
+            else:
+                obj, grad = multiclass_aggregates(X, labels, W, 0.05, variant, cw)
+                plane_text = arr([obj] + list(np.ravel(grad)))
+            rows.append([f"'{variant}'", mat(W), num(0.05), arr(weights) if cw else "NULL",
+                         num(obj), mat(grad), plane_text])
+    parts.append(table("sp_ref_multiclass",
+                       ["variant text", "w float8[]", "lambda float8", "class_weights float8[]",
+                        "objective float8", "subgradient float8[]", "plane float8[]"], rows))
+    rows = []
+    for variant in ("crammer_singer", "one_vs_rest"):
+        W_from, W_to = rng.normal(0, 0.5, (3, d + 1)), rng.normal(0, 0.5, (3, d + 1))
+        cw = [1.0, 2.0, 0.5]
+        values = []
+        for alpha in LINE_ALPHAS:
+            W = W_from + alpha * (W_to - W_from)
+            if variant == "one_vs_rest":
+                values.append([p_[0] for p_ in one_vs_rest(X, labels, W, 0.05, cw)])
+            else:
+                values.append(multiclass_aggregates(X, labels, W, 0.05, variant, cw)[0])
+        rows.append([f"'{variant}'", mat(np.vstack([W_from, W_to])), num(0.05), arr(cw),
+                     arr(LINE_ALPHAS),
+                     arr(values) if variant != "one_vs_rest" else mat(np.array(values).T)])
+    parts.append(table("sp_ref_multiclass_line",
+                       ["variant text", "line float8[]", "lambda float8", "class_weights float8[]",
+                        "alphas float8[]", "objectives float8[]"], rows))
+
+    # liblinear on the same libsvm lines: -s 3 without a bias, and with one
+    # (liblinear's -B 1 is a constant feature 1, regularised: hinge's
+    # intercept), -s 4 (Crammer-Singer); with the objective of its weights
+    rows = []
+    Xb = np.hstack([X, np.ones((n, 1))])
+    for lam in (1e-2, 1e-3):
+        for intercept in (False, True):
+            w = liblinear_weights(Xb if intercept else X, y, lam)
+            obj = binary_aggregates(X, y, w, lam, "hinge", 0.0, 1.0, 1.0)[0]
+            rows.append(["'hinge'", num(lam), str(intercept).lower(),
+                         "'{" + ",".join("%.12g" % v for v in w) + "}'", num(obj)])
+        W = liblinear_crammer_singer(X, labels, lam)
+        obj = multiclass_aggregates(X, labels, W, lam, "crammer_singer")[0]
+        rows.append(["'crammer_singer'", num(lam), "false",
+                     "'{" + ",".join("{" + ",".join("%.12g" % v for v in r) + "}" for r in W) + "}'",
+                     num(obj)])
+    parts.append(table("sp_ref_liblinear", ["loss text", "lambda float8", "intercept boolean",
+                                            "w float8[]", "objective float8"], rows))
+
+    # a fixed model, liblinear's at lambda 1e-2 without intercept: its
+    # evaluation, scikit-learn's Platt fit of its scores, and Pegasos steps
+    # from it on the first rows, as hinge_learn_trigger takes them (t = the
+    # rows it was trained on, plus 1 for each step)
+    from sklearn.calibration import _sigmoid_calibration
+    lam = 1e-2
+    w = liblinear_weights(X, y, lam)
+    w = np.array([float("%.12g" % v) for v in w])     # as the model row stores it
+    scores = np.array([dot(w, row) for row in X])
+    predicted = np.where(scores > 0, 1.0, -1.0)
+    A, B = _sigmoid_calibration(scores, (y > 0).astype(int))
+    obj, _, mean_hinge, _ = binary_aggregates(X, y, w, lam, "hinge", 0.0, 1.0, 1.0)
+    steps, wt, t = 12, w.copy(), n + 1.0
+    for i in range(steps):
+        score = dot(wt, X[i])
+        assert abs(y[i] * score - 1) > 1e-9
+        wt = (1 - 1 / t) * wt + (y[i] / (lam * t) * X[i] if y[i] * score < 1 else 0.0)
+        t += 1
+    one_step = []
+    for i in range(steps):
+        score = dot(w, X[i]) + 0.25
+        assert abs(y[i] * score - 1) > 1e-9
+        wi = np.append(w, 0.25)
+        xi = np.append(X[i], 1.0)
+        one_step.append(arr((1 - 1 / 5.0) * wi + (y[i] / (lam * 5.0) * xi if y[i] * score < 1 else 0.0)))
+    parts.append(table("sp_ref_fixed",
+                       ["lambda float8", "w float8[]", "accuracy float8", "true_positives bigint",
+                        "false_positives bigint", "true_negatives bigint", "false_negatives bigint",
+                        "mean_loss float8", "objective float8", "platt_a float8", "platt_b float8",
+                        "pegasos_steps int", "pegasos_w float8[]"],
+                       [[num(lam), arr(w), num(np.mean(predicted == y)),
+                         str(int(np.sum((predicted > 0) & (y > 0)))),
+                         str(int(np.sum((predicted > 0) & (y < 0)))),
+                         str(int(np.sum((predicted < 0) & (y < 0)))),
+                         str(int(np.sum((predicted < 0) & (y > 0)))),
+                         num(mean_hinge), num(obj), num(A), num(B), str(steps), arr(wt)]]))
+    parts.append(table("sp_ref_pegasos", ["id int", "w float8[]"],
+                       [[str(i + 1), one_step[i]] for i in range(steps)]))
+
+    # the parallel passes' table
+    Xg, yg = sparse_big(SPARSE_BIG_ROWS)
+    w = rng.normal(0, 0.5, 65)
+    obj, grad, _, z = binary_aggregates(Xg, yg, w, 1e-3, "hinge", 0.0, 1.0, 1.0)
+    assert np.abs(z - 1).min() > 1e-9
+    parts.append(table("sp_ref_big", ["w float8[]", "lambda float8", "objective float8",
+                                      "subgradient float8[]"],
+                       [[arr(w), num(1e-3), num(obj), arr(grad)]]))
+    return "\n".join(parts)
+
+
 # Features: scaling, categories, imputation, text, index/value rows ----------
 
 def hinge_objective_np(w, X, y, lam, bias):
@@ -624,6 +884,7 @@ BLOCKS = {
     "train": train_block,
     "multiclass_train": multiclass_train_block,
     "calibrate": calibrate_block,
+    "sparse": sparse_block,
     "features": features_block,
 }
 

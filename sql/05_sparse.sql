@@ -54,7 +54,13 @@ COMMENT ON FUNCTION hinge_sparse_recv(internal, oid, int4) IS
 COMMENT ON FUNCTION hinge_sparse_send(hinge_sparse) IS
 'binary output function of hinge_sparse: dimension, pair count, then (1-based position int4, value float8) pairs';
 
--- @each X float8[] | real[]
+/*
+ * From float8[] and real[], and from the types applications send lists of
+ * numbers as (numeric[], integer[], smallint[], bigint[]: see
+ * 10_row_functions.sql), so that hinge_sparse(ARRAY[1, 7], ARRAY[0.5, 2], 10)
+ * resolves to one function.
+ */
+-- @each X float8[] | real[] | numeric[] | integer[] | smallint[] | bigint[]
 CREATE FUNCTION hinge_sparse(positions int4[], "values" @X@, dimension int4)
 RETURNS hinge_sparse
 AS 'MODULE_PATHNAME', 'hinge_sparse_from_pairs'

@@ -22,6 +22,14 @@ COMMENT ON FUNCTION hinge_pegasos_step(float8[], float8[], float8, float8, float
 'one Pegasos step from row (x, y): (1 - 1/t) w, plus y (x, 1) / (lambda t) when y w.x < 1';
 
 -- @since 1.2
+CREATE FUNCTION hinge_pegasos_step(w float8[], x hinge_sparse, y float8, lambda float8, t float8)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_pegasos_step'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_pegasos_step(float8[], hinge_sparse, float8, float8, float8) IS
+'one Pegasos step from row (x, y): (1 - 1/t) w, plus y (x, 1) / (lambda t) when y w.x < 1 (hinge_sparse features: only the non-zeros are added)';
+
 CREATE FUNCTION hinge_class_text(label anyelement)
 RETURNS text
 AS 'MODULE_PATHNAME', 'hinge_class_text'

@@ -92,29 +92,28 @@ hinge_dot_f8_f4(const float8 *a, const float4 *b, int n)
 }
 
 /*
- * w . x for a sparse x: its nnz stored elements, at their positions in w.
- * Four partial sums, element k going to sum k % 4, added pairwise: the
- * gathers from w are independent, and the order of additions is fixed.
+ * w . x for a sparse x of dimension n: its nnz stored elements, at their
+ * positions in w.  Each product goes to the partial sum the dense kernels
+ * above give its position (i % 8 below the last multiple of 8, the tail
+ * after it), added up in their order: the zeros the dense form adds change
+ * no sum, so the result is bit for bit that of the same row as float8[] (or
+ * real[], whose elements a hinge_sparse holds widened exactly), and sparse
+ * and dense rows train the same model.
  */
 static inline float8
-hinge_dot_sparse(const float8 *w, const int32 *index, const float8 *values, int nnz)
+hinge_dot_sparse(const float8 *w, const int32 *index, const float8 *values, int nnz,
+				 int n)
 {
-	float8		s0 = 0.0,
-				s1 = 0.0,
-				s2 = 0.0,
-				s3 = 0.0;
+	float8		s[8] = {0};
+	float8		tail = 0.0;
+	int32		vector_end = n & ~7;
 	int			k = 0;
 
-	for (; k + 4 <= nnz; k += 4)
-	{
-		s0 += w[index[k]] * values[k];
-		s1 += w[index[k + 1]] * values[k + 1];
-		s2 += w[index[k + 2]] * values[k + 2];
-		s3 += w[index[k + 3]] * values[k + 3];
-	}
+	for (; k < nnz && index[k] < vector_end; k++)
+		s[index[k] & 7] += w[index[k]] * values[k];
 	for (; k < nnz; k++)
-		s0 += w[index[k]] * values[k];
-	return (s0 + s2) + (s1 + s3);
+		tail += w[index[k]] * values[k];
+	return (((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]))) + tail;
 }
 
 /* w[0:n] . x, with x dense float8 or float4 (n of its elements), or sparse */
@@ -127,7 +126,7 @@ hinge_dot(const float8 *w, HingeVector x, int n)
 			return hinge_dot_f8_f4(w, (const float4 *) x.data, n);
 		case HINGE_SPARSE:
 			Assert(n == x.n);
-			return hinge_dot_sparse(w, x.index, (const float8 *) x.data, x.nnz);
+			return hinge_dot_sparse(w, x.index, (const float8 *) x.data, x.nnz, n);
 		default:
 			return hinge_dot_f8(w, (const float8 *) x.data, n);
 	}

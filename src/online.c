@@ -91,6 +91,9 @@ hinge_pegasos_step(PG_FUNCTION_ARGS)
 	ArrayType  *result;
 
 	(void) hinge_score_vectors(w, x);
+	/* (every weight is written anyway) */
+	if (x.kind == HINGE_SPARSE)
+		hinge_check_finite_vector(w, "weights");
 	hinge_check_finite(y, "label");
 	hinge_check_label(y);
 	hinge_check_positive(lambda, "lambda", LAMBDA_HINT);

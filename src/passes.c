@@ -14,6 +14,7 @@
 #include "utils/lsyscache.h"
 
 #include "passes.h"
+#include "sparse.h"
 
 /* The extension's schema, quoted: the schema of the function called */
 char *
@@ -90,8 +91,8 @@ static const HingeCallSpec calls[HINGE_N_CALLS] = {
 	INT4OID},
 };
 
-/* The types features come in */
-static const Oid feature_types[] = {FLOAT8ARRAYOID, FLOAT4ARRAYOID};
+/* The types features come in: float8[], real[] and hinge_sparse */
+#define N_FEATURE_TYPES	3
 
 /*
  * "ext.name((a1)::type1, ...)": a call of the contract's entry with every
@@ -185,12 +186,14 @@ Datum
 hinge_internal_calls(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			feature_types[N_FEATURE_TYPES] = {FLOAT8ARRAYOID, FLOAT4ARRAYOID,
+		hinge_sparse_type(get_func_namespace(fcinfo->flinfo->fn_oid))};
 	int			c,
 				f;
 
 	hinge_init_materialized_srf(fcinfo);
 	for (c = 0; c < HINGE_N_CALLS; c++)
-		for (f = 0; f < lengthof(feature_types); f++)
+		for (f = 0; f < N_FEATURE_TYPES; f++)
 		{
 			const HingeCallSpec *spec = &calls[c];
 			Datum		types[MAX_CALL_ARGS];

@@ -37,8 +37,13 @@ hinge_score_vectors(HingeVector w, HingeVector x)
 static float8
 score_args(FunctionCallInfo fcinfo)
 {
-	return hinge_score_vectors(hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(0), "weights"),
-							   hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features"));
+	/* features first: an error names them before the weights, as it did */
+	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features");
+	HingeVector w = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(0), "weights");
+	float8		score = hinge_score_vectors(w, x);
+
+	hinge_check_weights_for_sparse(fcinfo, 0, w, x, "weights");
+	return score;
 }
 
 /* The raw score w.x (+ intercept); serves the float8[] and real[] overloads */
@@ -118,6 +123,8 @@ class_scores(FunctionCallInfo fcinfo, float8 **scores)
 	if (unlikely(!hinge_row_scores(W.data, W.rows, W.cols, x, *scores)))
 		hinge_report_nonfinite(hinge_float8_vector(W.data, W.rows * W.cols),
 							   "weight matrix", x, "features");
+	hinge_check_weights_for_sparse(fcinfo, 0, hinge_float8_vector(W.data, W.rows * W.cols), x,
+								   "weight matrix");
 	return result;
 }
 

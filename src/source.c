@@ -442,6 +442,13 @@ hinge_row_source_x(HingeRowSource *src, HingeParams *params)
 static void
 check_feature_lengths(HingeRowSource *src, int min, int max)
 {
+	if (min != max && src->features_type != FLOAT8ARRAYOID && src->features_type != FLOAT4ARRAYOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("hinge_sparse rows in column \"%s\" of %s have different dimensions, from %d to %d",
+						src->feature_columns[0], src->relation_name, min, max),
+				 errhint("Every row must have the same dimension; find the others with WHERE hinge_sparse_dimension(%s) <> %d.",
+						 quote_identifier(src->feature_columns[0]), max)));
 	if (min != max)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),

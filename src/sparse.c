@@ -215,21 +215,21 @@ hinge_sparse_in(PG_FUNCTION_ARGS)
 			if (*p++ != ':')
 				syntax_error(input);
 			skip_spaces(&p);
+			if (nnz == HINGE_MAX_ELEMENTS)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("hinge_sparse has more than %d pairs", HINGE_MAX_ELEMENTS),
+						 errhint("A hinge_sparse has at most one pair per position, and at most %d positions.",
+								 HINGE_MAX_ELEMENTS)));
 			if (nnz == capacity)
 			{
-				if (capacity >= HINGE_MAX_ELEMENTS)
-					ereport(ERROR,
-							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-							 errmsg("hinge_sparse has more than %d pairs", HINGE_MAX_ELEMENTS)));
-				capacity *= 2;
+				capacity = Min(2 * capacity, HINGE_MAX_ELEMENTS);
 				positions = repalloc(positions, sizeof(int32) * capacity);
 				values = repalloc(values, sizeof(float8) * capacity);
 			}
 			positions[nnz] = (int32) position;
 			values[nnz] = read_number(&p, input);
-			/* the position's range is checked once the dimension is known */
-			if (position < 1)
-				check_position(position, 0, HINGE_MAX_ELEMENTS, nnz);
+			/* the position is checked once the dimension is known */
 			check_value(values[nnz], position);
 			nnz++;
 			skip_spaces(&p);
@@ -296,7 +296,16 @@ hinge_sparse_recv(PG_FUNCTION_ARGS)
 	if (nnz < 0 || nnz > dim)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("hinge_sparse has %d pairs for dimension %d", nnz, dim)));
+				 errmsg("hinge_sparse has %d pairs for dimension %d", nnz, dim),
+				 errhint("The binary form is the dimension, the number of pairs (0 to the dimension), then the pairs.")));
+	/* each pair takes 12 bytes: a short message allocates nothing large */
+	if ((int64) nnz * 12 > buf->len - buf->cursor)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg_plural("hinge_sparse of %d pair needs %lld more bytes of binary data, not %d",
+							   "hinge_sparse of %d pairs needs %lld more bytes of binary data, not %d",
+							   nnz, nnz, (long long) nnz * 12, buf->len - buf->cursor),
+				 errhint("Each pair takes 12 bytes: its position (int4) and its value (float8).")));
 	s = hinge_sparse_new(dim, nnz);
 	for (k = 0; k < nnz; k++)
 	{

@@ -44,7 +44,15 @@ typedef struct HingeArgCache
 
 /*
  * Is the argument at argno (counting the state as argument 0) a constant of
- * the query?  Then its value cannot change from row to row.  The Aggref
+ * the query, or a parameter the query was given (PARAM_EXTERN: $1 of a
+ * prepared statement, of SPI_execute_plan as hinge_train's passes send
+ * the weights, or a PL/pgSQL variable)?  Then its value cannot change from
+ * row to row of a group: rows of one group are all read before a caller
+ * (a PL/pgSQL loop that might change the variable) sees any result, and
+ * each group's first row makes a new state, validated afresh.  (Window
+ * aggregates, whose results come out row by row, have no Aggref here.)
+ * Without this, a parameter's raw bytes would be compared at every row: the
+ * whole weight vector, O(features) a row even for sparse rows.  The Aggref
  * must be that of an aggregate whose transition function this is: another
  * aggregate may call it (Citus's worker_partial_agg does), and then the
  * Aggref's arguments are not this function's.
@@ -67,7 +75,8 @@ aggregate_arg_is_constant(FunctionCallInfo fcinfo, int argno)
 	if (!ours)
 		return false;
 	tle = list_nth_node(TargetEntry, aggref->args, argno - 1);
-	return IsA(tle->expr, Const);
+	return IsA(tle->expr, Const) ||
+		(IsA(tle->expr, Param) && ((Param *) tle->expr)->paramkind == PARAM_EXTERN);
 }
 
 /*

@@ -12,6 +12,7 @@
 
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 
@@ -167,6 +168,38 @@ hinge_vector_arg(ArrayType *array, const char *what)
 	else
 		v.data = converted_elements(array, v.n, what);
 	return v;
+}
+
+/*
+ * Checks that weights given as an argument (argno, 0-based) are finite, for
+ * a row function scoring a sparse row x.  The dot product of a sparse row
+ * reads the weights at its non-zeros only, so a NaN or Infinity elsewhere
+ * would pass unseen where the same row as float8[] reports it (finite.h).
+ * Weights that are a constant of the query (a literal, in a view say) are
+ * checked at the first call only; others at every call, an O(weights) scan,
+ * as the dense row's dot product is anyway.
+ */
+void
+hinge_check_weights_for_sparse(FunctionCallInfo fcinfo, int argno, HingeVector w,
+							   HingeVector x, const char *what)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+	bool		constant = false;
+
+	if (x.kind != HINGE_SPARSE)
+		return;
+	if (flinfo != NULL && flinfo->fn_expr != NULL && IsA(flinfo->fn_expr, FuncExpr))
+	{
+		List	   *args = ((FuncExpr *) flinfo->fn_expr)->args;
+
+		constant = argno < list_length(args) && IsA(list_nth(args, argno), Const);
+	}
+	/* fn_extra of these row functions holds nothing else */
+	if (constant && flinfo->fn_extra == (void *) flinfo)
+		return;
+	hinge_check_finite_vector(w, what);
+	if (constant)
+		flinfo->fn_extra = (void *) flinfo;
 }
 
 /*

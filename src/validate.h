@@ -14,6 +14,9 @@
 #include "vector.h"
 
 extern HingeVector hinge_vector_arg(ArrayType *array, const char *what);
+extern void hinge_check_weights_for_sparse(FunctionCallInfo fcinfo, int argno,
+										   HingeVector w, HingeVector x,
+										   const char *what);
 extern HingeMatrix hinge_matrix_arg(ArrayType *array, const char *what);
 extern Datum hinge_call_with_text_features(FunctionCallInfo fcinfo, PGFunction fn);
 extern void hinge_check_not_null(FunctionCallInfo fcinfo, int argno,

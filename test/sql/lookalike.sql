@@ -25,6 +25,7 @@ FROM hinge_internal_calls();
 CREATE TABLE la_rows AS
 SELECT i AS id, ARRAY[sin(i), cos(i * 1.3), ((i % 7) - 3) / 3.0]::float8[] AS x,
        ARRAY[sin(i), cos(i * 1.3), ((i % 7) - 3) / 3.0]::real[] AS xr,
+       ARRAY[sin(i), cos(i * 1.3), ((i % 7) - 3) / 3.0]::hinge_sparse AS xs,
        sin(i) AS a, cos(i * 1.3) AS b,
        sin(i) + 0.5 * cos(i * 1.3) > 0.2 AS label,
        (ARRAY['iris', 'rose', 'tulip'])[1 + i % 3] AS kind
@@ -85,8 +86,9 @@ FROM pg_proc WHERE pronamespace = 'public'::regnamespace
 
 -- Every path that builds a query: training (hinge: one pass a step; the
 -- other losses: a line search and a cutting plane; class weights; the three
--- multiclass strategies; a list of columns; real[] features), evaluation,
--- calibration, scoring by name and the triggers.  None calls a look-alike.
+-- multiclass strategies; a list of columns; real[] and hinge_sparse
+-- features), evaluation, calibration, scoring by name and the triggers.
+-- None calls a look-alike.
 SELECT name, converged FROM hinge_train('la_bin', 'la_rows', 'x', 'label', lambda => 0.01);
 SELECT name, converged FROM hinge_train('la_sq', 'la_rows', 'x', 'label', lambda => 0.01,
                                         loss => 'squared_hinge', class_weight => 'balanced');
@@ -98,6 +100,12 @@ SELECT name, converged FROM hinge_train('la_ww', 'la_rows', 'xr', 'kind', lambda
                                         multiclass => 'weston_watkins', class_weight => 'balanced');
 SELECT name, converged FROM hinge_train('la_ovr', 'la_rows', 'x', 'kind', lambda => 0.01,
                                         multiclass => 'one_vs_rest');
+SELECT name, converged FROM hinge_train('la_sparse', 'la_rows', 'xs', 'label', lambda => 0.01);
+SELECT name, converged FROM hinge_train('la_sparse_sq', 'la_rows', 'xs', 'label', lambda => 0.01,
+                                        loss => 'squared_hinge');
+SELECT name, converged FROM hinge_train('la_sparse_cs', 'la_rows', 'xs', 'kind', lambda => 0.01);
+SELECT name, converged FROM hinge_train('la_sparse_ovr', 'la_rows', 'xs', 'kind', lambda => 0.01,
+                                        multiclass => 'one_vs_rest');
 SELECT round(accuracy::numeric, 3) AS accuracy, mean_loss > 0 AS has_loss, objective > 0 AS has_objective
 FROM hinge_evaluate('la_bin', 'la_rows', 'x', 'label');
 SELECT round(accuracy::numeric, 3) AS accuracy FROM hinge_evaluate('la_cols', 'la_rows', ARRAY['a', 'b'], 'label');
@@ -107,11 +115,16 @@ FROM hinge_evaluate('la_cs', 'la_rows', 'xr', 'kind');
 SELECT e.accuracy = (SELECT avg((hinge_predict('la_ovr', x) = kind)::int) FROM la_rows) AS accuracy_of_predictions,
        e.objective > 0 AS has_objective
 FROM hinge_evaluate('la_ovr', 'la_rows', 'x', 'kind') AS e;
+SELECT round(accuracy::numeric, 3) AS accuracy, objective > 0 AS has_objective
+FROM hinge_evaluate('la_sparse', 'la_rows', 'xs', 'label');
+SELECT round(accuracy::numeric, 3) AS accuracy FROM hinge_evaluate('la_sparse_cs', 'la_rows', 'xs', 'kind');
 SELECT calibration_a[1] < 0 AS calibrated FROM hinge_calibrate('la_bin', 'la_rows', 'x', 'label');
+SELECT calibration_a[1] < 0 AS calibrated FROM hinge_calibrate('la_sparse', 'la_rows', 'xs', 'label');
 SELECT cardinality(calibration_a) AS sigmoids FROM hinge_calibrate('la_cs', 'la_rows', 'x', 'kind');
 SELECT count(*) AS scored FROM la_rows
 WHERE hinge_score('la_bin', x) IS NOT NULL AND hinge_probability('la_bin', x) > 0
-  AND hinge_predict('la_cs', x) IS NOT NULL AND cardinality(hinge_probabilities('la_cs', xr)) = 3;
+  AND hinge_predict('la_cs', x) IS NOT NULL AND cardinality(hinge_probabilities('la_cs', xr)) = 3
+  AND hinge_probability('la_sparse', xs) > 0 AND hinge_predict('la_sparse_cs', xs) IS NOT NULL;
 CREATE TABLE la_stream (x float8[], label boolean, score numeric(10, 4), verdict text, p float8);
 CREATE TRIGGER s BEFORE INSERT ON la_stream FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('la_bin', 'x', 'score');
 CREATE TRIGGER v BEFORE INSERT ON la_stream FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('la_bin', 'x', 'verdict', 'label');
@@ -121,6 +134,13 @@ INSERT INTO la_stream (x, label) SELECT x, label FROM la_rows WHERE id <= 5;
 SELECT count(*) FILTER (WHERE score IS NOT NULL AND verdict IS NOT NULL AND p > 0) AS scored,
        (SELECT online_updates FROM hinge_model WHERE name = 'la_bin') AS online_updates
 FROM la_stream;
+CREATE TABLE la_sparse_stream (xs hinge_sparse, label boolean, score float8);
+CREATE TRIGGER s BEFORE INSERT ON la_sparse_stream FOR EACH ROW EXECUTE FUNCTION hinge_score_trigger('la_sparse', 'xs', 'score');
+CREATE TRIGGER l AFTER INSERT ON la_sparse_stream FOR EACH ROW EXECUTE FUNCTION hinge_learn_trigger('la_sparse', 'xs', 'label');
+INSERT INTO la_sparse_stream (xs, label) SELECT xs, label FROM la_rows WHERE id <= 5;
+SELECT count(*) FILTER (WHERE score IS NOT NULL) AS scored,
+       (SELECT online_updates FROM hinge_model WHERE name = 'la_sparse') AS online_updates
+FROM la_sparse_stream;
 
 -- Without the look-alikes, the same models and figures
 DO $$
@@ -141,9 +161,9 @@ FROM hinge_model AS m,
                          gamma => m.gamma, class_weight => CASE WHEN m.class_weights <> array_fill(1::float8, ARRAY[cardinality(m.class_weights)])
                                                                  THEN 'balanced' END,
                          multiclass => coalesce(m.multiclass, 'crammer_singer')) AS t
-WHERE m.name IN ('la_sq', 'la_smooth', 'la_cs', 'la_ww', 'la_ovr')
+WHERE m.name IN ('la_sq', 'la_smooth', 'la_cs', 'la_ww', 'la_ovr', 'la_sparse_sq', 'la_sparse_cs', 'la_sparse_ovr')
 ORDER BY m.name;
 
-DROP TABLE la_rows, la_stream;
+DROP TABLE la_rows, la_stream, la_sparse_stream;
 DROP FUNCTION la_sprung();
 DELETE FROM hinge_model WHERE name LIKE 'la\_%';

@@ -67,6 +67,8 @@ SELECT hinge_scores('{{1, 0}, {0, 1}, {-1, -1}}'::float8[], '{0.5, 2}'::float8[]
        multiclass_hinge_loss('{0.5, 2, -2.5}', 1) AS crammer_singer,
        multiclass_hinge_loss('{0.5, 2, -2.5}', 1, 'weston_watkins') AS weston_watkins,
        multiclass_hinge_loss_grad('{0.5, 2, -2.5}', 1) AS subgradient;
+SELECT hinge_sparse(ARRAY[1, 7], ARRAY[0.5, 2], 10) AS x,
+       hinge_sparse_nnz('{1:0.5,7:2}/10'), hinge_sparse_dimension('{1:0.5,7:2}/10');
 SELECT hinge_objective('{1, 0.5, -1}', x, y, 0.1) AS objective,
        hinge_subgradient('{1, 0.5, -1}', x, y, 0.1) AS subgradient,
        hinge_loss_avg('{1, 0.5, -1}', x, y) AS mean_loss
