@@ -26,8 +26,9 @@
  *	[11 .. 11+d)  w
  * then, for STATE_SUBGRADIENT, 2d more: sum_i c_y dloss/dscore * (x_i, 1)
  * and its compensations; for STATE_STATS, the STATS_* fields below; for
- * STATE_LINE, whose "w" is w_from, d more for w_to, then LINE_POINTS sums of
- * c_y * loss at each point of the line and their compensations;
+ * STATE_LINE, whose "w" is w_from, d more for w_to, then the sums of c_y *
+ * loss along the line (HINGE_LINE_SUMS, rows.h: by runs for the hinge, per
+ * point for the other losses);
  * STATE_LINE_PLANES, the same followed by LINE_POINTS x d difference sums
  * of the hinge subgradient along the line, and their compensations (see
  * hinge_line_planes_transfn).
@@ -44,6 +45,7 @@
 #include "kernels.h"
 #include "line.h"
 #include "losses.h"
+#include "rows.h"
 #include "state.h"
 #include "validate.h"
 
@@ -160,9 +162,9 @@ extra_length(float8 tag, int d)
 	if (tag == STATE_STATS)
 		return STATS_FIELDS;
 	if (tag == STATE_LINE)
-		return d + 2 * LINE_POINTS;
+		return d + HINGE_LINE_SUMS;
 	if (tag == STATE_LINE_PLANES)
-		return d + 2 * LINE_POINTS + 2 * LINE_POINTS * d;
+		return d + HINGE_LINE_SUMS + 2 * LINE_POINTS * d;
 	return 0;
 }
 
@@ -195,20 +197,6 @@ static float8 *
 binary_state_data(ArrayType *state, float8 tag)
 {
 	return hinge_state_data(state, tag, ST_HEADER, binary_state_length);
-}
-
-/*
- * The loss of one row from its functional margin z (margin 1), and its
- * derivative in z.
- */
-static inline float8
-row_loss(HingeLoss loss, float8 gamma, float8 z, float8 *dloss_dz)
-{
-	float8		dloss_dv;
-	float8		value = hinge_loss_of_violation(loss, gamma, 1.0 - z, &dloss_dv);
-
-	*dloss_dz = -dloss_dv;
-	return value;
 }
 
 /* Checks the parameters of this row against those the state was made with */
@@ -354,7 +342,7 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
 	const float8 *w = st + ST_HEADER;
 	float8		score,
 				z,
-				dloss_dz,
+				coef,
 				weighted_loss;
 
 	hinge_check_finite(y, "label");
@@ -364,18 +352,16 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
 	if (unlikely(!isfinite(score)))
 		hinge_report_nonfinite(hinge_float8_vector(w, d), "weights", x, "features");
 	z = y * score;
-	weighted_loss = (y > 0 ? st[ST_CPOS] : st[ST_CNEG]) *
-		row_loss(p.loss, st[ST_GAMMA], z, &dloss_dz);
+	weighted_loss = hinge_binary_row(p.loss, st[ST_GAMMA], y > 0 ? st[ST_CPOS] : st[ST_CNEG],
+									 y, score, &coef);
 	if (unlikely(!isfinite(weighted_loss)))
 		hinge_overflow_error();
 
 	st[ST_N] += 1;
 	hinge_compensated_add(&st[ST_LOSS_SUM], &st[ST_LOSS_COMP], weighted_loss);
 
-	if (tag == STATE_SUBGRADIENT && dloss_dz != 0.0)
+	if (tag == STATE_SUBGRADIENT && coef != 0.0)
 	{
-		/* d (c_y loss) / dw = c_y * dloss/dz * y * (x, 1) */
-		float8		coef = (y > 0 ? st[ST_CPOS] : st[ST_CNEG]) * dloss_dz * y;
 		float8	   *sum = st + ST_HEADER + d;
 
 		hinge_compensated_add_row(sum, sum + d, d, coef, x);
@@ -414,15 +400,13 @@ line_transfn(FunctionCallInfo fcinfo, float8 tag)
 	int			d = (int) st[ST_NWEIGHTS];
 	const float8 *w_from = st + ST_HEADER;
 	const float8 *w_to = w_from + d;
-	float8	   *sum = st + ST_HEADER + 2 * d;
-	float8	   *comp = sum + LINE_POINTS;
-	float8	   *diff_sum = comp + LINE_POINTS;
+	float8	   *sums = st + ST_HEADER + 2 * d;
+	float8	   *diff_sum = sums + HINGE_LINE_SUMS;
 	float8	   *diff_comp = diff_sum + (Size) LINE_POINTS * d;
-	bool		was_violating = false;
-	float8		c,
-				from,
+	float8		c = y > 0 ? st[ST_CPOS] : st[ST_CNEG];
+	bool		finite;
+	float8		from,
 				to;
-	int			k;
 
 	hinge_check_finite(y, "label");
 	hinge_check_label(y);
@@ -430,30 +414,14 @@ line_transfn(FunctionCallInfo fcinfo, float8 tag)
 	to = hinge_row_score(w_to, d, x);
 	if (unlikely(!isfinite(from) || !isfinite(to)))
 		hinge_report_nonfinite(hinge_float8_vector(w_from, 2 * d), "line", x, "features");
-	c = y > 0 ? st[ST_CPOS] : st[ST_CNEG];
-	for (k = 0; k < LINE_POINTS; k++)
-	{
-		float8		dloss_dz;
-		float8		loss = c * row_loss(p.loss, st[ST_GAMMA],
-										y * (from + hinge_line_alphas[k] * (to - from)),
-										&dloss_dz);
-
-		if (unlikely(!isfinite(loss)))
-			hinge_overflow_error();
-		hinge_compensated_add(&sum[k], &comp[k], loss);
-
-		/*
-		 * Where a run of violating points starts, the hinge's subgradient
-		 * -c y (x, 1) begins to count; where it ends, it is taken back.
-		 */
-		if (tag == STATE_LINE_PLANES && (dloss_dz != 0.0) != was_violating)
-		{
-			float8		coef = was_violating ? c * y : -c * y;
-			hinge_compensated_add_row(diff_sum + (Size) k * d, diff_comp + (Size) k * d,
-									  d, coef, x);
-			was_violating = !was_violating;
-		}
-	}
+	if (p.loss == LOSS_HINGE)
+		finite = hinge_binary_row_line_runs(c, y, from, to, x, d, sums,
+											tag == STATE_LINE_PLANES ? diff_sum : NULL, diff_comp);
+	else
+		finite = hinge_binary_row_line_points(p.loss, st[ST_GAMMA], c, y, from, to,
+											  sums, sums + LINE_POINTS);
+	if (unlikely(!finite))
+		hinge_overflow_error();
 	st[ST_N] += 1;
 	PG_RETURN_ARRAYTYPE_P(state);
 }
@@ -582,12 +550,12 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 		float8	   *sa = a + ST_HEADER + 2 * d;
 		float8	   *sb = b + ST_HEADER + 2 * d;
 
-		hinge_compensated_merge(sa, sa + LINE_POINTS, sb, sb + LINE_POINTS, LINE_POINTS);
+		hinge_line_sums_merge(sa, sb);
 		if (tag == STATE_LINE_PLANES)
-			hinge_compensated_merge(sa + 2 * LINE_POINTS,
-									sa + 2 * LINE_POINTS + (Size) LINE_POINTS * d,
-									sb + 2 * LINE_POINTS,
-									sb + 2 * LINE_POINTS + (Size) LINE_POINTS * d,
+			hinge_compensated_merge(sa + HINGE_LINE_SUMS,
+									sa + HINGE_LINE_SUMS + (Size) LINE_POINTS * d,
+									sb + HINGE_LINE_SUMS,
+									sb + HINGE_LINE_SUMS + (Size) LINE_POINTS * d,
 									LINE_POINTS * d);
 	}
 	else if (tag == STATE_STATS)
@@ -717,8 +685,8 @@ hinge_line_objective_finalfn(PG_FUNCTION_ARGS)
 	const float8 *st;
 	const float8 *w_from,
 			   *w_to,
-			   *sum,
-			   *comp;
+			   *sums;
+	float8		risks[LINE_POINTS];
 	float8	   *out;
 	ArrayType  *result;
 	int			d,
@@ -731,8 +699,8 @@ hinge_line_objective_finalfn(PG_FUNCTION_ARGS)
 	d = (int) st[ST_NWEIGHTS];
 	w_from = st + ST_HEADER;
 	w_to = w_from + d;
-	sum = w_to + d;
-	comp = sum + LINE_POINTS;
+	sums = w_to + d;
+	hinge_line_risks(sums, st[ST_LOSS] == LOSS_HINGE, st[ST_N], risks);
 	result = hinge_new_float8_matrix(2, LINE_POINTS, &out);
 	for (k = 0; k < LINE_POINTS; k++)
 	{
@@ -745,8 +713,7 @@ hinge_line_objective_finalfn(PG_FUNCTION_ARGS)
 			norm2 += w * w;
 		}
 		out[k] = hinge_line_alphas[k];
-		out[LINE_POINTS + k] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
-												  (sum[k] + comp[k]) / st[ST_N]);
+		out[LINE_POINTS + k] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 + risks[k]);
 	}
 	PG_RETURN_ARRAYTYPE_P(result);
 }
@@ -764,10 +731,10 @@ hinge_line_planes_finalfn(PG_FUNCTION_ARGS)
 	const float8 *st;
 	const float8 *w_from,
 			   *w_to,
-			   *sum,
-			   *comp,
+			   *sums,
 			   *diff_sum,
 			   *diff_comp;
+	float8		risks[LINE_POINTS];
 	float8	   *out,
 			   *running;
 	ArrayType  *result;
@@ -781,12 +748,13 @@ hinge_line_planes_finalfn(PG_FUNCTION_ARGS)
 	d = (int) st[ST_NWEIGHTS];
 	w_from = st + ST_HEADER;
 	w_to = w_from + d;
-	sum = w_to + d;
-	comp = sum + LINE_POINTS;
-	diff_sum = comp + LINE_POINTS;
+	sums = w_to + d;
+	diff_sum = sums + HINGE_LINE_SUMS;
 	diff_comp = diff_sum + (Size) LINE_POINTS * d;
+	hinge_line_risks(sums, true, st[ST_N], risks);
 	result = hinge_new_float8_matrix(LINE_POINTS, d + 2, &out);
-	running = palloc0(sizeof(float8) * d);
+	running = palloc(sizeof(float8) * d);
+	hinge_line_subgradients(diff_sum, diff_comp, d, st[ST_N], running, out + 2, d + 2);
 	for (k = 0; k < LINE_POINTS; k++)
 	{
 		float8	   *row = out + (Size) k * (d + 2);
@@ -797,12 +765,10 @@ hinge_line_planes_finalfn(PG_FUNCTION_ARGS)
 			float8		w = w_from[j] + hinge_line_alphas[k] * (w_to[j] - w_from[j]);
 
 			norm2 += w * w;
-			running[j] += diff_sum[(Size) k * d + j] + diff_comp[(Size) k * d + j];
-			row[2 + j] = hinge_check_result(st[ST_LAMBDA] * w + running[j] / st[ST_N]);
+			row[2 + j] = hinge_check_result(st[ST_LAMBDA] * w + row[2 + j]);
 		}
 		row[0] = hinge_line_alphas[k];
-		row[1] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
-									(sum[k] + comp[k]) / st[ST_N]);
+		row[1] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 + risks[k]);
 	}
 	PG_RETURN_ARRAYTYPE_P(result);
 }

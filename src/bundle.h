@@ -14,8 +14,9 @@ typedef struct HingeBundle
 	int			d;				/* weights per plane */
 	int			m;				/* planes */
 	int			capacity;
+	int			allocated;		/* planes a has room for (up to capacity) */
 	float8		lambda;
-	float8	   *a;				/* capacity x d: plane slopes */
+	float8	   *a;				/* allocated x d: plane slopes */
 	float8	   *b;				/* plane offsets */
 	float8	   *magnitude;		/* of the numbers each offset came from */
 	float8	   *alpha;			/* dual weights, on the simplex */

@@ -4,6 +4,7 @@
  */
 #include "postgres.h"
 
+#include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #if PG_VERSION_NUM >= 160000
@@ -72,5 +73,22 @@ hinge_input_safe(Oid input, char *text, Oid ioparam, Datum *value)
 	}
 	PG_END_TRY();
 	return ok;
+#endif
+}
+
+int
+hinge_spi_execute_with_receiver(const char *query, struct ParamListInfoData *params,
+								struct _DestReceiver *dest)
+{
+#if PG_VERSION_NUM >= 140000
+	SPIExecuteOptions options;
+
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = dest;
+	return SPI_execute_extended(query, &options);
+#else
+	return SPI_execute_with_receiver(query, params, true, 0, dest);
 #endif
 }

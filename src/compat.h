@@ -74,6 +74,15 @@ extern void hinge_init_materialized_srf(FunctionCallInfo fcinfo);
 /* compat.c: text as a value of a type, or false when it is not one */
 extern bool hinge_input_safe(Oid input, char *text, Oid ioparam, Datum *value);
 
+/*
+ * compat.c: runs a query read-only with its rows sent to a DestReceiver
+ * (SPI_execute_extended from 14, SPI_execute_with_receiver before)
+ */
+struct _DestReceiver;
+struct ParamListInfoData;
+extern int	hinge_spi_execute_with_receiver(const char *query,
+											struct ParamListInfoData *params,
+											struct _DestReceiver *dest);
 
 /* releases a plan of SPI_plan_get_cached_plan (of an unsaved SPI plan) */
 #if PG_VERSION_NUM >= 140000

@@ -1,7 +1,8 @@
 /*
  * hinge.c
  *		The module: its identity, and what it sets up when a backend loads
- *		it (the model cache's setting and invalidation callback).
+ *		it (the model cache's setting and invalidation callback, the
+ *		in-memory training's setting).
  */
 #include "postgres.h"
 
@@ -11,6 +12,7 @@
 #include "citus.h"
 #include "compat.h"
 #include "model.h"
+#include "rowset.h"
 
 #define HINGE_VERSION	"1.2.0"
 
@@ -26,6 +28,7 @@ void
 _PG_init(void)
 {
 	hinge_model_cache_init();
+	hinge_row_set_define_setting();
 	hinge_citus_init();
 	MarkGUCPrefixReserved("hinge");
 }

@@ -44,6 +44,7 @@
 #include "line.h"
 #include "losses.h"
 #include "multiclass.h"
+#include "rows.h"
 #include "state.h"
 #include "validate.h"
 
@@ -378,15 +379,14 @@ multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 	ArrayType  *state = multiclass_state_for_row(fcinfo, tag, x.n, &v);
 	float8	   *st = (float8 *) ARR_DATA_PTR(state);
 	int			k = v.k;
-	float8	   *from = hinge_scratch(fcinfo, 4 * k);
+	float8	   *from = hinge_scratch(fcinfo, 6 * k);
 	float8	   *to = from + k;
-	float8	   *scores = to + k;
-	float8	   *grad = scores + k;
+	float8	   *grad = to + k;
+	float8	   *scores = grad + k;	/* 3k: a line's scratch */
 	HingeMulticlassVariant variant = (HingeMulticlassVariant) st[MC_VARIANT];
 	float8		c,
 				loss;
-	int			a,
-				r;
+	int			r;
 
 	hinge_check_class_label(label, k);
 	c = v.class_weights[label - 1];
@@ -397,58 +397,37 @@ multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 
 	if (tag == STATE_MC_OBJECTIVE || tag == STATE_MC_SUBGRADIENT)
 	{
-		loss = hinge_check_result(c * hinge_multiclass_loss(from, k, label - 1, variant, 1.0,
-															tag == STATE_MC_SUBGRADIENT ? grad : NULL));
+		loss = hinge_check_result(hinge_multiclass_row(variant, c, label - 1, from, k,
+													   tag == STATE_MC_SUBGRADIENT ? grad : NULL));
 		hinge_compensated_add(&st[MC_LOSS_SUM], &st[MC_LOSS_COMP], loss);
 		if (tag == STATE_MC_SUBGRADIENT && loss > 0.0)
-		{
-			for (r = 0; r < k; r++)
-				grad[r] *= c;
 			accumulate_rows(&v, grad, x);
-		}
 	}
 	else if (tag == STATE_MC_LINE)
-		for (a = 0; a < LINE_POINTS; a++)
-		{
-			for (r = 0; r < k; r++)
-				scores[r] = from[r] + hinge_line_alphas[a] * (to[r] - from[r]);
-			hinge_compensated_add(&v.sum[a], &v.comp[a],
-								  hinge_check_result(c * hinge_multiclass_loss(scores, k, label - 1,
-																			   variant, 1.0, NULL)));
-		}
+	{
+		if (!hinge_multiclass_row_line(variant, c, label - 1, from, to, k, x, v.cols,
+									   v.sum, NULL, NULL, scores))
+			hinge_overflow_error();
+	}
 	else if (tag == STATE_OVR_PLANES)
 	{
 		/* class r against the rest: target +1 for the row's class, else -1 */
 		for (r = 0; r < k; r++)
 		{
-			float8		t = (r == label - 1) ? 1.0 : -1.0;
-			float8		loss_r = hinge_of_violation(1.0 - t * from[r]);
-
-			grad[r] = 0.0;
-			if (loss_r > 0.0)
-			{
-				hinge_compensated_add(&v.sum[r], &v.comp[r], hinge_check_result(c * loss_r));
-				grad[r] = -c * t;
-			}
+			loss = hinge_check_result(hinge_binary_row(HINGE_LOSS_HINGE, 1.0, c,
+													   r == label - 1 ? 1.0 : -1.0,
+													   from[r], &grad[r]));
+			if (loss > 0.0)
+				hinge_compensated_add(&v.sum[r], &v.comp[r], loss);
 		}
 		accumulate_rows(&v, grad, x);
 	}
 	else
 		for (r = 0; r < k; r++)
-		{
-			float8		t = (r == label - 1) ? 1.0 : -1.0;
-
-			for (a = 0; a < LINE_POINTS; a++)
-			{
-				float8		loss_ra = hinge_of_violation(1.0 - t * (from[r] + hinge_line_alphas[a] *
-																	  (to[r] - from[r])));
-
-				if (loss_ra > 0.0)
-					hinge_compensated_add(&v.sum[r * LINE_POINTS + a],
-										  &v.comp[r * LINE_POINTS + a],
-										  hinge_check_result(c * loss_ra));
-			}
-		}
+			if (!hinge_binary_row_line_points(HINGE_LOSS_HINGE, 1.0, c, r == label - 1 ? 1.0 : -1.0,
+											  from[r], to[r],
+											  v.sum + r * LINE_POINTS, v.comp + r * LINE_POINTS))
+				hinge_overflow_error();
 	st[MC_N] += 1;
 	PG_RETURN_ARRAYTYPE_P(state);
 }

@@ -1,0 +1,299 @@
+/*
+ * memory_oracle.c
+ *		The risk of a training over rows held in memory (memory_oracle.h).
+ *
+ * A sweep over the rows does what a pass's aggregate does, with the same
+ * per-row formulas (rows.h) and compensated sums, for every problem at
+ * once: each row is read once and scored against every problem's weights.
+ * The line search gives the subgradients at every grid point too (the
+ * solver's one-pass mode) for every loss whose subgradient is constant
+ * between kinks: the hinge, one-vs-rest's hinges, and both multiclass
+ * hinges.
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+
+#include "finite.h"
+#include "memory_oracle.h"
+#include "rows.h"
+
+#define LINE_POINTS	HINGE_LINE_POINTS
+
+/* The line search keeps LINE_POINTS x weights difference sums: at most 32 x 65536 */
+#define LINE_PLANES_MAX_WEIGHTS	65536
+
+/* Rows between checks for a cancel request */
+#define INTERRUPT_ROWS	4096
+
+/* Whether row i counts in fold problem f */
+static inline bool
+counts(const HingeMemoryOracle *mo, int64 i, int f)
+{
+	return mo->left_out == NULL || mo->rows->fold[i] != mo->left_out[f];
+}
+
+/* A binary row's label and class weight; one-vs-rest's for class r */
+static inline float8
+target_of(const HingeMemoryOracle *mo, int64 i, int r, float8 *c)
+{
+	const HingeRowSet *rs = mo->rows;
+
+	if (mo->task == HINGE_TASK_BINARY)
+	{
+		*c = mo->class_weights[rs->y[i] > 0 ? 1 : 0];
+		return rs->y[i];
+	}
+	*c = mo->class_weights[rs->label[i]];
+	return rs->label[i] == r ? 1.0 : -1.0;
+}
+
+/* Makes the sweep's sums n_problems x stride zero */
+static float8 *
+zero_sums(HingeMemoryOracle *mo, Size stride)
+{
+	Size		length = (Size) mo->oracle.n_problems * stride;
+
+	if (mo->sums_length < length)
+	{
+		if (mo->sums != NULL)
+			pfree(mo->sums);
+		mo->sums = MemoryContextAllocHuge(mo->context, sizeof(float8) * length);
+		mo->sums_length = length;
+	}
+	memset(mo->sums, 0, sizeof(float8) * length);
+	return mo->sums;
+}
+
+/* What a sweep evaluates: the points of a plane, or the two ends of a line */
+typedef struct Sweep
+{
+	const float8 *at;			/* n_problems x d: the points, or the starts */
+	const float8 *to;			/* the line's ends, or NULL */
+	Size		stride;			/* sums per problem */
+	Size		diffs;			/* line: difference sums of the subgradient */
+	bool		runs;			/* line: the hinge by runs */
+} Sweep;
+
+/* One row's part in one problem's sums, s */
+typedef void (*SweepStep) (HingeMemoryOracle *mo, const Sweep *sw, int64 i,
+						   HingeVector x, int p, int r, float8 *s);
+
+/*
+ * A sweep over the rows: each row is read once, for every problem it
+ * counts in; the sums start from zero.
+ */
+static float8 *
+sweep(HingeMemoryOracle *mo, const Sweep *sw, SweepStep step)
+{
+	const HingeRowSet *rs = mo->rows;
+	float8	   *sums = zero_sums(mo, sw->stride);
+	int64		i;
+	int			f,
+				r;
+
+	for (i = 0; i < rs->n; i++)
+	{
+		HingeVector x = hinge_row_set_row(rs, i);
+
+		if (i % INTERRUPT_ROWS == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (f = 0; f < mo->n_folds; f++)
+			if (counts(mo, i, f))
+				for (r = 0; r < mo->per_fold; r++)
+				{
+					int			p = f * mo->per_fold + r;
+
+					step(mo, sw, i, x, p, r, sums + p * sw->stride);
+				}
+	}
+	return sums;
+}
+
+/* A row's loss and subgradient: s is [loss sum, comp, d sums, d comps] */
+static void
+plane_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
+		   int p, int r, float8 *s)
+{
+	const HingeRowSet *rs = mo->rows;
+	int			d = mo->oracle.d;
+	float8	   *scores = mo->scratch;
+	float8	   *coef = scores + mo->k;
+	float8		value,
+				c,
+				y;
+	int			j;
+
+	if (mo->task == HINGE_TASK_MULTICLASS)
+	{
+		if (!hinge_row_scores(sw->at + (Size) p * d, mo->k, mo->cols, x, scores))
+			hinge_overflow_error();
+		c = mo->class_weights[rs->label[i]];
+		value = hinge_check_result(hinge_multiclass_row(mo->variant, c, rs->label[i],
+														scores, mo->k, coef));
+		if (value == 0.0)
+			return;
+		hinge_compensated_add(&s[0], &s[1], value);
+		for (j = 0; j < mo->k; j++)
+			if (coef[j] != 0.0)
+				hinge_compensated_add_row(s + 2 + (Size) j * mo->cols,
+										  s + 2 + d + (Size) j * mo->cols,
+										  mo->cols, coef[j], x);
+		return;
+	}
+	y = target_of(mo, i, r, &c);
+	value = hinge_check_result(hinge_binary_row(mo->loss, mo->gamma, c, y,
+												hinge_check_result(hinge_row_score(sw->at + (Size) p * d, d, x)),
+												&coef[0]));
+	if (value == 0.0)
+		return;
+	hinge_compensated_add(&s[0], &s[1], value);
+	if (coef[0] != 0.0)
+		hinge_compensated_add_row(s + 2, s + 2 + d, d, coef[0], x);
+}
+
+/*
+ * Each problem's risk and subgradient at its point: out gets a row
+ * [R, g] per problem, as the cutting-plane aggregates give it.
+ */
+static void
+memory_planes(HingeOracle *oracle, const float8 *points, float8 *out)
+{
+	HingeMemoryOracle *mo = (HingeMemoryOracle *) oracle;
+	int			d = oracle->d;
+	Sweep		sw = {points, NULL, 2 + 2 * (Size) d, 0, false};
+	float8	   *sums = sweep(mo, &sw, plane_step);
+	int			p,
+				j;
+
+	for (p = 0; p < oracle->n_problems; p++)
+	{
+		const float8 *s = sums + p * sw.stride;
+		float8	   *row = out + (Size) p * (d + 1);
+		float8		n = mo->rows_of[p / mo->per_fold];
+
+		row[0] = (s[0] + s[1]) / n;
+		for (j = 0; j < d; j++)
+			row[1 + j] = (s[2 + j] + s[2 + d + j]) / n;
+	}
+}
+
+/*
+ * A row along the line: s is the line's sums (HINGE_LINE_SUMS), then with
+ * line_planes the subgradient's difference sums and their compensations
+ */
+static void
+line_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
+		  int p, int r, float8 *s)
+{
+	const HingeRowSet *rs = mo->rows;
+	int			d = mo->oracle.d;
+	float8	   *diff = sw->diffs > 0 ? s + HINGE_LINE_SUMS : NULL;
+	float8	   *diff_comp = sw->diffs > 0 ? diff + sw->diffs : NULL;
+	bool		finite;
+	float8		c,
+				y;
+
+	if (mo->task == HINGE_TASK_MULTICLASS)
+	{
+		float8	   *from_scores = mo->scratch;
+		float8	   *to_scores = from_scores + mo->k;
+
+		if (!hinge_row_scores(sw->at + (Size) p * d, mo->k, mo->cols, x, from_scores) ||
+			!hinge_row_scores(sw->to + (Size) p * d, mo->k, mo->cols, x, to_scores))
+			hinge_overflow_error();
+		c = mo->class_weights[rs->label[i]];
+		finite = hinge_multiclass_row_line_runs(mo->variant, c, rs->label[i], from_scores,
+												to_scores, mo->k, x, mo->cols, s, diff,
+												diff_comp);
+	}
+	else
+	{
+		float8		s_from = hinge_check_result(hinge_row_score(sw->at + (Size) p * d, d, x));
+		float8		s_to = hinge_check_result(hinge_row_score(sw->to + (Size) p * d, d, x));
+
+		y = target_of(mo, i, r, &c);
+		finite = sw->runs ?
+			hinge_binary_row_line_runs(c, y, s_from, s_to, x, d, s, diff, diff_comp) :
+			hinge_binary_row_line_points(mo->loss, mo->gamma, c, y, s_from, s_to,
+										 s, s + LINE_POINTS);
+	}
+	if (!finite)
+		hinge_overflow_error();
+}
+
+/*
+ * Each problem's risk at the line's grid points, and with line_planes its
+ * subgradients there.
+ */
+static void
+memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
+			float8 *risks, float8 *subgradients)
+{
+	HingeMemoryOracle *mo = (HingeMemoryOracle *) oracle;
+	int			d = oracle->d;
+	Size		diffs = oracle->line_planes ? (Size) LINE_POINTS * d : 0;
+	Sweep		sw = {from, to, HINGE_LINE_SUMS + 2 * diffs, diffs,
+	mo->task == HINGE_TASK_MULTICLASS || mo->loss == HINGE_LOSS_HINGE};
+	float8	   *sums = sweep(mo, &sw, line_step);
+	int			p;
+
+	for (p = 0; p < oracle->n_problems; p++)
+	{
+		const float8 *s = sums + p * sw.stride;
+		float8		n = mo->rows_of[p / mo->per_fold];
+
+		hinge_line_risks(s, sw.runs, n, risks + (Size) p * LINE_POINTS);
+		if (diffs > 0)
+			hinge_line_subgradients(s + HINGE_LINE_SUMS, s + HINGE_LINE_SUMS + diffs, d, n,
+									mo->scratch, subgradients + (Size) p * LINE_POINTS * d, d);
+	}
+}
+
+void
+hinge_memory_oracle_init(HingeMemoryOracle *mo, const HingeRowSet *rows,
+						 const HingeTrainSpec *spec, int n_folds, const int32 *left_out)
+{
+	HingeOracle *oracle = &mo->oracle;
+	bool		multiclass = hinge_spec_is_multiclass(spec);
+	bool		one_vs_rest = hinge_spec_is_one_vs_rest(spec);
+	int64		i;
+	int			f;
+
+	memset(mo, 0, sizeof(*mo));
+	mo->context = CurrentMemoryContext;
+	mo->rows = rows;
+	mo->task = one_vs_rest ? HINGE_TASK_ONE_VS_REST :
+		multiclass ? HINGE_TASK_MULTICLASS : HINGE_TASK_BINARY;
+	mo->loss = multiclass ? HINGE_LOSS_HINGE : hinge_loss_by_name(spec->loss);
+	mo->gamma = spec->gamma;
+	if (mo->task == HINGE_TASK_MULTICLASS)
+		mo->variant = hinge_multiclass_variant(spec->multiclass);
+	mo->k = spec->n_rows;
+	mo->cols = spec->n_columns;
+	mo->class_weights = spec->class_weights;
+	mo->n_folds = Max(n_folds, 1);
+	mo->left_out = left_out;
+	mo->per_fold = one_vs_rest ? spec->n_rows : 1;
+
+	oracle->n_problems = mo->n_folds * mo->per_fold;
+	oracle->d = one_vs_rest ? spec->n_columns : spec->n_weights;
+	/* the hinge's subgradients are constant between kinks: see rows.h */
+	oracle->line_planes = mo->loss == HINGE_LOSS_HINGE &&
+		(Size) oracle->n_problems * oracle->d <= LINE_PLANES_MAX_WEIGHTS;
+	oracle->planes = memory_planes;
+	oracle->line = memory_line;
+
+	/* 2k scores and 3k of a line's scratch, or the running sums of d */
+	mo->scratch = palloc(sizeof(float8) * Max(5 * mo->k, oracle->d));
+	mo->rows_of = palloc0(sizeof(float8) * mo->n_folds);
+	for (f = 0; f < mo->n_folds; f++)
+		for (i = 0; i < rows->n; i++)
+			mo->rows_of[f] += counts(mo, i, f);
+	for (f = 0; f < mo->n_folds; f++)
+		if (mo->rows_of[f] == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a problem of the training has no rows"),
+					 errhint("Every fold must leave rows to train on.")));
+}

@@ -1,0 +1,447 @@
+/*
+ * rowset.c
+ *		Gathering the rows of a training into memory (rowset.h).
+ *
+ * One query reads the usable rows with a known label, the same rows every
+ * pass reads (the row source's SQL, through the calling statement's
+ * snapshot), and a DestReceiver copies each row's features and label
+ * straight from the executor's slot into the row set: no tuple is copied,
+ * and nothing per row outlives the row.  The rows are checked as the
+ * aggregates check them (one dimension, no NULL element, every element
+ * finite, the features' width), so a training reports bad rows the same
+ * way on either path.  When the rows grow past the budget, gathering stops
+ * and the caller goes on with passes.
+ */
+#include "postgres.h"
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+
+#include "finite.h"
+#include "rowset.h"
+#include "validate.h"
+
+/* hinge.in_memory_limit, in kB */
+int			hinge_in_memory_limit = 262144;
+
+void
+hinge_row_set_define_setting(void)
+{
+	DefineCustomIntVariable("hinge.in_memory_limit",
+							"Memory a training may hold its rows in, to solve without a pass per iteration.",
+							"hinge_train reads the rows once into memory when they fit, and then iterates there; 0 keeps every training on aggregate passes over the relation.",
+							&hinge_in_memory_limit, 262144, 0, MAX_KILOBYTES,
+							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
+}
+
+/*
+ * Giving the memory of the rows back to the system.  A row set is tens or
+ * hundreds of megabytes in pieces of every size, and once glibc's malloc
+ * has seen a large piece freed it serves later ones from its heap, whose
+ * freed middle it keeps: a session that trains (or has trainings
+ * cancelled) again and again would keep tens of megabytes it no longer
+ * uses.  When the transaction's memory goes, after the statement's (a
+ * callback on TopTransactionContext, which is deleted after the portals'
+ * memory at commit and at abort alike), malloc_trim gives the free pages
+ * back: once per transaction that gathered rows.
+ */
+#ifdef __GLIBC__
+static bool trim_pending = false;
+
+static void
+trim_memory(void *arg)
+{
+	trim_pending = false;
+	malloc_trim(0);
+}
+#endif
+
+static void
+trim_at_transaction_end(void)
+{
+#ifdef __GLIBC__
+	MemoryContextCallback *cb;
+
+	if (trim_pending || TopTransactionContext == NULL)
+		return;
+	cb = MemoryContextAllocZero(TopTransactionContext, sizeof(MemoryContextCallback));
+	cb->func = trim_memory;
+	MemoryContextRegisterResetCallback(TopTransactionContext, cb);
+	trim_pending = true;
+#endif
+}
+
+/* The budget in bytes */
+Size
+hinge_row_set_budget(void)
+{
+	return (Size) hinge_in_memory_limit * 1024;
+}
+
+/* What rows of dense features take: their elements and a label each */
+Size
+hinge_row_set_dense_bytes(int64 rows, int n_features, Oid features_type)
+{
+	Size		element = features_type == FLOAT4ARRAYOID ? sizeof(float4) : sizeof(float8);
+
+	return (Size) rows * ((Size) n_features * element + sizeof(float8));
+}
+
+typedef struct Gatherer
+{
+	DestReceiver pub;			/* first: the executor sees this */
+	HingeRowSet *rs;
+	bool		multiclass;
+	int64		stride;			/* keep rows 0, stride, 2 stride, ... */
+	Size		budget;
+	int64		seen;			/* rows read */
+	int64		capacity;		/* rows the arrays hold */
+	int64		value_capacity; /* sparse: elements index/values hold */
+	bool		over_budget;
+	MemoryContext row_context;	/* reset per row */
+	MemoryContext context;		/* the row set's */
+} Gatherer;
+
+/* repalloc_huge, or a first allocation */
+static void *
+grow(MemoryContext context, void *p, Size size)
+{
+	return p == NULL ? MemoryContextAllocHuge(context, size) : repalloc_huge(p, size);
+}
+
+/* Room for one more row, and for nnz more stored elements */
+static void
+reserve(Gatherer *g, int nnz)
+{
+	HingeRowSet *rs = g->rs;
+
+	if (rs->n == g->capacity)
+	{
+		int64		rows = Max(1024, 2 * g->capacity);
+
+		if (rs->kind == HINGE_SPARSE)
+		{
+			rs->row_start = grow(g->context, rs->row_start, sizeof(int64) * (rows + 1));
+			if (g->capacity == 0)
+				rs->row_start[0] = 0;
+		}
+		else
+			rs->dense = grow(g->context, rs->dense, (Size) rows * rs->n_features *
+							 (rs->kind == HINGE_DENSE_FLOAT4 ? sizeof(float4) : sizeof(float8)));
+		if (g->multiclass)
+			rs->label = grow(g->context, rs->label, sizeof(int32) * rows);
+		else
+			rs->y = grow(g->context, rs->y, sizeof(float8) * rows);
+		g->capacity = rows;
+	}
+	if (rs->kind == HINGE_SPARSE && rs->row_start[rs->n] + nnz > g->value_capacity)
+	{
+		int64		elements = Max(Max(4096, 2 * g->value_capacity), rs->row_start[rs->n] + nnz);
+
+		rs->index = grow(g->context, rs->index, sizeof(int32) * elements);
+		rs->values = grow(g->context, rs->values, sizeof(float8) * elements);
+		g->value_capacity = elements;
+	}
+}
+
+/* Appends the features x and label of one row */
+static void
+append_row(Gatherer *g, HingeVector x, Datum label)
+{
+	HingeRowSet *rs = g->rs;
+	int64		i = rs->n;
+
+	if (g->capacity == 0)
+		rs->kind = x.kind;		/* every row has the kind of the features' type */
+	Assert(x.kind == rs->kind);
+	reserve(g, x.kind == HINGE_SPARSE ? x.nnz : 0);
+	if (x.kind == HINGE_SPARSE)
+	{
+		int64		at = rs->row_start[i];
+
+		memcpy(rs->index + at, x.index, sizeof(int32) * x.nnz);
+		memcpy(rs->values + at, x.data, sizeof(float8) * x.nnz);
+		rs->row_start[i + 1] = at + x.nnz;
+		rs->bytes += sizeof(int64) + (sizeof(int32) + sizeof(float8)) * (Size) x.nnz;
+	}
+	else
+	{
+		Size		element = x.kind == HINGE_DENSE_FLOAT4 ? sizeof(float4) : sizeof(float8);
+
+		memcpy((char *) rs->dense + (Size) i * rs->n_features * element, x.data,
+			   element * rs->n_features);
+		rs->bytes += element * rs->n_features;
+	}
+	if (g->multiclass)
+		rs->label[i] = DatumGetInt32(label) - 1;
+	else
+		rs->y[i] = DatumGetFloat8(label);
+	rs->bytes += sizeof(float8);
+	rs->n++;
+}
+
+static bool
+gather_slot(TupleTableSlot *slot, DestReceiver *self)
+{
+	Gatherer   *g = (Gatherer *) self;
+	MemoryContext old;
+	HingeVector x;
+
+	slot_getsomeattrs(slot, 2);
+	if (slot->tts_isnull[0] || slot->tts_isnull[1])
+		return true;
+	if (g->seen++ % g->stride != 0)
+		return true;
+	if ((g->seen & 1023) == 0)
+		CHECK_FOR_INTERRUPTS();
+	old = MemoryContextSwitchTo(g->row_context);
+	x = hinge_vector_arg((ArrayType *) PG_DETOAST_DATUM(slot->tts_values[0]), "features");
+	if (x.n != g->rs->n_features)
+		hinge_row_width_error(x.n, g->rs->n_features, "weights");
+	hinge_check_finite_vector(x, "features");
+	MemoryContextSwitchTo(g->context);
+	append_row(g, x, slot->tts_values[1]);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(g->row_context);
+	/* past the budget: stop the scan (the caller goes on with passes) */
+	if (g->rs->bytes > g->budget)
+	{
+		g->over_budget = true;
+		return false;
+	}
+	return true;
+}
+
+static void
+gather_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+gather_shutdown(DestReceiver *self)
+{
+}
+
+static void
+gather_destroy(DestReceiver *self)
+{
+}
+
+/*
+ * Dense rows of mostly zeros (one-hot codes, counts, a9a's 0/1 features)
+ * are kept as sparse rows when at most a quarter of their elements are
+ * not zero: a sweep then costs O(non-zeros), as it would with hinge_sparse
+ * rows, and the rows take less memory.
+ */
+#define SPARSE_DENSITY	0.25
+
+static void
+make_sparse_if_worth_it(HingeRowSet *rs)
+{
+	int64		nnz = 0,
+				i,
+				at = 0;
+	Size		elements = (Size) rs->n * rs->n_features;
+	int			j;
+
+	if (rs->kind == HINGE_SPARSE || rs->n == 0)
+		return;
+	for (i = 0; i < rs->n; i++)
+	{
+		HingeVector x = hinge_row_set_row(rs, i);
+
+		for (j = 0; j < x.n; j++)
+			nnz += hinge_vector_get(x, j) != 0.0;
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if ((float8) nnz > SPARSE_DENSITY * (float8) elements)
+		return;
+	rs->row_start = MemoryContextAllocHuge(GetMemoryChunkContext(rs->dense), sizeof(int64) * (rs->n + 1));
+	rs->index = MemoryContextAllocHuge(GetMemoryChunkContext(rs->dense), sizeof(int32) * Max(nnz, 1));
+	rs->values = MemoryContextAllocHuge(GetMemoryChunkContext(rs->dense), sizeof(float8) * Max(nnz, 1));
+	for (i = 0; i < rs->n; i++)
+	{
+		HingeVector x = hinge_row_set_row(rs, i);
+
+		rs->row_start[i] = at;
+		for (j = 0; j < x.n; j++)
+		{
+			float8		v = hinge_vector_get(x, j);
+
+			if (v != 0.0)
+			{
+				rs->index[at] = j;
+				rs->values[at++] = v;
+			}
+		}
+	}
+	rs->row_start[rs->n] = at;
+	pfree(rs->dense);
+	rs->dense = NULL;
+	rs->kind = HINGE_SPARSE;
+	rs->bytes = (Size) rs->n * (sizeof(int64) + sizeof(float8)) +
+		(sizeof(int32) + sizeof(float8)) * (Size) nnz;
+}
+
+/* The query's parameters as a ParamListInfo */
+static ParamListInfo
+param_list(const HingeParams *params)
+{
+	ParamListInfo list = makeParamList(params->n);
+	int			i;
+
+	for (i = 0; i < params->n; i++)
+	{
+		list->params[i].value = params->values[i];
+		list->params[i].isnull = false;
+		list->params[i].pflags = PARAM_FLAG_CONST;
+		list->params[i].ptype = params->types[i];
+	}
+	return list;
+}
+
+/*
+ * Gathers the usable rows of src with a known label into rs (allocated in
+ * the current memory context): every stride-th one, in the order the scan
+ * reads them, so stride 1 keeps them all.  Returns false, with rs empty,
+ * when they would take more than budget bytes.  With stride 1, the rows
+ * read must be those the first scan counted.
+ */
+bool
+hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
+					 int64 stride, Size budget)
+{
+	HingeParams params = {0};
+	char	   *query;
+	Gatherer	g;
+	int			ret;
+
+	memset(rs, 0, sizeof(*rs));
+	rs->n_features = src->n_features;
+	trim_at_transaction_end();
+	memset(&g, 0, sizeof(g));
+	g.pub.receiveSlot = gather_slot;
+	g.pub.rStartup = gather_startup;
+	g.pub.rShutdown = gather_shutdown;
+	g.pub.rDestroy = gather_destroy;
+	g.pub.mydest = DestNone;
+	g.rs = rs;
+	g.multiclass = multiclass;
+	g.stride = Max(stride, 1);
+	g.budget = budget;
+	g.context = CurrentMemoryContext;
+	g.row_context = AllocSetContextCreate(CurrentMemoryContext, "hinge row",
+										  ALLOCSET_DEFAULT_SIZES);
+
+	query = psprintf("SELECT x, y FROM (SELECT %s AS x, %s AS y %s) AS r",
+					 hinge_row_source_x(src, &params), hinge_row_source_y(src, &params),
+					 hinge_row_source_sql(src));
+	ret = hinge_spi_execute_with_receiver(query, param_list(&params), (DestReceiver *) &g);
+	if (ret < 0)
+		elog(ERROR, "could not read the rows of %s: %s", src->relation_name,
+			 SPI_result_code_string(ret));
+	MemoryContextDelete(g.row_context);
+	if (g.over_budget)
+	{
+		hinge_row_set_free(rs);
+		return false;
+	}
+	if (g.stride == 1 && g.seen != src->rows_used)
+		hinge_rows_changed_error(src, g.seen);
+	make_sparse_if_worth_it(rs);
+	return true;
+}
+
+/* Frees the rows of rs, and empties it */
+void
+hinge_row_set_free(HingeRowSet *rs)
+{
+	if (rs->row_start != NULL)
+		pfree(rs->row_start);
+	if (rs->index != NULL)
+		pfree(rs->index);
+	if (rs->values != NULL)
+		pfree(rs->values);
+	if (rs->dense != NULL)
+		pfree(rs->dense);
+	if (rs->y != NULL)
+		pfree(rs->y);
+	if (rs->label != NULL)
+		pfree(rs->label);
+	memset(rs, 0, sizeof(*rs));
+}
+
+/*
+ * Every stride-th row of rs, copied into out (allocated in the current
+ * memory context): the sample a training in memory starts from.
+ */
+void
+hinge_row_set_subsample(const HingeRowSet *rs, int64 stride, HingeRowSet *out)
+{
+	MemoryContext context = CurrentMemoryContext;
+	int64		n = (rs->n + stride - 1) / stride,
+				i,
+				k;
+
+	Assert(stride >= 1 && rs->fold == NULL);
+	memset(out, 0, sizeof(*out));
+	out->n = n;
+	out->n_features = rs->n_features;
+	out->kind = rs->kind;
+	if (rs->kind == HINGE_SPARSE)
+	{
+		int64		nnz = 0;
+
+		for (i = 0; i < rs->n; i += stride)
+			nnz += rs->row_start[i + 1] - rs->row_start[i];
+		out->row_start = MemoryContextAllocHuge(context, sizeof(int64) * (n + 1));
+		out->index = MemoryContextAllocHuge(context, sizeof(int32) * Max(nnz, 1));
+		out->values = MemoryContextAllocHuge(context, sizeof(float8) * Max(nnz, 1));
+		out->row_start[0] = 0;
+		for (i = 0, k = 0; i < rs->n; i += stride, k++)
+		{
+			int64		len = rs->row_start[i + 1] - rs->row_start[i];
+
+			memcpy(out->index + out->row_start[k], rs->index + rs->row_start[i],
+				   sizeof(int32) * len);
+			memcpy(out->values + out->row_start[k], rs->values + rs->row_start[i],
+				   sizeof(float8) * len);
+			out->row_start[k + 1] = out->row_start[k] + len;
+		}
+		out->bytes = (Size) n * (sizeof(int64) + sizeof(float8)) +
+			(sizeof(int32) + sizeof(float8)) * (Size) nnz;
+	}
+	else
+	{
+		Size		row = (Size) rs->n_features *
+			(rs->kind == HINGE_DENSE_FLOAT4 ? sizeof(float4) : sizeof(float8));
+
+		out->dense = MemoryContextAllocHuge(context, Max(row * n, 1));
+		for (i = 0, k = 0; i < rs->n; i += stride, k++)
+			memcpy((char *) out->dense + row * k, (const char *) rs->dense + row * i, row);
+		out->bytes = (row + sizeof(float8)) * n;
+	}
+	if (rs->y != NULL)
+	{
+		out->y = MemoryContextAllocHuge(context, sizeof(float8) * Max(n, 1));
+		for (i = 0, k = 0; i < rs->n; i += stride, k++)
+			out->y[k] = rs->y[i];
+	}
+	if (rs->label != NULL)
+	{
+		out->label = MemoryContextAllocHuge(context, sizeof(int32) * Max(n, 1));
+		for (i = 0, k = 0; i < rs->n; i += stride, k++)
+			out->label[k] = rs->label[i];
+	}
+}
