@@ -193,7 +193,9 @@ check_error read_committed_refused "0A000: hinge_train cannot read t at READ COM
     -c "SELECT hinge_train('m', 't', 'x', 'y', lambda => 1e-3)"
 check_error read_committed_view "0A000: hinge_train cannot read t_view at READ COMMITTED" \
     -c "SELECT hinge_train('m', 't_view', 'x', 'y', lambda => 1e-3)"
-sql 0 -c "SET client_min_messages = warning" \
+# on passes (hinge.in_memory_limit = 0): every pass is an aggregate that
+# Citus pushes down, and the model is the local table's, to the bit
+sql 0 -c "SET client_min_messages = warning" -c "SET hinge.in_memory_limit = 0" \
       -c "BEGIN ISOLATION LEVEL REPEATABLE READ" \
       -c "SELECT 1 FROM hinge_train('m', 't', 'x', 'y', lambda => 1e-3)" \
       -c "COMMIT" \
@@ -202,7 +204,17 @@ sql 0 -c "SELECT name, passes, converged, objective, lower_bound, weights[1:3] F
 check train_identical "SELECT d.weights = l.weights AND d.objective = l.objective AND d.lower_bound = l.lower_bound
                               AND d.passes = l.passes AND d.rows_used = l.rows_used
                        FROM hinge_model d, hinge_model l WHERE d.name = 'm' AND l.name = 'm_local'"
-check train_view "BEGIN ISOLATION LEVEL REPEATABLE READ" \
+# in memory (the default, when the rows fit): one scan gathers the rows,
+# which come from the shards in another order than the local table's, and
+# the sweeps over them depend on the order: another model, certified as
+# well, so each one's lower bound is below the other's objective
+check train_in_memory "BEGIN ISOLATION LEVEL REPEATABLE READ" \
+    "SELECT d.converged AND l.converged AND d.rows_used = l.rows_used
+            AND d.lower_bound <= l.objective AND l.lower_bound <= d.objective
+            AND abs(d.objective - l.objective) <= 1e-3 * l.objective
+     FROM hinge_train('m_mem', 't', 'x', 'y', lambda => 1e-3) AS d,
+          hinge_train('m_mem_local', 't_local', 'x', 'y', lambda => 1e-3) AS l"
+check train_view "SET hinge.in_memory_limit = 0" "BEGIN ISOLATION LEVEL REPEATABLE READ" \
     "SELECT v.weights = l.weights FROM hinge_train('m_view', 't_view', 'x', 'y', lambda => 1e-3) AS v,
             hinge_model AS l WHERE l.name = 'm_local'"
 
@@ -291,7 +303,7 @@ check calibrate "SELECT abs(d.calibration_a[1] - l.calibration_a[1]) <= 1e-12 * 
 check probability_by_name "SELECT ($(digest "hinge_probability('m', x)" t)) = ($(digest "hinge_probability('m', x)" t_local))"
 
 # ---- encoded and sparse training, and scoring rows whole
-check train_encoded "BEGIN ISOLATION LEVEL REPEATABLE READ" \
+check train_encoded "SET hinge.in_memory_limit = 0" "BEGIN ISOLATION LEVEL REPEATABLE READ" \
     "SELECT d.weights = l.weights AND d.objective = l.objective AND d.encoding = l.encoding
      FROM hinge_train('e', 't', ARRAY['amount', 'colour'], 'y', lambda => 1e-3, impute => 'zero') AS d,
           hinge_train('e_local', 't_local', ARRAY['amount', 'colour'], 'y', lambda => 1e-3, impute => 'zero') AS l" \
@@ -299,7 +311,7 @@ check train_encoded "BEGIN ISOLATION LEVEL REPEATABLE READ" \
 # scaling and imputing by the mean learn means and deviations, whose sums
 # are combined in another order (32 shards, not one scan): the same to
 # about 1e-15, and then two certified models of almost the same problem
-check train_encoded_scaled "BEGIN ISOLATION LEVEL REPEATABLE READ" \
+check train_encoded_scaled "SET hinge.in_memory_limit = 0" "BEGIN ISOLATION LEVEL REPEATABLE READ" \
     "CREATE TEMP TABLE scaled AS SELECT d.encoding AS de, l.encoding AS le, d.objective AS dobj, l.objective AS lobj,
             d.converged AND l.converged AS converged
      FROM hinge_train('es', 't', ARRAY['amount', 'colour'], 'y', lambda => 1e-3, impute => 'mean', scale => 'standard') AS d,
@@ -311,7 +323,7 @@ check train_encoded_scaled "BEGIN ISOLATION LEVEL REPEATABLE READ" \
      FROM scaled" \
     "COMMIT"
 check score_rows_whole "SELECT ($(digest "hinge_score('e', r)" 't AS r')) = ($(digest "hinge_score('e', r)" 't_local AS r'))"
-check train_sparse "BEGIN ISOLATION LEVEL REPEATABLE READ" \
+check train_sparse "SET hinge.in_memory_limit = 0" "BEGIN ISOLATION LEVEL REPEATABLE READ" \
     "SELECT d.weights = l.weights AND d.objective = l.objective
      FROM hinge_train('s', 't', 'sx', 'y', lambda => 1e-3) AS d,
           hinge_train('s_local', 't_local', 'sx', 'y', lambda => 1e-3) AS l"
@@ -329,7 +341,8 @@ check evaluate_encoded "SELECT d = l FROM hinge_evaluate('e', 't', ARRAY['amount
 ) &
 WRITER_PID=$!
 sleep 1
-check concurrent_writes "BEGIN ISOLATION LEVEL REPEATABLE READ" \
+# on passes, each of which reads the table again while it is written
+check concurrent_writes "SET hinge.in_memory_limit = 0" "BEGIN ISOLATION LEVEL REPEATABLE READ" \
     "CREATE TEMP TABLE trained AS SELECT * FROM hinge_train('m_rr', 't', 'x', 'y', lambda => 1e-4, tolerance => 1e-5)" \
     "SELECT tr.converged AND tr.lower_bound <= tr.objective
             AND tr.rows_used = ev.n AND ev.n = (SELECT count(*) FROM t)
@@ -357,12 +370,14 @@ row "pass: SELECT hinge_objective(w, x, y, 0.001)" "SELECT hinge_objective('$W':
 row "pass: SELECT hinge_cutting_plane(w, x, y, ...)" "SELECT hinge_cutting_plane('$W'::float8[], x, y, 0.001, 'hinge', 1, 1, 1) FROM @T@"
 row "score: SELECT count(*) WHERE hinge_score('m', x) > 0" "SELECT count(*) FROM @T@ WHERE hinge_score('m', x) > 0"
 row "score: the same with the weights" "SELECT count(*) FROM @T@ WHERE hinge_score('$W'::float8[], x) > 0"
-train_ms() {
-    sql 0 -c "SET client_min_messages = warning" -c '\timing on' -c "BEGIN ISOLATION LEVEL REPEATABLE READ" \
+train_ms() {  # relation, hinge.in_memory_limit
+    sql 0 -c "SET client_min_messages = warning" -c "SET hinge.in_memory_limit = '$2'" -c '\timing on' \
+          -c "BEGIN ISOLATION LEVEL REPEATABLE READ" \
           -c "SELECT passes FROM hinge_train('timed', '$1', 'x', 'y', lambda => 1e-3)" -c "COMMIT" 2>&1 |
         sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | sort -n | tail -n 1
 }
-printf '  %-58s %10s %10s\n' "training: hinge_train(..., lambda => 1e-3), $(sql 0 -c "SELECT passes FROM hinge_model WHERE name = 'm'") passes" "$(train_ms t)" "$(train_ms t_local)"
+printf '  %-58s %10s %10s\n' "training on passes, lambda 1e-3 ($(sql 0 -c "SELECT passes FROM hinge_model WHERE name = 'm'") passes)" "$(train_ms t 0)" "$(train_ms t_local 0)"
+printf '  %-58s %10s %10s\n' "training in memory (the default), lambda 1e-3" "$(train_ms t 256MB)" "$(train_ms t_local 256MB)"
 # a pass's per-row cost inside worker_partial_agg (what each shard task
 # runs), on the coordinator's local table, serial
 echo "  inside worker_partial_agg, t_local serial (ms):"
