@@ -342,6 +342,12 @@ c0=$(date +%s)
 # no ON_ERROR_STOP: the aborts are expected, and checked one by one below
 psql -X -q -A -t -F ' ' -f "$work/cancel.sql" >"$work/cancel.out" 2>"$work/cancel.err" || true
 c1=$(date +%s)
+# the cancellers run in the background: the last may still be writing its
+# line when the session is done (a loaded machine), so wait for the five
+for _ in $(seq 1 100); do
+    [ "$(grep -c '^CANCEL' "$work/canceller.out" 2>/dev/null || true)" -ge 5 ] && break
+    sleep 0.1
+done
 old=$(awk '$1 == "OLD" {print $2}' "$work/cancel.out")
 pid0=$(awk '$1 == "DONE" {print $2}' "$work/cancel.out")
 # every attempt aborted with 57014, the right message, and left the models alone
