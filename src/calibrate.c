@@ -269,9 +269,7 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 		hinge_new_float8_matrix(model->n_rows, model->n_weights, &w);
 	memcpy(w, model->weights, sizeof(float8) * model->n_rows * model->n_weights);
 	SPI_connect();
-	hinge_row_source_init(&src, get_func_namespace(fcinfo->flinfo->fn_oid), PG_GETARG_OID(1), PG_GETARG_DATUM(2),
-						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
-						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	hinge_row_source_init_from_call(&src, fcinfo);
 	hinge_row_source_use_encoding(&src, model->encoding, name);
 	hinge_row_source_set_classes(&src, model->n_classes, model->classes);
 

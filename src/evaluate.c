@@ -424,9 +424,7 @@ hinge_evaluate(PG_FUNCTION_ARGS)
 	tupdesc = BlessTupleDesc(tupdesc);
 
 	SPI_connect();
-	hinge_row_source_init(&src, get_func_namespace(fcinfo->flinfo->fn_oid), PG_GETARG_OID(1), PG_GETARG_DATUM(2),
-						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
-						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	hinge_row_source_init_from_call(&src, fcinfo);
 	/* the classes in the model's order: binary, (negative, positive) */
 	hinge_row_source_use_encoding(&src, model->encoding, name);
 	hinge_row_source_set_classes(&src, model->n_classes, model->classes);

@@ -233,6 +233,9 @@ hinge_record_columns_find(HingeRecordColumns *rc, HingeModel *model, HeapTupleHe
 			c++;
 		}
 	}
+	rc->row_natts = desc->natts;
+	rc->row_values = palloc(sizeof(Datum) * rc->row_natts);
+	rc->row_isnull = palloc(sizeof(bool) * rc->row_natts);
 	ReleaseTupleDesc(desc);
 	rc->model_version = model->version;
 	rc->type = type;
@@ -268,8 +271,20 @@ hinge_record_features(HingeRecordColumns *rc, HingeModel *model, HeapTupleHeader
 	ItemPointerSetInvalid(&tuple.t_self);
 	tuple.t_tableOid = InvalidOid;
 	tuple.t_data = header;
+	/* deformed once: heap_getattr would walk the row again for each column */
+	if (desc->natts > rc->row_natts)
+	{
+		/* the row type gained columns (ALTER TABLE) since they were found */
+		rc->row_values = repalloc(rc->row_values, sizeof(Datum) * desc->natts);
+		rc->row_isnull = repalloc(rc->row_isnull, sizeof(bool) * desc->natts);
+		rc->row_natts = desc->natts;
+	}
+	heap_deform_tuple(&tuple, desc, rc->row_values, rc->row_isnull);
 	for (c = 0; c < rc->n_columns; c++)
-		rc->values[c] = heap_getattr(&tuple, rc->attnums[c], desc, &rc->isnull[c]);
+	{
+		rc->values[c] = rc->row_values[rc->attnums[c] - 1];
+		rc->isnull[c] = rc->row_isnull[rc->attnums[c] - 1];
+	}
 	ReleaseTupleDesc(desc);
 	encoded = hinge_encode_row(model->encoding, rc->values, rc->isnull, rc->types, &rc->row);
 	MemoryContextSwitchTo(old);

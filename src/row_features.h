@@ -45,6 +45,9 @@ typedef struct HingeRecordColumns
 	Oid		   *types;			/* base types */
 	Datum	   *values;
 	bool	   *isnull;
+	int			row_natts;
+	Datum	   *row_values;		/* every column of the row, deformed */
+	bool	   *row_isnull;
 	HingeEncodedRow row;
 } HingeRecordColumns;
 

@@ -243,6 +243,20 @@ set_features_form(HingeRowSource *src)
 }
 
 /*
+ * The row source of a call (relation regclass, features text or text[],
+ * label text) whose relation is argument 1, as hinge_train, hinge_evaluate
+ * and hinge_calibrate take them
+ */
+void
+hinge_row_source_init_from_call(HingeRowSource *src, FunctionCallInfo fcinfo)
+{
+	hinge_row_source_init(src, get_func_namespace(fcinfo->flinfo->fn_oid), PG_GETARG_OID(1),
+						  PG_GETARG_DATUM(2),
+						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
+						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
+}
+
+/*
  * Resolves and locks the relation and resolves its columns.  features is a
  * text (one column) or, with feature_list, a text[] of columns; each
  * becomes an input of the encoding, whose learnt parts (categories, terms,

@@ -49,6 +49,7 @@ typedef struct HingeRowSource
 	int64		rows_skipped;
 } HingeRowSource;
 
+extern void hinge_row_source_init_from_call(HingeRowSource *src, FunctionCallInfo fcinfo);
 extern void hinge_row_source_init(HingeRowSource *src, Oid namespace,
 								  Oid relid, Datum features,
 								  bool feature_list, const char *label);

@@ -451,9 +451,7 @@ hinge_train(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	hinge_model_check_writable(ext, spec.model_name);
-	hinge_row_source_init(src, get_func_namespace(fcinfo->flinfo->fn_oid), PG_GETARG_OID(1), PG_GETARG_DATUM(2),
-						  get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID,
-						  text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	hinge_row_source_init_from_call(src, fcinfo);
 	if (strcmp(spec.features.impute, "none") != 0)
 		hinge_row_source_set_impute(src);
 	if (strcmp(spec.features.scale, "standard") == 0 && !spec.intercept)
