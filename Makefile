@@ -43,7 +43,9 @@ OBJS = \
 	src/evaluate.o \
 	src/calibrate.o \
 	src/row_features.o \
-	src/trigger.o
+	src/trigger.o \
+	src/citus.o \
+	src/model_value.o
 
 # The install script of the current version, and the upgrade to it, are
 # built from the SQL sources by concept (scripts/sqlgen.awk says how); the
@@ -54,7 +56,7 @@ DATA = hinge--1.0.sql hinge--1.0--1.1.sql
 DATA_built = hinge--1.2.sql hinge--1.1--1.2.sql
 
 # one file per feature, in the order they run
-REGRESS = validation loss multiclass ranking score drivers sparse aggregates train multiclass_train in_memory calibrate trigger labels model_cache security cv lookalike features bad_input readme
+REGRESS = validation loss multiclass ranking score drivers sparse aggregates train multiclass_train in_memory calibrate trigger labels model_cache security cv lookalike features bad_input model_value readme
 REGRESS_OPTS = --inputdir=test --load-extension=hinge
 
 # sessions that race: other sessions' changes, locks (test/specs)

@@ -5,8 +5,9 @@
 # throwaway PostgreSQL cluster, the pg_regress suite, the pg_dump/pg_restore,
 # trusted install and upgrade tests, the client drivers' test (README.md's
 # snippets and every call through psycopg2, psycopg 3 and node-postgres,
-# scripts/test_clients.sh), the text data's (scripts/test_text_data.sh) and
-# a short stress run (scripts/stress.sh), and a short fuzzing run.
+# scripts/test_clients.sh), the text data's (scripts/test_text_data.sh), a
+# short stress run (scripts/stress.sh), a short fuzzing run, and, where
+# Citus is installed, the Citus cluster test (scripts/test_citus.sh).
 # docs/testing.md describes each test.
 set -eu
 cd "$(dirname "$0")/.."
@@ -51,6 +52,18 @@ else
     echo "test fuzz                        ... FAILED" | tee -a "$log"
 fi
 rm -f "$log.fuzz"
+
+# hinge on a Citus cluster (scripts/test_citus.sh): skipped, with a line
+# that says so, where Citus is not installed (CI)
+if scripts/test_citus.sh >"$log.citus" 2>&1; then
+    cat "$log.citus"
+    grep '^test citus ' "$log.citus" >>"$log" || true
+else
+    status=1
+    cat "$log.citus"
+    echo "test citus                        ... FAILED" | tee -a "$log"
+fi
+rm -f "$log.citus"
 
 passed=$(grep -c '^\(test\| \) *[a-z_]* *\.\.\. ok' "$log" || true)
 failed=$(grep -c '\.\.\. FAILED' "$log" || true)

@@ -186,3 +186,20 @@ COMMENT ON FUNCTION hinge_probabilities(text, text) IS
 'calibrated probabilities of every class in class order, summing to 1 (per-class sigmoids, normalised, for multiclass models) (x: a float8[] literal as text)';
 
 -- @end since
+
+/*
+ * A model by value, for the nodes that have no row of it (the workers of a
+ * Citus cluster): every function above takes it in the place of the name.
+ * On a distributed table, hinge puts it there itself (README, "Scale-out
+ * on Citus").
+ */
+
+-- @since 1.2
+CREATE FUNCTION hinge_model_value(model_name text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'hinge_model_value'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_model_value(text) IS
+'model model_name passed by value: text that every scoring function (hinge_score, hinge_predict, hinge_probability, ..., hinge_explain) takes in the place of the model name, and reads the model from exactly as from its row; for nodes that have no row of the model, such as the workers of a Citus cluster';
+-- @end since

@@ -297,6 +297,13 @@ hinge_binary_state_init(float8 *st, float8 tag, BinaryParams p, int d,
 		st[ST_HEADER + d + STATS_MIN_MARGIN] = get_float8_infinity();
 }
 
+/* The line aggregates take two weight vectors, stacked in a 2-row array */
+static inline bool
+is_line_tag(float8 tag)
+{
+	return tag == STATE_LINE || tag == STATE_LINE_PLANES;
+}
+
 /* A new state for the first row, made from its weights and parameters */
 static ArrayType *
 new_binary_state(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
@@ -335,7 +342,11 @@ binary_state_for_row(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
 		state = hinge_state_for_update(fcinfo, 0);
 		st = binary_state_data(state, tag);
 		hinge_binary_check_same_params(st, p);
-		if (!hinge_weights_unchanged(fcinfo, 1, state))
+		if (!hinge_weights_unchanged(fcinfo, 1, state, st + ST_HEADER,
+									 is_line_tag(tag) ? 2 : 1,
+									 is_line_tag(tag) ?
+									 (int[]) {2, (int) st[ST_NWEIGHTS]} :
+									 (int[]) {(int) st[ST_NWEIGHTS]}))
 		{
 			int			d;
 			HingeVector w = weights_arg(fcinfo, tag, &d);

@@ -33,6 +33,7 @@
 #include "encoding.h"
 #include "finite.h"
 #include "kernels.h"
+#include "citus.h"
 #include "model.h"
 #include "passes.h"
 #include "source.h"
@@ -371,5 +372,6 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 				 errmsg("model \"%s\" does not exist any more", name)));
 	result = PointerGetDatum(SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc));
 	SPI_finish();
+	hinge_models_changed(get_func_namespace(fcinfo->flinfo->fn_oid));
 	PG_RETURN_DATUM(result);
 }

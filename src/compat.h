@@ -84,4 +84,11 @@ extern int	hinge_spi_execute_with_receiver(const char *query,
 											struct ParamListInfoData *params,
 											struct _DestReceiver *dest);
 
+/* releases a plan of SPI_plan_get_cached_plan (of an unsaved SPI plan) */
+#if PG_VERSION_NUM >= 140000
+#define hinge_release_cached_plan(cplan) ReleaseCachedPlan((cplan), NULL)
+#else
+#define hinge_release_cached_plan(cplan) ReleaseCachedPlan((cplan), false)
+#endif
+
 #endif							/* HINGE_COMPAT_H */

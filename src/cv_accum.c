@@ -486,7 +486,7 @@ cv_transfn(FunctionCallInfo fcinfo, float8 tag)
 		state = hinge_state_for_update(fcinfo, 0);
 		st = cv_state_data(state, tag);
 		check_same_params(st, &args);
-		if (!hinge_weights_unchanged(fcinfo, 1, state))
+		if (!hinge_weights_unchanged(fcinfo, 1, state, NULL, 0, NULL))
 			check_same_weights(fcinfo, state, st);
 	}
 	st = (float8 *) ARR_DATA_PTR(state);

@@ -9,6 +9,7 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "citus.h"
 #include "compat.h"
 #include "model.h"
 #include "rowset.h"
@@ -28,5 +29,6 @@ _PG_init(void)
 {
 	hinge_model_cache_init();
 	hinge_row_set_define_setting();
+	hinge_citus_init();
 	MarkGUCPrefixReserved("hinge");
 }

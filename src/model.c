@@ -23,6 +23,7 @@
 #include "encoding.h"
 #include "finite.h"
 #include "kernels.h"
+#include "citus.h"
 #include "model.h"
 #include "score.h"
 #include "validate.h"
@@ -69,6 +70,13 @@ hinge_check_model_name(const char *name)
 void
 hinge_model_missing_error(const char *name)
 {
+	if (hinge_in_citus_task())
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist on this Citus worker", name),
+				 errdetail("Models live in the coordinator's hinge_model; a query on a distributed table scores its rows on the workers."),
+				 errhint("Load hinge on the coordinator when it starts (shared_preload_libraries = 'citus,hinge'): it then sends the models named in queries on distributed tables to the workers. Or pass the weights: hinge_score((SELECT weights FROM hinge_model WHERE name = %s), x).",
+						 quote_literal_cstr(name))));
 	if (looks_like_array(name))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -560,6 +568,9 @@ hinge_model_read(const char *ext, const char *name, bool for_update)
 	HeapTuple	row;
 	MemoryContext old;
 
+	/* a model passed by value (model_value.c), to read, not to change */
+	if (!for_update && hinge_is_model_value(name, strlen(name)))
+		return hinge_model_from_value(name, strlen(name));
 	SPI_connect();
 	row = hinge_model_row(ext, name, "m.*", for_update);
 	if (row == NULL)

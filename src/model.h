@@ -86,7 +86,20 @@ typedef struct HingeModelRef
 	uint64		epoch;			/* of the cache when entry was found */
 	void	   *entry;
 	char	   *name;
+	/* a model passed by value (model_value.c): its text and the model read */
+	MemoryContext value_context;
+	const char *value_pointer;	/* where the text last seen was */
+	bool		value_fixed;	/* set by the caller: the text is a constant
+								 * or a parameter of the statement, so that
+								 * at the same address it is the same text */
+	char	   *value;			/* a copy of it */
+	int			value_length;
+	HingeModel *value_model;
 } HingeModelRef;
+
+/* model_value.c: a model passed by value in the place of its name */
+extern bool hinge_is_model_value(const char *name, int length);
+extern HingeModel *hinge_model_from_value(const char *token, int length);
 
 extern void hinge_model_cache_init(void);
 extern HingeModel *hinge_model_get(HingeModelRef *ref, Oid namespace,

@@ -501,6 +501,45 @@ check_row(CacheEntry *entry, Oid namespace, Snapshot snapshot)
 	return found;
 }
 
+/*
+ * The model passed by value in value (length bytes, model_value.c), read
+ * once per value: a scan gets the same value in every row (a constant
+ * that the coordinator's planner put there, citus.c).  A constant or a
+ * parameter of the statement at the address of the last one is the same
+ * text (the caller says which it is: ref->value_fixed); anything else is
+ * compared in full.  It is kept in the memory that holds ref (the caller's
+ * fn_extra, or a trigger's plan).
+ */
+static HingeModel *
+model_by_value(HingeModelRef *ref, const char *value, int length)
+{
+	MemoryContext old;
+
+	if (ref->value_model != NULL && ref->value_length == length &&
+		((ref->value_fixed && ref->value_pointer == value) ||
+		 memcmp(ref->value, value, length) == 0))
+	{
+		ref->value_pointer = value;
+		return ref->value_model;
+	}
+	if (ref->value_context == NULL)
+		ref->value_context = AllocSetContextCreate(GetMemoryChunkContext(ref),
+												   "hinge model value",
+												   ALLOCSET_SMALL_SIZES);
+	ref->value_model = NULL;
+	MemoryContextReset(ref->value_context);
+	old = MemoryContextSwitchTo(ref->value_context);
+	ref->value = palloc(length);
+	memcpy(ref->value, value, length);
+	ref->value_length = length;
+	ref->value_model = hinge_model_from_value(value, length);
+	/* never the same for two readings: callers key what they derive on it */
+	ref->value_model->version = ++model_versions;
+	MemoryContextSwitchTo(old);
+	ref->value_pointer = value;
+	return ref->value_model;
+}
+
 /* The entry of name (name_length bytes, not terminated), made if need be */
 static CacheEntry *
 find_entry(const char *name, int name_length)
@@ -562,9 +601,14 @@ use(HingeModelRef *ref, CacheEntry *entry, Oid namespace)
 HingeModel *
 hinge_model_get(HingeModelRef *ref, Oid namespace, const char *name, int name_length)
 {
-	Snapshot	snapshot = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
-	uint64		generation = generation_of(snapshot);
+	Snapshot	snapshot;
+	uint64		generation;
 	CacheEntry *entry = (CacheEntry *) ref->entry;
+
+	if (hinge_is_model_value(name, name_length))
+		return model_by_value(ref, name, name_length);
+	snapshot = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
+	generation = generation_of(snapshot);
 
 	/*
 	 * The same entry, checked under this snapshot as this role: the next row

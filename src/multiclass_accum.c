@@ -286,6 +286,30 @@ read_class_weights(ArrayType *array, int k, float8 *out)
 	}
 }
 
+/*
+ * Are the class weights argument (NULL: all 1) those the state holds?  A
+ * cheap test, for every row: anything but a plain float8[] of exactly
+ * those numbers answers false, and the caller checks in full.
+ */
+static bool
+class_weights_held(ArrayType *array, const McView *v)
+{
+	int			r;
+
+	if (array == NULL)
+	{
+		for (r = 0; r < v->k; r++)
+		{
+			if (v->class_weights[r] != 1.0)
+				return false;
+		}
+		return true;
+	}
+	return ARR_NDIM(array) == 1 && !ARR_HASNULL(array) && ARR_ELEMTYPE(array) == FLOAT8OID &&
+		ARR_DIMS(array)[0] == v->k &&
+		memcmp(ARR_DATA_PTR(array), v->class_weights, sizeof(float8) * v->k) == 0;
+}
+
 static ArrayType *
 new_multiclass_state(FunctionCallInfo fcinfo, float8 tag, McArgs args,
 					 int n_features)
@@ -390,7 +414,10 @@ multiclass_state_for_row(FunctionCallInfo fcinfo, float8 tag, int n_features,
 		st = multiclass_state_data(state, tag);
 		if (unlikely(st[MC_LAMBDA] != args.lambda || st[MC_VARIANT] != args.variant))
 			hinge_params_differ_error("lambda and variant");
-		if (!hinge_weights_unchanged(fcinfo, 1, state))
+		v = view(st);
+		if (!hinge_weights_unchanged(fcinfo, 1, state, v.W, 2,
+									 (int[]) {is_line(tag) ? 2 * v.k : v.k, v.cols}) ||
+			!class_weights_held(args.class_weights, &v))
 		{
 			int			k;
 			HingeMatrix W = weights_arg(fcinfo, tag, &k);

@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "catalog/pg_type.h"
 #include "access/htup_details.h"
@@ -35,6 +36,24 @@ typedef struct ScoringCache
 	HingeEncodedRow row;		/* for text passed alone */
 } ScoringCache;
 
+/*
+ * Is the model argument a constant, or a parameter of the statement, fixed
+ * for its whole execution (what citus.c passes by value is a constant)?
+ * Not a parameter of a subquery: that one takes the value of each outer
+ * row, and two values may come at the same address.
+ */
+static bool
+name_arg_fixed(FunctionCallInfo fcinfo)
+{
+	Node	   *expr = fcinfo->flinfo->fn_expr;
+	Node	   *arg;
+
+	if (expr == NULL || !IsA(expr, FuncExpr) || ((FuncExpr *) expr)->args == NIL)
+		return false;
+	arg = linitial(((FuncExpr *) expr)->args);
+	return IsA(arg, Const) || (IsA(arg, Param) && ((Param *) arg)->paramkind == PARAM_EXTERN);
+}
+
 static ScoringCache *
 scoring_cache(FunctionCallInfo fcinfo)
 {
@@ -44,6 +63,7 @@ scoring_cache(FunctionCallInfo fcinfo)
 	{
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ScoringCache));
 		cache->ref.namespace = get_func_namespace(fcinfo->flinfo->fn_oid);
+		cache->ref.value_fixed = name_arg_fixed(fcinfo);
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	return cache;

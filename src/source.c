@@ -756,6 +756,12 @@ hinge_row_source_check_width(HingeRowSource *src, int min, int max,
 						 quote_literal_cstr(name))));
 }
 
+/* What to do when the rows changed while training ran */
+#define ROWS_CHANGED_HINT \
+	"Train on rows that stay the same for the whole training, in one snapshot: " \
+	"at REPEATABLE READ (BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT hinge_train(...); COMMIT;), " \
+	"or from a table that is not written meanwhile (a copy, a materialized view)."
+
 /*
  * A pass saw another number of rows than the first scan counted: the
  * relation is not one set of rows for the whole training (a foreign table
@@ -766,11 +772,27 @@ void
 hinge_rows_changed_error(HingeRowSource *src, int64 rows)
 {
 	ereport(ERROR,
-			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 			 errmsg("the rows of %s changed while training ran", src->relation_name),
 			 errdetail("A pass read %lld usable rows with a known label; the first read %lld.",
 					   (long long) rows, (long long) src->rows_used),
-			 errhint("Train on rows that stay the same for the whole training: a table or a materialized view, read in one snapshot (for a distributed table, in a REPEATABLE READ transaction).")));
+			 errhint("%s", ROWS_CHANGED_HINT)));
+}
+
+/*
+ * The passes gave a lower bound above the objective: they read different
+ * rows, though as many (rows updated between passes), and nothing holds.
+ * Retrying in one snapshot can succeed, hence serialization_failure.
+ */
+void
+hinge_bound_above_objective_error(HingeRowSource *src, float8 lower, float8 objective)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+			 errmsg("the rows of %s changed while training ran", src->relation_name),
+			 errdetail("The passes certify a lower bound of %.17g on the optimum, above the objective %.17g of the best model found: they did not all read the same rows.",
+					   lower, objective),
+			 errhint("%s", ROWS_CHANGED_HINT)));
 }
 
 /* The feature column names as a text[] */

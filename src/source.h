@@ -79,6 +79,8 @@ extern void hinge_row_source_check_width(HingeRowSource *src, int min, int max,
 extern ArrayType *hinge_row_source_feature_names(HingeRowSource *src);
 pg_noreturn extern void hinge_rows_changed_error(HingeRowSource *src,
 												 int64 rows);
+pg_noreturn extern void hinge_bound_above_objective_error(HingeRowSource *src,
+															 float8 lower, float8 objective);
 
 /* Columns, for the row source and the triggers alike */
 extern AttrNumber hinge_column_attnum(Oid relid, const char *column,

@@ -105,26 +105,71 @@ arg_cache(FunctionCallInfo fcinfo)
 }
 
 /*
- * True when the weights argument is known to hold what it held in the row
- * that last validated it against this same state, so that neither needs
- * checking again: the argument is a query constant, or its raw bytes (a
- * TOAST pointer, compressed or plain data) are the same.  Comparing the raw
- * bytes never decompresses anything.
+ * Does the weights argument hold, byte for byte, the weights the state was
+ * made with: held, an array of ndim dimensions dims?  Those were validated
+ * when the state was made, so equal bytes need no check.  Only a plain
+ * array in memory is compared (no TOAST pointer, compressed or short value,
+ * no expanded object): anything else answers false, and the caller checks
+ * the value in full.  It costs a comparison of the weights, allocates
+ * nothing and needs nothing kept from an earlier row: under Citus's
+ * worker_partial_agg, which calls the transition function through a fresh
+ * FmgrInfo per row, fn_extra never survives from one row to the next, and
+ * the weights arrive in a row value built per row, at a new address.
+ */
+static bool
+weights_held_by_state(Pointer raw, const float8 *held, int ndim, const int *dims)
+{
+	ArrayType  *a = (ArrayType *) raw;
+	int			n = 1;
+	int			i;
+
+	if (VARATT_IS_EXTENDED(raw) || ARR_NDIM(a) != ndim || ARR_HASNULL(a) ||
+		ARR_ELEMTYPE(a) != FLOAT8OID)
+		return false;
+	for (i = 0; i < ndim; i++)
+	{
+		if (ARR_DIMS(a)[i] != dims[i])
+			return false;
+		n *= dims[i];
+	}
+	return VARSIZE(a) == ARR_OVERHEAD_NONULLS(ndim) + sizeof(float8) * (Size) n &&
+		memcmp(ARR_DATA_PTR(a), held, sizeof(float8) * (Size) n) == 0;
+}
+
+/*
+ * True when the weights argument is known to hold the weights of state
+ * (held: ndim dimensions dims), so that neither needs checking again: the
+ * argument is a query constant, or its raw bytes (a TOAST pointer,
+ * compressed or plain data) are those of the row that last validated it
+ * against this same state (both kept in fn_extra), or it is a plain array
+ * of the very weights the state holds (in an aggregate; held NULL: not
+ * compared).  Nothing is
+ * decompressed, and when fn_extra holds nothing (a first row, or a caller
+ * that does not keep it) nothing is allocated.
  */
 bool
-hinge_weights_unchanged(FunctionCallInfo fcinfo, int argno, ArrayType *state)
+hinge_weights_unchanged(FunctionCallInfo fcinfo, int argno, ArrayType *state,
+						const float8 *held, int ndim, const int *dims)
 {
-	HingeArgCache *cache = arg_cache(fcinfo);
-	Pointer		raw;
+	HingeArgCache *cache = (HingeArgCache *) fcinfo->flinfo->fn_extra;
+	Pointer		raw = DatumGetPointer(PG_GETARG_DATUM(argno));
 
-	if (!cache->valid || cache->state != state)
-		return false;
-	if (cache->constant)
-		return true;
-	raw = DatumGetPointer(PG_GETARG_DATUM(argno));
-	return cache->raw_size > 0 && raw_bytes_comparable(raw) &&
-		VARSIZE_ANY(raw) == cache->raw_size &&
-		memcmp(raw, cache->raw, cache->raw_size) == 0;
+	if (cache != NULL && cache->valid && cache->state == state)
+	{
+		if (cache->constant)
+			return true;
+		if (cache->raw_size > 0 && raw_bytes_comparable(raw) &&
+			VARSIZE_ANY(raw) == cache->raw_size &&
+			memcmp(raw, cache->raw, cache->raw_size) == 0)
+			return true;
+	}
+	/*
+	 * Only inside an aggregate: its state was made from a first row whose
+	 * weights were validated.  A state passed by hand to a transition
+	 * function called from SQL may hold anything.
+	 */
+	return held != NULL && AggCheckCallContext(fcinfo, NULL) &&
+		weights_held_by_state(raw, held, ndim, dims);
 }
 
 /* Records that the weights argument was validated against state */

@@ -12,7 +12,8 @@
 #include "vector.h"
 
 extern bool hinge_weights_unchanged(FunctionCallInfo fcinfo, int argno,
-									ArrayType *state);
+									ArrayType *state, const float8 *held,
+									int ndim, const int *dims);
 extern void hinge_weights_validated(FunctionCallInfo fcinfo, int argno,
 									ArrayType *state);
 extern float8 *hinge_scratch(FunctionCallInfo fcinfo, int n);

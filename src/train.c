@@ -26,6 +26,7 @@
 #include "rowset.h"
 #include "scaled_oracle.h"
 #include "survey.h"
+#include "citus.h"
 #include "train.h"
 #include "validate.h"
 
@@ -221,6 +222,8 @@ hinge_train_source(FunctionCallInfo fcinfo, HingeTrainSpec *spec, const char *ex
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("scale 'standard' centres the features, which needs an intercept"),
 				 errhint("Train with intercept => true, or scale => 'maxabs', which scales without centring.")));
+	hinge_check_one_snapshot(psprintf("SELECT 1 FROM %s", src->relation),
+							 src->relation_name, get_func_name(fcinfo->flinfo->fn_oid));
 	hinge_row_source_count(src);
 	hinge_survey(src, &spec->features);
 	spec->n_columns = src->n_features + (spec->intercept ? 1 : 0);
@@ -246,8 +249,10 @@ hinge_train_source(FunctionCallInfo fcinfo, HingeTrainSpec *spec, const char *ex
 void
 hinge_check_bounds(HingeTrainSpec *spec, HingeProgress *p)
 {
-	if (p->lower > p->upper + 1e-9 * fabs(p->upper))
-		hinge_rows_changed_error(&spec->source, -1);
+	float8		allowance = 1e-12 * fmax(fabs(p->lower), fabs(p->upper));
+
+	if (p->lower > p->upper + allowance)
+		hinge_bound_above_objective_error(&spec->source, p->lower, p->upper);
 	/* the optimum is at most the objective found: so is any lower bound */
 	p->lower = fmin(p->lower, p->upper);
 }
@@ -556,8 +561,11 @@ hinge_store_model(HingeTrainSpec *spec, const char *ext, const float8 *w, HingeP
 	if (SPI_execute_with_args(query, i, argtypes, values, nulls, false, 1) != SPI_OK_INSERT_RETURNING ||
 		SPI_processed != 1)
 		elog(ERROR, "could not store model \"%s\"", spec->model_name);
+	/* plans that carry models by value to Citus workers read them again */
+	hinge_models_changed(spec->source.namespace);
 	return PointerGetDatum(SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc));
 }
+
 
 /*
  * hinge_train(model_name, relation, features, label, lambda, loss, intercept,

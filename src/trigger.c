@@ -41,6 +41,7 @@
 
 #include "labels.h"
 #include "row_features.h"
+#include "citus.h"
 #include "model.h"
 #include "source.h"
 #include "sparse.h"
@@ -445,6 +446,19 @@ hinge_score_trigger(PG_FUNCTION_ARGS)
 
 	tuple = hinge_trigger_row(fcinfo, "hinge_score_trigger", true);
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
+	/*
+	 * On a shard of a Citus distributed table, the trigger fires on the
+	 * worker that holds it, which has no models (copies there would not
+	 * follow the coordinator's); a row value cannot carry the model there.
+	 */
+	if (hinge_in_citus_task())
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("hinge_score_trigger cannot score the rows of a Citus distributed table (here a shard, %s)",
+						RelationGetRelationName(trigdata->tg_relation)),
+				 errdetail("The trigger fires on the worker that holds the shard, and the models live in the coordinator's hinge_model."),
+				 errhint("Score in the statement that writes the rows, such as INSERT INTO t SELECT ..., hinge_score('%s', x) FROM ... (with hinge loaded on the coordinator), or keep the trigger on a local table of the coordinator.",
+						 trigdata->tg_trigger->tgnargs > 0 ? trigdata->tg_trigger->tgargs[0] : "m")));
 	plan = (TriggerPlan *) fcinfo->flinfo->fn_extra;
 	if (plan == NULL || plan->relid != RelationGetRelid(trigdata->tg_relation))
 	{

@@ -198,7 +198,8 @@ INSERT INTO bi_good VALUES
     ('hinge_cross_validate', 25, '{bi_tmp,bi_data,x,y,"{0.1,0.01}",2,NULL,accuracy,hinge,true,NULL,0.001,20,NULL,1,crammer_singer,none,none,1000,NULL,NULL,1,100000,NULL,NULL}'),
     ('hinge_cv_results', 1, '{bi_cv}'),
     ('hinge_weights', 1, '{bi_bin}'),
-    ('hinge_explain', 2, '{bi_bin,"{1,1}"}');
+    ('hinge_explain', 2, '{bi_bin,"{1,1}"}'),
+    ('hinge_model_value', 1, '{bi_bin}');
 -- hinge_score, hinge_predict and hinge_scores by model name have the same
 -- number of arguments as their array forms: their good arguments are below.
 CREATE TABLE bi_good_by_name (name text PRIMARY KEY, args text[]);
