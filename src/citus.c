@@ -138,15 +138,16 @@ hinge_query_is_distributed(const char *query)
  * between two passes reach the next one, and the passes' bound certifies
  * nothing.  At REPEATABLE READ (or SERIALIZABLE), Citus keeps one snapshot
  * per worker for the whole transaction.  A local relation reads every pass
- * in the snapshot of the statement that trains, at any level.
+ * in the snapshot of the statement that trains, at any level.  Returns
+ * whether the rows are distributed.
  */
-void
+bool
 hinge_check_one_snapshot(const char *query, const char *relation_name,
 						 const char *what)
 {
-	if (IsolationUsesXactSnapshot())
-		return;
-	if (hinge_query_is_distributed(query))
+	bool		distributed = hinge_query_is_distributed(query);
+
+	if (distributed && !IsolationUsesXactSnapshot())
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("%s cannot read %s at READ COMMITTED: its rows are in a Citus distributed table",
@@ -154,6 +155,7 @@ hinge_check_one_snapshot(const char *query, const char *relation_name,
 				 errdetail("At READ COMMITTED each pass over a distributed table reads the rows committed when it starts, so the passes could read different rows and certify nothing."),
 				 errhint("Run it at REPEATABLE READ, where every pass reads one snapshot: BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT %s(...); COMMIT;",
 						 what)));
+	return distributed;
 }
 
 /*

@@ -9,7 +9,7 @@
 #define HINGE_CITUS_H
 
 extern bool hinge_query_is_distributed(const char *query);
-extern void hinge_check_one_snapshot(const char *query, const char *relation_name,
+extern bool hinge_check_one_snapshot(const char *query, const char *relation_name,
 									 const char *what);
 extern bool hinge_in_citus_task(void);
 extern void hinge_citus_init(void);

@@ -222,7 +222,7 @@ hinge_train_source(FunctionCallInfo fcinfo, HingeTrainSpec *spec, const char *ex
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("scale 'standard' centres the features, which needs an intercept"),
 				 errhint("Train with intercept => true, or scale => 'maxabs', which scales without centring.")));
-	hinge_check_one_snapshot(psprintf("SELECT 1 FROM %s", src->relation),
+	spec->distributed = hinge_check_one_snapshot(psprintf("SELECT 1 FROM %s", src->relation),
 							 src->relation_name, get_func_name(fcinfo->flinfo->fn_oid));
 	hinge_row_source_count(src);
 	hinge_survey(src, &spec->features);
@@ -346,7 +346,11 @@ rows_in_memory(HingeTrainSpec *spec, HingeRowSet *rows)
 	HingeRowSource *src = &spec->source;
 	Size		budget = hinge_row_set_budget();
 
-	if (budget == 0)
+	/*
+	 * A distributed table's passes run on its workers, where its rows are:
+	 * gathered, they would all travel to the coordinator
+	 */
+	if (budget == 0 || spec->distributed)
 		return false;
 	if ((src->features_type == FLOAT8ARRAYOID || src->features_type == FLOAT4ARRAYOID) &&
 		hinge_row_set_dense_bytes(src->rows_used, src->n_features, src->features_type) > budget)

@@ -33,6 +33,7 @@ typedef struct HingeTrainSpec
 	char	   *loss;
 	float8		gamma;
 	bool		intercept;
+	bool		distributed;	/* the rows are in a Citus distributed table */
 	char	   *class_weight;	/* NULL, "balanced" or a JSON object */
 	float8		tolerance;
 	int			max_passes;
