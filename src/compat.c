@@ -76,6 +76,14 @@ hinge_input_safe(Oid input, char *text, Oid ioparam, Datum *value)
 #endif
 }
 
+#if PG_VERSION_NUM < 140000
+static void
+statement_context(void *arg)
+{
+	errcontext("SQL statement \"%s\"", (const char *) arg);
+}
+#endif
+
 int
 hinge_spi_execute_with_receiver(const char *query, struct ParamListInfoData *params,
 								struct _DestReceiver *dest)
@@ -89,6 +97,63 @@ hinge_spi_execute_with_receiver(const char *query, struct ParamListInfoData *par
 	options.dest = dest;
 	return SPI_execute_extended(query, &options);
 #else
-	return SPI_execute_with_receiver(query, params, true, 0, dest);
+	/*
+	 * 13 has no SPI call that sends rows to a receiver: a cursor, fetched
+	 * in batches, each row handed to dest as the executor would
+	 */
+	int			n = params != NULL ? params->numParams : 0;
+	Oid		   *types = palloc(sizeof(Oid) * Max(n, 1));
+	Datum	   *values = palloc(sizeof(Datum) * Max(n, 1));
+	char	   *nulls = palloc(sizeof(char) * Max(n, 1));
+	Portal		portal;
+	ErrorContextCallback context;
+	TupleTableSlot *slot = NULL;
+	bool		more = true;
+	uint64		rows = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		types[i] = params->params[i].ptype;
+		values[i] = params->params[i].value;
+		nulls[i] = params->params[i].isnull ? 'n' : ' ';
+	}
+	portal = SPI_cursor_open_with_args(NULL, query, n, types, values, nulls, true, 0);
+	/* errors name the statement, as SPI's own calls do */
+	context.callback = statement_context;
+	context.arg = (void *) query;
+	context.previous = error_context_stack;
+	error_context_stack = &context;
+	while (more)
+	{
+		uint64		k;
+
+		CHECK_FOR_INTERRUPTS();
+		SPI_cursor_fetch(portal, true, 1000);
+		if (slot == NULL)
+		{
+			slot = MakeSingleTupleTableSlot(SPI_tuptable->tupdesc, &TTSOpsHeapTuple);
+			dest->rStartup(dest, CMD_SELECT, SPI_tuptable->tupdesc);
+		}
+		if (SPI_processed == 0)
+			break;
+		for (k = 0; k < SPI_processed && more; k++)
+		{
+			ExecStoreHeapTuple(SPI_tuptable->vals[k], slot, false);
+			more = dest->receiveSlot(slot, dest);
+			ExecClearTuple(slot);
+			rows++;
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	error_context_stack = context.previous;
+	if (slot != NULL)
+	{
+		dest->rShutdown(dest);
+		ExecDropSingleTupleTableSlot(slot);
+	}
+	SPI_cursor_close(portal);
+	SPI_processed = rows;
+	return SPI_OK_SELECT;
 #endif
 }
