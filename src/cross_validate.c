@@ -745,7 +745,7 @@ hinge_cross_validate(PG_FUNCTION_ARGS)
 	search_args(fcinfo, &s);
 	hinge_init_materialized_srf(fcinfo);
 	SPI_connect();
-	hinge_train_source(fcinfo, spec, ext, 1, 2, 3);
+	hinge_train_source(fcinfo, spec, ext);
 	if (!hinge_encoding_scaling(src->encoding, &s.center, &s.scale))
 		s.center = s.scale = NULL;
 	hinge_resolve_class_weights(spec);

@@ -113,7 +113,8 @@ run_pass(HingePass *pass, const HingeTrainSpec *spec, ArrayType *point, float8 *
 {
 	pass->params.values[0] = PointerGetDatum(point);
 	if (!hinge_pass_run(pass, out, n_out) || pass->rows != spec->source.rows_used)
-		hinge_rows_changed_error((HingeRowSource *) &spec->source, pass->rows);
+		hinge_rows_changed_error((HingeRowSource *) &spec->source, pass->rows,
+								 spec->source.rows_used);
 }
 
 /*
@@ -147,7 +148,8 @@ pass_planes(HingeOracle *oracle, const float8 *points, float8 *out)
 		int64		rows = (int64) po->held_out[f * held + HINGE_CV_TRAIN_ROWS];
 
 		if (rows != po->folds->train_rows[f])
-			hinge_rows_changed_error((HingeRowSource *) &po->spec->source, -1);
+			hinge_rows_changed_error((HingeRowSource *) &po->spec->source, rows,
+									 po->folds->train_rows[f]);
 	}
 }
 

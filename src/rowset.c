@@ -362,7 +362,7 @@ hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 		return false;
 	}
 	if (g.stride == 1 && g.seen != src->rows_used)
-		hinge_rows_changed_error(src, g.seen);
+		hinge_rows_changed_error(src, g.seen, src->rows_used);
 	make_sparse_if_worth_it(rs);
 	return true;
 }

@@ -763,19 +763,20 @@ hinge_row_source_check_width(HingeRowSource *src, int min, int max,
 	"or from a table that is not written meanwhile (a copy, a materialized view)."
 
 /*
- * A pass saw another number of rows than the first scan counted: the
+ * A pass saw another number of rows than the first scan counted (of the
+ * relation, or of a fold's training rows): the
  * relation is not one set of rows for the whole training (a foreign table
  * rewritten, a view of volatile functions, a distributed table read in
  * several snapshots), and no bound computed from its passes holds.
  */
 void
-hinge_rows_changed_error(HingeRowSource *src, int64 rows)
+hinge_rows_changed_error(HingeRowSource *src, int64 rows, int64 expected)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 			 errmsg("the rows of %s changed while training ran", src->relation_name),
 			 errdetail("A pass read %lld usable rows with a known label; the first read %lld.",
-					   (long long) rows, (long long) src->rows_used),
+					   (long long) rows, (long long) expected),
 			 errhint("%s", ROWS_CHANGED_HINT)));
 }
 

@@ -78,7 +78,7 @@ extern void hinge_row_source_check_width(HingeRowSource *src, int min, int max,
 										 int n_features, const char *name);
 extern ArrayType *hinge_row_source_feature_names(HingeRowSource *src);
 pg_noreturn extern void hinge_rows_changed_error(HingeRowSource *src,
-												 int64 rows);
+												  int64 rows, int64 expected);
 pg_noreturn extern void hinge_bound_above_objective_error(HingeRowSource *src,
 															 float8 lower, float8 objective);
 

@@ -84,6 +84,19 @@ check_value(float8 value, int64 position)
 				 errhint("hinge accepts finite numbers only: replace or filter out NaN and Infinity before calling.")));
 }
 
+/*
+ * Pair k of s: its 1-based position (after pair k - 1's, within the
+ * dimension) and its finite value, checked and set
+ */
+static void
+set_pair(HingeSparse *s, int k, int64 position, float8 value)
+{
+	check_position(position, k > 0 ? s->index[k - 1] + 1 : 0, s->dim, k);
+	check_value(value, position);
+	s->index[k] = (int32) position - 1;
+	hinge_sparse_values(s)[k] = value;
+}
+
 /* Drops the zero values of s, in place */
 static HingeSparse *
 drop_zeros(HingeSparse *s)
@@ -254,11 +267,7 @@ hinge_sparse_in(PG_FUNCTION_ARGS)
 
 	s = hinge_sparse_new((int) dim, nnz);
 	for (k = 0; k < nnz; k++)
-	{
-		check_position(positions[k], k > 0 ? positions[k - 1] : 0, (int) dim, k);
-		s->index[k] = positions[k] - 1;
-		hinge_sparse_values(s)[k] = values[k];
-	}
+		set_pair(s, k, positions[k], values[k]);
 	PG_RETURN_POINTER(drop_zeros(s));
 }
 
@@ -312,10 +321,7 @@ hinge_sparse_recv(PG_FUNCTION_ARGS)
 		int32		position = pq_getmsgint(buf, 4);
 		float8		value = pq_getmsgfloat8(buf);
 
-		check_position(position, k > 0 ? s->index[k - 1] + 1 : 0, dim, k);
-		check_value(value, position);
-		s->index[k] = position - 1;
-		hinge_sparse_values(s)[k] = value;
+		set_pair(s, k, position, value);
 	}
 	PG_RETURN_POINTER(drop_zeros(s));
 }
@@ -376,15 +382,7 @@ hinge_sparse_from_pairs(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(s);
 	values = hinge_vector_arg(values_array, "values");
 	for (k = 0; k < n; k++)
-	{
-		int32		position = ((int32 *) ARR_DATA_PTR(positions))[k];
-		float8		value = hinge_vector_get(values, k);
-
-		check_position(position, k > 0 ? s->index[k - 1] + 1 : 0, dim, k);
-		check_value(value, position);
-		s->index[k] = position - 1;
-		hinge_sparse_values(s)[k] = value;
-	}
+		set_pair(s, k, ((int32 *) ARR_DATA_PTR(positions))[k], hinge_vector_get(values, k));
 	PG_RETURN_POINTER(drop_zeros(s));
 }
 

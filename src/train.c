@@ -199,22 +199,18 @@ hinge_resolve_class_weights(HingeTrainSpec *spec)
 }
 
 /*
- * Resolves the rows a training reads (the relation, features and label at
- * those arguments), counts them and sizes the model: what every SQL
+ * Resolves the rows a training reads (the relation, features and label,
+ * arguments 1 to 3), counts them and sizes the model: what every SQL
  * function that trains does first, inside its SPI connection; before any
  * of it, errors out if the caller may not replace the model.
  */
 void
-hinge_train_source(FunctionCallInfo fcinfo, HingeTrainSpec *spec, const char *ext,
-				   int relation_arg, int features_arg, int label_arg)
+hinge_train_source(FunctionCallInfo fcinfo, HingeTrainSpec *spec, const char *ext)
 {
 	HingeRowSource *src = &spec->source;
 
 	hinge_model_check_writable(ext, spec->model_name);
-	hinge_row_source_init(src, get_func_namespace(fcinfo->flinfo->fn_oid),
-						  PG_GETARG_OID(relation_arg), PG_GETARG_DATUM(features_arg),
-						  get_fn_expr_argtype(fcinfo->flinfo, features_arg) == TEXTARRAYOID,
-						  text_to_cstring(PG_GETARG_TEXT_PP(label_arg)));
+	hinge_row_source_init_from_call(src, fcinfo);
 	if (strcmp(spec->features.impute, "none") != 0)
 		hinge_row_source_set_impute(src);
 	if (strcmp(spec->features.scale, "standard") == 0 && !spec->intercept)
@@ -597,7 +593,7 @@ hinge_train(PG_FUNCTION_ARGS)
 	Datum		model;
 
 	SPI_connect();
-	hinge_train_source(fcinfo, &spec, ext, 1, 2, 3);
+	hinge_train_source(fcinfo, &spec, ext);
 	if (isnan(spec.lambda))
 		spec.lambda = 1.0 / src->rows_used;
 	hinge_resolve_class_weights(&spec);

@@ -86,8 +86,7 @@ typedef struct HingeSearch
 
 /* train.c: what every SQL function that trains shares */
 extern void hinge_train_source(FunctionCallInfo fcinfo, HingeTrainSpec *spec,
-							   const char *ext, int relation_arg,
-							   int features_arg, int label_arg);
+							   const char *ext);
 extern float8 hinge_balanced_class_weight(int64 rows, int n_classes,
 										  int64 class_rows);
 extern void hinge_resolve_class_weights(HingeTrainSpec *spec);
