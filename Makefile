@@ -56,7 +56,7 @@ DATA = hinge--1.0.sql hinge--1.0--1.1.sql
 DATA_built = hinge--1.2.sql hinge--1.1--1.2.sql
 
 # one file per feature, in the order they run
-REGRESS = validation loss multiclass ranking score drivers sparse aggregates train multiclass_train in_memory calibrate trigger labels model_cache security cv lookalike features bad_input model_value readme
+REGRESS = validation loss multiclass ranking score drivers sparse aggregates train multiclass_train in_memory calibrate trigger labels model_cache security cv cv_passes lookalike features bad_input model_value readme
 REGRESS_OPTS = --inputdir=test --load-extension=hinge
 
 # sessions that race: other sessions' changes, locks (test/specs)

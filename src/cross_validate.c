@@ -6,7 +6,10 @@
  *
  * Every fold's model advances together: the oracle (pass_oracle.c with
  * folds) evaluates all of them in each pass, a row training the models of
- * the other folds and scoring its own fold's.  The lambdas are solved from
+ * the other folds and scoring its own fold's.  When the rows fit
+ * hinge.in_memory_limit, they are gathered once with their folds and every
+ * sweep runs in memory instead (memory_oracle.c: the same per-row
+ * formulas, the same held-out scores), as hinge_train does.  The lambdas are solved from
  * the strongest to the weakest, each fold's solve starting from its
  * solution at the lambda before (a warm start, as liblinear's -C does).  A
  * fold's model at lambda l is scored on its own rows by the first pass of
@@ -40,7 +43,9 @@
 #include "encoding.h"
 #include "finite.h"
 #include "folds.h"
+#include "memory_oracle.h"
 #include "model.h"
+#include "rowset.h"
 #include "scaled_oracle.h"
 #include "survey.h"
 #include "train.h"
@@ -101,6 +106,10 @@ typedef struct Search
 	float8	   *scale;
 	float8	   *fold_centers;
 	float8	   *fold_scales;
+
+	/* the rows with their folds, when they fit in memory */
+	bool		in_memory;
+	HingeRowSet rows;
 } Search;
 
 /*
@@ -111,7 +120,7 @@ typedef struct Search
 typedef struct SearchOracle
 {
 	HingeOracle oracle;
-	HingePassOracle *inner;		/* its held-out counts */
+	const float8 *held_out;		/* the inner oracle's held-out blocks */
 	HingeOracle *via;			/* the inner oracle, or it seen through scaling */
 	Search	   *search;
 	bool		score_next;		/* the next planes pass scores a lambda */
@@ -232,7 +241,7 @@ search_planes(HingeOracle *oracle, const float8 *points, float8 *out)
 	if (so->score_next)
 	{
 		so->score_next = false;
-		score_lambda(so->search, so->inner->held_out);
+		score_lambda(so->search, so->held_out);
 	}
 }
 
@@ -280,15 +289,24 @@ largest_lambda(Search *s, const char *ext)
 	bool		isnull;
 	Datum		value;
 
+	HingeMemoryOracle memory;
 	HingeScaledOracle scaled;
 	HingeOracle *oracle;
 	float8	   *minus_g;
 
-	hinge_pass_oracle_init(&po, spec, ext);
-	oracle = &po.oracle;
+	if (s->in_memory)
+	{
+		hinge_memory_oracle_init(&memory, &s->rows, spec, 1, NULL, NULL);
+		oracle = &memory.oracle;
+	}
+	else
+	{
+		hinge_pass_oracle_init(&po, spec, ext);
+		oracle = &po.oracle;
+	}
 	if (s->center != NULL)
 	{
-		hinge_scaled_oracle_init(&scaled, &po.oracle, src->n_features, spec->n_columns,
+		hinge_scaled_oracle_init(&scaled, oracle, src->n_features, spec->n_columns,
 								 s->center, s->scale);
 		oracle = &scaled.oracle;
 	}
@@ -577,25 +595,42 @@ static void
 run_search(Search *s, HingeFolds *folds, const char *ext)
 {
 	HingeTrainSpec *spec = &s->spec;
-	HingePassOracle inner;
+	HingePassOracle passes;
+	HingeMemoryOracle memory;
+	HingeOracle *inner;
 	HingeScaledOracle scaled;
 	SearchOracle so;
 	HingeSolverOptions options;
 	float8	   *w,
 			   *start;
+	float8	   *class_weights = fold_class_weights(spec, folds);
 	Size		size;
 	int			l;
 
-	hinge_pass_oracle_init_folds(&inner, spec, folds, fold_class_weights(spec, folds), ext);
 	memset(&so, 0, sizeof(so));
-	so.oracle = inner.oracle;
+	if (s->in_memory)
+	{
+		int32	   *left_out = palloc(sizeof(int32) * s->n_folds);
+
+		for (l = 0; l < s->n_folds; l++)
+			left_out[l] = l + 1;
+		hinge_memory_oracle_init(&memory, &s->rows, spec, s->n_folds, left_out, class_weights);
+		inner = &memory.oracle;
+		so.held_out = memory.held_out;
+	}
+	else
+	{
+		hinge_pass_oracle_init_folds(&passes, spec, folds, class_weights, ext);
+		inner = &passes.oracle;
+		so.held_out = passes.held_out;
+	}
+	so.oracle = *inner;
 	so.oracle.planes = search_planes;
 	so.oracle.line = search_line;
-	so.inner = &inner;
-	so.via = &inner.oracle;
+	so.via = inner;
 	if (s->center != NULL)
 	{
-		hinge_scaled_oracle_init(&scaled, &inner.oracle, spec->source.n_features,
+		hinge_scaled_oracle_init(&scaled, inner, spec->source.n_features,
 								 spec->n_columns, s->center, s->scale);
 		hinge_scaled_oracle_per_fold(&scaled, s->n_folds, s->fold_centers, s->fold_scales);
 		so.via = &scaled.oracle;
@@ -634,7 +669,7 @@ run_search(Search *s, HingeFolds *folds, const char *ext)
 		so.via->planes(so.via, w, planes);
 		s->passes[s->n_lambdas - 1]++;
 		s->seconds[s->n_lambdas - 1] += hinge_seconds_since(started);
-		score_lambda(s, inner.held_out);
+		score_lambda(s, so.held_out);
 	}
 }
 
@@ -646,7 +681,9 @@ static void
 refit(Search *s, int best, const char *ext)
 {
 	HingeTrainSpec *spec = &s->spec;
-	HingePassOracle po;
+	HingePassOracle passes;
+	HingeMemoryOracle memory;
+	HingeOracle *oracle;
 	HingeScaledOracle scaled;
 	HingeSolverOptions options;
 	HingeSearch search;
@@ -657,7 +694,16 @@ refit(Search *s, int best, const char *ext)
 	ereport(NOTICE,
 			(errmsg("hinge_cross_validate \"%s\": lambda %.6g is the best, training it on all %lld rows",
 					spec->model_name, spec->lambda, (long long) spec->source.rows_used)));
-	hinge_pass_oracle_init(&po, spec, ext);
+	if (s->in_memory)
+	{
+		hinge_memory_oracle_init(&memory, &s->rows, spec, 1, NULL, NULL);
+		oracle = &memory.oracle;
+	}
+	else
+	{
+		hinge_pass_oracle_init(&passes, spec, ext);
+		oracle = &passes.oracle;
+	}
 	options.lambda = spec->lambda;
 	options.tolerance = spec->tolerance;
 	options.max_passes = spec->max_passes;
@@ -669,13 +715,13 @@ refit(Search *s, int best, const char *ext)
 		/* solved on scaled features, stored as weights of the raw ones */
 		float8	   *theta = palloc(sizeof(float8) * spec->n_weights);
 
-		hinge_scaled_oracle_init(&scaled, &po.oracle, spec->source.n_features,
+		hinge_scaled_oracle_init(&scaled, oracle, spec->source.n_features,
 								 spec->n_columns, s->center, s->scale);
 		p = hinge_solve(&scaled.oracle, &options, theta);
 		hinge_scaled_to_raw(&scaled, theta, w, spec->n_rows);
 	}
 	else
-		p = hinge_solve(&po.oracle, &options, w);
+		p = hinge_solve(oracle, &options, w);
 	hinge_check_bounds(spec, &p);
 	hinge_warn_unconverged(spec, &p, psprintf("hinge_cross_validate \"%s\"", spec->model_name));
 
@@ -752,6 +798,7 @@ hinge_cross_validate(PG_FUNCTION_ARGS)
 	hinge_folds_init(&folds, src, ext, s.n_folds, s.fold_column);
 	if (s.center != NULL)
 		fold_scaling(&s, &folds, ext);
+	s.in_memory = hinge_rows_in_memory(spec, &s.rows, &folds, ext);
 	if (s.lambdas == NULL)
 	{
 		float8		largest = largest_lambda(&s, ext);

@@ -19,12 +19,9 @@
  *	[3]  L, the length of one fold's state
  *	[4]  n, rows so far
  *	[5 .. 5 + F L)  the folds' states, in fold order
- *	then, for the planes tags, per fold HINGE_CV_HELD(k) held-out sums, what
- *	the fold's model at its point does on the fold's own rows (the metrics
- *	of a search): [0] rows, [1] the sum of their losses, [2] its
- *	compensation, then k rows of each class, k of them predicted right, k
- *	predicted as each class (the final function turns them into cv.h's
- *	block, the fold's training rows in place of [0] and [1]).
+ *	then, for the planes tags, per fold HINGE_HELD_SUMS(k) held-out sums
+ *	(held_out.h), what the fold's model at its point does on the fold's
+ *	own rows (the metrics of a search).
  *
  * The weights argument stacks the folds' weights: F rows of d weights
  * (binary), or F k rows of the k x cols matrices (multiclass); a line stacks
@@ -39,6 +36,7 @@
 
 #include "accum.h"
 #include "cv.h"
+#include "held_out.h"
 #include "finite.h"
 #include "kernels.h"
 #include "line.h"
@@ -62,12 +60,6 @@
 #define CV_LENGTH	3
 #define CV_N		4
 #define CV_HEADER	5
-
-/* A fold's held-out sums */
-#define HS_ROWS		0
-#define HS_LOSS		1
-#define HS_COMP		2
-#define HS_CLASSES	3
 
 #define LINE_POINTS	HINGE_LINE_POINTS
 
@@ -122,7 +114,7 @@ held_out(float8 *st, int f)
 	int			folds = (int) st[CV_FOLDS];
 	int			k = (int) st[CV_CLASSES];
 
-	return st + CV_HEADER + (Size) folds * (Size) st[CV_LENGTH] + (Size) f * HINGE_CV_HELD(k);
+	return st + CV_HEADER + (Size) folds * (Size) st[CV_LENGTH] + (Size) f * HINGE_HELD_SUMS(k);
 }
 
 /* A fold's state's length from its header, -1 if not sane (it may have no rows) */
@@ -159,7 +151,7 @@ cv_state_length(const float8 *st)
 		!(st[CV_N] >= 1 && st[CV_N] <= 9007199254740992.0 && st[CV_N] == floor(st[CV_N])))
 		return -1;
 	total = CV_HEADER + (int64) folds * (int64) length +
-		(is_planes(tag) ? (int64) folds * HINGE_CV_HELD((int64) k) : 0);
+		(is_planes(tag) ? (int64) folds * HINGE_HELD_SUMS((int64) k) : 0);
 	if (total > HINGE_MAX_STATE)
 		return -1;
 	for (f = 0; f < (int) folds; f++)
@@ -291,7 +283,7 @@ new_cv_state(FunctionCallInfo fcinfo, float8 tag, CvArgs *args, int n_features)
 	length = is_binary(tag) ? hinge_binary_state_size(fold_tag(tag), W.cols) :
 		hinge_multiclass_state_size(fold_tag(tag), k, W.cols);
 	total = CV_HEADER + (int64) folds * length +
-		(is_planes(tag) ? (int64) folds * HINGE_CV_HELD((int64) k) : 0);
+		(is_planes(tag) ? (int64) folds * HINGE_HELD_SUMS((int64) k) : 0);
 	state = hinge_state_new(total, &st);
 	st[CV_TAG] = tag;
 	st[CV_FOLDS] = folds;
@@ -407,19 +399,14 @@ check_same_params(float8 *st, const CvArgs *args)
 
 /*
  * What fold f's model (the fold's state's weights) does on a row of its
- * own fold: its prediction and loss, added to the fold's held-out sums.
- * The loss is the model's own, as hinge_evaluate's mean_loss: a binary
- * model's loss, the multiclass loss of its variant, or for one-vs-rest the
- * sum of the k binary hinges; no class weights.
+ * own fold, added to the fold's held-out sums (held_out.h).
  */
 static void
 score_held_out(float8 *st, int f, HingeVector x, int truth, float8 y, float8 *scratch)
 {
 	float8	   *sub = fold_state(st, f);
 	float8	   *held = held_out(st, f);
-	int			k = (int) st[CV_CLASSES];
-	int			predicted = 0;
-	float8		loss = 0.0;
+	int			k;
 
 	if (is_binary(st[CV_TAG]))
 	{
@@ -428,38 +415,22 @@ score_held_out(float8 *st, int f, HingeVector x, int truth, float8 y, float8 *sc
 		float8		gamma;
 		HingeLoss	kind = hinge_binary_loss(sub, &gamma);
 		float8		score = hinge_row_score(w, d, x);
-		float8		unused;
 
 		if (unlikely(!isfinite(score)))
 			hinge_report_nonfinite(hinge_float8_vector(w, d), "weights", x, "features");
-		predicted = score > 0.0 ? 1 : 0;
-		loss = hinge_loss_of_violation(kind, gamma, 1.0 - y * score, &unused);
+		hinge_held_out_binary(held, kind, gamma, y, score);
 	}
 	else
 	{
-		int			cols,
-					r;
+		int			cols;
 		const float8 *W = hinge_multiclass_weights(sub, &k, &cols);
 
 		if (unlikely(!hinge_row_scores(W, k, cols, x, scratch)))
 			hinge_report_nonfinite(hinge_float8_vector(W, k * cols), "weights", x, "features");
-		/* the first class of the highest score, as hinge_predict */
-		for (r = 1; r < k; r++)
-			if (scratch[r] > scratch[predicted])
-				predicted = r;
-		if (is_one_vs_rest(st[CV_TAG]))
-			for (r = 0; r < k; r++)
-				loss += hinge_of_violation(1.0 - (r == truth ? 1.0 : -1.0) * scratch[r]);
-		else
-			loss = hinge_multiclass_loss(scratch, k, truth,
-										 (HingeMulticlassVariant) hinge_multiclass_variant_of(sub),
-										 1.0, NULL);
+		hinge_held_out_multiclass(held, is_one_vs_rest(st[CV_TAG]),
+								  (HingeMulticlassVariant) hinge_multiclass_variant_of(sub),
+								  truth, scratch, k);
 	}
-	held[HS_ROWS] += 1;
-	hinge_compensated_add(&held[HS_LOSS], &held[HS_COMP], hinge_check_result(loss));
-	held[HS_CLASSES + truth] += 1;
-	held[HS_CLASSES + k + truth] += (predicted == truth);
-	held[HS_CLASSES + 2 * k + predicted] += 1;
 }
 
 /* The transition of every cross-validation aggregate */
@@ -620,10 +591,11 @@ hinge_cv_combinefn(PG_FUNCTION_ARGS)
 			float8	   *ha = held_out(a, f);
 			const float8 *hb = held_out(b, f);
 
-			for (i = 0; i < HINGE_CV_HELD(k); i++)
-				if (i != HS_LOSS && i != HS_COMP)
+			for (i = 0; i < HINGE_HELD_SUMS(k); i++)
+				if (i != HINGE_HELD_LOSS && i != HINGE_HELD_COMP)
 					ha[i] += hb[i];
-			hinge_compensated_merge(&ha[HS_LOSS], &ha[HS_COMP], &hb[HS_LOSS], &hb[HS_COMP], 1);
+			hinge_compensated_merge(&ha[HINGE_HELD_LOSS], &ha[HINGE_HELD_COMP],
+									&hb[HINGE_HELD_LOSS], &hb[HINGE_HELD_COMP], 1);
 		}
 	}
 	a[CV_N] += b[CV_N];
@@ -700,17 +672,13 @@ hinge_cv_cutting_planes_finalfn(PG_FUNCTION_ARGS)
 			hinge_one_vs_rest_planes(sub, out + (Size) f * plane_size);
 		else
 			hinge_multiclass_plane(sub, out + (Size) f * plane_size);
-		block[HINGE_CV_TRAIN_ROWS] = is_binary(tag) ? hinge_binary_rows(sub) :
-			hinge_multiclass_rows(sub);
 		/* counts are whole numbers of rows: anything else is a forged state */
-		for (i = 0; i < HINGE_CV_HELD(k); i++)
-			if (i != HS_LOSS && i != HS_COMP &&
+		for (i = 0; i < HINGE_HELD_SUMS(k); i++)
+			if (i != HINGE_HELD_LOSS && i != HINGE_HELD_COMP &&
 				!(held[i] >= 0 && held[i] <= st[CV_N] && held[i] == floor(held[i])))
 				hinge_state_corrupt();
-		block[HINGE_CV_HELD_ROWS] = held[HS_ROWS];
-		block[HINGE_CV_HELD_LOSS] = hinge_check_result(held[HS_LOSS] + held[HS_COMP]);
-		for (i = 0; i < 3 * k; i++)
-			block[HINGE_CV_CLASS_ROWS + i] = held[HS_CLASSES + i];
+		hinge_held_out_block(held, k, is_binary(tag) ? hinge_binary_rows(sub) :
+							 hinge_multiclass_rows(sub), block);
 	}
 	PG_RETURN_ARRAYTYPE_P(result);
 }

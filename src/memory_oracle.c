@@ -15,6 +15,7 @@
 #include "miscadmin.h"
 
 #include "finite.h"
+#include "held_out.h"
 #include "memory_oracle.h"
 #include "rows.h"
 
@@ -33,18 +34,32 @@ counts(const HingeMemoryOracle *mo, int64 i, int f)
 	return mo->left_out == NULL || mo->rows->fold[i] != mo->left_out[f];
 }
 
-/* A binary row's label and class weight; one-vs-rest's for class r */
+/* Classes a fold problem's held-out rows are counted by: a binary model's 2 */
+static inline int
+held_classes(const HingeMemoryOracle *mo)
+{
+	return mo->task == HINGE_TASK_BINARY ? 2 : mo->k;
+}
+
+/* Problem p's class weights */
+static inline const float8 *
+weights_of(const HingeMemoryOracle *mo, int p)
+{
+	return mo->class_weights + (Size) (p / mo->per_fold) * mo->weights_width;
+}
+
+/* A binary row's label and class weight in problem p; one-vs-rest's for class r */
 static inline float8
-target_of(const HingeMemoryOracle *mo, int64 i, int r, float8 *c)
+target_of(const HingeMemoryOracle *mo, int64 i, int p, int r, float8 *c)
 {
 	const HingeRowSet *rs = mo->rows;
 
 	if (mo->task == HINGE_TASK_BINARY)
 	{
-		*c = mo->class_weights[rs->y[i] > 0 ? 1 : 0];
+		*c = weights_of(mo, p)[rs->y[i] > 0 ? 1 : 0];
 		return rs->y[i];
 	}
-	*c = mo->class_weights[rs->label[i]];
+	*c = weights_of(mo, p)[rs->label[i]];
 	return rs->label[i] == r ? 1.0 : -1.0;
 }
 
@@ -73,6 +88,7 @@ typedef struct Sweep
 	Size		stride;			/* sums per problem */
 	Size		diffs;			/* line: difference sums of the subgradient */
 	bool		runs;			/* line: the hinge by runs */
+	bool		held_out;		/* planes with folds: score the rows left out */
 } Sweep;
 
 /* One row's part in one problem's sums, s */
@@ -80,8 +96,32 @@ typedef void (*SweepStep) (HingeMemoryOracle *mo, const Sweep *sw, int64 i,
 						   HingeVector x, int p, int r, float8 *s);
 
 /*
+ * What fold problem f's model at its point does on row i, which it leaves
+ * out, added to the fold's held-out sums
+ */
+static void
+score_held_out(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x, int f)
+{
+	const HingeRowSet *rs = mo->rows;
+	const float8 *at = sw->at + (Size) f * mo->per_fold * mo->oracle.d;
+	float8	   *held = mo->held_sums + (Size) f * HINGE_HELD_SUMS(held_classes(mo));
+
+	if (mo->task == HINGE_TASK_BINARY)
+		hinge_held_out_binary(held, mo->loss, mo->gamma, rs->y[i],
+							  hinge_check_result(hinge_row_score(at, mo->oracle.d, x)));
+	else
+	{
+		if (!hinge_row_scores(at, mo->k, mo->cols, x, mo->scratch))
+			hinge_overflow_error();
+		hinge_held_out_multiclass(held, mo->task == HINGE_TASK_ONE_VS_REST, mo->variant,
+								  rs->label[i], mo->scratch, mo->k);
+	}
+}
+
+/*
  * A sweep over the rows: each row is read once, for every problem it
- * counts in; the sums start from zero.
+ * counts in (and, scoring folds, for the one that leaves it out); the sums
+ * start from zero.
  */
 static float8 *
 sweep(HingeMemoryOracle *mo, const Sweep *sw, SweepStep step)
@@ -92,6 +132,8 @@ sweep(HingeMemoryOracle *mo, const Sweep *sw, SweepStep step)
 	int			f,
 				r;
 
+	if (sw->held_out)
+		memset(mo->held_sums, 0, sizeof(float8) * mo->n_folds * HINGE_HELD_SUMS(held_classes(mo)));
 	for (i = 0; i < rs->n; i++)
 	{
 		HingeVector x = hinge_row_set_row(rs, i);
@@ -106,7 +148,14 @@ sweep(HingeMemoryOracle *mo, const Sweep *sw, SweepStep step)
 
 					step(mo, sw, i, x, p, r, sums + p * sw->stride);
 				}
+			else if (sw->held_out)
+				score_held_out(mo, sw, i, x, f);
 	}
+	if (sw->held_out)
+		for (f = 0; f < mo->n_folds; f++)
+			hinge_held_out_block(mo->held_sums + (Size) f * HINGE_HELD_SUMS(held_classes(mo)),
+								 held_classes(mo), mo->rows_of[f],
+								 mo->held_out + (Size) f * HINGE_CV_HELD(held_classes(mo)));
 	return sums;
 }
 
@@ -128,7 +177,7 @@ plane_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
 	{
 		if (!hinge_row_scores(sw->at + (Size) p * d, mo->k, mo->cols, x, scores))
 			hinge_overflow_error();
-		c = mo->class_weights[rs->label[i]];
+		c = weights_of(mo, p)[rs->label[i]];
 		value = hinge_check_result(hinge_multiclass_row(mo->variant, c, rs->label[i],
 														scores, mo->k, coef));
 		if (value == 0.0)
@@ -141,7 +190,7 @@ plane_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
 										  mo->cols, coef[j], x);
 		return;
 	}
-	y = target_of(mo, i, r, &c);
+	y = target_of(mo, i, p, r, &c);
 	value = hinge_check_result(hinge_binary_row(mo->loss, mo->gamma, c, y,
 												hinge_check_result(hinge_row_score(sw->at + (Size) p * d, d, x)),
 												&coef[0]));
@@ -161,7 +210,7 @@ memory_planes(HingeOracle *oracle, const float8 *points, float8 *out)
 {
 	HingeMemoryOracle *mo = (HingeMemoryOracle *) oracle;
 	int			d = oracle->d;
-	Sweep		sw = {points, NULL, 2 + 2 * (Size) d, 0, false};
+	Sweep		sw = {points, NULL, 2 + 2 * (Size) d, 0, false, mo->held_out != NULL};
 	float8	   *sums = sweep(mo, &sw, plane_step);
 	int			p,
 				j;
@@ -202,7 +251,7 @@ line_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
 		if (!hinge_row_scores(sw->at + (Size) p * d, mo->k, mo->cols, x, from_scores) ||
 			!hinge_row_scores(sw->to + (Size) p * d, mo->k, mo->cols, x, to_scores))
 			hinge_overflow_error();
-		c = mo->class_weights[rs->label[i]];
+		c = weights_of(mo, p)[rs->label[i]];
 		finite = hinge_multiclass_row_line_runs(mo->variant, c, rs->label[i], from_scores,
 												to_scores, mo->k, x, mo->cols, s, diff,
 												diff_comp);
@@ -212,7 +261,7 @@ line_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
 		float8		s_from = hinge_check_result(hinge_row_score(sw->at + (Size) p * d, d, x));
 		float8		s_to = hinge_check_result(hinge_row_score(sw->to + (Size) p * d, d, x));
 
-		y = target_of(mo, i, r, &c);
+		y = target_of(mo, i, p, r, &c);
 		finite = sw->runs ?
 			hinge_binary_row_line_runs(c, y, s_from, s_to, x, d, s, diff, diff_comp) :
 			hinge_binary_row_line_points(mo->loss, mo->gamma, c, y, s_from, s_to,
@@ -234,7 +283,7 @@ memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 	int			d = oracle->d;
 	Size		diffs = oracle->line_planes ? (Size) LINE_POINTS * d : 0;
 	Sweep		sw = {from, to, HINGE_LINE_SUMS + 2 * diffs, diffs,
-	mo->task == HINGE_TASK_MULTICLASS || mo->loss == HINGE_LOSS_HINGE};
+		mo->task == HINGE_TASK_MULTICLASS || mo->loss == HINGE_LOSS_HINGE, false};
 	float8	   *sums = sweep(mo, &sw, line_step);
 	int			p;
 
@@ -250,9 +299,14 @@ memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 	}
 }
 
+/*
+ * fold_class_weights: each fold problem's class weights, n_folds x (2, or
+ * k classes); NULL, the spec's for every fold problem.
+ */
 void
 hinge_memory_oracle_init(HingeMemoryOracle *mo, const HingeRowSet *rows,
-						 const HingeTrainSpec *spec, int n_folds, const int32 *left_out)
+						 const HingeTrainSpec *spec, int n_folds, const int32 *left_out,
+						 const float8 *fold_class_weights)
 {
 	HingeOracle *oracle = &mo->oracle;
 	bool		multiclass = hinge_spec_is_multiclass(spec);
@@ -271,10 +325,21 @@ hinge_memory_oracle_init(HingeMemoryOracle *mo, const HingeRowSet *rows,
 		mo->variant = hinge_multiclass_variant(spec->multiclass);
 	mo->k = spec->n_rows;
 	mo->cols = spec->n_columns;
-	mo->class_weights = spec->class_weights;
 	mo->n_folds = Max(n_folds, 1);
 	mo->left_out = left_out;
 	mo->per_fold = one_vs_rest ? spec->n_rows : 1;
+	mo->weights_width = multiclass ? mo->k : 2;
+	if (fold_class_weights != NULL)
+		mo->class_weights = fold_class_weights;
+	else
+	{
+		float8	   *weights = palloc(sizeof(float8) * mo->n_folds * mo->weights_width);
+
+		for (f = 0; f < mo->n_folds; f++)
+			memcpy(weights + (Size) f * mo->weights_width, spec->class_weights,
+				   sizeof(float8) * mo->weights_width);
+		mo->class_weights = weights;
+	}
 
 	oracle->n_problems = mo->n_folds * mo->per_fold;
 	oracle->d = one_vs_rest ? spec->n_columns : spec->n_weights;
@@ -287,6 +352,11 @@ hinge_memory_oracle_init(HingeMemoryOracle *mo, const HingeRowSet *rows,
 	/* 2k scores and 3k of a line's scratch, or the running sums of d */
 	mo->scratch = palloc(sizeof(float8) * Max(5 * mo->k, oracle->d));
 	mo->rows_of = palloc0(sizeof(float8) * mo->n_folds);
+	if (left_out != NULL)
+	{
+		mo->held_sums = palloc0(sizeof(float8) * mo->n_folds * HINGE_HELD_SUMS(held_classes(mo)));
+		mo->held_out = palloc0(sizeof(float8) * mo->n_folds * HINGE_CV_HELD(held_classes(mo)));
+	}
 	for (f = 0; f < mo->n_folds; f++)
 		for (i = 0; i < rows->n; i++)
 			mo->rows_of[f] += counts(mo, i, f);

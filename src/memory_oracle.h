@@ -7,7 +7,9 @@
  * Problems side by side: one (binary, or a multiclass matrix) or k
  * (one-vs-rest's classes) per fold problem; fold problem f leaves out the
  * rows whose fold is left_out[f] (cross-validation), or none.  Problem p is
- * fold problem p / per_fold, class p % per_fold.
+ * fold problem p / per_fold, class p % per_fold.  With folds, every sweep
+ * for planes also scores each fold problem's model at its point on the
+ * rows it leaves out: held_out gets cv.h's block per fold problem.
  */
 #ifndef HINGE_MEMORY_ORACLE_H
 #define HINGE_MEMORY_ORACLE_H
@@ -34,11 +36,14 @@ typedef struct HingeMemoryOracle
 	HingeMulticlassVariant variant; /* multiclass */
 	int			k;				/* classes; binary 1 */
 	int			cols;			/* weights per class */
-	const float8 *class_weights;	/* binary: c_-, c_+; else per class */
+	const float8 *class_weights;	/* per fold problem: binary c_-, c_+; else per class */
+	int			weights_width;	/* class weights per fold problem: 2 or k */
 	int			n_folds;		/* fold problems */
 	const int32 *left_out;		/* n_folds folds left out, or NULL */
 	int			per_fold;		/* problems per fold problem */
 	float8	   *rows_of;		/* per fold problem: rows it counts */
+	float8	   *held_out;		/* folds: the blocks of the last planes sweep */
+	float8	   *held_sums;		/* folds: their sums (held_out.h) */
 	float8	   *sums;			/* working memory of a sweep */
 	float8	   *scratch;
 	Size		sums_length;
@@ -47,6 +52,6 @@ typedef struct HingeMemoryOracle
 
 extern void hinge_memory_oracle_init(HingeMemoryOracle *mo, const HingeRowSet *rows,
 									 const HingeTrainSpec *spec, int n_folds,
-									 const int32 *left_out);
+									 const int32 *left_out, const float8 *fold_class_weights);
 
 #endif							/* HINGE_MEMORY_ORACLE_H */

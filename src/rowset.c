@@ -28,6 +28,7 @@
 #include "utils/memutils.h"
 
 #include "finite.h"
+#include "folds.h"
 #include "rowset.h"
 #include "validate.h"
 
@@ -102,6 +103,7 @@ typedef struct Gatherer
 	DestReceiver pub;			/* first: the executor sees this */
 	HingeRowSet *rs;
 	bool		multiclass;
+	int			n_folds;		/* the rows' folds are read: 1 to n_folds; 0: none */
 	int64		stride;			/* keep rows 0, stride, 2 stride, ... */
 	Size		budget;
 	int64		seen;			/* rows read */
@@ -142,6 +144,8 @@ reserve(Gatherer *g, int nnz)
 			rs->label = grow(g->context, rs->label, sizeof(int32) * rows);
 		else
 			rs->y = grow(g->context, rs->y, sizeof(float8) * rows);
+		if (g->n_folds > 0)
+			rs->fold = grow(g->context, rs->fold, sizeof(int32) * rows);
 		g->capacity = rows;
 	}
 	if (rs->kind == HINGE_SPARSE && rs->row_start[rs->n] + nnz > g->value_capacity)
@@ -154,9 +158,9 @@ reserve(Gatherer *g, int nnz)
 	}
 }
 
-/* Appends the features x and label of one row */
+/* Appends the features x, label and fold of one row */
 static void
-append_row(Gatherer *g, HingeVector x, Datum label)
+append_row(Gatherer *g, HingeVector x, Datum label, int32 fold)
 {
 	HingeRowSet *rs = g->rs;
 	int64		i = rs->n;
@@ -191,6 +195,11 @@ append_row(Gatherer *g, HingeVector x, Datum label)
 	else
 		rs->y[i] = DatumGetFloat8(label);
 	rs->bytes += sizeof(float8);
+	if (g->n_folds > 0)
+	{
+		rs->fold[i] = fold;
+		rs->bytes += sizeof(int32);
+	}
 	rs->n++;
 }
 
@@ -200,10 +209,21 @@ gather_slot(TupleTableSlot *slot, DestReceiver *self)
 	Gatherer   *g = (Gatherer *) self;
 	MemoryContext old;
 	HingeVector x;
+	int32		fold = 0;
 
-	slot_getsomeattrs(slot, 2);
+	slot_getsomeattrs(slot, g->n_folds > 0 ? 3 : 2);
 	if (slot->tts_isnull[0] || slot->tts_isnull[1])
 		return true;
+	if (g->n_folds > 0)
+	{
+		/* as the folds' aggregates check a row's fold (cv_accum.c) */
+		fold = slot->tts_isnull[2] ? 0 : DatumGetInt32(slot->tts_values[2]);
+		if (fold < 1 || fold > g->n_folds)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("fold %d is not between 1 and %d", fold, g->n_folds),
+					 errhint("A row's fold is a number from 1 to the number of folds.")));
+	}
 	if (g->seen++ % g->stride != 0)
 		return true;
 	if ((g->seen & 1023) == 0)
@@ -214,7 +234,7 @@ gather_slot(TupleTableSlot *slot, DestReceiver *self)
 		hinge_row_width_error(x.n, g->rs->n_features, "weights");
 	hinge_check_finite_vector(x, "features");
 	MemoryContextSwitchTo(g->context);
-	append_row(g, x, slot->tts_values[1]);
+	append_row(g, x, slot->tts_values[1], fold);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(g->row_context);
 	/* past the budget: stop the scan (the caller goes on with passes) */
@@ -295,7 +315,8 @@ make_sparse_if_worth_it(HingeRowSet *rs)
 	rs->dense = NULL;
 	rs->kind = HINGE_SPARSE;
 	rs->bytes = (Size) rs->n * (sizeof(int64) + sizeof(float8)) +
-		(sizeof(int32) + sizeof(float8)) * (Size) nnz;
+		(sizeof(int32) + sizeof(float8)) * (Size) nnz +
+		(rs->fold != NULL ? sizeof(int32) * (Size) rs->n : 0);
 }
 
 /* The query's parameters as a ParamListInfo */
@@ -318,13 +339,14 @@ param_list(const HingeParams *params)
 /*
  * Gathers the usable rows of src with a known label into rs (allocated in
  * the current memory context): every stride-th one, in the order the scan
- * reads them, so stride 1 keeps them all.  Returns false, with rs empty,
- * when they would take more than budget bytes.  With stride 1, the rows
- * read must be those the first scan counted.
+ * reads them, so stride 1 keeps them all; with folds, each row's fold too.
+ * Returns false, with rs empty, when they would take more than budget
+ * bytes.  With stride 1, the rows read must be those the first scan
+ * counted.
  */
-bool
-hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
-					 int64 stride, Size budget)
+static bool
+gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass, int64 stride, Size budget,
+	   const HingeFolds *folds, const char *ext)
 {
 	HingeParams params = {0};
 	char	   *query;
@@ -342,14 +364,19 @@ hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 	g.pub.mydest = DestNone;
 	g.rs = rs;
 	g.multiclass = multiclass;
+	g.n_folds = folds != NULL ? folds->n_folds : 0;
 	g.stride = Max(stride, 1);
 	g.budget = budget;
 	g.context = CurrentMemoryContext;
 	g.row_context = AllocSetContextCreate(CurrentMemoryContext, "hinge row",
 										  ALLOCSET_DEFAULT_SIZES);
 
-	query = psprintf("SELECT x, y FROM (SELECT %s AS x, %s AS y %s) AS r",
+	query = psprintf("SELECT x, y%s FROM (SELECT %s AS x, %s AS y%s%s %s) AS r",
+					 folds != NULL ? ", fold" : "",
 					 hinge_row_source_x(src, &params), hinge_row_source_y(src, &params),
+					 folds != NULL ? ", " : "",
+					 folds != NULL ? psprintf("(%s)::pg_catalog.int4 AS fold",
+											  hinge_folds_sql(folds, src, ext, &params)) : "",
 					 hinge_row_source_sql(src));
 	ret = hinge_spi_execute_with_receiver(query, param_list(&params), (DestReceiver *) &g);
 	if (ret < 0)
@@ -365,6 +392,21 @@ hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 		hinge_rows_changed_error(src, g.seen, src->rows_used);
 	make_sparse_if_worth_it(rs);
 	return true;
+}
+
+bool
+hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
+					 int64 stride, Size budget)
+{
+	return gather(rs, src, multiclass, stride, budget, NULL, NULL);
+}
+
+/* Every row, with its fold: a cross-validation's rows */
+bool
+hinge_row_set_gather_folds(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
+						   Size budget, const HingeFolds *folds, const char *ext)
+{
+	return gather(rs, src, multiclass, 1, budget, folds, ext);
 }
 
 /* Frees the rows of rs, and empties it */
@@ -383,6 +425,8 @@ hinge_row_set_free(HingeRowSet *rs)
 		pfree(rs->y);
 	if (rs->label != NULL)
 		pfree(rs->label);
+	if (rs->fold != NULL)
+		pfree(rs->fold);
 	memset(rs, 0, sizeof(*rs));
 }
 

@@ -58,6 +58,10 @@ extern Size hinge_row_set_budget(void);
 extern Size hinge_row_set_dense_bytes(int64 rows, int n_features, Oid features_type);
 extern bool hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src,
 								 bool multiclass, int64 stride, Size budget);
+struct HingeFolds;
+extern bool hinge_row_set_gather_folds(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
+									   Size budget, const struct HingeFolds *folds,
+									   const char *ext);
 extern void hinge_row_set_subsample(const HingeRowSet *rs, int64 stride,
 									HingeRowSet *out);
 extern void hinge_row_set_free(HingeRowSet *rs);

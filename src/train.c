@@ -19,6 +19,7 @@
 #include "utils/timestamp.h"
 
 #include "finite.h"
+#include "folds.h"
 #include "losses.h"
 #include "memory_oracle.h"
 #include "model.h"
@@ -334,13 +335,15 @@ search_args(const HingeSearch *search, Oid *argtypes, Datum *values, char *nulls
 /*
  * Gathers the rows into memory when they fit hinge.in_memory_limit: dense
  * rows are known to fit or not from their count; sparse ones tell as they
- * are read.
+ * are read.  With folds (a cross-validation), each row's fold too.
  */
-static bool
-rows_in_memory(HingeTrainSpec *spec, HingeRowSet *rows)
+bool
+hinge_rows_in_memory(HingeTrainSpec *spec, HingeRowSet *rows, const HingeFolds *folds,
+					 const char *ext)
 {
 	HingeRowSource *src = &spec->source;
 	Size		budget = hinge_row_set_budget();
+	Size		fold_bytes = folds != NULL ? sizeof(int32) * (Size) src->rows_used : 0;
 
 	/*
 	 * A distributed table's passes run on its workers, where its rows are:
@@ -349,8 +352,12 @@ rows_in_memory(HingeTrainSpec *spec, HingeRowSet *rows)
 	if (budget == 0 || spec->distributed)
 		return false;
 	if ((src->features_type == FLOAT8ARRAYOID || src->features_type == FLOAT4ARRAYOID) &&
-		hinge_row_set_dense_bytes(src->rows_used, src->n_features, src->features_type) > budget)
+		hinge_row_set_dense_bytes(src->rows_used, src->n_features, src->features_type) +
+		fold_bytes > budget)
 		return false;
+	if (folds != NULL)
+		return hinge_row_set_gather_folds(rows, src, hinge_spec_is_multiclass(spec), budget,
+										  folds, ext);
 	return hinge_row_set_gather(rows, src, hinge_spec_is_multiclass(spec), 1, budget);
 }
 
@@ -379,7 +386,7 @@ solve_sample(HingeTrainSpec *spec, HingeRowSet *sample, float8 tolerance,
 	HingeSolverOptions options = {0};
 	float8	   *w;
 
-	hinge_memory_oracle_init(&memory, sample, spec, 1, NULL);
+	hinge_memory_oracle_init(&memory, sample, spec, 1, NULL, NULL);
 	options.lambda = spec->lambda;
 	options.tolerance = tolerance;
 	options.max_passes = spec->max_passes;
@@ -605,9 +612,9 @@ hinge_train(PG_FUNCTION_ARGS)
 	options.name = spec.model_name;
 	options.bundles = NULL;
 	scaled = hinge_encoding_scaling(src->encoding, &center, &scale);
-	if (rows_in_memory(&spec, &rows))
+	if (hinge_rows_in_memory(&spec, &rows, NULL, ext))
 	{
-		hinge_memory_oracle_init(&memory, &rows, &spec, 1, NULL);
+		hinge_memory_oracle_init(&memory, &rows, &spec, 1, NULL, NULL);
 		oracle = &memory.oracle;
 		options.start = memory_sample_solution(&spec, &rows, scaled ? center : NULL, scale);
 	}

@@ -91,6 +91,10 @@ extern float8 hinge_balanced_class_weight(int64 rows, int n_classes,
 										  int64 class_rows);
 extern void hinge_resolve_class_weights(HingeTrainSpec *spec);
 extern void hinge_check_bounds(HingeTrainSpec *spec, HingeProgress *p);
+struct HingeRowSet;
+struct HingeFolds;
+extern bool hinge_rows_in_memory(HingeTrainSpec *spec, struct HingeRowSet *rows,
+								 const struct HingeFolds *folds, const char *ext);
 extern void hinge_warn_unconverged(HingeTrainSpec *spec, const HingeProgress *p,
 								   const char *what);
 extern Datum hinge_store_model(HingeTrainSpec *spec, const char *ext,
