@@ -35,6 +35,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
@@ -43,6 +44,7 @@
 #include "encoding.h"
 #include "finite.h"
 #include "folds.h"
+#include "kernels.h"
 #include "memory_oracle.h"
 #include "model.h"
 #include "rowset.h"
@@ -263,17 +265,20 @@ search_line(HingeOracle *oracle, const float8 *from, const float8 *to,
  * one-vs-rest every class's +-g_r.x).  For the binary hinge that model is
  * then the optimum, so every larger lambda predicts alike: the grid starts
  * where the models begin to differ, as liblinear's -C starts at the C
- * below which they do not.  Two passes.  Of scaled features, g is the
+ * below which they do not.  Of scaled features, g is the
  * scaled problem's and the margins those of the scaled rows: g's raw
- * weights score raw rows as g scores scaled ones.
+ * weights score raw rows as g scores scaled ones.  Two passes, or two
+ * sweeps of the rows in memory.
  */
+static float8 largest_margin_on_pass(Search *s, ArrayType *G, const char *ext);
+static float8 largest_margin_in_memory(Search *s, const float8 *g);
+
 static float8
 largest_lambda(Search *s, const char *ext)
 {
 	HingeTrainSpec *spec = &s->spec;
 	HingeRowSource *src = &spec->source;
 	HingePassOracle po;
-	HingeParams params = {0};
 	int			n,
 				d,
 				q,
@@ -282,13 +287,7 @@ largest_lambda(Search *s, const char *ext)
 			   *planes,
 			   *g;
 	ArrayType  *G;
-	const char *args[2];
-	char	   *rows,
-			   *query;
 	float8		largest;
-	bool		isnull;
-	Datum		value;
-
 	HingeMemoryOracle memory;
 	HingeScaledOracle scaled;
 	HingeOracle *oracle;
@@ -325,6 +324,30 @@ largest_lambda(Search *s, const char *ext)
 	if (s->center != NULL)
 		hinge_scaled_to_raw(&scaled, minus_g, g, spec->n_rows);
 
+	if (s->in_memory)
+		largest = largest_margin_in_memory(s, g);
+	else
+		largest = largest_margin_on_pass(s, G, ext);
+	/* no margin at all: a subgradient of 0 at 0 (rows that cancel out) */
+	if (!(largest > DBL_MIN) || !isfinite(largest))
+		largest = 1.0;
+	return largest;
+}
+
+/* The largest margin of a row under G, by one scan of the relation */
+static float8
+largest_margin_on_pass(Search *s, ArrayType *G, const char *ext)
+{
+	HingeTrainSpec *spec = &s->spec;
+	HingeRowSource *src = &spec->source;
+	HingeParams params = {0};
+	const char *args[2];
+	char	   *rows,
+			   *query;
+	float8		largest;
+	bool		isnull;
+	Datum		value;
+
 	args[0] = hinge_param(&params, FLOAT8ARRAYOID, PointerGetDatum(G));
 	args[1] = "x";
 	rows = psprintf("(SELECT %s AS x, %s AS y %s) AS r0",
@@ -352,9 +375,48 @@ largest_lambda(Search *s, const char *ext)
 	value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	largest = isnull ? 0.0 : DatumGetFloat8(value);
 	SPI_freetuptable(SPI_tuptable);
-	/* no margin at all: a subgradient of 0 at 0 (rows that cancel out) */
-	if (!(largest > DBL_MIN) || !isfinite(largest))
-		largest = 1.0;
+	return largest;
+}
+
+/*
+ * The same margins of the rows held in memory, g in the layout of the
+ * model's weights: the binary y g.x; one-vs-rest's +-g_r.x of every class;
+ * Crammer-Singer's and Weston-Watkins' g_y.x - max_{r != y} g_r.x
+ */
+static float8
+largest_margin_in_memory(Search *s, const float8 *g)
+{
+	HingeTrainSpec *spec = &s->spec;
+	const HingeRowSet *rs = &s->rows;
+	int			k = spec->n_rows;
+	float8	   *scores = palloc(sizeof(float8) * k);
+	float8		largest = -get_float8_infinity();
+	int64		i;
+	int			r;
+
+	for (i = 0; i < rs->n; i++)
+	{
+		HingeVector x = hinge_row_set_row(rs, i);
+
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (!hinge_row_scores(g, k, spec->n_columns, x, scores))
+			hinge_overflow_error();
+		if (!hinge_spec_is_multiclass(spec))
+			largest = fmax(largest, rs->y[i] * scores[0]);
+		else if (hinge_spec_is_one_vs_rest(spec))
+			for (r = 0; r < k; r++)
+				largest = fmax(largest, r == rs->label[i] ? scores[r] : -scores[r]);
+		else
+		{
+			float8		other = -get_float8_infinity();
+
+			for (r = 0; r < k; r++)
+				if (r != rs->label[i])
+					other = fmax(other, scores[r]);
+			largest = fmax(largest, scores[rs->label[i]] - other);
+		}
+	}
 	return largest;
 }
 
