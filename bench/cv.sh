@@ -26,6 +26,11 @@
 #   ratios: search / one hinge_train X.XX (goal <= 5); 41 hinge_train / search X.XX;
 #           (export + liblinear) / search X.XX
 #
+# HINGE_BENCH_SEARCH_ONLY=1 times the search and one hinge_train only.
+# The search trains in memory when the rows fit hinge.in_memory_limit (as
+# hinge_train does); PGOPTIONS='-c hinge.in_memory_limit=0' times both on
+# aggregate passes.
+#
 # Connects with the usual libpq variables; with none set, it runs itself
 # again under pg_virtualenv (bench/common.sh).  Needs liblinear-tools.
 # Exits 0 whatever the ratios, non-zero on any error.
@@ -90,6 +95,8 @@ SELECT clock_timestamp() AS t0 \gset
 SELECT passes AS one_passes FROM hinge_train('bench_cv_one', 'bench_cv_rows', 'x', 'y', lambda => :best) \gset
 INSERT INTO bench_cv_results VALUES ('one hinge_train', :rep, extract(epoch FROM clock_timestamp() - :'t0'::timestamptz));
 SQL
+
+    [ -z "${HINGE_BENCH_SEARCH_ONLY:-}" ] || continue
 
     # 2. (a) 41 hinge_train calls: per lambda and fold, train and evaluate
     "${PSQL[@]}" -v rep="$rep" <<'SQL'

@@ -17,6 +17,9 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
@@ -105,6 +108,7 @@ typedef struct Gatherer
 	bool		multiclass;
 	int			n_folds;		/* the rows' folds are read: 1 to n_folds; 0: none */
 	int64		stride;			/* keep rows 0, stride, 2 stride, ... */
+	int64		expected;		/* rows the scan will give, or 0: not known */
 	Size		budget;
 	int64		seen;			/* rows read */
 	int64		capacity;		/* rows the arrays hold */
@@ -114,11 +118,37 @@ typedef struct Gatherer
 	MemoryContext context;		/* the row set's */
 } Gatherer;
 
+/*
+ * Large arrays of rows are asked to be backed by huge pages where the
+ * kernel offers them on request (Linux's transparent huge pages in
+ * "madvise" mode): the rows are written once, in order, into fresh memory,
+ * and a page fault per 4 kB cost about as much as the copy itself (under a
+ * hypervisor, more).  Only whole 2 MB pages inside the array are advised.
+ */
+#define HUGE_PAGE_SIZE	((Size) 2 * 1024 * 1024)
+
+static void
+advise_huge_pages(void *p, Size size)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	uintptr_t	start = TYPEALIGN(HUGE_PAGE_SIZE, (uintptr_t) p);
+	uintptr_t	end = TYPEALIGN_DOWN(HUGE_PAGE_SIZE, (uintptr_t) p + size);
+
+	/* advice only: where it is refused, the pages are small */
+	if (end > start)
+		(void) madvise((void *) start, end - start, MADV_HUGEPAGE);
+#endif
+}
+
 /* repalloc_huge, or a first allocation */
 static void *
 grow(MemoryContext context, void *p, Size size)
 {
-	return p == NULL ? MemoryContextAllocHuge(context, size) : repalloc_huge(p, size);
+	void	   *q = p == NULL ? MemoryContextAllocHuge(context, size) : repalloc_huge(p, size);
+
+	if (size >= 2 * HUGE_PAGE_SIZE)
+		advise_huge_pages(q, size);
+	return q;
 }
 
 /* Room for one more row, and for nnz more stored elements */
@@ -130,6 +160,13 @@ reserve(Gatherer *g, int nnz)
 	if (rs->n == g->capacity)
 	{
 		int64		rows = Max(1024, 2 * g->capacity);
+		Size		row_bytes = sizeof(float8) + sizeof(int32) +
+			(rs->kind == HINGE_SPARSE ? sizeof(int64) :
+			 (Size) rs->n_features * (rs->kind == HINGE_DENSE_FLOAT4 ? sizeof(float4) : sizeof(float8)));
+
+		/* the rows counted, at once when they fit: no copies as the arrays grow */
+		if (g->capacity < g->expected && (Size) g->expected * row_bytes <= g->budget)
+			rows = g->expected;
 
 		if (rs->kind == HINGE_SPARSE)
 		{
@@ -286,11 +323,12 @@ make_sparse_if_worth_it(HingeRowSet *rs)
 
 		for (j = 0; j < x.n; j++)
 			nnz += hinge_vector_get(x, j) != 0.0;
+		/* dense rows tell after a quarter of them: no need to read on */
+		if ((float8) nnz > SPARSE_DENSITY * (float8) elements)
+			return;
 		if ((i & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	if ((float8) nnz > SPARSE_DENSITY * (float8) elements)
-		return;
 	rs->row_start = MemoryContextAllocHuge(GetMemoryChunkContext(rs->dense), sizeof(int64) * (rs->n + 1));
 	rs->index = MemoryContextAllocHuge(GetMemoryChunkContext(rs->dense), sizeof(int32) * Max(nnz, 1));
 	rs->values = MemoryContextAllocHuge(GetMemoryChunkContext(rs->dense), sizeof(float8) * Max(nnz, 1));
@@ -366,6 +404,7 @@ gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass, int64 stride, Size
 	g.multiclass = multiclass;
 	g.n_folds = folds != NULL ? folds->n_folds : 0;
 	g.stride = Max(stride, 1);
+	g.expected = g.stride == 1 ? src->rows_used : 0;
 	g.budget = budget;
 	g.context = CurrentMemoryContext;
 	g.row_context = AllocSetContextCreate(CurrentMemoryContext, "hinge row",
