@@ -500,36 +500,35 @@ hinge_row_source_count(HingeRowSource *src)
 	 * planner), not by CASE WHEN usable THEN label END: the planner counts
 	 * as many values of that as of the features it reads, and sorted every
 	 * row, features and all, instead of hashing a handful of groups (over
-	 * ten times the scan).  The few groups are then merged per label.
+	 * ten times the scan).  A label has a group of usable rows, and maybe
+	 * one of rows skipped.
 	 */
-	query = psprintf("SELECT CASE WHEN u THEN l END, pg_catalog.sum(c)::pg_catalog.int8, "
-					 "pg_catalog.min(n), pg_catalog.max(m) FROM "
-					 "(SELECT l, u, pg_catalog.count(*) AS c, pg_catalog.min(n) AS n, "
-					 "pg_catalog.max(n) AS m FROM "
-					 "(SELECT %s AS u, %s AS l, %s AS n FROM %s) AS s GROUP BY l, u) AS g "
-					 "GROUP BY 1 ORDER BY 1 NULLS FIRST",
+	query = psprintf("SELECT l, pg_catalog.count(*), pg_catalog.min(n), pg_catalog.max(n), u FROM "
+					 "(SELECT %s AS u, %s AS l, %s AS n FROM %s) AS s "
+					 "GROUP BY l, u ORDER BY l NULLS FIRST, u",
 					 src->usable_sql, src->label_sql,
 					 src->feature_list || src->encoded ? "NULL::pg_catalog.int4" :
 					 psprintf("%s(%s)", src->width_function,
 							  quote_identifier(src->feature_columns[0])),
 					 src->relation);
-	/* the NULL group and one value past the limit, to tell it was passed */
-	if (SPI_execute(query, true, HINGE_MAX_CLASSES + 2) != SPI_OK_SELECT)
+	/* two groups a label and one value past the limit, to tell it was passed */
+	if (SPI_execute(query, true, 2 * (HINGE_MAX_CLASSES + 2)) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the labels of %s", src->relation);
 	hinge_check_column_type(1, src->label.type);
+	hinge_check_column_type(5, BOOLOID);
 	src->class_values = palloc(sizeof(Datum) * (HINGE_MAX_CLASSES + 2));
 	src->class_rows = palloc(sizeof(int64) * (HINGE_MAX_CLASSES + 2));
 	src->n_classes = 0;
-	for (row = 0; row < SPI_processed; row++)
+	for (row = 0; row < SPI_processed && src->n_classes < HINGE_MAX_CLASSES + 1; row++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[row];
 		bool		isnull;
 		int64		count = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &isnull));
 		Datum		value = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull);
 
-		if (isnull)
+		if (isnull || !DatumGetBool(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 5, &isnull)))
 		{
-			src->rows_skipped = count;
+			src->rows_skipped += count;
 			continue;
 		}
 		src->class_values[src->n_classes] =
