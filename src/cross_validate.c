@@ -256,6 +256,14 @@ search_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 	so->via->line(so->via, from, to, risks, subgradients);
 }
 
+static void
+search_line_moved(HingeOracle *oracle, const float8 *alphas)
+{
+	SearchOracle *so = (SearchOracle *) oracle;
+
+	so->via->line_moved(so->via, alphas);
+}
+
 /*
  * The largest lambda of the default grid, from the data: with -g the
  * subgradient of the risk at 0 (every row violates the margin there), the
@@ -697,6 +705,7 @@ run_search(Search *s, HingeFolds *folds, const char *ext)
 		hinge_scaled_oracle_per_fold(&scaled, s->n_folds, s->fold_centers, s->fold_scales);
 		so.via = &scaled.oracle;
 	}
+	so.oracle.line_moved = so.via->line_moved != NULL ? search_line_moved : NULL;
 	so.search = s;
 	size = (Size) so.oracle.n_problems * so.oracle.d;
 	w = palloc(sizeof(float8) * size);

@@ -27,6 +27,13 @@
 /* Rows between checks for a cancel request */
 #define INTERRUPT_ROWS	4096
 
+/*
+ * Lines that may start from interpolated scores before a line computes
+ * them afresh: each interpolation rounds once, so their error stays a few
+ * units in the last place of the scores
+ */
+#define MAX_REUSES	16
+
 /* Whether row i counts in fold problem f */
 static inline bool
 counts(const HingeMemoryOracle *mo, int64 i, int f)
@@ -89,6 +96,8 @@ typedef struct Sweep
 	Size		diffs;			/* line: difference sums of the subgradient */
 	bool		runs;			/* line: the hinge by runs */
 	bool		held_out;		/* planes with folds: score the rows left out */
+	bool		keep_scores;	/* line: keep each row's scores at both ends */
+	bool		reuse_scores;	/* line: the start's scores from the last line's */
 } Sweep;
 
 /* One row's part in one problem's sums, s */
@@ -228,6 +237,48 @@ memory_planes(HingeOracle *oracle, const float8 *points, float8 *out)
 }
 
 /*
+ * Row i's scores in problem p at the line's start and end (score_width
+ * each).  The start's are the last line's at the point this line starts
+ * from, when it is one of its points: from + alpha (to - from) scores
+ * s_from + alpha (s_to - s_from), a linear function of the weights, so
+ * only the end's need a dot product.  False when one is not finite.
+ */
+static bool
+line_scores(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x, int p,
+			float8 *from, float8 *to)
+{
+	int			w = mo->score_width;
+	int			d = mo->oracle.d;
+	bool		finite = true;
+	int			j;
+
+	if (sw->reuse_scores)
+	{
+		Size		at = ((Size) i * mo->oracle.n_problems + p) * w;
+		const float8 *last_from = mo->from_scores + at;
+		const float8 *last_to = mo->to_scores + at;
+		float8		alpha = mo->moved[p];
+
+		for (j = 0; j < w; j++)
+		{
+			from[j] = alpha == 0.0 ? last_from[j] : last_from[j] + alpha * (last_to[j] - last_from[j]);
+			finite &= isfinite(from[j]);
+		}
+	}
+	else
+		finite = hinge_row_scores(sw->at + (Size) p * d, w, d / w, x, from);
+	finite &= hinge_row_scores(sw->to + (Size) p * d, w, d / w, x, to);
+	if (sw->keep_scores)
+	{
+		Size		at = ((Size) i * mo->oracle.n_problems + p) * w;
+
+		memcpy(mo->from_scores + at, from, sizeof(float8) * w);
+		memcpy(mo->to_scores + at, to, sizeof(float8) * w);
+	}
+	return finite;
+}
+
+/*
  * A row along the line: s is the line's sums (HINGE_LINE_SUMS), then with
  * line_planes the subgradient's difference sums and their compensations
  */
@@ -248,8 +299,7 @@ line_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
 		float8	   *from_scores = mo->scratch;
 		float8	   *to_scores = from_scores + mo->k;
 
-		if (!hinge_row_scores(sw->at + (Size) p * d, mo->k, mo->cols, x, from_scores) ||
-			!hinge_row_scores(sw->to + (Size) p * d, mo->k, mo->cols, x, to_scores))
+		if (!line_scores(mo, sw, i, x, p, from_scores, to_scores))
 			hinge_overflow_error();
 		c = weights_of(mo, p)[rs->label[i]];
 		finite = hinge_multiclass_row_line_runs(mo->variant, c, rs->label[i], from_scores,
@@ -258,9 +308,11 @@ line_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
 	}
 	else
 	{
-		float8		s_from = hinge_check_result(hinge_row_score(sw->at + (Size) p * d, d, x));
-		float8		s_to = hinge_check_result(hinge_row_score(sw->to + (Size) p * d, d, x));
+		float8		s_from,
+					s_to;
 
+		if (!line_scores(mo, sw, i, x, p, &s_from, &s_to))
+			hinge_overflow_error();
 		y = target_of(mo, i, p, r, &c);
 		finite = sw->runs ?
 			hinge_binary_row_line_runs(c, y, s_from, s_to, x, d, s, diff, diff_comp) :
@@ -283,9 +335,16 @@ memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 	int			d = oracle->d;
 	Size		diffs = oracle->line_planes ? (Size) LINE_POINTS * d : 0;
 	Sweep		sw = {from, to, HINGE_LINE_SUMS + 2 * diffs, diffs,
-		mo->task == HINGE_TASK_MULTICLASS || mo->loss == HINGE_LOSS_HINGE, false};
-	float8	   *sums = sweep(mo, &sw, line_step);
+		mo->task == HINGE_TASK_MULTICLASS || mo->loss == HINGE_LOSS_HINGE, false,
+		mo->from_scores != NULL,
+		mo->from_scores != NULL && mo->scores_valid && mo->reuses < MAX_REUSES};
+	float8	   *sums;
 	int			p;
+
+	mo->reuses = sw.reuse_scores ? mo->reuses + 1 : 0;
+	/* until the solver says where the next line starts */
+	mo->scores_valid = false;
+	sums = sweep(mo, &sw, line_step);
 
 	for (p = 0; p < oracle->n_problems; p++)
 	{
@@ -297,6 +356,37 @@ memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 			hinge_line_subgradients(s + HINGE_LINE_SUMS, s + HINGE_LINE_SUMS + diffs, d, n,
 									mo->scratch, subgradients + (Size) p * LINE_POINTS * d, d);
 	}
+}
+
+/* Where the next line starts (solver.h) */
+static void
+memory_line_moved(HingeOracle *oracle, const float8 *alphas)
+{
+	HingeMemoryOracle *mo = (HingeMemoryOracle *) oracle;
+
+	mo->scores_valid = alphas != NULL;
+	if (alphas != NULL)
+		memcpy(mo->moved, alphas, sizeof(float8) * oracle->n_problems);
+}
+
+/*
+ * The rows' scores at the ends of a line are kept when they fit the
+ * budget beside the rows: 2 x rows x problems x scores a problem.
+ */
+static void
+init_score_cache(HingeMemoryOracle *mo)
+{
+	HingeOracle *oracle = &mo->oracle;
+	Size		bytes;
+
+	mo->score_width = mo->task == HINGE_TASK_MULTICLASS ? mo->k : 1;
+	bytes = 2 * sizeof(float8) * (Size) mo->rows->n * oracle->n_problems * mo->score_width;
+	if (mo->rows->n == 0 || mo->rows->bytes + bytes > hinge_row_set_budget())
+		return;
+	mo->from_scores = MemoryContextAllocHuge(mo->context, bytes / 2);
+	mo->to_scores = MemoryContextAllocHuge(mo->context, bytes / 2);
+	mo->moved = palloc0(sizeof(float8) * oracle->n_problems);
+	oracle->line_moved = memory_line_moved;
 }
 
 /*
@@ -348,6 +438,7 @@ hinge_memory_oracle_init(HingeMemoryOracle *mo, const HingeRowSet *rows,
 		(Size) oracle->n_problems * oracle->d <= LINE_PLANES_MAX_WEIGHTS;
 	oracle->planes = memory_planes;
 	oracle->line = memory_line;
+	init_score_cache(mo);
 
 	/* 2k scores and 3k of a line's scratch, or the running sums of d */
 	mo->scratch = palloc(sizeof(float8) * Max(5 * mo->k, oracle->d));

@@ -44,6 +44,18 @@ typedef struct HingeMemoryOracle
 	float8	   *rows_of;		/* per fold problem: rows it counts */
 	float8	   *held_out;		/* folds: the blocks of the last planes sweep */
 	float8	   *held_sums;		/* folds: their sums (held_out.h) */
+	/*
+	 * Each row's scores in each problem at the last line's two ends
+	 * (n_rows x n_problems x score_width each), or NULL: the next line's
+	 * start is a point of the last line (moved), its scores interpolated
+	 * there rather than computed again, when scores_valid
+	 */
+	int			score_width;	/* scores per row and problem: k, or 1 */
+	float8	   *from_scores;
+	float8	   *to_scores;
+	float8	   *moved;			/* per problem: the alpha the next line starts at */
+	bool		scores_valid;
+	int			reuses;			/* lines since the scores were computed afresh */
 	float8	   *sums;			/* working memory of a sweep */
 	float8	   *scratch;
 	Size		sums_length;

@@ -122,6 +122,15 @@ scaled_line(HingeOracle *oracle, const float8 *from, const float8 *to, float8 *r
 						   HINGE_LINE_POINTS * so->rows_per_problem);
 }
 
+/* Scaling is affine: a point along the line in theta is the same point in raw weights */
+static void
+scaled_line_moved(HingeOracle *oracle, const float8 *alphas)
+{
+	HingeScaledOracle *so = (HingeScaledOracle *) oracle;
+
+	so->inner->line_moved(so->inner, alphas);
+}
+
 void
 hinge_scaled_oracle_init(HingeScaledOracle *so, HingeOracle *inner, int n_features,
 						 int cols, const float8 *center, const float8 *scale)
@@ -130,6 +139,7 @@ hinge_scaled_oracle_init(HingeScaledOracle *so, HingeOracle *inner, int n_featur
 	so->oracle = *inner;
 	so->oracle.planes = scaled_planes;
 	so->oracle.line = scaled_line;
+	so->oracle.line_moved = inner->line_moved != NULL ? scaled_line_moved : NULL;
 	so->inner = inner;
 	so->n_features = n_features;
 	so->cols = cols;

@@ -148,6 +148,7 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 	float8	   *subgradients = one_pass ?
 		palloc(sizeof(float8) * (Size) n * LINE_POINTS * d) : NULL;
 	float8	   *zero = palloc0(sizeof(float8) * d);
+	float8	   *moved = palloc0(sizeof(float8) * n);
 	HingeBundle *bundles = options->bundles != NULL ? options->bundles :
 		palloc0(sizeof(HingeBundle) * n);
 	HingeProgress p = {0};
@@ -162,6 +163,8 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 	else
 		memset(point, 0, sizeof(float8) * nd);
 	memcpy(w_best, point, sizeof(float8) * nd);
+	if (oracle->line_moved != NULL)
+		oracle->line_moved(oracle, NULL);	/* no line of this solve yet */
 	for (q = 0; q < n; q++)
 	{
 		if (bundles[q].capacity == 0)
@@ -195,6 +198,9 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 				{
 					p.uppers[q] = objective;
 					memcpy(w_best + (Size) q * d, w_q, sizeof(float8) * d);
+					/* the next line starts at this point, off the last line */
+					if (oracle->line_moved != NULL)
+						oracle->line_moved(oracle, NULL);
 				}
 				add_plane(&bundles[q], w_q, row[0], row + 1);
 				if (p.passes == 0)
@@ -243,6 +249,7 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 			}
 			else
 				best = -1;
+			moved[q] = alpha_best;
 
 			/* 4. planes: at the new best point and just past it, towards w_c */
 			if (!one_pass)
@@ -268,6 +275,9 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 					memcpy(best_q, w_k, sizeof(float8) * d);
 			}
 		}
+		/* the next line starts at each problem's best point */
+		if (oracle->line_moved != NULL)
+			oracle->line_moved(oracle, moved);
 		converged = sum_bounds(&p, n, options->tolerance);
 		if (converged || p.passes >= options->max_passes)
 			break;

@@ -35,6 +35,15 @@ struct HingeOracle
 	 */
 	void		(*line) (HingeOracle *oracle, const float8 *from, const float8 *to,
 						 float8 *risks, float8 *subgradients);
+
+	/*
+	 * Optional (NULL: none): where the next line starts.  After a line,
+	 * alphas[q] says that problem q's next line starts at from + alphas[q]
+	 * (to - from) of this one (0: where it started), so an oracle that kept
+	 * each row's scores at both ends knows them at the next start without
+	 * a dot product; alphas NULL says the next line starts elsewhere.
+	 */
+	void		(*line_moved) (HingeOracle *oracle, const float8 *alphas);
 };
 
 typedef struct HingeSolverOptions
