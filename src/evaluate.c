@@ -314,11 +314,16 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 					src->usable_sql, hinge_row_source_x(src, &params), hinge_row_source_y(src, &params),
 					src->relation);
 
-	if (SPI_execute_with_args(psprintf("SELECT t, %s, pg_catalog.count(*), ok, %s "
-									   "FROM %s GROUP BY 1, 2, 4",
+	/*
+	 * The width is a key of its own (one value, unless rows differ), not
+	 * min and max aggregates: the planner sorts these groups, and an
+	 * aggregate of x would carry every row's features through the sort
+	 */
+	if (SPI_execute_with_args(psprintf("SELECT t, %s, pg_catalog.count(*), ok, %s(x) AS n, "
+									   "%s(x) AS n2 FROM %s GROUP BY 1, 2, 4, 5, 6",
 									   hinge_call_sql(HINGE_CALL_PREDICT_CLASS, ext,
 													  src->features_type, args),
-									   hinge_row_source_width_sql(src, "x", "ok"), rows),
+									   src->width_function, src->width_function, rows),
 							  params.n, params.types, params.values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not evaluate model \"%s\"", model->name);
 	hinge_check_column_type(1, INT4OID);
@@ -336,7 +341,8 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 		int64		count = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &isnull));
 		bool		ok = DatumGetBool(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &isnull));
 
-		hinge_row_source_add_width(tuple, SPI_tuptable->tupdesc, 5, &min_width, &max_width);
+		if (ok)
+			hinge_row_source_add_width(tuple, SPI_tuptable->tupdesc, 5, &min_width, &max_width);
 		if (!ok)
 			skipped += count;
 		else if (t_null)
