@@ -622,7 +622,9 @@ hinge_train(PG_FUNCTION_ARGS)
 	{
 		hinge_pass_oracle_init(&passes, &spec, ext);
 		oracle = &passes.oracle;
-		options.start = sample_solution(&spec, scaled ? center : NULL, scale);
+		/* a distributed table's sample would travel whole to the coordinator */
+		if (!spec.distributed)
+			options.start = sample_solution(&spec, scaled ? center : NULL, scale);
 	}
 	w = palloc(sizeof(float8) * spec.n_weights);
 	if (scaled)
