@@ -172,12 +172,15 @@ hinge_weights_unchanged(FunctionCallInfo fcinfo, int argno, ArrayType *state,
 		weights_held_by_state(raw, held, ndim, dims))
 	{
 		/*
-		 * Recorded against this state: the aggregate copies the first row's
-		 * new state into its own memory, so the state validated then is not
-		 * this one, and without this every later row compared all the
-		 * weights (2 MB a row for 2^18 features)
+		 * Recorded against this state where the call keeps its cache: the
+		 * aggregate copies the first row's new state into its own memory,
+		 * so the state validated then is not this one, and without this
+		 * every later row compared all the weights (2 MB a row for 2^18
+		 * features).  A caller with a fresh fn_extra per row (Citus's
+		 * worker_partial_agg) gets nothing allocated.
 		 */
-		hinge_weights_validated(fcinfo, argno, state);
+		if (cache != NULL && cache->valid)
+			hinge_weights_validated(fcinfo, argno, state);
 		return true;
 	}
 	return false;
