@@ -289,7 +289,7 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 		int			min_width = INT_MAX,
 					max_width = 0;
 
-		hinge_row_source_add_width(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
+		hinge_row_source_add_width(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, 3,
 								   &min_width, &max_width);
 		hinge_row_source_check_width(&src, min_width, max_width, model->n_features, name);
 		if (unknown > 0)

@@ -264,84 +264,6 @@ search_line_moved(HingeOracle *oracle, const float8 *alphas)
 	so->via->line_moved(so->via, alphas);
 }
 
-/*
- * The largest lambda of the default grid, from the data: with -g the
- * subgradient of the risk at 0 (every row violates the margin there), the
- * model g / lambda puts every row inside its margin exactly when lambda
- * exceeds max_i margin_i(g), each row's margin under g (binary y g.x; for
- * Crammer-Singer and Weston-Watkins g_y.x - max_{r != y} g_r.x; for
- * one-vs-rest every class's +-g_r.x).  For the binary hinge that model is
- * then the optimum, so every larger lambda predicts alike: the grid starts
- * where the models begin to differ, as liblinear's -C starts at the C
- * below which they do not.  Of scaled features, g is the
- * scaled problem's and the margins those of the scaled rows: g's raw
- * weights score raw rows as g scores scaled ones.  Two passes, or two
- * sweeps of the rows in memory.
- */
-static float8 largest_margin_on_pass(Search *s, ArrayType *G, const char *ext);
-static float8 largest_margin_in_memory(Search *s, const float8 *g);
-
-static float8
-largest_lambda(Search *s, const char *ext)
-{
-	HingeTrainSpec *spec = &s->spec;
-	HingeRowSource *src = &spec->source;
-	HingePassOracle po;
-	int			n,
-				d,
-				q,
-				j;
-	float8	   *zero,
-			   *planes,
-			   *g;
-	ArrayType  *G;
-	float8		largest;
-	HingeMemoryOracle memory;
-	HingeScaledOracle scaled;
-	HingeOracle *oracle;
-	float8	   *minus_g;
-
-	if (s->in_memory)
-	{
-		hinge_memory_oracle_init(&memory, &s->rows, spec, 1, NULL, NULL);
-		oracle = &memory.oracle;
-	}
-	else
-	{
-		hinge_pass_oracle_init(&po, spec, ext);
-		oracle = &po.oracle;
-	}
-	if (s->center != NULL)
-	{
-		hinge_scaled_oracle_init(&scaled, oracle, src->n_features, spec->n_columns,
-								 s->center, s->scale);
-		oracle = &scaled.oracle;
-	}
-	n = oracle->n_problems;
-	d = oracle->d;
-	zero = palloc0(sizeof(float8) * n * d);
-	planes = palloc(sizeof(float8) * n * (d + 1));
-	oracle->planes(oracle, zero, planes);
-	G = hinge_spec_is_multiclass(spec) ?
-		hinge_new_float8_matrix(spec->n_rows, spec->n_columns, &g) :
-		hinge_new_float8_array(spec->n_weights, &g);
-	minus_g = s->center != NULL ? palloc(sizeof(float8) * n * d) : g;
-	for (q = 0; q < n; q++)
-		for (j = 0; j < d; j++)
-			minus_g[(Size) q * d + j] = -planes[(Size) q * (d + 1) + 1 + j];
-	if (s->center != NULL)
-		hinge_scaled_to_raw(&scaled, minus_g, g, spec->n_rows);
-
-	if (s->in_memory)
-		largest = largest_margin_in_memory(s, g);
-	else
-		largest = largest_margin_on_pass(s, G, ext);
-	/* no margin at all: a subgradient of 0 at 0 (rows that cancel out) */
-	if (!(largest > DBL_MIN) || !isfinite(largest))
-		largest = 1.0;
-	return largest;
-}
-
 /* The largest margin of a row under G, by one scan of the relation */
 static float8
 largest_margin_on_pass(Search *s, ArrayType *G, const char *ext)
@@ -425,6 +347,89 @@ largest_margin_in_memory(Search *s, const float8 *g)
 			largest = fmax(largest, scores[rs->label[i]] - other);
 		}
 	}
+	return largest;
+}
+
+/*
+ * The oracle of every row, for the default grid's first plane and the
+ * refit: over the rows held in memory, or on passes
+ */
+static HingeOracle *
+whole_rows_oracle(Search *s, HingeMemoryOracle *memory, HingePassOracle *passes,
+				  const char *ext)
+{
+	if (s->in_memory)
+	{
+		hinge_memory_oracle_init(memory, &s->rows, &s->spec, 1, NULL, NULL);
+		return &memory->oracle;
+	}
+	hinge_pass_oracle_init(passes, &s->spec, ext);
+	return &passes->oracle;
+}
+
+/*
+ * The largest lambda of the default grid, from the data: with -g the
+ * subgradient of the risk at 0 (every row violates the margin there), the
+ * model g / lambda puts every row inside its margin exactly when lambda
+ * exceeds max_i margin_i(g), each row's margin under g (binary y g.x; for
+ * Crammer-Singer and Weston-Watkins g_y.x - max_{r != y} g_r.x; for
+ * one-vs-rest every class's +-g_r.x).  For the binary hinge that model is
+ * then the optimum, so every larger lambda predicts alike: the grid starts
+ * where the models begin to differ, as liblinear's -C starts at the C
+ * below which they do not.  Of scaled features, g is the
+ * scaled problem's and the margins those of the scaled rows: g's raw
+ * weights score raw rows as g scores scaled ones.  Two passes, or two
+ * sweeps of the rows in memory.
+ */
+static float8
+largest_lambda(Search *s, const char *ext)
+{
+	HingeTrainSpec *spec = &s->spec;
+	HingeRowSource *src = &spec->source;
+	HingePassOracle po;
+	int			n,
+				d,
+				q,
+				j;
+	float8	   *zero,
+			   *planes,
+			   *g;
+	ArrayType  *G;
+	float8		largest;
+	HingeMemoryOracle memory;
+	HingeScaledOracle scaled;
+	HingeOracle *oracle;
+	float8	   *minus_g;
+
+	oracle = whole_rows_oracle(s, &memory, &po, ext);
+	if (s->center != NULL)
+	{
+		hinge_scaled_oracle_init(&scaled, oracle, src->n_features, spec->n_columns,
+								 s->center, s->scale);
+		oracle = &scaled.oracle;
+	}
+	n = oracle->n_problems;
+	d = oracle->d;
+	zero = palloc0(sizeof(float8) * n * d);
+	planes = palloc(sizeof(float8) * n * (d + 1));
+	oracle->planes(oracle, zero, planes);
+	G = hinge_spec_is_multiclass(spec) ?
+		hinge_new_float8_matrix(spec->n_rows, spec->n_columns, &g) :
+		hinge_new_float8_array(spec->n_weights, &g);
+	minus_g = s->center != NULL ? palloc(sizeof(float8) * n * d) : g;
+	for (q = 0; q < n; q++)
+		for (j = 0; j < d; j++)
+			minus_g[(Size) q * d + j] = -planes[(Size) q * (d + 1) + 1 + j];
+	if (s->center != NULL)
+		hinge_scaled_to_raw(&scaled, minus_g, g, spec->n_rows);
+
+	if (s->in_memory)
+		largest = largest_margin_in_memory(s, g);
+	else
+		largest = largest_margin_on_pass(s, G, ext);
+	/* no margin at all: a subgradient of 0 at 0 (rows that cancel out) */
+	if (!(largest > DBL_MIN) || !isfinite(largest))
+		largest = 1.0;
 	return largest;
 }
 
@@ -765,16 +770,7 @@ refit(Search *s, int best, const char *ext)
 	ereport(NOTICE,
 			(errmsg("hinge_cross_validate \"%s\": lambda %.6g is the best, training it on all %lld rows",
 					spec->model_name, spec->lambda, (long long) spec->source.rows_used)));
-	if (s->in_memory)
-	{
-		hinge_memory_oracle_init(&memory, &s->rows, spec, 1, NULL, NULL);
-		oracle = &memory.oracle;
-	}
-	else
-	{
-		hinge_pass_oracle_init(&passes, spec, ext);
-		oracle = &passes.oracle;
-	}
+	oracle = whole_rows_oracle(s, &memory, &passes, ext);
 	options.lambda = spec->lambda;
 	options.tolerance = spec->tolerance;
 	options.max_passes = spec->max_passes;

@@ -406,7 +406,6 @@ score_held_out(float8 *st, int f, HingeVector x, int truth, float8 y, float8 *sc
 {
 	float8	   *sub = fold_state(st, f);
 	float8	   *held = held_out(st, f);
-	int			k;
 
 	if (is_binary(st[CV_TAG]))
 	{
@@ -422,7 +421,8 @@ score_held_out(float8 *st, int f, HingeVector x, int truth, float8 y, float8 *sc
 	}
 	else
 	{
-		int			cols;
+		int			k,
+					cols;
 		const float8 *W = hinge_multiclass_weights(sub, &k, &cols);
 
 		if (unlikely(!hinge_row_scores(W, k, cols, x, scratch)))

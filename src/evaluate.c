@@ -248,7 +248,8 @@ evaluate_binary(HingeModel *model, HingeRowSource *src, const char *ext,
 		hinge_check_column_type(i, INT8OID);
 	hinge_check_column_type(7, FLOAT8OID);
 	hinge_check_column_type(8, FLOAT8OID);
-	hinge_row_source_add_width(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 9, &min_width, &max_width);
+	hinge_row_source_add_width(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 9, 10,
+							   &min_width, &max_width);
 	hinge_row_source_check_width(src, min_width, max_width, model->n_features, model->name);
 	for (i = 0; i < 6; i++)
 	{
@@ -319,11 +320,11 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 	 * min and max aggregates: the planner sorts these groups, and an
 	 * aggregate of x would carry every row's features through the sort
 	 */
-	if (SPI_execute_with_args(psprintf("SELECT t, %s, pg_catalog.count(*), ok, %s(x) AS n, "
-									   "%s(x) AS n2 FROM %s GROUP BY 1, 2, 4, 5, 6",
+	if (SPI_execute_with_args(psprintf("SELECT t, %s, pg_catalog.count(*), ok, %s(x) "
+									   "FROM %s GROUP BY 1, 2, 4, 5",
 									   hinge_call_sql(HINGE_CALL_PREDICT_CLASS, ext,
 													  src->features_type, args),
-									   src->width_function, src->width_function, rows),
+									   src->width_function, rows),
 							  params.n, params.types, params.values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not evaluate model \"%s\"", model->name);
 	hinge_check_column_type(1, INT4OID);
@@ -342,7 +343,7 @@ evaluate_multiclass(HingeModel *model, HingeRowSource *src, const char *ext,
 		bool		ok = DatumGetBool(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 4, &isnull));
 
 		if (ok)
-			hinge_row_source_add_width(tuple, SPI_tuptable->tupdesc, 5, &min_width, &max_width);
+			hinge_row_source_add_width(tuple, SPI_tuptable->tupdesc, 5, 5, &min_width, &max_width);
 		if (!ok)
 			skipped += count;
 		else if (t_null)

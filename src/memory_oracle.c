@@ -52,7 +52,7 @@ held_classes(const HingeMemoryOracle *mo)
 static inline const float8 *
 weights_of(const HingeMemoryOracle *mo, int p)
 {
-	return mo->class_weights + (Size) (p / mo->per_fold) * mo->weights_width;
+	return mo->class_weights + (Size) (p / mo->per_fold) * mo->weights_stride;
 }
 
 /* A binary row's label and class weight in problem p; one-vs-rest's for class r */
@@ -249,12 +249,12 @@ line_scores(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x, int 
 {
 	int			w = mo->score_width;
 	int			d = mo->oracle.d;
+	Size		at = ((Size) i * mo->oracle.n_problems + p) * w;
 	bool		finite = true;
 	int			j;
 
 	if (sw->reuse_scores)
 	{
-		Size		at = ((Size) i * mo->oracle.n_problems + p) * w;
 		const float8 *last_from = mo->from_scores + at;
 		const float8 *last_to = mo->to_scores + at;
 		float8		alpha = mo->moved[p];
@@ -270,8 +270,6 @@ line_scores(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x, int 
 	finite &= hinge_row_scores(sw->to + (Size) p * d, w, d / w, x, to);
 	if (sw->keep_scores)
 	{
-		Size		at = ((Size) i * mo->oracle.n_problems + p) * w;
-
 		memcpy(mo->from_scores + at, from, sizeof(float8) * w);
 		memcpy(mo->to_scores + at, to, sizeof(float8) * w);
 	}
@@ -418,18 +416,8 @@ hinge_memory_oracle_init(HingeMemoryOracle *mo, const HingeRowSet *rows,
 	mo->n_folds = Max(n_folds, 1);
 	mo->left_out = left_out;
 	mo->per_fold = one_vs_rest ? spec->n_rows : 1;
-	mo->weights_width = multiclass ? mo->k : 2;
-	if (fold_class_weights != NULL)
-		mo->class_weights = fold_class_weights;
-	else
-	{
-		float8	   *weights = palloc(sizeof(float8) * mo->n_folds * mo->weights_width);
-
-		for (f = 0; f < mo->n_folds; f++)
-			memcpy(weights + (Size) f * mo->weights_width, spec->class_weights,
-				   sizeof(float8) * mo->weights_width);
-		mo->class_weights = weights;
-	}
+	mo->class_weights = fold_class_weights != NULL ? fold_class_weights : spec->class_weights;
+	mo->weights_stride = fold_class_weights != NULL ? (multiclass ? mo->k : 2) : 0;
 
 	oracle->n_problems = mo->n_folds * mo->per_fold;
 	oracle->d = one_vs_rest ? spec->n_columns : spec->n_weights;

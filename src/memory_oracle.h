@@ -36,8 +36,8 @@ typedef struct HingeMemoryOracle
 	HingeMulticlassVariant variant; /* multiclass */
 	int			k;				/* classes; binary 1 */
 	int			cols;			/* weights per class */
-	const float8 *class_weights;	/* per fold problem: binary c_-, c_+; else per class */
-	int			weights_width;	/* class weights per fold problem: 2 or k */
+	const float8 *class_weights;	/* binary c_-, c_+; else per class */
+	int			weights_stride; /* from one fold problem's to the next's: 0, shared */
 	int			n_folds;		/* fold problems */
 	const int32 *left_out;		/* n_folds folds left out, or NULL */
 	int			per_fold;		/* problems per fold problem */

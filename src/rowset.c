@@ -410,12 +410,12 @@ gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass, int64 stride, Size
 	g.row_context = AllocSetContextCreate(CurrentMemoryContext, "hinge row",
 										  ALLOCSET_DEFAULT_SIZES);
 
-	query = psprintf("SELECT x, y%s FROM (SELECT %s AS x, %s AS y%s%s %s) AS r",
-					 folds != NULL ? ", fold" : "",
+	query = psprintf("SELECT x, y%s FROM (SELECT %s AS x, %s AS y%s %s) AS r",
+					 folds == NULL ? "" : ", fold",
 					 hinge_row_source_x(src, &params), hinge_row_source_y(src, &params),
-					 folds != NULL ? ", " : "",
-					 folds != NULL ? psprintf("(%s)::pg_catalog.int4 AS fold",
-											  hinge_folds_sql(folds, src, ext, &params)) : "",
+					 folds == NULL ? "" :
+					 psprintf(", (%s)::pg_catalog.int4 AS fold",
+							  hinge_folds_sql(folds, src, ext, &params)),
 					 hinge_row_source_sql(src));
 	ret = hinge_spi_execute_with_receiver(query, param_list(&params), (DestReceiver *) &g);
 	if (ret < 0)

@@ -724,19 +724,24 @@ hinge_row_source_width_sql(HingeRowSource *src, const char *x, const char *filte
 					src->width_function, x, filter, src->width_function, x, filter);
 }
 
-/* Widens [*min, *max] by the two width columns at column (1-based) of a row */
+/*
+ * Widens [*min, *max] by a row's least and greatest width, at columns
+ * min_column and max_column (1-based; one column when a row holds one
+ * width)
+ */
 void
-hinge_row_source_add_width(HeapTuple tuple, TupleDesc desc, int column, int *min, int *max)
+hinge_row_source_add_width(HeapTuple tuple, TupleDesc desc, int min_column, int max_column,
+						   int *min, int *max)
 {
 	bool		min_null,
 				max_null;
 	int			lo,
 				hi;
 
-	hinge_check_column_type(column, INT4OID);
-	hinge_check_column_type(column + 1, INT4OID);
-	lo = DatumGetInt32(SPI_getbinval(tuple, desc, column, &min_null));
-	hi = DatumGetInt32(SPI_getbinval(tuple, desc, column + 1, &max_null));
+	hinge_check_column_type(min_column, INT4OID);
+	hinge_check_column_type(max_column, INT4OID);
+	lo = DatumGetInt32(SPI_getbinval(tuple, desc, min_column, &min_null));
+	hi = DatumGetInt32(SPI_getbinval(tuple, desc, max_column, &max_null));
 	if (!min_null && !max_null)
 	{
 		*min = Min(*min, lo);

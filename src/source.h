@@ -73,7 +73,7 @@ extern void hinge_row_source_use_encoding(HingeRowSource *src,
 extern char *hinge_row_source_width_sql(HingeRowSource *src, const char *x,
 										const char *filter);
 extern void hinge_row_source_add_width(HeapTuple tuple, TupleDesc desc,
-									   int column, int *min, int *max);
+									   int min_column, int max_column, int *min, int *max);
 extern void hinge_row_source_check_width(HingeRowSource *src, int min, int max,
 										 int n_features, const char *name);
 extern ArrayType *hinge_row_source_feature_names(HingeRowSource *src);
