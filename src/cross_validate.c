@@ -865,7 +865,7 @@ hinge_cross_validate(PG_FUNCTION_ARGS)
 	hinge_folds_init(&folds, src, ext, s.n_folds, s.fold_column);
 	if (s.center != NULL)
 		fold_scaling(&s, &folds, ext);
-	s.in_memory = hinge_rows_in_memory(spec, &s.rows, &folds, ext);
+	s.in_memory = hinge_rows_in_memory(spec, &s.rows, &folds, ext, NULL);
 	if (s.lambdas == NULL)
 	{
 		float8		largest = largest_lambda(&s, ext);

@@ -10,9 +10,12 @@
  * aggregates check them (one dimension, no NULL element, every element
  * finite, the features' width), so a training reports bad rows the same
  * way on either path.  When the rows grow past the budget, gathering stops
- * and the caller goes on with passes.
+ * and the caller goes on with passes, or, for a training, the same scan
+ * goes on to gather the sample the passes start from.
  */
 #include "postgres.h"
+
+#include <math.h>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -114,6 +117,10 @@ typedef struct Gatherer
 	int64		capacity;		/* rows the arrays hold */
 	int64		value_capacity; /* sparse: elements index/values hold */
 	bool		over_budget;
+	int64		sample_share;	/* past the budget, keep every sample_share-th row or fewer */
+	Size		sample_budget;	/* ... within this; 0: stop instead */
+	bool		sampled;		/* rs holds a sample */
+	bool		predicted;		/* the rows' bytes were predicted (PREDICT_SHARE) */
 	MemoryContext row_context;	/* reset per row */
 	MemoryContext context;		/* the row set's */
 } Gatherer;
@@ -240,6 +247,57 @@ append_row(Gatherer *g, HingeVector x, Datum label, int32 fold)
 	rs->n++;
 }
 
+/*
+ * The rows gathered so far outgrew the budget: keep every k-th of them and
+ * go on reading every k-th row (the rows a gather of stride k would keep),
+ * so that the scan that found the rows too many still gives the sample a
+ * training on passes starts from.  The first time, k is sample_share, or
+ * more if the rows read so far say that a sample of every
+ * sample_share-th row would take more than SAMPLE_FILL of sample_budget
+ * (the rest is room for rows larger than those); each time the sample
+ * outgrows sample_budget, k doubles.
+ */
+#define SAMPLE_FILL		0.8
+
+/*
+ * Gathering rows only to drop nine in ten of them when they outgrow the
+ * budget costs their copies and page faults (on 10^6 sparse rows of 679 MB
+ * under a 256 MB budget, more than the scan).  So once the rows gathered
+ * take 1/PREDICT_SHARE of the budget, those of a training (with a sample
+ * to fall back on) predict what all the rows counted would take, and when
+ * that is over PREDICT_MARGIN times the budget, the sample starts there.
+ * Rows far smaller further on would have fitted after all: the training
+ * then runs on passes, which gives the same model, only slower.
+ */
+#define PREDICT_SHARE	16
+#define PREDICT_MARGIN	2.0
+
+static void
+thin_to_sample(Gatherer *g)
+{
+	HingeRowSet *rs = g->rs;
+	HingeRowSet sample;
+	int64		factor = 2;
+	MemoryContext old = MemoryContextSwitchTo(g->context);
+
+	if (!g->sampled)
+	{
+		float8		rows_to_fit = SAMPLE_FILL * g->sample_budget / ((float8) rs->bytes / rs->n);
+
+		factor = Max(g->sample_share, (int64) ceil((float8) Max(g->expected, g->seen) / rows_to_fit));
+		g->budget = g->sample_budget;
+		g->sampled = true;
+	}
+	hinge_row_set_subsample(rs, factor, &sample);
+	hinge_row_set_free(rs);
+	*rs = sample;
+	g->stride *= factor;
+	g->capacity = rs->n;
+	g->value_capacity = rs->kind == HINGE_SPARSE ? Max(rs->row_start[rs->n], 1) : 0;
+	g->expected = 0;
+	MemoryContextSwitchTo(old);
+}
+
 static bool
 gather_slot(TupleTableSlot *slot, DestReceiver *self)
 {
@@ -274,11 +332,24 @@ gather_slot(TupleTableSlot *slot, DestReceiver *self)
 	append_row(g, x, slot->tts_values[1], fold);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(g->row_context);
-	/* past the budget: stop the scan (the caller goes on with passes) */
+	if (g->sample_budget > 0 && !g->sampled && !g->predicted &&
+		g->rs->bytes > g->budget / PREDICT_SHARE)
+	{
+		/* the rows read so far tell what all of them would take */
+		g->predicted = true;
+		if ((float8) g->rs->bytes / g->rs->n * g->expected > PREDICT_MARGIN * g->budget)
+			thin_to_sample(g);
+	}
 	if (g->rs->bytes > g->budget)
 	{
-		g->over_budget = true;
-		return false;
+		/* past the budget: a sample of the rows, or stop the scan */
+		if (g->sample_budget > 0)
+			thin_to_sample(g);
+		else
+		{
+			g->over_budget = true;
+			return false;
+		}
 	}
 	return true;
 }
@@ -378,13 +449,13 @@ param_list(const HingeParams *params)
  * Gathers the usable rows of src with a known label into rs (allocated in
  * the current memory context): every stride-th one, in the order the scan
  * reads them, so stride 1 keeps them all; with folds, each row's fold too.
- * Returns false, with rs empty, when they would take more than budget
- * bytes.  With stride 1, the rows read must be those the first scan
- * counted.
+ * Returns false when they would take more than budget bytes: with rs
+ * empty, or with sample_budget, holding a sample (thin_to_sample).  With
+ * stride 1, the rows read must be those the first scan counted.
  */
 static bool
 gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass, int64 stride, Size budget,
-	   const HingeFolds *folds, const char *ext)
+	   const HingeFolds *folds, const char *ext, int64 sample_share, Size sample_budget)
 {
 	HingeParams params = {0};
 	char	   *query;
@@ -406,6 +477,8 @@ gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass, int64 stride, Size
 	g.stride = Max(stride, 1);
 	g.expected = g.stride == 1 ? src->rows_used : 0;
 	g.budget = budget;
+	g.sample_share = sample_share;
+	g.sample_budget = sample_budget;
 	g.context = CurrentMemoryContext;
 	g.row_context = AllocSetContextCreate(CurrentMemoryContext, "hinge row",
 										  ALLOCSET_DEFAULT_SIZES);
@@ -427,17 +500,31 @@ gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass, int64 stride, Size
 		hinge_row_set_free(rs);
 		return false;
 	}
-	if (g.stride == 1 && g.seen != src->rows_used)
+	if (stride == 1 && g.seen != src->rows_used)
 		hinge_rows_changed_error(src, g.seen, src->rows_used);
 	make_sparse_if_worth_it(rs);
-	return true;
+	return !g.sampled;
 }
 
 bool
 hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 					 int64 stride, Size budget)
 {
-	return gather(rs, src, multiclass, stride, budget, NULL, NULL);
+	return gather(rs, src, multiclass, stride, budget, NULL, NULL, 0, 0);
+}
+
+/*
+ * All the usable rows of src, as hinge_row_set_gather with stride 1, when
+ * they fit budget; when they do not, the same scan leaves in rs a sample of
+ * every sample_share-th row or fewer, within sample_budget (thin_to_sample),
+ * and the function returns false.
+ */
+bool
+hinge_row_set_gather_or_sample(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
+							   Size budget, int64 sample_share, Size sample_budget)
+{
+	Assert(sample_share >= 2 && sample_budget > 0);
+	return gather(rs, src, multiclass, 1, budget, NULL, NULL, sample_share, sample_budget);
 }
 
 /* Every row, with its fold: a cross-validation's rows */
@@ -445,7 +532,7 @@ bool
 hinge_row_set_gather_folds(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 						   Size budget, const HingeFolds *folds, const char *ext)
 {
-	return gather(rs, src, multiclass, 1, budget, folds, ext);
+	return gather(rs, src, multiclass, 1, budget, folds, ext, 0, 0);
 }
 
 /* Frees the rows of rs, and empties it */

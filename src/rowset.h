@@ -58,6 +58,9 @@ extern Size hinge_row_set_budget(void);
 extern Size hinge_row_set_dense_bytes(int64 rows, int n_features, Oid features_type);
 extern bool hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src,
 								 bool multiclass, int64 stride, Size budget);
+extern bool hinge_row_set_gather_or_sample(HingeRowSet *rs, HingeRowSource *src,
+										   bool multiclass, Size budget,
+										   int64 sample_share, Size sample_budget);
 struct HingeFolds;
 extern bool hinge_row_set_gather_folds(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 									   Size budget, const struct HingeFolds *folds,

@@ -333,17 +333,45 @@ search_args(const HingeSearch *search, Oid *argtypes, Datum *values, char *nulls
 }
 
 /*
+ * A start for training on passes: the solution on a sample of the rows,
+ * solved in memory.  Near the optimum, the first pass's plane already
+ * gives a lower bound close to it, and the line searches start where they
+ * would otherwise arrive after many passes.  The sample is every stride-th
+ * usable row, read through the same snapshot as the passes, of about a
+ * tenth of the rows but at most SAMPLE_BUDGET_SHARE of the budget (so 0
+ * turns it off too).  Dense rows are known to be too many from their
+ * count, and a scan of its own gathers the sample; other rows tell as they
+ * are read, and the scan that finds them too many goes on to gather the
+ * sample (hinge_row_set_gather_or_sample).
+ */
+#define SAMPLE_SHARE		10
+#define SAMPLE_BUDGET_SHARE	0.5
+#define SAMPLE_MIN_ROWS		1000
+
+static bool
+dense_features(const HingeRowSource *src)
+{
+	return src->features_type == FLOAT8ARRAYOID || src->features_type == FLOAT4ARRAYOID;
+}
+
+/*
  * Gathers the rows into memory when they fit hinge.in_memory_limit: dense
  * rows are known to fit or not from their count; sparse ones tell as they
- * are read.  With folds (a cross-validation), each row's fold too.
+ * are read.  With folds (a cross-validation), each row's fold too.  With
+ * sample not NULL (a training), sparse rows that do not fit leave there
+ * the sample a training on passes starts from (n 0: none).
  */
 bool
 hinge_rows_in_memory(HingeTrainSpec *spec, HingeRowSet *rows, const HingeFolds *folds,
-					 const char *ext)
+					 const char *ext, HingeRowSet *sample)
 {
 	HingeRowSource *src = &spec->source;
 	Size		budget = hinge_row_set_budget();
 	Size		fold_bytes = folds != NULL ? sizeof(int32) * (Size) src->rows_used : 0;
+	bool		multiclass = hinge_spec_is_multiclass(spec);
+
+	if (sample != NULL)
+		memset(sample, 0, sizeof(*sample));
 
 	/*
 	 * A distributed table's passes run on its workers, where its rows are:
@@ -351,32 +379,27 @@ hinge_rows_in_memory(HingeTrainSpec *spec, HingeRowSet *rows, const HingeFolds *
 	 */
 	if (budget == 0 || spec->distributed)
 		return false;
-	if ((src->features_type == FLOAT8ARRAYOID || src->features_type == FLOAT4ARRAYOID) &&
+	if (dense_features(src) &&
 		hinge_row_set_dense_bytes(src->rows_used, src->n_features, src->features_type) +
 		fold_bytes > budget)
 		return false;
 	if (folds != NULL)
-		return hinge_row_set_gather_folds(rows, src, hinge_spec_is_multiclass(spec), budget,
-										  folds, ext);
-	return hinge_row_set_gather(rows, src, hinge_spec_is_multiclass(spec), 1, budget);
+		return hinge_row_set_gather_folds(rows, src, multiclass, budget, folds, ext);
+	if (sample == NULL)
+		return hinge_row_set_gather(rows, src, multiclass, 1, budget);
+	if (hinge_row_set_gather_or_sample(rows, src, multiclass, budget, SAMPLE_SHARE,
+									   (Size) (SAMPLE_BUDGET_SHARE * budget)))
+		return true;
+	*sample = *rows;
+	memset(rows, 0, sizeof(*rows));
+	return false;
 }
 
 /*
- * A start for training on passes: the solution on a sample of the rows,
- * solved in memory.  Near the optimum, the first pass's plane already
- * gives a lower bound close to it, and the line searches start where they
- * would otherwise arrive after many passes.  The sample is every stride-th
- * usable row, read through the same snapshot as the passes, of about a
- * tenth of the rows but at most SAMPLE_BUDGET_SHARE of the budget (so 0
- * turns it off too).  With center, the features are scaled (encoding.h)
- * and the solution is in the scaled coordinates the solver works in.
- * NULL: no sample (no budget, or too few rows).
+ * The solution on the rows of sample, solved in memory; NULL for too few
+ * rows.  With center, the features are scaled (encoding.h) and the
+ * solution is in the scaled coordinates the solver works in.
  */
-#define SAMPLE_SHARE		10
-#define SAMPLE_BUDGET_SHARE	0.5
-#define SAMPLE_MIN_ROWS		1000
-
-/* The solution on the rows of sample, solved in memory */
 static float8 *
 solve_sample(HingeTrainSpec *spec, HingeRowSet *sample, float8 tolerance,
 			 const float8 *center, const float8 *scale)
@@ -386,6 +409,8 @@ solve_sample(HingeTrainSpec *spec, HingeRowSet *sample, float8 tolerance,
 	HingeSolverOptions options = {0};
 	float8	   *w;
 
+	if (sample->n < SAMPLE_MIN_ROWS)
+		return NULL;
 	hinge_memory_oracle_init(&memory, sample, spec, 1, NULL, NULL);
 	options.lambda = spec->lambda;
 	options.tolerance = tolerance;
@@ -405,20 +430,25 @@ solve_sample(HingeTrainSpec *spec, HingeRowSet *sample, float8 tolerance,
 	return w;
 }
 
+/* The start from a sample of dense rows, gathered by a scan of its own */
 static float8 *
-sample_solution(HingeTrainSpec *spec, const float8 *center, const float8 *scale)
+dense_sample_solution(HingeTrainSpec *spec, const float8 *center, const float8 *scale)
 {
 	HingeRowSource *src = &spec->source;
 	Size		budget = (Size) (SAMPLE_BUDGET_SHARE * hinge_row_set_budget());
 	Size		row_bytes = Max(hinge_row_set_dense_bytes(1, src->n_features, src->features_type), 1);
 	int64		rows = Min(src->rows_used / SAMPLE_SHARE, (int64) (budget / row_bytes));
 	HingeRowSet sample;
+	float8	   *w;
 
+	Assert(dense_features(src));
 	if (rows < SAMPLE_MIN_ROWS ||
 		!hinge_row_set_gather(&sample, src, hinge_spec_is_multiclass(spec),
 							  (src->rows_used + rows - 1) / rows, budget))
 		return NULL;
-	return solve_sample(spec, &sample, spec->tolerance, center, scale);
+	w = solve_sample(spec, &sample, spec->tolerance, center, scale);
+	hinge_row_set_free(&sample);
+	return w;
 }
 
 /*
@@ -589,7 +619,8 @@ hinge_train(PG_FUNCTION_ARGS)
 	char	   *ext = hinge_extension_schema(fcinfo);
 	HingePassOracle passes;
 	HingeMemoryOracle memory;
-	HingeRowSet rows;
+	HingeRowSet rows,
+				sample;
 	HingeOracle *oracle;
 	HingeSolverOptions options;
 	bool		scaled;
@@ -612,7 +643,7 @@ hinge_train(PG_FUNCTION_ARGS)
 	options.name = spec.model_name;
 	options.bundles = NULL;
 	scaled = hinge_encoding_scaling(src->encoding, &center, &scale);
-	if (hinge_rows_in_memory(&spec, &rows, NULL, ext))
+	if (hinge_rows_in_memory(&spec, &rows, NULL, ext, &sample))
 	{
 		hinge_memory_oracle_init(&memory, &rows, &spec, 1, NULL, NULL);
 		oracle = &memory.oracle;
@@ -622,9 +653,15 @@ hinge_train(PG_FUNCTION_ARGS)
 	{
 		hinge_pass_oracle_init(&passes, &spec, ext);
 		oracle = &passes.oracle;
+		if (sample.n > 0)
+		{
+			options.start = solve_sample(&spec, &sample, spec.tolerance,
+										 scaled ? center : NULL, scale);
+			hinge_row_set_free(&sample);
+		}
 		/* a distributed table's sample would travel whole to the coordinator */
-		if (!spec.distributed)
-			options.start = sample_solution(&spec, scaled ? center : NULL, scale);
+		else if (dense_features(src) && !spec.distributed)
+			options.start = dense_sample_solution(&spec, scaled ? center : NULL, scale);
 	}
 	w = palloc(sizeof(float8) * spec.n_weights);
 	if (scaled)

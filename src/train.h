@@ -94,7 +94,8 @@ extern void hinge_check_bounds(HingeTrainSpec *spec, HingeProgress *p);
 struct HingeRowSet;
 struct HingeFolds;
 extern bool hinge_rows_in_memory(HingeTrainSpec *spec, struct HingeRowSet *rows,
-								 const struct HingeFolds *folds, const char *ext);
+								 const struct HingeFolds *folds, const char *ext,
+								 struct HingeRowSet *sample);
 extern void hinge_warn_unconverged(HingeTrainSpec *spec, const HingeProgress *p,
 								   const char *what);
 extern Datum hinge_store_model(HingeTrainSpec *spec, const char *ext,

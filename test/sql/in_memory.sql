@@ -126,6 +126,55 @@ SELECT s.converged AND z.converged AND w.converged AS converged,
        s.passes <= z.passes AS no_more_passes
 FROM im_sampled AS s, im_zero AS z, im_whole AS w;
 
+-- Sparse rows that do not fit give their sample in the scan that finds them
+-- too many: the count, that scan, then the passes (a view counts its scans).
+-- im_long_rows: rows of about 30 non-zeros, far over the budget, which the
+-- first rows foretell; im_growing_rows: short rows, then long ones, which
+-- outgrow the budget midway and then the sample's budget, so that the
+-- sample thins out again.  Both: the optimum of the rows in memory,
+-- certified.
+CREATE TABLE im_long_rows AS
+SELECT i AS id,
+       array(SELECT CASE WHEN (i + j) % 4 <> 0 THEN sin(i * j) ELSE 0 END
+             FROM generate_series(1, 40) AS j)::hinge_sparse AS x,
+       sin(i) + 0.5 * sin(2 * i) + 0.2 * sin(5 * i) > 0 AS t
+FROM generate_series(1, 30000) AS i;
+CREATE TABLE im_growing_rows AS
+SELECT i AS id,
+       array(SELECT CASE WHEN (i + j) % 8 < CASE WHEN i <= 15000 THEN 1 ELSE 6 END
+                         THEN sin(i * j) ELSE 0 END
+             FROM generate_series(1, 40) AS j)::hinge_sparse AS x,
+       sin(i) + 0.5 * sin(2 * i) + 0.2 * sin(5 * i) > 0 AS t
+FROM generate_series(1, 30000) AS i;
+CREATE SEQUENCE im_sparse_scans;
+CREATE VIEW im_long_view AS
+SELECT x, t FROM im_long_rows WHERE (SELECT nextval('im_sparse_scans')) > 0;
+CREATE VIEW im_growing_view AS
+SELECT x, t FROM im_growing_rows WHERE (SELECT nextval('im_sparse_scans')) > 0;
+CREATE FUNCTION pg_temp.train_sparse(relation text, limit_setting text, OUT m hinge_model, OUT scans bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM setval('im_sparse_scans', 1, false);
+    PERFORM set_config('hinge.in_memory_limit', limit_setting, true);
+    SELECT * INTO m FROM hinge_train(relation || '_' || limit_setting, relation, 'x', 't', lambda => 1e-4);
+    scans := currval('im_sparse_scans');
+END
+$$;
+SELECT v.relation, (s.m).converged AND (z.m).converged AND (w.m).converged AS converged,
+       abs((s.m).objective - (w.m).objective) <= 1e-3 * (w.m).objective AS same_optimum,
+       (s.m).lower_bound <= least((w.m).objective, (z.m).objective) AS bound_holds,
+       s.scans = (s.m).passes + 2 AS sample_in_the_gathering_scan,
+       z.scans = (z.m).passes + 1 AS passes_alone
+FROM (VALUES ('im_long_view', '4MB'), ('im_growing_view', '1200kB')) AS v(relation, budget),
+     LATERAL pg_temp.train_sparse(v.relation, v.budget) AS s,
+     LATERAL pg_temp.train_sparse(v.relation, '0') AS z,
+     LATERAL pg_temp.train_sparse(v.relation, '256MB') AS w
+ORDER BY v.relation;
+DROP FUNCTION pg_temp.train_sparse(text, text);
+DROP VIEW im_long_view, im_growing_view;
+DROP SEQUENCE im_sparse_scans;
+DROP TABLE im_long_rows, im_growing_rows;
+
 -- 100,000 rows or more in memory start from the solution of every tenth:
 -- the same optimum as from zero on passes, the bound a bound; scaled
 -- features (the sample solved in the scaled coordinates) and 3 classes
