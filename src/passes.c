@@ -156,17 +156,17 @@ hinge_check_column_type(int column, Oid expected)
 }
 
 /*
- * Runs a pass: its query returns one row whose first column is a float8[]
- * of n_out elements, copied to out, and whose second column, if any, is a
- * count of rows (pass->rows).  Returns false when the first column is NULL
- * (no rows).  The plan is made once and reused by every run.
+ * Runs a pass: its query returns one row whose first n_columns columns are
+ * float8[]s of n_outs[c] elements each, copied to outs[c], and whose next
+ * column, if any, is a count of rows (pass->rows).  Returns false when a
+ * float8[] is NULL (no rows).  The plan is made once and reused by every
+ * run.
  */
 bool
-hinge_pass_run(HingePass *pass, float8 *out, int n_out)
+hinge_pass_run_columns(HingePass *pass, float8 *const *outs, const int *n_outs, int n_columns)
 {
 	bool		isnull;
-	Datum		value;
-	ArrayType  *result;
+	int			c;
 
 	CHECK_FOR_INTERRUPTS();
 	if (pass->plan == NULL)
@@ -182,26 +182,39 @@ hinge_pass_run(HingePass *pass, float8 *out, int n_out)
 	if (SPI_execute_plan(pass->plan, pass->params.values, NULL, true, 0) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "hinge pass returned no row");
-	hinge_check_column_type(1, FLOAT8ARRAYOID);
-	if (SPI_tuptable->tupdesc->natts >= 2)
+	if (SPI_tuptable->tupdesc->natts > n_columns)
 	{
-		hinge_check_column_type(2, INT8OID);
+		hinge_check_column_type(n_columns + 1, INT8OID);
 		pass->rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-												 2, &isnull));
+												 n_columns + 1, &isnull));
 	}
-	value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (isnull)
+	for (c = 0; c < n_columns; c++)
 	{
-		SPI_freetuptable(SPI_tuptable);
-		return false;
+		Datum		value;
+		ArrayType  *result;
+
+		hinge_check_column_type(c + 1, FLOAT8ARRAYOID);
+		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, c + 1, &isnull);
+		if (isnull)
+		{
+			SPI_freetuptable(SPI_tuptable);
+			return false;
+		}
+		result = DatumGetArrayTypeP(value);
+		if (ARR_HASNULL(result) || ArrayGetNItems(ARR_NDIM(result), ARR_DIMS(result)) != n_outs[c])
+			elog(ERROR, "hinge pass returned %d values, expected %d",
+				 ArrayGetNItems(ARR_NDIM(result), ARR_DIMS(result)), n_outs[c]);
+		memcpy(outs[c], ARR_DATA_PTR(result), sizeof(float8) * n_outs[c]);
 	}
-	result = DatumGetArrayTypeP(value);
-	if (ARR_HASNULL(result) || ArrayGetNItems(ARR_NDIM(result), ARR_DIMS(result)) != n_out)
-		elog(ERROR, "hinge pass returned %d values, expected %d",
-			 ArrayGetNItems(ARR_NDIM(result), ARR_DIMS(result)), n_out);
-	memcpy(out, ARR_DATA_PTR(result), sizeof(float8) * n_out);
 	SPI_freetuptable(SPI_tuptable);
 	return true;
+}
+
+/* A pass of one float8[] column (and maybe the count) */
+bool
+hinge_pass_run(HingePass *pass, float8 *out, int n_out)
+{
+	return hinge_pass_run_columns(pass, &out, &n_out, 1);
 }
 
 /*

@@ -69,6 +69,8 @@ typedef struct HingePass
 } HingePass;
 
 extern bool hinge_pass_run(HingePass *pass, float8 *out, int n_out);
+extern bool hinge_pass_run_columns(HingePass *pass, float8 *const *outs, const int *n_outs,
+								   int n_columns);
 extern void hinge_check_column_type(int column, Oid expected);
 
 #endif							/* HINGE_PASSES_H */

@@ -82,17 +82,14 @@ to_scaled_gradient(const HingeScaledOracle *so, float8 *g, int n_rows, int per_p
 	}
 }
 
+/* Each problem's plane [R, g] of raw weights in out, its g mapped in place to theta's */
 static void
-scaled_planes(HingeOracle *oracle, const float8 *points, float8 *out)
+planes_to_scaled(const HingeScaledOracle *so, float8 *out)
 {
-	HingeScaledOracle *so = (HingeScaledOracle *) oracle;
-	int			n = oracle->n_problems;
-	int			d = oracle->d;
+	int			d = so->oracle.d;
 	int			q;
 
-	to_raw(so, points, so->raw, n * so->rows_per_problem, so->rows_per_problem);
-	so->inner->planes(so->inner, so->raw, out);
-	for (q = 0; q < n; q++)
+	for (q = 0; q < so->oracle.n_problems; q++)
 	{
 		/* one problem's subgradient: its rows are problem q's */
 		float8	   *g = out + (Size) q * (d + 1) + 1;
@@ -104,6 +101,16 @@ scaled_planes(HingeOracle *oracle, const float8 *points, float8 *out)
 		one.stride = 0;
 		to_scaled_gradient(&one, g, so->rows_per_problem, so->rows_per_problem);
 	}
+}
+
+static void
+scaled_planes(HingeOracle *oracle, const float8 *points, float8 *out)
+{
+	HingeScaledOracle *so = (HingeScaledOracle *) oracle;
+
+	to_raw(so, points, so->raw, oracle->n_problems * so->rows_per_problem, so->rows_per_problem);
+	so->inner->planes(so->inner, so->raw, out);
+	planes_to_scaled(so, out);
 }
 
 static void
@@ -120,6 +127,25 @@ scaled_line(HingeOracle *oracle, const float8 *from, const float8 *to, float8 *r
 	if (subgradients != NULL && oracle->line_planes)
 		to_scaled_gradient(so, subgradients, n * HINGE_LINE_POINTS * so->rows_per_problem,
 						   HINGE_LINE_POINTS * so->rows_per_problem);
+}
+
+/* The line and its window's planes: every point mapped, as the line's ends are */
+static void
+scaled_line_window(HingeOracle *oracle, const float8 *from, const float8 *to, float8 *risks,
+				   const float8 *points, float8 *planes)
+{
+	HingeScaledOracle *so = (HingeScaledOracle *) oracle;
+	int			rows = oracle->n_problems * so->rows_per_problem;
+	Size		nd = (Size) oracle->n_problems * oracle->d;
+	int			s;
+
+	to_raw(so, from, so->raw, rows, so->rows_per_problem);
+	to_raw(so, to, so->raw + nd, rows, so->rows_per_problem);
+	for (s = 0; s < HINGE_LINE_WINDOW; s++)
+		to_raw(so, points + s * nd, so->raw + (2 + s) * nd, rows, so->rows_per_problem);
+	so->inner->line_window(so->inner, so->raw, so->raw + nd, risks, so->raw + 2 * nd, planes);
+	for (s = 0; s < HINGE_LINE_WINDOW; s++)
+		planes_to_scaled(so, planes + s * (Size) oracle->n_problems * (oracle->d + 1));
 }
 
 /* Scaling is affine: a point along the line in theta is the same point in raw weights */
@@ -140,6 +166,7 @@ hinge_scaled_oracle_init(HingeScaledOracle *so, HingeOracle *inner, int n_featur
 	so->oracle.planes = scaled_planes;
 	so->oracle.line = scaled_line;
 	so->oracle.line_moved = inner->line_moved != NULL ? scaled_line_moved : NULL;
+	so->oracle.line_window = inner->line_window != NULL ? scaled_line_window : NULL;
 	so->inner = inner;
 	so->n_features = n_features;
 	so->cols = cols;
@@ -148,7 +175,8 @@ hinge_scaled_oracle_init(HingeScaledOracle *so, HingeOracle *inner, int n_featur
 	so->scale = scale;
 	so->stride = 0;
 	so->problems_per_scaling = inner->n_problems;
-	so->raw = palloc(sizeof(float8) * 2 * (Size) inner->n_problems * inner->d);
+	/* a line's two ends, and its window's points */
+	so->raw = palloc(sizeof(float8) * (2 + HINGE_LINE_WINDOW) * (Size) inner->n_problems * inner->d);
 }
 
 /*

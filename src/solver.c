@@ -132,6 +132,52 @@ sum_bounds(HingeProgress *p, int n_problems, float8 tolerance)
 	return converged;
 }
 
+/*
+ * Without the planes of a whole line, an oracle may give those of a few of
+ * its points with its search (line_window): the line's planes are taken
+ * at its best point and at the next point, just past it towards the
+ * minimiser (step 4), and the points of the next line that will be those
+ * are guessed from this one: its best grid point and the next, where a
+ * line ends up moving little from one line to the next near the optimum
+ * (on 10^6 sparse rows, grid points 4, 5, 5, 5, 6, 7, 8, 9); after a line
+ * that found nothing better (best -1), its start and the next point, as
+ * step 4 would take.  Wherever they fall, a plane at any point is a valid
+ * cut, so the bound stays a bound.  A pass a line, as with the line's
+ * planes, instead of a planes pass and a line pass.
+ */
+static void
+set_window(int *window, int best)
+{
+	float8		alpha = best >= 0 ? hinge_line_alphas[best] : 0.0;
+	int			next = nearest_grid_point(alpha + PLANE_STEP * (1.0 - alpha));
+
+	window[0] = Max(best, 0);
+	window[1] = next != window[0] ? next : Min(next + 1, LINE_POINTS - 1);
+}
+
+/* The points of each problem's window on the line from from to to */
+static void
+set_window_points(int n, int d, const float8 *from, const float8 *to, const int *window,
+				  float8 *points)
+{
+	Size		nd = (Size) n * d;
+	int			q,
+				s,
+				j;
+
+	for (s = 0; s < HINGE_LINE_WINDOW; s++)
+		for (q = 0; q < n; q++)
+		{
+			float8		alpha = hinge_line_alphas[window[q * HINGE_LINE_WINDOW + s]];
+			const float8 *from_q = from + (Size) q * d;
+			const float8 *to_q = to + (Size) q * d;
+			float8	   *point = points + s * nd + (Size) q * d;
+
+			for (j = 0; j < d; j++)
+				point[j] = from_q[j] + alpha * (to_q[j] - from_q[j]);
+		}
+}
+
 HingeProgress
 hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_best)
 {
@@ -140,6 +186,7 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 	Size		nd = (Size) n * d;
 	float8		lambda = options->lambda;
 	bool		one_pass = oracle->line_planes;
+	bool		windowed = !one_pass && oracle->line_window != NULL;
 	float8	   *point = palloc(sizeof(float8) * nd);
 	float8	   *w_c = palloc0(sizeof(float8) * nd);
 	float8	   *w_k = palloc(sizeof(float8) * d);
@@ -147,6 +194,11 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 	float8	   *risks = palloc(sizeof(float8) * (Size) n * LINE_POINTS);
 	float8	   *subgradients = one_pass ?
 		palloc(sizeof(float8) * (Size) n * LINE_POINTS * d) : NULL;
+	float8	   *window_points = windowed ?
+		palloc(sizeof(float8) * HINGE_LINE_WINDOW * nd) : NULL;
+	float8	   *window_planes = windowed ?
+		palloc(sizeof(float8) * HINGE_LINE_WINDOW * (Size) n * (d + 1)) : NULL;
+	int		   *window = palloc(sizeof(int) * n * HINGE_LINE_WINDOW);
 	float8	   *zero = palloc0(sizeof(float8) * d);
 	float8	   *moved = palloc0(sizeof(float8) * n);
 	HingeBundle *bundles = options->bundles != NULL ? options->bundles :
@@ -176,6 +228,7 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 		else
 			bundles[q].lambda = lambda;	/* the planes of solves before */
 		p.uppers[q] = get_float8_infinity();
+		set_window(window + q * HINGE_LINE_WINDOW, -1);
 	}
 
 	for (;;)
@@ -184,8 +237,8 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 
 		CHECK_FOR_INTERRUPTS();
 
-		/* 1. a cutting plane at each point (in one-pass mode, only the first) */
-		if (!one_pass || p.passes == 0)
+		/* 1. a cutting plane at each point (with the line's planes, only the first) */
+		if ((!one_pass && !windowed) || p.passes == 0)
 		{
 			oracle->planes(oracle, point, planes);
 			for (q = 0; q < n; q++)
@@ -221,7 +274,13 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 		report_progress(options, &p, false);
 
 		/* 3. the line searches from the best points towards the minimisers */
-		oracle->line(oracle, w_best, w_c, risks, subgradients);
+		if (windowed)
+		{
+			set_window_points(n, d, w_best, w_c, window, window_points);
+			oracle->line_window(oracle, w_best, w_c, risks, window_points, window_planes);
+		}
+		else
+			oracle->line(oracle, w_best, w_c, risks, subgradients);
 		p.passes++;
 		for (q = 0; q < n; q++)
 		{
@@ -252,6 +311,22 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 			moved[q] = alpha_best;
 
 			/* 4. planes: at the new best point and just past it, towards w_c */
+			if (windowed)
+			{
+				int			s;
+
+				for (s = 0; s < HINGE_LINE_WINDOW; s++)
+				{
+					const float8 *plane = window_planes + ((Size) s * n + q) * (d + 1);
+
+					add_plane(&bundles[q], window_points + s * nd + (Size) q * d, plane[0],
+							  plane + 1);
+				}
+				for (j = 0; j < d; j++)
+					best_q[j] += alpha_best * (c_q[j] - best_q[j]);
+				set_window(window + q * HINGE_LINE_WINDOW, best);
+				continue;
+			}
 			if (!one_pass)
 			{
 				for (j = 0; j < d; j++)

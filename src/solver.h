@@ -16,6 +16,9 @@
 
 typedef struct HingeOracle HingeOracle;
 
+/* Points of a line whose planes line_window() gives with the line search */
+#define HINGE_LINE_WINDOW	2
+
 struct HingeOracle
 {
 	int			n_problems;		/* problems solved side by side */
@@ -35,6 +38,14 @@ struct HingeOracle
 	 */
 	void		(*line) (HingeOracle *oracle, const float8 *from, const float8 *to,
 						 float8 *risks, float8 *subgradients);
+	/*
+	 * Optional (NULL: none), for an oracle without line_planes: line()'s
+	 * risks, and in the same evaluation planes() at HINGE_LINE_WINDOW
+	 * further points, each n_problems x d in points (one after the other),
+	 * their planes one after the other in planes.
+	 */
+	void		(*line_window) (HingeOracle *oracle, const float8 *from, const float8 *to,
+								float8 *risks, const float8 *points, float8 *planes);
 
 	/*
 	 * Optional (NULL: none): where the next line starts.  After a line,

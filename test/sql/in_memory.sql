@@ -177,7 +177,9 @@ DROP TABLE im_long_rows, im_growing_rows;
 
 -- 100,000 rows or more in memory start from the solution of every tenth:
 -- the same optimum as from zero on passes, the bound a bound; scaled
--- features (the sample solved in the scaled coordinates) and 3 classes
+-- features (the sample solved in the scaled coordinates) and 3 classes;
+-- and scaled Crammer-Singer on passes, whose line passes bring the planes
+-- of two of their points, mapped to the scaled coordinates
 CREATE TABLE im_many AS
 SELECT i AS id, sin(i) AS a, cos(3 * i) AS b, 40 * sin(i * 0.7) AS c,
        sin(i) + 0.5 * cos(3 * i) + 0.2 * sin(5 * i) > 0 AS t,
@@ -185,7 +187,8 @@ SELECT i AS id, sin(i) AS a, cos(3 * i) AS b, 40 * sin(i * 0.7) AS c,
 FROM generate_series(1, 100000) AS i;
 CREATE TABLE im_many_configs (name text, label text, scale text, multiclass text);
 INSERT INTO im_many_configs VALUES ('many_binary', 't', 'none', NULL),
-    ('many_scaled', 't', 'standard', NULL), ('many_cs', 'class', 'none', 'crammer_singer');
+    ('many_scaled', 't', 'standard', NULL), ('many_cs', 'class', 'none', 'crammer_singer'),
+    ('many_scaled_cs', 'class', 'standard', 'crammer_singer');
 CREATE FUNCTION pg_temp.train_many(limit_setting text, c im_many_configs) RETURNS hinge_model
 LANGUAGE plpgsql AS $$
 DECLARE
