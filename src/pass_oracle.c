@@ -32,9 +32,6 @@
 
 #define LINE_POINTS	HINGE_LINE_POINTS
 
-/* Problems x weights up to which a line pass brings planes (oracle_init) */
-#define LINE_WINDOW_MAX_WEIGHTS	65536
-
 /* the point, the rows and the fold, then at most five parameters */
 #define MAX_PASS_ARGS	8
 
@@ -319,20 +316,17 @@ oracle_init(HingePassOracle *po, const HingeTrainSpec *spec, const HingeFolds *f
 		init_pass(po, &po->plane_pass, ext, plane_call);
 		init_pass(po, &po->line_pass, ext, line_call);
 		/*
-		 * Without the planes of the whole line, those of a few points of it
+		 * Without the planes of the whole line, those of a point of it
 		 * (solver.c, set_window): the line's aggregate and a planes
-		 * aggregate at each point in one scan, which halves the passes.
-		 * Each of those aggregates computes its own scores, so a pass costs
-		 * more, and over wide rows their weights and sums no longer stay in
-		 * the cache: on 10^6 sparse rows of 2^18 features it took 2.2 s,
-		 * where a planes pass and a line pass took 0.7 s each, so wide
-		 * problems keep the two passes.  On 200,000 x 5 on passes: squared
-		 * and smoothed hinge 43-47 passes and 3.9-4.3 s became 23-24 and
-		 * 2.6-2.8 s; Crammer-Singer, Weston-Watkins 93-101 passes became
-		 * 50-51 in the same time; one-vs-rest 7.3 s became 6.3 s.
+		 * aggregate at the point in one scan, which halves the passes for a
+		 * pass that computes a score more a row.  On passes, 10^6 sparse
+		 * rows of 2^18 features (hinge): 23 passes, 19.5-28.0 s became 11,
+		 * 15.6-17.5 s; 200,000 x 5: squared and smoothed hinge 43-47 passes,
+		 * 3.9-4.3 s became 28-31, 2.5-2.7 s; Crammer-Singer and
+		 * Weston-Watkins 93-101 passes, 13.0-14.2 s became 52-58, 7.3-8.3
+		 * s; one-vs-rest 7.3 s became 4.4 s.
 		 */
-		if (!oracle->line_planes &&
-			(int64) oracle->n_problems * oracle->d <= LINE_WINDOW_MAX_WEIGHTS)
+		if (!oracle->line_planes)
 		{
 			init_line_window_pass(po, ext, line_call, plane_call);
 			oracle->line_window = pass_line_window;

@@ -16,8 +16,8 @@
 
 typedef struct HingeOracle HingeOracle;
 
-/* Points of a line whose planes line_window() gives with the line search */
-#define HINGE_LINE_WINDOW	2
+/* Points of a line whose planes line_window() gives with its search (solver.c) */
+#define HINGE_LINE_WINDOW	1
 
 struct HingeOracle
 {
