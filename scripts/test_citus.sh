@@ -204,6 +204,13 @@ sql 0 -c "SELECT name, passes, converged, objective, lower_bound, weights[1:3] F
 check train_identical "SELECT d.weights = l.weights AND d.objective = l.objective AND d.lower_bound = l.lower_bound
                               AND d.passes = l.passes AND d.rows_used = l.rows_used
                        FROM hinge_model d, hinge_model l WHERE d.name = 'm' AND l.name = 'm_local'"
+# other losses: each line pass also runs the planes aggregate at a point,
+# two aggregates in one query, both pushed down; the local table's model
+check train_line_window_identical "SET hinge.in_memory_limit = 0" "BEGIN ISOLATION LEVEL REPEATABLE READ" \
+    "SELECT d.weights = l.weights AND d.objective = l.objective AND d.lower_bound = l.lower_bound
+            AND d.passes = l.passes AND d.converged
+     FROM hinge_train('sq', 't', 'x', 'y', lambda => 1e-3, loss => 'squared_hinge') AS d,
+          hinge_train('sq_local', 't_local', 'x', 'y', lambda => 1e-3, loss => 'squared_hinge') AS l"
 # with the default setting: the distributed table trains on passes (its
 # rows stay on the workers), the local one in memory, where the sweeps
 # take another path: another model, certified as well, so each one's lower
