@@ -98,6 +98,8 @@ typedef struct Sweep
 	bool		held_out;		/* planes with folds: score the rows left out */
 	bool		keep_scores;	/* line: keep each row's scores at both ends */
 	bool		reuse_scores;	/* line: the start's scores from the last line's */
+	const int  *window;			/* line: grid points whose planes to add, or NULL */
+	Size		window_at;		/* line: where in a problem's sums their planes are */
 } Sweep;
 
 /* One row's part in one problem's sums, s */
@@ -168,15 +170,17 @@ sweep(HingeMemoryOracle *mo, const Sweep *sw, SweepStep step)
 	return sums;
 }
 
-/* A row's loss and subgradient: s is [loss sum, comp, d sums, d comps] */
+/*
+ * Adds row i's loss and subgradient in problem p at a point where its
+ * scores are scores (score_width of them) to s: [loss sum, comp, d sums,
+ * d comps].  coef: room for score_width coefficients.
+ */
 static void
-plane_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
-		   int p, int r, float8 *s)
+add_row_plane(HingeMemoryOracle *mo, int64 i, HingeVector x, int p, int r,
+			  const float8 *scores, float8 *coef, float8 *s)
 {
 	const HingeRowSet *rs = mo->rows;
 	int			d = mo->oracle.d;
-	float8	   *scores = mo->scratch;
-	float8	   *coef = scores + mo->k;
 	float8		value,
 				c,
 				y;
@@ -184,8 +188,6 @@ plane_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
 
 	if (mo->task == HINGE_TASK_MULTICLASS)
 	{
-		if (!hinge_row_scores(sw->at + (Size) p * d, mo->k, mo->cols, x, scores))
-			hinge_overflow_error();
 		c = weights_of(mo, p)[rs->label[i]];
 		value = hinge_check_result(hinge_multiclass_row(mo->variant, c, rs->label[i],
 														scores, mo->k, coef));
@@ -201,13 +203,41 @@ plane_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
 	}
 	y = target_of(mo, i, p, r, &c);
 	value = hinge_check_result(hinge_binary_row(mo->loss, mo->gamma, c, y,
-												hinge_check_result(hinge_row_score(sw->at + (Size) p * d, d, x)),
-												&coef[0]));
+												hinge_check_result(scores[0]), &coef[0]));
 	if (value == 0.0)
 		return;
 	hinge_compensated_add(&s[0], &s[1], value);
 	if (coef[0] != 0.0)
 		hinge_compensated_add_row(s + 2, s + 2 + d, d, coef[0], x);
+}
+
+/* A row's loss and subgradient at the problem's point (add_row_plane) */
+static void
+plane_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
+		   int p, int r, float8 *s)
+{
+	int			d = mo->oracle.d;
+	float8	   *scores = mo->scratch;
+
+	if (mo->task == HINGE_TASK_MULTICLASS)
+	{
+		if (!hinge_row_scores(sw->at + (Size) p * d, mo->k, mo->cols, x, scores))
+			hinge_overflow_error();
+	}
+	else
+		scores[0] = hinge_row_score(sw->at + (Size) p * d, d, x);
+	add_row_plane(mo, i, x, p, r, scores, scores + mo->k, s);
+}
+
+/* The plane sums of one problem, s, as the row [R, g] of n rows */
+static void
+plane_row(const float8 *s, int d, float8 n, float8 *row)
+{
+	int			j;
+
+	row[0] = (s[0] + s[1]) / n;
+	for (j = 0; j < d; j++)
+		row[1 + j] = (s[2 + j] + s[2 + d + j]) / n;
 }
 
 /*
@@ -221,19 +251,11 @@ memory_planes(HingeOracle *oracle, const float8 *points, float8 *out)
 	int			d = oracle->d;
 	Sweep		sw = {points, NULL, 2 + 2 * (Size) d, 0, false, mo->held_out != NULL};
 	float8	   *sums = sweep(mo, &sw, plane_step);
-	int			p,
-				j;
+	int			p;
 
 	for (p = 0; p < oracle->n_problems; p++)
-	{
-		const float8 *s = sums + p * sw.stride;
-		float8	   *row = out + (Size) p * (d + 1);
-		float8		n = mo->rows_of[p / mo->per_fold];
-
-		row[0] = (s[0] + s[1]) / n;
-		for (j = 0; j < d; j++)
-			row[1 + j] = (s[2 + j] + s[2 + d + j]) / n;
-	}
+		plane_row(sums + p * sw.stride, d, mo->rows_of[p / mo->per_fold],
+				  out + (Size) p * (d + 1));
 }
 
 /*
@@ -292,13 +314,13 @@ line_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
 	float8		c,
 				y;
 
+	float8	   *from_scores = mo->scratch;
+	float8	   *to_scores = from_scores + mo->k;
+
+	if (!line_scores(mo, sw, i, x, p, from_scores, to_scores))
+		hinge_overflow_error();
 	if (mo->task == HINGE_TASK_MULTICLASS)
 	{
-		float8	   *from_scores = mo->scratch;
-		float8	   *to_scores = from_scores + mo->k;
-
-		if (!line_scores(mo, sw, i, x, p, from_scores, to_scores))
-			hinge_overflow_error();
 		c = weights_of(mo, p)[rs->label[i]];
 		finite = hinge_multiclass_row_line_runs(mo->variant, c, rs->label[i], from_scores,
 												to_scores, mo->k, x, mo->cols, s, diff,
@@ -306,19 +328,32 @@ line_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
 	}
 	else
 	{
-		float8		s_from,
-					s_to;
-
-		if (!line_scores(mo, sw, i, x, p, &s_from, &s_to))
-			hinge_overflow_error();
 		y = target_of(mo, i, p, r, &c);
 		finite = sw->runs ?
-			hinge_binary_row_line_runs(c, y, s_from, s_to, x, d, s, diff, diff_comp) :
-			hinge_binary_row_line_points(mo->loss, mo->gamma, c, y, s_from, s_to,
-										 s, s + LINE_POINTS);
+			hinge_binary_row_line_runs(c, y, from_scores[0], to_scores[0], x, d, s, diff,
+									   diff_comp) :
+			hinge_binary_row_line_points(mo->loss, mo->gamma, c, y, from_scores[0],
+										 to_scores[0], s, s + LINE_POINTS);
 	}
 	if (!finite)
 		hinge_overflow_error();
+	if (sw->window != NULL)
+	{
+		/* the window's planes, at scores interpolated as the line's are */
+		int			w;
+
+		for (w = 0; w < HINGE_LINE_WINDOW; w++)
+		{
+			float8		alpha = hinge_line_alphas[sw->window[p * HINGE_LINE_WINDOW + w]];
+			float8	   *scores = mo->window_scratch;
+			int			j;
+
+			for (j = 0; j < mo->score_width; j++)
+				scores[j] = from_scores[j] + alpha * (to_scores[j] - from_scores[j]);
+			add_row_plane(mo, i, x, p, r, scores, scores + mo->k,
+						  s + sw->window_at + w * (2 + 2 * (Size) d));
+		}
+	}
 }
 
 /*
@@ -353,6 +388,43 @@ memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 		if (diffs > 0)
 			hinge_line_subgradients(s + HINGE_LINE_SUMS, s + HINGE_LINE_SUMS + diffs, d, n,
 									mo->scratch, subgradients + (Size) p * LINE_POINTS * d, d);
+	}
+}
+
+/*
+ * The line's risks, and the planes at each problem's window of its grid
+ * points (solver.h), from the same scores in the same sweep: a row's
+ * loss and subgradient at the score the line gives it there.
+ */
+static void
+memory_line_window(HingeOracle *oracle, const float8 *from, const float8 *to,
+				   float8 *risks, const int *window, float8 *planes)
+{
+	HingeMemoryOracle *mo = (HingeMemoryOracle *) oracle;
+	int			d = oracle->d;
+	int			n = oracle->n_problems;
+	Size		plane = 2 + 2 * (Size) d;
+	bool		runs = mo->task == HINGE_TASK_MULTICLASS || mo->loss == HINGE_LOSS_HINGE;
+	Sweep		sw = {from, to, HINGE_LINE_SUMS + HINGE_LINE_WINDOW * plane, 0, runs, false,
+		mo->from_scores != NULL,
+		mo->from_scores != NULL && mo->scores_valid && mo->reuses < MAX_REUSES,
+	window, HINGE_LINE_SUMS};
+	float8	   *sums;
+	int			p,
+				w;
+
+	mo->reuses = sw.reuse_scores ? mo->reuses + 1 : 0;
+	mo->scores_valid = false;
+	sums = sweep(mo, &sw, line_step);
+	for (p = 0; p < n; p++)
+	{
+		const float8 *s = sums + p * sw.stride;
+		float8		rows = mo->rows_of[p / mo->per_fold];
+
+		hinge_line_risks(s, runs, rows, risks + (Size) p * LINE_POINTS);
+		for (w = 0; w < HINGE_LINE_WINDOW; w++)
+			plane_row(s + sw.window_at + w * plane, d, rows,
+					  planes + ((Size) w * n + p) * (d + 1));
 	}
 }
 
@@ -426,6 +498,11 @@ hinge_memory_oracle_init(HingeMemoryOracle *mo, const HingeRowSet *rows,
 		(Size) oracle->n_problems * oracle->d <= LINE_PLANES_MAX_WEIGHTS;
 	oracle->planes = memory_planes;
 	oracle->line = memory_line;
+	if (!oracle->line_planes)
+	{
+		oracle->line_window = memory_line_window;
+		mo->window_scratch = palloc(sizeof(float8) * 2 * mo->k);
+	}
 	init_score_cache(mo);
 
 	/* 2k scores and 3k of a line's scratch, or the running sums of d */

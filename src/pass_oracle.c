@@ -249,7 +249,7 @@ pass_line(HingeOracle *oracle, const float8 *from, const float8 *to,
  */
 static void
 pass_line_window(HingeOracle *oracle, const float8 *from, const float8 *to,
-				 float8 *risks, const float8 *points, float8 *planes)
+				 float8 *risks, const int *window, float8 *planes)
 {
 	HingePassOracle *po = (HingePassOracle *) oracle;
 	HingePass  *pass = &po->line_window_pass;
@@ -267,7 +267,13 @@ pass_line_window(HingeOracle *oracle, const float8 *from, const float8 *to,
 	n_outs[0] = (n + 1) * LINE_POINTS;
 	for (s = 0; s < HINGE_LINE_WINDOW; s++)
 	{
-		memcpy(po->window_points[s], points + s * nd, sizeof(float8) * nd);
+		int			q;
+
+		/* a problem's rows of weights are consecutive, d of them in all */
+		for (q = 0; q < n; q++)
+			hinge_line_point(from + (Size) q * oracle->d, to + (Size) q * oracle->d, oracle->d,
+							 window[q * HINGE_LINE_WINDOW + s],
+							 po->window_points[s] + (Size) q * oracle->d);
 		pass->params.values[po->window_params[s]] = PointerGetDatum(po->window_arrays[s]);
 		outs[1 + s] = planes + s * planes_size;
 		n_outs[1 + s] = planes_size;

@@ -129,10 +129,10 @@ scaled_line(HingeOracle *oracle, const float8 *from, const float8 *to, float8 *r
 						   HINGE_LINE_POINTS * so->rows_per_problem);
 }
 
-/* The line and its window's planes: every point mapped, as the line's ends are */
+/* The line and its window's planes: the grid points of the mapped line are the mapped points */
 static void
 scaled_line_window(HingeOracle *oracle, const float8 *from, const float8 *to, float8 *risks,
-				   const float8 *points, float8 *planes)
+				   const int *window, float8 *planes)
 {
 	HingeScaledOracle *so = (HingeScaledOracle *) oracle;
 	int			rows = oracle->n_problems * so->rows_per_problem;
@@ -141,9 +141,7 @@ scaled_line_window(HingeOracle *oracle, const float8 *from, const float8 *to, fl
 
 	to_raw(so, from, so->raw, rows, so->rows_per_problem);
 	to_raw(so, to, so->raw + nd, rows, so->rows_per_problem);
-	for (s = 0; s < HINGE_LINE_WINDOW; s++)
-		to_raw(so, points + s * nd, so->raw + (2 + s) * nd, rows, so->rows_per_problem);
-	so->inner->line_window(so->inner, so->raw, so->raw + nd, risks, so->raw + 2 * nd, planes);
+	so->inner->line_window(so->inner, so->raw, so->raw + nd, risks, window, planes);
 	for (s = 0; s < HINGE_LINE_WINDOW; s++)
 		planes_to_scaled(so, planes + s * (Size) oracle->n_problems * (oracle->d + 1));
 }
@@ -175,8 +173,7 @@ hinge_scaled_oracle_init(HingeScaledOracle *so, HingeOracle *inner, int n_featur
 	so->scale = scale;
 	so->stride = 0;
 	so->problems_per_scaling = inner->n_problems;
-	/* a line's two ends, and its window's points */
-	so->raw = palloc(sizeof(float8) * (2 + HINGE_LINE_WINDOW) * (Size) inner->n_problems * inner->d);
+	so->raw = palloc(sizeof(float8) * 2 * (Size) inner->n_problems * inner->d);
 }
 
 /*

@@ -155,29 +155,6 @@ set_window(int *window, int best)
 	window[0] = nearest_grid_point(alpha + PLANE_STEP * (1.0 - alpha));
 }
 
-/* The points of each problem's window on the line from from to to */
-static void
-set_window_points(int n, int d, const float8 *from, const float8 *to, const int *window,
-				  float8 *points)
-{
-	Size		nd = (Size) n * d;
-	int			q,
-				s,
-				j;
-
-	for (s = 0; s < HINGE_LINE_WINDOW; s++)
-		for (q = 0; q < n; q++)
-		{
-			float8		alpha = hinge_line_alphas[window[q * HINGE_LINE_WINDOW + s]];
-			const float8 *from_q = from + (Size) q * d;
-			const float8 *to_q = to + (Size) q * d;
-			float8	   *point = points + s * nd + (Size) q * d;
-
-			for (j = 0; j < d; j++)
-				point[j] = from_q[j] + alpha * (to_q[j] - from_q[j]);
-		}
-}
-
 HingeProgress
 hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_best)
 {
@@ -194,8 +171,6 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 	float8	   *risks = palloc(sizeof(float8) * (Size) n * LINE_POINTS);
 	float8	   *subgradients = one_pass ?
 		palloc(sizeof(float8) * (Size) n * LINE_POINTS * d) : NULL;
-	float8	   *window_points = windowed ?
-		palloc(sizeof(float8) * HINGE_LINE_WINDOW * nd) : NULL;
 	float8	   *window_planes = windowed ?
 		palloc(sizeof(float8) * HINGE_LINE_WINDOW * (Size) n * (d + 1)) : NULL;
 	int		   *window = palloc(sizeof(int) * n * HINGE_LINE_WINDOW);
@@ -275,10 +250,7 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 
 		/* 3. the line searches from the best points towards the minimisers */
 		if (windowed)
-		{
-			set_window_points(n, d, w_best, w_c, window, window_points);
-			oracle->line_window(oracle, w_best, w_c, risks, window_points, window_planes);
-		}
+			oracle->line_window(oracle, w_best, w_c, risks, window, window_planes);
 		else
 			oracle->line(oracle, w_best, w_c, risks, subgradients);
 		p.passes++;
@@ -319,8 +291,8 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 				{
 					const float8 *plane = window_planes + ((Size) s * n + q) * (d + 1);
 
-					add_plane(&bundles[q], window_points + s * nd + (Size) q * d, plane[0],
-							  plane + 1);
+					hinge_line_point(best_q, c_q, d, window[q * HINGE_LINE_WINDOW + s], w_k);
+					add_plane(&bundles[q], w_k, plane[0], plane + 1);
 				}
 				for (j = 0; j < d; j++)
 					best_q[j] += alpha_best * (c_q[j] - best_q[j]);

@@ -40,12 +40,13 @@ struct HingeOracle
 						 float8 *risks, float8 *subgradients);
 	/*
 	 * Optional (NULL: none), for an oracle without line_planes: line()'s
-	 * risks, and in the same evaluation planes() at HINGE_LINE_WINDOW
-	 * further points, each n_problems x d in points (one after the other),
-	 * their planes one after the other in planes.
+	 * risks, and in the same evaluation planes() at HINGE_LINE_WINDOW grid
+	 * points of each problem's line, window[q * HINGE_LINE_WINDOW + s] the
+	 * grid index of problem q's s-th; planes gets the rows [R, g] of every
+	 * problem at its first point, then at its second, and so on.
 	 */
 	void		(*line_window) (HingeOracle *oracle, const float8 *from, const float8 *to,
-								float8 *risks, const float8 *points, float8 *planes);
+								float8 *risks, const int *window, float8 *planes);
 
 	/*
 	 * Optional (NULL: none): where the next line starts.  After a line,
