@@ -627,8 +627,10 @@ def cv_block(rng):
 
 SPARSE_D = 50           # positions 49 and 50 lie past the last multiple of 8
 # the line search grid of src/line.c
-LINE_ALPHAS = ([1 / 128, 1 / 64, 1 / 32] + [k / 16 for k in range(1, 16)] + [1.0] +
+LINE_ALPHAS = ([1 / 1024, 1 / 512, 1 / 256, 1 / 128, 3 / 256, 1 / 64, 1 / 32] +
+               [k / 16 for k in range(1, 9)] + [10 / 16, 12 / 16, 14 / 16, 1.0] +
                [k / 16 for k in range(17, 25)] + [2.0, 3.0, 4.0, 6.0, 8.0])
+assert len(LINE_ALPHAS) == 32 and LINE_ALPHAS == sorted(LINE_ALPHAS)
 
 
 def sparse_rows(rng, n, d):
