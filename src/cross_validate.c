@@ -702,7 +702,7 @@ run_search(Search *s, HingeFolds *folds, const char *ext)
 	so.oracle = *inner;
 	so.oracle.planes = search_planes;
 	so.oracle.line = search_line;
-	so.oracle.line_window = NULL;	/* a search's passes score its planes' points */
+	so.oracle.line_plane = NULL;	/* a search's passes score its planes' points */
 	so.via = inner;
 	if (s->center != NULL)
 	{

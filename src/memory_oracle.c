@@ -98,8 +98,7 @@ typedef struct Sweep
 	bool		held_out;		/* planes with folds: score the rows left out */
 	bool		keep_scores;	/* line: keep each row's scores at both ends */
 	bool		reuse_scores;	/* line: the start's scores from the last line's */
-	const int  *window;			/* line: grid points whose planes to add, or NULL */
-	Size		window_at;		/* line: where in a problem's sums their planes are */
+	const int  *plane_at;		/* line: each problem's grid point to add the plane of, or NULL */
 } Sweep;
 
 /* One row's part in one problem's sums, s */
@@ -313,7 +312,6 @@ line_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
 	bool		finite;
 	float8		c,
 				y;
-
 	float8	   *from_scores = mo->scratch;
 	float8	   *to_scores = from_scores + mo->k;
 
@@ -337,43 +335,40 @@ line_step(HingeMemoryOracle *mo, const Sweep *sw, int64 i, HingeVector x,
 	}
 	if (!finite)
 		hinge_overflow_error();
-	if (sw->window != NULL)
+	if (sw->plane_at != NULL)
 	{
-		/* the window's planes, at scores interpolated as the line's are */
-		int			w;
+		/* the plane's point: the row's scores there, interpolated as the line's are */
+		float8	   *scores = mo->plane_scratch;
 
-		for (w = 0; w < HINGE_LINE_WINDOW; w++)
-		{
-			float8		alpha = hinge_line_alphas[sw->window[p * HINGE_LINE_WINDOW + w]];
-			float8	   *scores = mo->window_scratch;
-			int			j;
-
-			for (j = 0; j < mo->score_width; j++)
-				scores[j] = from_scores[j] + alpha * (to_scores[j] - from_scores[j]);
-			add_row_plane(mo, i, x, p, r, scores, scores + mo->k,
-						  s + sw->window_at + w * (2 + 2 * (Size) d));
-		}
+		hinge_line_point(from_scores, to_scores, mo->score_width, sw->plane_at[p], scores);
+		add_row_plane(mo, i, x, p, r, scores, scores + mo->k, s + HINGE_LINE_SUMS);
 	}
 }
 
 /*
  * Each problem's risk at the line's grid points, and with line_planes its
- * subgradients there.
+ * subgradients there; with plane_at (line_plane), each problem's plane at
+ * grid point plane_at[p] too, from the same scores in the same sweep (a
+ * row's loss and subgradient at the score the line gives it there),
+ * in planes.
  */
 static void
-memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
-			float8 *risks, float8 *subgradients)
+line_sweep(HingeMemoryOracle *mo, const float8 *from, const float8 *to, float8 *risks,
+		   float8 *subgradients, const int *plane_at, float8 *planes)
 {
-	HingeMemoryOracle *mo = (HingeMemoryOracle *) oracle;
+	HingeOracle *oracle = &mo->oracle;
 	int			d = oracle->d;
 	Size		diffs = oracle->line_planes ? (Size) LINE_POINTS * d : 0;
-	Sweep		sw = {from, to, HINGE_LINE_SUMS + 2 * diffs, diffs,
+	Size		plane = plane_at != NULL ? 2 + 2 * (Size) d : 0;
+	Sweep		sw = {from, to, HINGE_LINE_SUMS + 2 * diffs + plane, diffs,
 		mo->task == HINGE_TASK_MULTICLASS || mo->loss == HINGE_LOSS_HINGE, false,
 		mo->from_scores != NULL,
-		mo->from_scores != NULL && mo->scores_valid && mo->reuses < MAX_REUSES};
+		mo->from_scores != NULL && mo->scores_valid && mo->reuses < MAX_REUSES,
+	plane_at};
 	float8	   *sums;
 	int			p;
 
+	Assert(plane_at == NULL || diffs == 0);	/* the plane's sums follow the line's */
 	mo->reuses = sw.reuse_scores ? mo->reuses + 1 : 0;
 	/* until the solver says where the next line starts */
 	mo->scores_valid = false;
@@ -388,44 +383,23 @@ memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 		if (diffs > 0)
 			hinge_line_subgradients(s + HINGE_LINE_SUMS, s + HINGE_LINE_SUMS + diffs, d, n,
 									mo->scratch, subgradients + (Size) p * LINE_POINTS * d, d);
+		if (plane_at != NULL)
+			plane_row(s + HINGE_LINE_SUMS, d, n, planes + (Size) p * (d + 1));
 	}
 }
 
-/*
- * The line's risks, and the planes at each problem's window of its grid
- * points (solver.h), from the same scores in the same sweep: a row's
- * loss and subgradient at the score the line gives it there.
- */
 static void
-memory_line_window(HingeOracle *oracle, const float8 *from, const float8 *to,
-				   float8 *risks, const int *window, float8 *planes)
+memory_line(HingeOracle *oracle, const float8 *from, const float8 *to,
+			float8 *risks, float8 *subgradients)
 {
-	HingeMemoryOracle *mo = (HingeMemoryOracle *) oracle;
-	int			d = oracle->d;
-	int			n = oracle->n_problems;
-	Size		plane = 2 + 2 * (Size) d;
-	bool		runs = mo->task == HINGE_TASK_MULTICLASS || mo->loss == HINGE_LOSS_HINGE;
-	Sweep		sw = {from, to, HINGE_LINE_SUMS + HINGE_LINE_WINDOW * plane, 0, runs, false,
-		mo->from_scores != NULL,
-		mo->from_scores != NULL && mo->scores_valid && mo->reuses < MAX_REUSES,
-	window, HINGE_LINE_SUMS};
-	float8	   *sums;
-	int			p,
-				w;
+	line_sweep((HingeMemoryOracle *) oracle, from, to, risks, subgradients, NULL, NULL);
+}
 
-	mo->reuses = sw.reuse_scores ? mo->reuses + 1 : 0;
-	mo->scores_valid = false;
-	sums = sweep(mo, &sw, line_step);
-	for (p = 0; p < n; p++)
-	{
-		const float8 *s = sums + p * sw.stride;
-		float8		rows = mo->rows_of[p / mo->per_fold];
-
-		hinge_line_risks(s, runs, rows, risks + (Size) p * LINE_POINTS);
-		for (w = 0; w < HINGE_LINE_WINDOW; w++)
-			plane_row(s + sw.window_at + w * plane, d, rows,
-					  planes + ((Size) w * n + p) * (d + 1));
-	}
+static void
+memory_line_plane(HingeOracle *oracle, const float8 *from, const float8 *to,
+				  float8 *risks, const int *at, float8 *planes)
+{
+	line_sweep((HingeMemoryOracle *) oracle, from, to, risks, NULL, at, planes);
 }
 
 /* Where the next line starts (solver.h) */
@@ -500,8 +474,8 @@ hinge_memory_oracle_init(HingeMemoryOracle *mo, const HingeRowSet *rows,
 	oracle->line = memory_line;
 	if (!oracle->line_planes)
 	{
-		oracle->line_window = memory_line_window;
-		mo->window_scratch = palloc(sizeof(float8) * 2 * mo->k);
+		oracle->line_plane = memory_line_plane;
+		mo->plane_scratch = palloc(sizeof(float8) * 2 * mo->k);
 	}
 	init_score_cache(mo);
 

@@ -58,7 +58,7 @@ typedef struct HingeMemoryOracle
 	int			reuses;			/* lines since the scores were computed afresh */
 	float8	   *sums;			/* working memory of a sweep */
 	float8	   *scratch;
-	float8	   *window_scratch;	/* a line's window: 2k scores and coefficients */
+	float8	   *plane_scratch;	/* line_plane: k scores and k coefficients */
 	Size		sums_length;
 	MemoryContext context;		/* where they live */
 } HingeMemoryOracle;

@@ -127,33 +127,30 @@ init_pass(HingePassOracle *po, HingePass *pass, const char *ext, HingeCall call)
 }
 
 /*
- * The line search with the planes at HINGE_LINE_WINDOW further points, one
- * scan: the line's aggregate at the line ($1), then the planes' aggregate
- * at each point (point_params), sharing the other arguments.
+ * The line search with the planes at a point of the line, one scan: the
+ * line's aggregate at the line ($1), then the planes' aggregate at the
+ * point (plane_point_param), sharing the other arguments.
  */
 static void
-init_line_window_pass(HingePassOracle *po, const char *ext, HingeCall line_call,
-					  HingeCall plane_call)
+init_line_plane_pass(HingePassOracle *po, const char *ext, HingeCall line_call,
+					 HingeCall plane_call)
 {
-	HingePass  *pass = &po->line_window_pass;
+	HingePass  *pass = &po->line_plane_pass;
 	Oid			features_type = po->spec->source.features_type;
 	const char *args[MAX_PASS_ARGS];
 	const char *fold;
-	StringInfoData calls;
-	int			s;
+	char	   *line_sql;
 
 	memset(pass, 0, sizeof(*pass));
 	args[0] = hinge_param(&pass->params, FLOAT8ARRAYOID, (Datum) 0);
 	pass_arguments(po, &pass->params, ext, args, &fold);
-	initStringInfo(&calls);
-	appendStringInfoString(&calls, hinge_call_sql(line_call, ext, features_type, args));
-	for (s = 0; s < HINGE_LINE_WINDOW; s++)
-	{
-		args[0] = hinge_param(&pass->params, FLOAT8ARRAYOID, (Datum) 0);
-		po->window_params[s] = pass->params.n - 1;
-		appendStringInfo(&calls, ", %s", hinge_call_sql(plane_call, ext, features_type, args));
-	}
-	pass->query = pass_query(po, &pass->params, calls.data, fold);
+	line_sql = hinge_call_sql(line_call, ext, features_type, args);
+	args[0] = hinge_param(&pass->params, FLOAT8ARRAYOID, (Datum) 0);
+	po->plane_point_param = pass->params.n - 1;
+	pass->query = pass_query(po, &pass->params,
+							 psprintf("%s, %s", line_sql,
+									  hinge_call_sql(plane_call, ext, features_type, args)),
+							 fold);
 }
 
 /*
@@ -161,13 +158,21 @@ init_line_window_pass(HingePassOracle *po, const char *ext, HingeCall line_call,
  * the rows it reads must be those the first scan counted.
  */
 static void
+run_pass_columns(HingePass *pass, const HingeTrainSpec *spec, ArrayType *point,
+				 float8 *const *outs, const int *n_outs, int n_columns)
+{
+	pass->params.values[0] = PointerGetDatum(point);
+	if (!hinge_pass_run_columns(pass, outs, n_outs, n_columns) ||
+		pass->rows != spec->source.rows_used)
+		hinge_rows_changed_error((HingeRowSource *) &spec->source, pass->rows,
+								 spec->source.rows_used);
+}
+
+static void
 run_pass(HingePass *pass, const HingeTrainSpec *spec, ArrayType *point, float8 *out,
 		 int n_out)
 {
-	pass->params.values[0] = PointerGetDatum(point);
-	if (!hinge_pass_run(pass, out, n_out) || pass->rows != spec->source.rows_used)
-		hinge_rows_changed_error((HingeRowSource *) &spec->source, pass->rows,
-								 spec->source.rows_used);
+	run_pass_columns(pass, spec, point, &out, &n_out, 1);
 }
 
 /*
@@ -243,46 +248,40 @@ pass_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 }
 
 /*
- * The line search and the planes at the window's points in one pass: the
- * line's result as pass_line reads it without planes, then each point's
+ * The line search and the planes at a point of each problem's line in one
+ * pass: the line's result as pass_line reads it without planes, then the
  * planes.
  */
 static void
-pass_line_window(HingeOracle *oracle, const float8 *from, const float8 *to,
-				 float8 *risks, const int *window, float8 *planes)
+pass_line_plane(HingeOracle *oracle, const float8 *from, const float8 *to,
+				float8 *risks, const int *at, float8 *planes)
 {
 	HingePassOracle *po = (HingePassOracle *) oracle;
-	HingePass  *pass = &po->line_window_pass;
+	HingePass  *pass = &po->line_plane_pass;
 	int			n = oracle->n_problems;
-	Size		nd = (Size) n * oracle->d;
-	Size		planes_size = (Size) n * (oracle->d + 1);
-	float8	   *outs[1 + HINGE_LINE_WINDOW];
-	int			n_outs[1 + HINGE_LINE_WINDOW];
-	int			s;
+	int			d = oracle->d;
+	Size		nd = (Size) n * d;
+	float8	   *outs[2] = {po->results, planes};
+	int			n_outs[2] = {(n + 1) * LINE_POINTS, n * (d + 1)};
+	int			q;
 
 	memcpy(po->line, from, sizeof(float8) * nd);
 	memcpy(po->line + nd, to, sizeof(float8) * nd);
-	pass->params.values[0] = PointerGetDatum(po->line_array);
-	outs[0] = po->results;
-	n_outs[0] = (n + 1) * LINE_POINTS;
-	for (s = 0; s < HINGE_LINE_WINDOW; s++)
-	{
-		int			q;
-
-		/* a problem's rows of weights are consecutive, d of them in all */
-		for (q = 0; q < n; q++)
-			hinge_line_point(from + (Size) q * oracle->d, to + (Size) q * oracle->d, oracle->d,
-							 window[q * HINGE_LINE_WINDOW + s],
-							 po->window_points[s] + (Size) q * oracle->d);
-		pass->params.values[po->window_params[s]] = PointerGetDatum(po->window_arrays[s]);
-		outs[1 + s] = planes + s * planes_size;
-		n_outs[1 + s] = planes_size;
-	}
-	if (!hinge_pass_run_columns(pass, outs, n_outs, 1 + HINGE_LINE_WINDOW) ||
-		pass->rows != po->spec->source.rows_used)
-		hinge_rows_changed_error((HingeRowSource *) &po->spec->source, pass->rows,
-								 po->spec->source.rows_used);
+	/* a problem's rows of weights are consecutive, d of them in all */
+	for (q = 0; q < n; q++)
+		hinge_line_point(from + (Size) q * d, to + (Size) q * d, d, at[q],
+						 po->plane_point + (Size) q * d);
+	pass->params.values[po->plane_point_param] = PointerGetDatum(po->plane_point_array);
+	run_pass_columns(pass, po->spec, po->line_array, outs, n_outs, 2);
 	memcpy(risks, po->results + LINE_POINTS, sizeof(float8) * n * LINE_POINTS);
+}
+
+/* A planes pass's point: a weight vector, or a matrix of rows rows */
+static ArrayType *
+new_point_array(const HingeTrainSpec *spec, int rows, bool matrix, float8 **data)
+{
+	return matrix ? hinge_new_float8_matrix(rows, spec->n_columns, data) :
+		hinge_new_float8_array(spec->n_weights, data);
 }
 
 /*
@@ -299,6 +298,7 @@ oracle_init(HingePassOracle *po, const HingeTrainSpec *spec, const HingeFolds *f
 	bool		one_vs_rest = hinge_spec_is_one_vs_rest(spec);
 	int			copies = folds == NULL ? 1 : folds->n_folds;
 	int			rows = copies * spec->n_rows;
+	bool		matrix = multiclass || folds != NULL;
 
 	memset(po, 0, sizeof(*po));
 	po->spec = spec;
@@ -323,7 +323,7 @@ oracle_init(HingePassOracle *po, const HingeTrainSpec *spec, const HingeFolds *f
 		init_pass(po, &po->line_pass, ext, line_call);
 		/*
 		 * Without the planes of the whole line, those of a point of it
-		 * (solver.c, set_window): the line's aggregate and a planes
+		 * (solver.c, next_plane_point): the line's aggregate and a planes
 		 * aggregate at the point in one scan, which halves the passes for a
 		 * pass that computes a score more a row.  On passes, 10^6 sparse
 		 * rows of 2^18 features (hinge): 23 passes, 19.5-28.0 s became 11,
@@ -334,8 +334,8 @@ oracle_init(HingePassOracle *po, const HingeTrainSpec *spec, const HingeFolds *f
 		 */
 		if (!oracle->line_planes)
 		{
-			init_line_window_pass(po, ext, line_call, plane_call);
-			oracle->line_window = pass_line_window;
+			init_line_plane_pass(po, ext, line_call, plane_call);
+			oracle->line_plane = pass_line_plane;
 		}
 	}
 	else
@@ -358,25 +358,12 @@ oracle_init(HingePassOracle *po, const HingeTrainSpec *spec, const HingeFolds *f
 	 * With folds, every fold's weights stacked (a line: the starts, then
 	 * the ends).
 	 */
-	if (multiclass || folds != NULL)
-	{
-		po->point_array = hinge_new_float8_matrix(rows, spec->n_columns, &po->point);
-		po->line_array = hinge_new_float8_matrix(2 * rows, spec->n_columns, &po->line);
-	}
-	else
-	{
-		po->point_array = hinge_new_float8_array(spec->n_weights, &po->point);
-		po->line_array = hinge_new_float8_matrix(2, spec->n_weights, &po->line);
-	}
-	if (oracle->line_window != NULL)
-	{
-		int			s;
-
-		for (s = 0; s < HINGE_LINE_WINDOW; s++)
-			po->window_arrays[s] = multiclass ?
-				hinge_new_float8_matrix(rows, spec->n_columns, &po->window_points[s]) :
-				hinge_new_float8_array(spec->n_weights, &po->window_points[s]);
-	}
+	po->point_array = new_point_array(spec, rows, matrix, &po->point);
+	if (oracle->line_plane != NULL)
+		po->plane_point_array = new_point_array(spec, rows, matrix, &po->plane_point);
+	po->line_array = matrix ?
+		hinge_new_float8_matrix(2 * rows, spec->n_columns, &po->line) :
+		hinge_new_float8_matrix(2, spec->n_weights, &po->line);
 	po->results = palloc(sizeof(float8) * LINE_POINTS *
 						 (oracle->line_planes ? (Size) oracle->n_problems * (oracle->d + 2) :
 						  oracle->n_problems + 1));

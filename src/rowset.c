@@ -517,7 +517,8 @@ hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
  * All the usable rows of src, as hinge_row_set_gather with stride 1, when
  * they fit budget; when they do not, the same scan leaves in rs a sample of
  * every sample_share-th row or fewer, within sample_budget (thin_to_sample),
- * and the function returns false.
+ * and the function returns false.  Budget 0 says that they are known not to
+ * fit: the sample starts with the first row.
  */
 bool
 hinge_row_set_gather_or_sample(HingeRowSet *rs, HingeRowSource *src, bool multiclass,

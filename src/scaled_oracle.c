@@ -113,37 +113,42 @@ scaled_planes(HingeOracle *oracle, const float8 *points, float8 *out)
 	planes_to_scaled(so, out);
 }
 
+/* A line's ends in raw weights: so->raw, then so->raw + n_problems x d */
+static void
+line_to_raw(HingeScaledOracle *so, const float8 *from, const float8 *to)
+{
+	int			rows = so->oracle.n_problems * so->rows_per_problem;
+
+	to_raw(so, from, so->raw, rows, so->rows_per_problem);
+	to_raw(so, to, so->raw + (Size) so->oracle.n_problems * so->oracle.d, rows,
+		   so->rows_per_problem);
+}
+
 static void
 scaled_line(HingeOracle *oracle, const float8 *from, const float8 *to, float8 *risks,
 			float8 *subgradients)
 {
 	HingeScaledOracle *so = (HingeScaledOracle *) oracle;
 	int			n = oracle->n_problems;
-	Size		nd = (Size) n * oracle->d;
 
-	to_raw(so, from, so->raw, n * so->rows_per_problem, so->rows_per_problem);
-	to_raw(so, to, so->raw + nd, n * so->rows_per_problem, so->rows_per_problem);
-	so->inner->line(so->inner, so->raw, so->raw + nd, risks, subgradients);
+	line_to_raw(so, from, to);
+	so->inner->line(so->inner, so->raw, so->raw + (Size) n * oracle->d, risks, subgradients);
 	if (subgradients != NULL && oracle->line_planes)
 		to_scaled_gradient(so, subgradients, n * HINGE_LINE_POINTS * so->rows_per_problem,
 						   HINGE_LINE_POINTS * so->rows_per_problem);
 }
 
-/* The line and its window's planes: the grid points of the mapped line are the mapped points */
+/* The line and the planes at its grid points at: those of the mapped line are the mapped points */
 static void
-scaled_line_window(HingeOracle *oracle, const float8 *from, const float8 *to, float8 *risks,
-				   const int *window, float8 *planes)
+scaled_line_plane(HingeOracle *oracle, const float8 *from, const float8 *to, float8 *risks,
+				  const int *at, float8 *planes)
 {
 	HingeScaledOracle *so = (HingeScaledOracle *) oracle;
-	int			rows = oracle->n_problems * so->rows_per_problem;
-	Size		nd = (Size) oracle->n_problems * oracle->d;
-	int			s;
 
-	to_raw(so, from, so->raw, rows, so->rows_per_problem);
-	to_raw(so, to, so->raw + nd, rows, so->rows_per_problem);
-	so->inner->line_window(so->inner, so->raw, so->raw + nd, risks, window, planes);
-	for (s = 0; s < HINGE_LINE_WINDOW; s++)
-		planes_to_scaled(so, planes + s * (Size) oracle->n_problems * (oracle->d + 1));
+	line_to_raw(so, from, to);
+	so->inner->line_plane(so->inner, so->raw, so->raw + (Size) oracle->n_problems * oracle->d,
+						  risks, at, planes);
+	planes_to_scaled(so, planes);
 }
 
 /* Scaling is affine: a point along the line in theta is the same point in raw weights */
@@ -164,7 +169,7 @@ hinge_scaled_oracle_init(HingeScaledOracle *so, HingeOracle *inner, int n_featur
 	so->oracle.planes = scaled_planes;
 	so->oracle.line = scaled_line;
 	so->oracle.line_moved = inner->line_moved != NULL ? scaled_line_moved : NULL;
-	so->oracle.line_window = inner->line_window != NULL ? scaled_line_window : NULL;
+	so->oracle.line_plane = inner->line_plane != NULL ? scaled_line_plane : NULL;
 	so->inner = inner;
 	so->n_features = n_features;
 	so->cols = cols;

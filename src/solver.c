@@ -133,26 +133,25 @@ sum_bounds(HingeProgress *p, int n_problems, float8 tolerance)
 }
 
 /*
- * Without the planes of a whole line, an oracle may give those of a few of
- * its points with its search (line_window), so that an iteration is one
- * pass, not a planes pass and a line pass.  Step 4 takes its planes just
- * past the line's best point, towards the minimiser; the window guesses
- * where that point lies on the next line from where it lay on this one
- * (grid points move little from one line to the next near the optimum: on
- * 10^6 sparse rows, best points 4, 5, 5, 5, 6, 7, 8, 9), and after a line
- * that found nothing better (best -1), just past its start.  Wherever it
- * falls, a plane at any point is a valid cut: the bound stays a bound.
- * One point (HINGE_LINE_WINDOW) measured best: on 200,000 x 5 on passes,
- * the planes at the best point and the next took 4-23 % fewer passes than
- * at the next alone, but each scan computed one score more a row, and
- * multiclass training took 1.4-1.8 times as long.
+ * Without the planes of a whole line, an oracle may give the plane of one
+ * of its points with its search (line_plane), so that an iteration is one
+ * pass, not a planes pass and a line pass.  Step 4 takes its plane just
+ * past the line's best point, towards the minimiser; the grid point where
+ * that lies on this line is the guess for the next line (best points move
+ * little from one line to the next near the optimum: on 10^6 sparse rows,
+ * 4, 5, 5, 5, 6, 7, 8, 9), and after a line that found nothing better (best
+ * -1), just past its start.  Wherever it falls, a plane at any point is a
+ * valid cut: the bound stays a bound.  The planes of two points (the best
+ * one and the next) measured worse: on 200,000 x 5 on passes, 4-23 % fewer
+ * passes, but each scan computed one score more a row, and multiclass
+ * training took 1.4-1.8 times as long.
  */
-static void
-set_window(int *window, int best)
+static int
+next_plane_point(int best)
 {
 	float8		alpha = best >= 0 ? hinge_line_alphas[best] : 0.0;
 
-	window[0] = nearest_grid_point(alpha + PLANE_STEP * (1.0 - alpha));
+	return nearest_grid_point(alpha + PLANE_STEP * (1.0 - alpha));
 }
 
 HingeProgress
@@ -163,7 +162,7 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 	Size		nd = (Size) n * d;
 	float8		lambda = options->lambda;
 	bool		one_pass = oracle->line_planes;
-	bool		windowed = !one_pass && oracle->line_window != NULL;
+	bool		with_plane = !one_pass && oracle->line_plane != NULL;
 	float8	   *point = palloc(sizeof(float8) * nd);
 	float8	   *w_c = palloc0(sizeof(float8) * nd);
 	float8	   *w_k = palloc(sizeof(float8) * d);
@@ -171,9 +170,7 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 	float8	   *risks = palloc(sizeof(float8) * (Size) n * LINE_POINTS);
 	float8	   *subgradients = one_pass ?
 		palloc(sizeof(float8) * (Size) n * LINE_POINTS * d) : NULL;
-	float8	   *window_planes = windowed ?
-		palloc(sizeof(float8) * HINGE_LINE_WINDOW * (Size) n * (d + 1)) : NULL;
-	int		   *window = palloc(sizeof(int) * n * HINGE_LINE_WINDOW);
+	int		   *plane_at = palloc(sizeof(int) * n);
 	float8	   *zero = palloc0(sizeof(float8) * d);
 	float8	   *moved = palloc0(sizeof(float8) * n);
 	HingeBundle *bundles = options->bundles != NULL ? options->bundles :
@@ -203,7 +200,7 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 		else
 			bundles[q].lambda = lambda;	/* the planes of solves before */
 		p.uppers[q] = get_float8_infinity();
-		set_window(window + q * HINGE_LINE_WINDOW, -1);
+		plane_at[q] = next_plane_point(-1);
 	}
 
 	for (;;)
@@ -212,8 +209,8 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 
 		CHECK_FOR_INTERRUPTS();
 
-		/* 1. a cutting plane at each point (with the line's planes, only the first) */
-		if ((!one_pass && !windowed) || p.passes == 0)
+		/* 1. a cutting plane at each point (when lines give planes, only the first) */
+		if ((!one_pass && !with_plane) || p.passes == 0)
 		{
 			oracle->planes(oracle, point, planes);
 			for (q = 0; q < n; q++)
@@ -249,8 +246,8 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 		report_progress(options, &p, false);
 
 		/* 3. the line searches from the best points towards the minimisers */
-		if (windowed)
-			oracle->line_window(oracle, w_best, w_c, risks, window, window_planes);
+		if (with_plane)
+			oracle->line_plane(oracle, w_best, w_c, risks, plane_at, planes);
 		else
 			oracle->line(oracle, w_best, w_c, risks, subgradients);
 		p.passes++;
@@ -267,8 +264,7 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 
 			for (k = 0; k < LINE_POINTS; k++)
 			{
-				for (j = 0; j < d; j++)
-					w_k[j] = best_q[j] + hinge_line_alphas[k] * (c_q[j] - best_q[j]);
+				hinge_line_point(best_q, c_q, d, k, w_k);
 				objectives[k] = risks[(Size) q * LINE_POINTS + k] + regulariser(lambda, w_k, d);
 				if (objectives[k] < objectives[best])
 					best = k;
@@ -283,21 +279,13 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 			moved[q] = alpha_best;
 
 			/* 4. planes: at the new best point and just past it, towards w_c */
-			if (windowed)
+			if (with_plane)
 			{
-				int			s;
+				const float8 *plane = planes + (Size) q * (d + 1);
 
-				for (s = 0; s < HINGE_LINE_WINDOW; s++)
-				{
-					const float8 *plane = window_planes + ((Size) s * n + q) * (d + 1);
-
-					hinge_line_point(best_q, c_q, d, window[q * HINGE_LINE_WINDOW + s], w_k);
-					add_plane(&bundles[q], w_k, plane[0], plane + 1);
-				}
-				for (j = 0; j < d; j++)
-					best_q[j] += alpha_best * (c_q[j] - best_q[j]);
-				set_window(window + q * HINGE_LINE_WINDOW, best);
-				continue;
+				hinge_line_point(best_q, c_q, d, plane_at[q], w_k);
+				add_plane(&bundles[q], w_k, plane[0], plane + 1);
+				plane_at[q] = next_plane_point(best);
 			}
 			if (!one_pass)
 			{
@@ -314,8 +302,7 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 			{
 				if (k != best && k != next)
 					continue;
-				for (j = 0; j < d; j++)
-					w_k[j] = point_q[j] + hinge_line_alphas[k] * (c_q[j] - point_q[j]);
+				hinge_line_point(point_q, c_q, d, k, w_k);
 				add_plane(&bundles[q], w_k, risks[(Size) q * LINE_POINTS + k],
 						  subgradients + ((Size) q * LINE_POINTS + k) * d);
 				if (k == best)

@@ -16,9 +16,6 @@
 
 typedef struct HingeOracle HingeOracle;
 
-/* Points of a line whose planes line_window() gives with its search (solver.c) */
-#define HINGE_LINE_WINDOW	1
-
 struct HingeOracle
 {
 	int			n_problems;		/* problems solved side by side */
@@ -40,13 +37,11 @@ struct HingeOracle
 						 float8 *risks, float8 *subgradients);
 	/*
 	 * Optional (NULL: none), for an oracle without line_planes: line()'s
-	 * risks, and in the same evaluation planes() at HINGE_LINE_WINDOW grid
-	 * points of each problem's line, window[q * HINGE_LINE_WINDOW + s] the
-	 * grid index of problem q's s-th; planes gets the rows [R, g] of every
-	 * problem at its first point, then at its second, and so on.
+	 * risks, and in the same evaluation what planes() gives at one grid
+	 * point of each problem's line, at[q] the grid index of problem q's.
 	 */
-	void		(*line_window) (HingeOracle *oracle, const float8 *from, const float8 *to,
-								float8 *risks, const int *window, float8 *planes);
+	void		(*line_plane) (HingeOracle *oracle, const float8 *from, const float8 *to,
+							   float8 *risks, const int *at, float8 *planes);
 
 	/*
 	 * Optional (NULL: none): where the next line starts.  After a line,

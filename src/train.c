@@ -339,10 +339,10 @@ search_args(const HingeSearch *search, Oid *argtypes, Datum *values, char *nulls
  * would otherwise arrive after many passes.  The sample is every stride-th
  * usable row, read through the same snapshot as the passes, of about a
  * tenth of the rows but at most SAMPLE_BUDGET_SHARE of the budget (so 0
- * turns it off too).  Dense rows are known to be too many from their
- * count, and a scan of its own gathers the sample; other rows tell as they
- * are read, and the scan that finds them too many goes on to gather the
- * sample (hinge_row_set_gather_or_sample).
+ * turns it off too).  The scan that tries to gather the rows gathers it
+ * (hinge_row_set_gather_or_sample): from the first row for dense rows,
+ * known from their count to be too many, and for others from when they
+ * tell.
  */
 #define SAMPLE_SHARE		10
 #define SAMPLE_BUDGET_SHARE	0.5
@@ -358,8 +358,8 @@ dense_features(const HingeRowSource *src)
  * Gathers the rows into memory when they fit hinge.in_memory_limit: dense
  * rows are known to fit or not from their count; sparse ones tell as they
  * are read.  With folds (a cross-validation), each row's fold too.  With
- * sample not NULL (a training), sparse rows that do not fit leave there
- * the sample a training on passes starts from (n 0: none).
+ * sample not NULL (a training), rows that do not fit leave there the
+ * sample a training on passes starts from (n 0: none).
  */
 bool
 hinge_rows_in_memory(HingeTrainSpec *spec, HingeRowSet *rows, const HingeFolds *folds,
@@ -382,13 +382,22 @@ hinge_rows_in_memory(HingeTrainSpec *spec, HingeRowSet *rows, const HingeFolds *
 	if (dense_features(src) &&
 		hinge_row_set_dense_bytes(src->rows_used, src->n_features, src->features_type) +
 		fold_bytes > budget)
-		return false;
+	{
+		Size		row_bytes = hinge_row_set_dense_bytes(1, src->n_features, src->features_type);
+
+		/* too many: for a training, a sample, if one worth solving fits */
+		if (sample == NULL || folds != NULL ||
+			Min(src->rows_used / SAMPLE_SHARE,
+				(int64) (SAMPLE_BUDGET_SHARE * budget / row_bytes)) < SAMPLE_MIN_ROWS)
+			return false;
+		budget = 0;				/* the sample from the first row */
+	}
 	if (folds != NULL)
 		return hinge_row_set_gather_folds(rows, src, multiclass, budget, folds, ext);
 	if (sample == NULL)
 		return hinge_row_set_gather(rows, src, multiclass, 1, budget);
 	if (hinge_row_set_gather_or_sample(rows, src, multiclass, budget, SAMPLE_SHARE,
-									   (Size) (SAMPLE_BUDGET_SHARE * budget)))
+									   (Size) (SAMPLE_BUDGET_SHARE * hinge_row_set_budget())))
 		return true;
 	*sample = *rows;
 	memset(rows, 0, sizeof(*rows));
@@ -427,27 +436,6 @@ solve_sample(HingeTrainSpec *spec, HingeRowSet *sample, float8 tolerance,
 	}
 	else
 		(void) hinge_solve(&memory.oracle, &options, w);
-	return w;
-}
-
-/* The start from a sample of dense rows, gathered by a scan of its own */
-static float8 *
-dense_sample_solution(HingeTrainSpec *spec, const float8 *center, const float8 *scale)
-{
-	HingeRowSource *src = &spec->source;
-	Size		budget = (Size) (SAMPLE_BUDGET_SHARE * hinge_row_set_budget());
-	Size		row_bytes = Max(hinge_row_set_dense_bytes(1, src->n_features, src->features_type), 1);
-	int64		rows = Min(src->rows_used / SAMPLE_SHARE, (int64) (budget / row_bytes));
-	HingeRowSet sample;
-	float8	   *w;
-
-	Assert(dense_features(src));
-	if (rows < SAMPLE_MIN_ROWS ||
-		!hinge_row_set_gather(&sample, src, hinge_spec_is_multiclass(spec),
-							  (src->rows_used + rows - 1) / rows, budget))
-		return NULL;
-	w = solve_sample(spec, &sample, spec->tolerance, center, scale);
-	hinge_row_set_free(&sample);
 	return w;
 }
 
@@ -659,9 +647,6 @@ hinge_train(PG_FUNCTION_ARGS)
 										 scaled ? center : NULL, scale);
 			hinge_row_set_free(&sample);
 		}
-		/* a distributed table's sample would travel whole to the coordinator */
-		else if (dense_features(src) && !spec.distributed)
-			options.start = dense_sample_solution(&spec, scaled ? center : NULL, scale);
 	}
 	w = palloc(sizeof(float8) * spec.n_weights);
 	if (scaled)

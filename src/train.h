@@ -139,10 +139,10 @@ typedef struct HingePassOracle
 	float8	   *held_out;		/* folds: the blocks of the last planes pass */
 	HingePass	plane_pass;
 	HingePass	line_pass;
-	HingePass	line_window_pass;	/* the line and the window's planes */
-	int			window_params[HINGE_LINE_WINDOW];	/* its planes' points */
-	ArrayType  *window_arrays[HINGE_LINE_WINDOW];
-	float8	   *window_points[HINGE_LINE_WINDOW];
+	HingePass	line_plane_pass;	/* the line, and the planes at a point of it */
+	int			plane_point_param;	/* that pass's parameter of the point */
+	ArrayType  *plane_point_array;
+	float8	   *plane_point;
 	ArrayType  *point_array;	/* the planes' parameter */
 	float8	   *point;
 	ArrayType  *line_array;		/* the line search's: from, then to */
