@@ -206,7 +206,7 @@ check train_identical "SELECT d.weights = l.weights AND d.objective = l.objectiv
                        FROM hinge_model d, hinge_model l WHERE d.name = 'm' AND l.name = 'm_local'"
 # other losses: each line pass also runs the planes aggregate at a point,
 # two aggregates in one query, both pushed down; the local table's model
-check train_line_window_identical "SET hinge.in_memory_limit = 0" "BEGIN ISOLATION LEVEL REPEATABLE READ" \
+check train_line_plane_identical "SET hinge.in_memory_limit = 0" "BEGIN ISOLATION LEVEL REPEATABLE READ" \
     "SELECT d.weights = l.weights AND d.objective = l.objective AND d.lower_bound = l.lower_bound
             AND d.passes = l.passes AND d.converged
      FROM hinge_train('sq', 't', 'x', 'y', lambda => 1e-3, loss => 'squared_hinge') AS d,
