@@ -20,6 +20,7 @@ OBJS = \
 	src/score.o \
 	src/online.o \
 	src/state.o \
+	src/wide_kernels.o \
 	src/line.o \
 	src/accum.o \
 	src/multiclass_accum.o \

@@ -122,6 +122,13 @@ binary_params(FunctionCallInfo fcinfo, HingeLoss loss, bool has_lambda)
 	return p;
 }
 
+/* hinge_loss_by_name for hinge_name_arg */
+static int
+loss_code(const char *name)
+{
+	return (int) hinge_loss_by_name(name);
+}
+
 /*
  * The solver's form, all parameters spelled out:
  * (state, w, x, y, lambda, loss text, gamma, c_+, c_-); gamma counts only
@@ -134,7 +141,7 @@ explicit_params(FunctionCallInfo fcinfo)
 	BinaryParams p;
 
 	p.lambda = PG_GETARG_FLOAT8(4);
-	p.loss = hinge_loss_by_name(text_to_cstring(PG_GETARG_TEXT_PP(5)));
+	p.loss = (HingeLoss) hinge_name_arg(fcinfo, 5, loss_code);
 	p.gamma = PG_GETARG_FLOAT8(6);
 	p.cpos = PG_GETARG_FLOAT8(7);
 	p.cneg = PG_GETARG_FLOAT8(8);
@@ -233,15 +240,15 @@ binary_state_data(ArrayType *state, float8 tag)
 
 /* Checks the parameters of this row against those the state was made with */
 void
-hinge_binary_check_same_params(const float8 *st, BinaryParams p)
+hinge_binary_check_same_params(const float8 *st, const BinaryParams *p)
 {
-	if (unlikely(st[ST_LOSS] != p.loss))
+	if (unlikely(st[ST_LOSS] != p->loss))
 		hinge_params_differ_error("loss");
-	if (unlikely(st[ST_LAMBDA] != p.lambda))
+	if (unlikely(st[ST_LAMBDA] != p->lambda))
 		hinge_params_differ_error("lambda");
-	if (unlikely(st[ST_GAMMA] != p.gamma))
+	if (unlikely(st[ST_GAMMA] != p->gamma))
 		hinge_params_differ_error("gamma");
-	if (unlikely(st[ST_CPOS] != p.cpos || st[ST_CNEG] != p.cneg))
+	if (unlikely(st[ST_CPOS] != p->cpos || st[ST_CNEG] != p->cneg))
 		hinge_params_differ_error("class weights");
 }
 
@@ -329,18 +336,23 @@ new_binary_state(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
  * those it was made with (cheaply, see hinge_weights_unchanged).
  */
 static ArrayType *
-binary_state_for_row(FunctionCallInfo fcinfo, float8 tag, BinaryParams p,
+binary_state_for_row(FunctionCallInfo fcinfo, float8 tag, const BinaryParams *p,
 					 int n_features, float8 **st_out)
 {
-	ArrayType  *state;
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
 	float8	   *st;
 
-	if (hinge_state_is_empty(PG_GETARG_ARRAYTYPE_P(0)))
-		state = new_binary_state(fcinfo, tag, p, n_features);
+	if (hinge_state_is_empty(state))
+		state = new_binary_state(fcinfo, tag, *p, n_features);
 	else
 	{
-		state = hinge_state_for_update(fcinfo, 0);
-		st = binary_state_data(state, tag);
+		/* the header checked once per aggregate, not per row */
+		if ((st = hinge_state_seen(fcinfo, state)) == NULL)
+		{
+			state = hinge_state_for_update(fcinfo, 0);
+			st = binary_state_data(state, tag);
+			hinge_state_validated(fcinfo, state, ST_N);
+		}
 		hinge_binary_check_same_params(st, p);
 		if (!hinge_weights_unchanged(fcinfo, 1, state, st + ST_HEADER,
 									 is_line_tag(tag) ? 2 : 1,
@@ -464,12 +476,16 @@ hinge_binary_accumulate(float8 *st, HingeVector x, float8 y)
 
 /* The transition shared by every binary aggregate */
 static Datum
-binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
+binary_transfn(FunctionCallInfo fcinfo, float8 tag, const BinaryParams *p)
 {
-	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(2), "features");
-	float8		y = PG_GETARG_FLOAT8(3);
+	HingeVector x;
+	float8		y;
 	float8	   *st;
-	ArrayType  *state = binary_state_for_row(fcinfo, tag, p, x.n, &st);
+	ArrayType  *state;
+
+	x = hinge_features_arg(fcinfo, 2);
+	y = PG_GETARG_FLOAT8(3);
+	state = binary_state_for_row(fcinfo, tag, p, x.n, &st);
 
 	hinge_check_finite(y, "label");
 	hinge_check_label(y);
@@ -480,7 +496,9 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, BinaryParams p)
 static Datum
 line_transfn(FunctionCallInfo fcinfo, float8 tag)
 {
-	return binary_transfn(fcinfo, tag, explicit_params(fcinfo));
+	BinaryParams p = explicit_params(fcinfo);
+
+	return binary_transfn(fcinfo, tag, &p);
 }
 
 PG_FUNCTION_INFO_V1(hinge_line_objective_transfn);
@@ -502,56 +520,72 @@ PG_FUNCTION_INFO_V1(hinge_objective_transfn);
 Datum
 hinge_objective_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_OBJECTIVE, binary_params(fcinfo, LOSS_HINGE, true));
+	BinaryParams p = binary_params(fcinfo, LOSS_HINGE, true);
+
+	return binary_transfn(fcinfo, STATE_OBJECTIVE, &p);
 }
 
 PG_FUNCTION_INFO_V1(squared_hinge_objective_transfn);
 Datum
 squared_hinge_objective_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_OBJECTIVE, binary_params(fcinfo, LOSS_SQUARED, true));
+	BinaryParams p = binary_params(fcinfo, LOSS_SQUARED, true);
+
+	return binary_transfn(fcinfo, STATE_OBJECTIVE, &p);
 }
 
 PG_FUNCTION_INFO_V1(smooth_hinge_objective_transfn);
 Datum
 smooth_hinge_objective_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_OBJECTIVE, binary_params(fcinfo, LOSS_SMOOTH, true));
+	BinaryParams p = binary_params(fcinfo, LOSS_SMOOTH, true);
+
+	return binary_transfn(fcinfo, STATE_OBJECTIVE, &p);
 }
 
 PG_FUNCTION_INFO_V1(hinge_subgradient_transfn);
 Datum
 hinge_subgradient_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_SUBGRADIENT, binary_params(fcinfo, LOSS_HINGE, true));
+	BinaryParams p = binary_params(fcinfo, LOSS_HINGE, true);
+
+	return binary_transfn(fcinfo, STATE_SUBGRADIENT, &p);
 }
 
 PG_FUNCTION_INFO_V1(squared_hinge_subgradient_transfn);
 Datum
 squared_hinge_subgradient_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_SUBGRADIENT, binary_params(fcinfo, LOSS_SQUARED, true));
+	BinaryParams p = binary_params(fcinfo, LOSS_SQUARED, true);
+
+	return binary_transfn(fcinfo, STATE_SUBGRADIENT, &p);
 }
 
 PG_FUNCTION_INFO_V1(smooth_hinge_subgradient_transfn);
 Datum
 smooth_hinge_subgradient_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_SUBGRADIENT, binary_params(fcinfo, LOSS_SMOOTH, true));
+	BinaryParams p = binary_params(fcinfo, LOSS_SMOOTH, true);
+
+	return binary_transfn(fcinfo, STATE_SUBGRADIENT, &p);
 }
 
 PG_FUNCTION_INFO_V1(hinge_loss_avg_transfn);
 Datum
 hinge_loss_avg_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_OBJECTIVE, binary_params(fcinfo, LOSS_HINGE, false));
+	BinaryParams p = binary_params(fcinfo, LOSS_HINGE, false);
+
+	return binary_transfn(fcinfo, STATE_OBJECTIVE, &p);
 }
 
 PG_FUNCTION_INFO_V1(hinge_margin_stats_transfn);
 Datum
 hinge_margin_stats_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_STATS, binary_params(fcinfo, LOSS_HINGE, false));
+	BinaryParams p = binary_params(fcinfo, LOSS_HINGE, false);
+
+	return binary_transfn(fcinfo, STATE_STATS, &p);
 }
 
 /* The cutting plane of any loss, for solvers: see hinge_cutting_plane_finalfn */
@@ -559,7 +593,9 @@ PG_FUNCTION_INFO_V1(hinge_cutting_plane_transfn);
 Datum
 hinge_cutting_plane_transfn(PG_FUNCTION_ARGS)
 {
-	return binary_transfn(fcinfo, STATE_SUBGRADIENT, explicit_params(fcinfo));
+	BinaryParams p = explicit_params(fcinfo);
+
+	return binary_transfn(fcinfo, STATE_SUBGRADIENT, &p);
 }
 
 /*

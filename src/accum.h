@@ -40,7 +40,7 @@ extern int	hinge_binary_state_size(float8 tag, int d);
 extern int	hinge_binary_state_length(const float8 *st, float8 min_rows);
 extern void hinge_binary_state_init(float8 *st, float8 tag, HingeBinaryParams p,
 									int d, int n_features, const float8 *w);
-extern void hinge_binary_check_same_params(const float8 *st, HingeBinaryParams p);
+extern void hinge_binary_check_same_params(const float8 *st, const HingeBinaryParams *p);
 extern void hinge_binary_check_width(const float8 *st, int n_features);
 extern const float8 *hinge_binary_weights(const float8 *st, int *d);
 extern float8 hinge_binary_rows(const float8 *st);

@@ -216,6 +216,19 @@ typedef struct CvArgs
  * gamma; Crammer-Singer and Weston-Watkins, the variant; one-vs-rest,
  * nothing; then class_weights)
  */
+/* The parsers of the names cv_args reads, for hinge_name_arg */
+static int
+loss_code(const char *name)
+{
+	return (int) hinge_loss_by_name(name);
+}
+
+static int
+variant_code(const char *name)
+{
+	return (int) hinge_multiclass_variant(name);
+}
+
 static CvArgs
 cv_args(FunctionCallInfo fcinfo, float8 tag)
 {
@@ -227,11 +240,11 @@ cv_args(FunctionCallInfo fcinfo, float8 tag)
 	a.gamma = 1.0;
 	if (is_binary(tag))
 	{
-		a.loss = hinge_loss_by_name(text_to_cstring(PG_GETARG_TEXT_PP(argno++)));
+		a.loss = (HingeLoss) hinge_name_arg(fcinfo, argno++, loss_code);
 		a.gamma = PG_GETARG_FLOAT8(argno++);
 	}
 	else if (!is_one_vs_rest(tag))
-		a.variant = hinge_multiclass_variant(text_to_cstring(PG_GETARG_TEXT_PP(argno++)));
+		a.variant = hinge_name_arg(fcinfo, argno++, variant_code);
 	else
 		a.variant = HINGE_MC_ONE_VS_REST;
 	a.class_weights = PG_GETARG_ARRAYTYPE_P(argno);
@@ -383,7 +396,7 @@ check_same_params(float8 *st, const CvArgs *args)
 			HingeBinaryParams p = {args->loss, args->lambda, args->gamma,
 			weights[2 * f + 1], weights[2 * f]};
 
-			hinge_binary_check_same_params(sub, p);
+			hinge_binary_check_same_params(sub, &p);
 		}
 		else
 		{
@@ -438,7 +451,7 @@ static Datum
 cv_transfn(FunctionCallInfo fcinfo, float8 tag)
 {
 	CvArgs		args = cv_args(fcinfo, tag);
-	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(2), "features");
+	HingeVector x = hinge_features_arg(fcinfo, 2);
 	int32		fold = PG_GETARG_INT32(4);
 	ArrayType  *state;
 	float8	   *st;

@@ -13,6 +13,7 @@
 #include "compat.h"
 #include "model.h"
 #include "rowset.h"
+#include "wide_kernels.h"
 
 #define HINGE_VERSION	"1.2.0"
 
@@ -29,6 +30,7 @@ _PG_init(void)
 {
 	hinge_model_cache_init();
 	hinge_row_set_define_setting();
+	hinge_wide_kernels_define_setting();
 	hinge_citus_init();
 	MarkGUCPrefixReserved("hinge");
 }

@@ -20,6 +20,7 @@
 #include <math.h>
 
 #include "vector.h"
+#include "wide_kernels.h"
 
 #if defined(__GNUC__) || defined(__clang__)
 #define HINGE_VECTOR_EXTENSIONS 1
@@ -223,6 +224,17 @@ hinge_compensated_axpy(float8 *sum, float8 *comp, float8 coef, HingeVector x)
 			hinge_compensated_add(&sum[x.index[k]], &comp[x.index[k]], coef * values[k]);
 		return;
 	}
+
+#ifdef HINGE_WIDE_KERNELS
+	if (hinge_wide_kernels_usable())
+	{
+		if (x.kind == HINGE_DENSE_FLOAT4)
+			hinge_wide_compensated_axpy_f4(sum, comp, coef, (const float4 *) x.data, x.n);
+		else
+			hinge_wide_compensated_axpy_f8(sum, comp, coef, (const float8 *) x.data, x.n);
+		return;
+	}
+#endif
 
 #ifdef HINGE_VECTOR_EXTENSIONS
 	for (; j + 2 <= x.n; j += 2)

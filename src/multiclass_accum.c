@@ -245,6 +245,13 @@ typedef struct McArgs
 	ArrayType  *class_weights;	/* NULL: all 1 */
 } McArgs;
 
+/* hinge_multiclass_variant for hinge_name_arg */
+static int
+variant_code(const char *name)
+{
+	return (int) hinge_multiclass_variant(name);
+}
+
 static McArgs
 mc_args(FunctionCallInfo fcinfo, float8 tag)
 {
@@ -254,7 +261,7 @@ mc_args(FunctionCallInfo fcinfo, float8 tag)
 	a.lambda = PG_GETARG_FLOAT8(4);
 	a.variant = MC_ONE_VS_REST;
 	if (!is_one_vs_rest(tag))
-		a.variant = hinge_multiclass_variant(text_to_cstring(PG_GETARG_TEXT_PP(argno++)));
+		a.variant = hinge_name_arg(fcinfo, argno++, variant_code);
 	a.class_weights = PG_NARGS() > argno ? PG_GETARG_ARRAYTYPE_P(argno) : NULL;
 	return a;
 }
@@ -410,8 +417,14 @@ multiclass_state_for_row(FunctionCallInfo fcinfo, float8 tag, int n_features,
 		state = new_multiclass_state(fcinfo, tag, args, n_features);
 	else
 	{
-		state = hinge_state_for_update(fcinfo, 0);
-		st = multiclass_state_data(state, tag);
+		state = PG_GETARG_ARRAYTYPE_P(0);
+		/* the header checked once per aggregate, not per row */
+		if ((st = hinge_state_seen(fcinfo, state)) == NULL)
+		{
+			state = hinge_state_for_update(fcinfo, 0);
+			st = multiclass_state_data(state, tag);
+			hinge_state_validated(fcinfo, state, MC_N);
+		}
 		if (unlikely(st[MC_LAMBDA] != args.lambda || st[MC_VARIANT] != args.variant))
 			hinge_params_differ_error("lambda and variant");
 		v = view(st);
@@ -456,7 +469,7 @@ accumulate_rows(McView *v, const float8 *coef, HingeVector x)
 static Datum
 multiclass_transfn(FunctionCallInfo fcinfo, float8 tag)
 {
-	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(2), "features");
+	HingeVector x = hinge_features_arg(fcinfo, 2);
 	int32		label = PG_GETARG_INT32(3);
 	McView		v;
 	ArrayType  *state = multiclass_state_for_row(fcinfo, tag, x.n, &v);

@@ -155,7 +155,7 @@ form_scores(FunctionCallInfo fcinfo, HingeModel *model, FeaturesForm form, float
 			text_features(fcinfo, model, HINGE_INPUT_JSONB, &x);
 			break;
 		default:
-			x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features");
+			x = hinge_features_arg(fcinfo, 1);
 			break;
 	}
 	hinge_model_class_scores(model, x, scores);

@@ -324,6 +324,7 @@ gather_slot(TupleTableSlot *slot, DestReceiver *self)
 	if ((g->seen & 1023) == 0)
 		CHECK_FOR_INTERRUPTS();
 	old = MemoryContextSwitchTo(g->row_context);
+	hinge_prefetch_next_row(DatumGetPointer(slot->tts_values[0]));
 	x = hinge_vector_arg((ArrayType *) PG_DETOAST_DATUM(slot->tts_values[0]), "features");
 	if (x.n != g->rs->n_features)
 		hinge_row_width_error(x.n, g->rs->n_features, "weights");

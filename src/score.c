@@ -38,7 +38,7 @@ static float8
 score_args(FunctionCallInfo fcinfo)
 {
 	/* features first: an error names them before the weights, as it did */
-	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features");
+	HingeVector x = hinge_features_arg(fcinfo, 1);
 	HingeVector w = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(0), "weights");
 	float8		score = hinge_score_vectors(w, x);
 
@@ -116,7 +116,7 @@ static ArrayType *
 class_scores(FunctionCallInfo fcinfo, float8 **scores)
 {
 	HingeMatrix W = hinge_matrix_arg(PG_GETARG_ARRAYTYPE_P(0), "weight matrix");
-	HingeVector x = hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(1), "features");
+	HingeVector x = hinge_features_arg(fcinfo, 1);
 	ArrayType  *result = hinge_new_float8_array(W.rows, scores);
 
 	(void) hinge_has_intercept(W.cols, x.n, "weight matrix rows");

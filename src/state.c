@@ -22,6 +22,7 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "nodes/primnodes.h"
+#include "utils/builtins.h"
 #include "utils/syscache.h"
 
 #include "state.h"
@@ -40,6 +41,14 @@ typedef struct HingeArgCache
 	char	   *raw;
 	float8	   *scratch;		/* per-row working space, reused */
 	int			scratch_length;
+	int			name_argno;		/* the name argument last parsed, or 0 */
+	int			name_code;		/* what it named */
+	int			name_length;	/* its bytes, without the varlena header */
+	char		name[NAMEDATALEN];
+	ArrayType  *seen_state;		/* the state last validated, or NULL */
+	int			seen_length;	/* its number of elements */
+	int			seen_identity_length;
+	float8		seen_identity[HINGE_STATE_IDENTITY_MAX];
 } HingeArgCache;
 
 /*
@@ -228,6 +237,82 @@ hinge_scratch(FunctionCallInfo fcinfo, int n)
 		cache->scratch_length = n;
 	}
 	return cache->scratch;
+}
+
+/*
+ * The code of a name passed as text (a loss, a multiclass variant), parsed
+ * by by_name, which errors out on an unknown name.  The solver's aggregates
+ * take it in every row; the last name's bytes and code are kept where the
+ * call keeps fn_extra, so that a row naming the same one is not parsed
+ * again (text_to_cstring's copy and the string comparisons cost as much as
+ * a short row's dot product).
+ */
+int
+hinge_name_arg(FunctionCallInfo fcinfo, int argno, int (*by_name) (const char *name))
+{
+	HingeArgCache *cache = (HingeArgCache *) fcinfo->flinfo->fn_extra;
+	text	   *t = PG_GETARG_TEXT_PP(argno);
+	int			length = VARSIZE_ANY_EXHDR(t);
+	int			code;
+
+	if (cache != NULL && cache->name_argno == argno && cache->name_length == length &&
+		memcmp(cache->name, VARDATA_ANY(t), length) == 0)
+		return cache->name_code;
+	code = by_name(text_to_cstring(t));
+	if (cache != NULL && length <= NAMEDATALEN)
+	{
+		memcpy(cache->name, VARDATA_ANY(t), length);
+		cache->name_length = length;
+		cache->name_code = code;
+		cache->name_argno = argno;
+	}
+	return code;
+}
+
+/*
+ * The data of a state that this call validated at an earlier row and finds
+ * again, or NULL.  Inside an aggregate, a state's next row gets the very
+ * array its last row returned; when the argument is at that address, as
+ * long as it was then, with the same identity (its first identity_length
+ * elements: the layout tag, the sizes and the parameters that fix its
+ * layout), it is that state, and its header needs no check again.  The
+ * identity is compared too because another array could come to lie at the
+ * same address: a user's aggregate over this transition function may
+ * start each group from an initial state of its own.
+ */
+float8 *
+hinge_state_seen(FunctionCallInfo fcinfo, ArrayType *state)
+{
+	HingeArgCache *cache = (HingeArgCache *) fcinfo->flinfo->fn_extra;
+	float8	   *data;
+
+	if (cache == NULL || cache->seen_state != state || !AggCheckCallContext(fcinfo, NULL) ||
+		ARR_NDIM(state) != 1 || ARR_HASNULL(state) || ARR_ELEMTYPE(state) != FLOAT8OID ||
+		ARR_DIMS(state)[0] != cache->seen_length)
+		return NULL;
+	data = (float8 *) ARR_DATA_PTR(state);
+	if (memcmp(data, cache->seen_identity, sizeof(float8) * cache->seen_identity_length) != 0)
+		return NULL;
+	return data;
+}
+
+/*
+ * Records a state whose data has been validated (see hinge_state_seen),
+ * where the call keeps fn_extra; identity_length is at most
+ * HINGE_STATE_IDENTITY_MAX.
+ */
+void
+hinge_state_validated(FunctionCallInfo fcinfo, ArrayType *state, int identity_length)
+{
+	HingeArgCache *cache = (HingeArgCache *) fcinfo->flinfo->fn_extra;
+
+	Assert(identity_length <= HINGE_STATE_IDENTITY_MAX);
+	if (cache == NULL || !AggCheckCallContext(fcinfo, NULL))
+		return;
+	cache->seen_state = state;
+	cache->seen_length = ARR_DIMS(state)[0];
+	cache->seen_identity_length = identity_length;
+	memcpy(cache->seen_identity, ARR_DATA_PTR(state), sizeof(float8) * identity_length);
 }
 
 /*

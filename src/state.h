@@ -17,6 +17,14 @@ extern bool hinge_weights_unchanged(FunctionCallInfo fcinfo, int argno,
 extern void hinge_weights_validated(FunctionCallInfo fcinfo, int argno,
 									ArrayType *state);
 extern float8 *hinge_scratch(FunctionCallInfo fcinfo, int n);
+extern int	hinge_name_arg(FunctionCallInfo fcinfo, int argno,
+						   int (*by_name) (const char *name));
+
+/* The most elements of a state's identity (hinge_state_seen) */
+#define HINGE_STATE_IDENTITY_MAX 16
+extern float8 *hinge_state_seen(FunctionCallInfo fcinfo, ArrayType *state);
+extern void hinge_state_validated(FunctionCallInfo fcinfo, ArrayType *state,
+								  int identity_length);
 extern float8 *hinge_state_data(ArrayType *state, float8 tag, int header_length,
 								int (*expected_length) (const float8 *header));
 pg_noreturn extern void hinge_state_corrupt(void);

@@ -14,6 +14,17 @@
 #include "vector.h"
 
 extern HingeVector hinge_vector_arg(ArrayType *array, const char *what);
+
+/*
+ * The features argument argno of a function called for each row of a
+ * scan, after asking for the next row's bytes (hinge_prefetch_next_row)
+ */
+static pg_attribute_always_inline HingeVector
+hinge_features_arg(FunctionCallInfo fcinfo, int argno)
+{
+	hinge_prefetch_next_row(DatumGetPointer(PG_GETARG_DATUM(argno)));
+	return hinge_vector_arg(PG_GETARG_ARRAYTYPE_P(argno), "features");
+}
 extern void hinge_check_weights_for_sparse(FunctionCallInfo fcinfo, int argno,
 										   HingeVector w, HingeVector x,
 										   const char *what);

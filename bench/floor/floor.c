@@ -23,6 +23,22 @@ bench_dot_step(PG_FUNCTION_ARGS)
 {
 	float8		sum = PG_GETARG_FLOAT8(0);
 	ArrayType  *w = PG_GETARG_ARRAYTYPE_P(1);
+	ArrayType  *x;
+
+	hinge_prefetch_next_row(DatumGetPointer(PG_GETARG_DATUM(2)));
+	x = PG_GETARG_ARRAYTYPE_P(2);
+	PG_RETURN_FLOAT8(sum + hinge_dot_f8((const float8 *) ARR_DATA_PTR(w),
+										(const float8 *) ARR_DATA_PTR(x),
+										ARR_DIMS(x)[0]));
+}
+
+/* bench_dot_plain_step: the same without asking for the next row */
+PG_FUNCTION_INFO_V1(bench_dot_plain_step);
+Datum
+bench_dot_plain_step(PG_FUNCTION_ARGS)
+{
+	float8		sum = PG_GETARG_FLOAT8(0);
+	ArrayType  *w = PG_GETARG_ARRAYTYPE_P(1);
 	ArrayType  *x = PG_GETARG_ARRAYTYPE_P(2);
 
 	PG_RETURN_FLOAT8(sum + hinge_dot_f8((const float8 *) ARR_DATA_PTR(w),

@@ -7,7 +7,8 @@
  *		be compared with the least a pass that reads every stored element
  *		of every row, and one weight for each, must cost.  It uses hinge's
  *		own sparse dot product (kernels.h) and reads the row as hinge
- *		stores it (sparse.h): the same arithmetic as hinge_score's.
+ *		stores it (sparse.h): the same arithmetic as hinge_score's, and
+ *		asks for the next row's bytes as hinge's aggregates do (vector.h).
  *
  * Built with PGXS in this directory and loaded by absolute path
  * (sparse_floor.sql), never installed.
@@ -32,8 +33,10 @@ bench_sparse_dot_step(PG_FUNCTION_ARGS)
 {
 	float8		sum = PG_GETARG_FLOAT8(0);
 	ArrayType  *w = PG_GETARG_ARRAYTYPE_P(1);
-	HingeSparse *x = (HingeSparse *) PG_DETOAST_DATUM(PG_GETARG_DATUM(2));
+	HingeSparse *x;
 
+	hinge_prefetch_next_row(DatumGetPointer(PG_GETARG_DATUM(2)));
+	x = (HingeSparse *) PG_DETOAST_DATUM(PG_GETARG_DATUM(2));
 	PG_RETURN_FLOAT8(sum + hinge_dot_sparse((const float8 *) ARR_DATA_PTR(w), x->index,
 											hinge_sparse_values(x), x->nnz, x->dim));
 }

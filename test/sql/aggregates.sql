@@ -307,6 +307,32 @@ SELECT pg_temp.close(hinge_objective(array_append(ARRAY[a, b, a], b), x, y, 0.1)
                      (SELECT hinge_objective('{1,2,1,2}', x, y, 0.1) FROM agg_rows)) AS same_as_constant
 FROM (SELECT 1::float8 AS a, 2::float8 AS b, x, y FROM agg_rows) AS t;
 SELECT hinge_objective('{1,2}', x, y, lambda) FROM (VALUES ('{1,2}'::float8[], 1::float8, 0.1::float8), ('{1,2}', 1, 0.2)) AS t(x, y, lambda);
+-- from the third row of a group on, a state's header is not checked again
+-- (it is the state the last row returned), but every row's parameters are:
+-- a change in the fifth row is still an error, for each kind of parameter
+CREATE TEMP TABLE five_rows AS
+SELECT i, '{1,2}'::float8[] AS x, (2 * (i % 2) - 1)::float8 AS y FROM generate_series(1, 5) i;
+SELECT hinge_objective('{1,2}', x, y, CASE WHEN i = 5 THEN 0.2 ELSE 0.1 END) FROM five_rows;
+SELECT hinge_cutting_plane('{1,2}', x, y, 0.1, CASE WHEN i = 5 THEN 'squared_hinge' ELSE 'hinge' END, 1, 1, 1) FROM five_rows;
+SELECT hinge_cutting_plane('{1,2}', x, y, 0.1, 'hinge', 1, 1, CASE WHEN i = 5 THEN 2 ELSE 1 END) FROM five_rows;
+SELECT hinge_objective(CASE WHEN i = 5 THEN '{1,3}' ELSE '{1,2}' END::float8[], x, y, 0.1) FROM five_rows;
+SELECT multiclass_hinge_objective('{{1,2},{2,1}}', x, 1, CASE WHEN i = 5 THEN 0.2 ELSE 0.1 END, 'crammer_singer') FROM five_rows;
+SELECT multiclass_hinge_objective('{{1,2},{2,1}}', x, 1, 0.1, CASE WHEN i = 5 THEN 'weston_watkins' ELSE 'crammer_singer' END) FROM five_rows;
+-- A user's aggregate over a hinge transition function, with an initial
+-- state of its own: each group's first row checks it in full, whatever
+-- the address it lies at (a state a group's last row returned may have lain
+-- there), so a forged one fails in every group and a good one adds its row
+CREATE AGGREGATE pg_temp.forged_objective(float8[], float8[], float8, float8) (
+    SFUNC = hinge_objective_transfn, STYPE = float8[], FINALFUNC = hinge_objective_finalfn,
+    INITCOND = '{7301,0,1000,1000,0.1,1,1,1,1,0,0,1,2}');
+CREATE AGGREGATE pg_temp.seeded_objective(float8[], float8[], float8, float8) (
+    SFUNC = hinge_objective_transfn, STYPE = float8[], FINALFUNC = hinge_objective_finalfn,
+    INITCOND = '{7301,0,2,2,0.1,1,1,1,1,3,0,1,2}');
+SELECT g, pg_temp.forged_objective('{1,2}', x, y, 0.1) FROM five_rows, generate_series(1, 3) g GROUP BY g ORDER BY g;
+-- a seeded row of loss 3: the mean loss is (3 + the rows' losses) / 6
+SELECT g, pg_temp.close(pg_temp.seeded_objective('{1,2}', x, y, 0.1),
+                        (3 + sum(greatest(0, 1 - y * (x[1] + 2 * x[2])))) / 6 + 0.1 / 2 * 5) AS seeded
+FROM five_rows, generate_series(1, 3) g GROUP BY g ORDER BY g;
 SELECT hinge_objective('{1e300,1}', x, y, 0.1) FROM (VALUES ('{1e300,1}'::float8[], -1::float8)) AS t(x, y);
 SELECT multiclass_hinge_objective('{{1,2,3,4},{1,2,3,4}}', x, label + 5, 0.1, 'crammer_singer') FROM agg_rows;
 SELECT multiclass_hinge_objective('{{1,2,3,4},{1,2,3,4}}', x, label, 0.1, 'crammer') FROM agg_rows;
@@ -392,3 +418,32 @@ FROM (SELECT hinge_objective('{0.3,-0.2,0.1,0.05,0.02}', x, y, 1e-3) AS objectiv
 RESET ALL;
 SET extra_float_digits = 0;
 DROP TABLE big;
+
+-- hinge.wide_kernels: rows accumulated four doubles at a time (AVX2, where
+-- the CPU has it; elsewhere both settings run the same code) and two give
+-- the same sums to the bit: 13 features and an intercept (three wide steps
+-- and a tail), float8[] and real[] rows, planes and line planes, binary and
+-- multiclass, with magnitudes that make the compensation matter
+CREATE TEMP TABLE wide_rows AS
+SELECT array(SELECT sin(i * 7 + j) * 10 ^ (j % 5 - 2 + CASE WHEN i % 97 = 0 THEN 8 ELSE 0 END)
+                    FROM generate_series(1, 13) j) AS x,
+       CASE WHEN cos(i) > 0 THEN 1 ELSE -1 END::float8 AS y, 1 + i % 3 AS label
+FROM generate_series(1, 3000) i;
+CREATE TEMP TABLE wide_sums (setting text, sums float8[]);
+CREATE FUNCTION pg_temp.wide_sums(setting text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('hinge.wide_kernels', setting, true);
+    INSERT INTO wide_sums
+    SELECT setting, array(SELECT unnest(a)) || array(SELECT unnest(b)) || array(SELECT unnest(c))
+                    || array(SELECT unnest(d)) || array(SELECT unnest(e))
+    FROM (SELECT hinge_subgradient(w, x, y, 1e-3) AS a,
+                 hinge_subgradient(w, x::real[], y, 1e-3) AS b,
+                 hinge_cutting_plane(w, x, y, 0, 'smooth_hinge', 0.5, 1, 2) AS c,
+                 hinge_line_planes(ARRAY[w, array_fill(0.0::float8, ARRAY[14])], x, y, 0, 'hinge', 1, 1, 1) AS d,
+                 multiclass_hinge_subgradient(ARRAY[w, v, array_fill(0.1::float8, ARRAY[14])], x, label, 1e-3, 'weston_watkins') AS e
+          FROM wide_rows, (SELECT array(SELECT 1.0 / j FROM generate_series(1, 14) j)::float8[] AS w,
+                                  array(SELECT cos(j) FROM generate_series(1, 14) j) AS v) AS ww) s;
+END $$;
+SELECT pg_temp.wide_sums('on'), pg_temp.wide_sums('off');
+SELECT count(DISTINCT sums) = 1 AS same_bits_wide_and_narrow, min(cardinality(sums)) > 100 AS sums_compared
+FROM wide_sums;
