@@ -60,11 +60,29 @@ extern char *hinge_call_sql(HingeCall call, const char *ext, Oid features_type,
 							const char *const *args);
 
 /* One pass: a query of one row, its first column a float8[] */
+/*
+ * Whether a pass whose plan has parallel workers runs with them: they start
+ * anew at every pass, and on a machine whose shared memory is in 4 kB
+ * pages each new worker pays a page fault for every buffer it reads, which
+ * can cost more than the scan it shares (see hinge_pass_run_columns).
+ */
+typedef enum HingePassMode
+{
+	HINGE_PASS_PLANNED = 0,		/* as planned: serial, or not yet compared */
+	HINGE_PASS_PARALLEL,		/* parallel, faster than serial when timed */
+	HINGE_PASS_SERIAL			/* serial, as fast as parallel or faster */
+} HingePassMode;
+
 typedef struct HingePass
 {
 	char	   *query;
 	HingeParams params;
 	SPIPlanPtr	plan;			/* prepared at the first run */
+	SPIPlanPtr	serial_plan;	/* without workers, when plan has them */
+	bool		parallel;		/* plan has parallel workers */
+	HingePassMode mode;
+	int			runs;
+	float8		parallel_seconds;	/* of the timed run with workers */
 	int64		rows;			/* the second column (a count), if any */
 } HingePass;
 
