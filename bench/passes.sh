@@ -55,7 +55,7 @@ SELECT format('PostgreSQL %s, shared_buffers %s; bench_rows %s',
               current_setting('server_version'), current_setting('shared_buffers'),
               pg_size_pretty(pg_table_size('bench_rows')));
 INSERT INTO bench_queries (k, floor_k, label, mode, settings, sql)
-SELECT m.base + q.i, m.base + 1, q.label, m.mode, string_to_array(m.settings, ',') || q.settings, q.sql
+SELECT m.base + q.i, m.base + 1, q.label, m.mode, string_to_array(m.settings, ',') || qs.settings, q.sql
 FROM (VALUES (0, 'serial', :'serial'), (20, '2 workers', :'parallel')) AS m(base, mode, settings),
      (VALUES -- (an integer result: bench_run reads a floor's result as one)
              (1, 'floor: bench_dot(w, x)', format('SELECT (bench_dot(%L, x) > 0)::int FROM bench_rows', :'w')),
