@@ -22,6 +22,7 @@
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "nodes/extensible.h"
@@ -403,6 +404,17 @@ hinge_citus_init(void)
  * names the connections it opens to its workers "citus_internal gpid=..."
  * (its own test of an internal backend reads application_name too).
  */
+/*
+ * Is Citus installed in this database?  A query on a distributed table
+ * cannot be planned with its parameters unbound (Citus needs their
+ * values), so hinge's passes keep custom plans where it is.
+ */
+bool
+hinge_citus_present(void)
+{
+	return OidIsValid(get_extension_oid("citus", true));
+}
+
 bool
 hinge_in_citus_task(void)
 {

@@ -12,6 +12,7 @@ extern bool hinge_query_is_distributed(const char *query);
 extern bool hinge_check_one_snapshot(const char *query, const char *relation_name,
 									 const char *what);
 extern bool hinge_in_citus_task(void);
+extern bool hinge_citus_present(void);
 extern void hinge_citus_init(void);
 extern void hinge_models_changed(Oid namespace);
 

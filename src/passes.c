@@ -15,6 +15,7 @@
 #include "utils/plancache.h"
 #include "utils/timestamp.h"
 
+#include "citus.h"
 #include "passes.h"
 #include "sparse.h"
 
@@ -178,16 +179,17 @@ plan_is_parallel(SPIPlanPtr plan)
 }
 
 /*
- * The query prepared as a generic plan: its parameters are weight vectors
- * of up to millions of numbers, and a custom plan (the plan cache's choice
- * for the first five runs) would copy them into the plan and plan again
- * at every run: 100 ms a pass for 2^18 sparse features.
+ * The query prepared with options; CURSOR_OPT_GENERIC_PLAN where it can be
+ * (not with Citus): its parameters are weight vectors of up to millions of
+ * numbers, and a custom plan (the plan cache's choice for the first five
+ * runs) copies them into the plan and plans again at every run: 100 ms a
+ * pass for 2^18 sparse features.
  */
 static SPIPlanPtr
 prepare_pass(HingePass *pass, int options)
 {
 	SPIPlanPtr	plan = SPI_prepare_cursor(pass->query, pass->params.n, pass->params.types,
-										  options | CURSOR_OPT_GENERIC_PLAN);
+										  options);
 
 	if (plan == NULL)
 		elog(ERROR, "could not prepare a hinge pass: %s",
@@ -225,8 +227,15 @@ run_faster_way(HingePass *pass)
 {
 	if (pass->plan == NULL)
 	{
-		pass->plan = prepare_pass(pass, CURSOR_OPT_PARALLEL_OK);
-		pass->parallel = plan_is_parallel(pass->plan);
+		/*
+		 * With Citus, custom plans as planned: a distributed table's query
+		 * cannot be planned without its parameters' values, and its passes
+		 * run on the Citus workers, not on parallel workers
+		 */
+		pass->custom = hinge_citus_present();
+		pass->plan = prepare_pass(pass, CURSOR_OPT_PARALLEL_OK |
+								  (pass->custom ? 0 : CURSOR_OPT_GENERIC_PLAN));
+		pass->parallel = !pass->custom && plan_is_parallel(pass->plan);
 	}
 	if (!pass->parallel || pass->mode == HINGE_PASS_PARALLEL || pass->runs < 2)
 	{
@@ -239,7 +248,7 @@ run_faster_way(HingePass *pass)
 		execute_pass(pass, pass->serial_plan);
 	else
 	{
-		pass->serial_plan = prepare_pass(pass, 0);
+		pass->serial_plan = prepare_pass(pass, CURSOR_OPT_GENERIC_PLAN);
 		pass->mode = execute_pass(pass, pass->serial_plan) <= pass->parallel_seconds ?
 			HINGE_PASS_SERIAL : HINGE_PASS_PARALLEL;
 	}

@@ -79,6 +79,7 @@ typedef struct HingePass
 	HingeParams params;
 	SPIPlanPtr	plan;			/* prepared at the first run */
 	SPIPlanPtr	serial_plan;	/* without workers, when plan has them */
+	bool		custom;			/* custom plans (Citus), never timed */
 	bool		parallel;		/* plan has parallel workers */
 	HingePassMode mode;
 	int			runs;
