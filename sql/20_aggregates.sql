@@ -86,6 +86,16 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION hinge_line_planes_finalfn(float8[]) IS
 'final function of hinge_line_planes';
 
+-- @since 1.2
+CREATE FUNCTION hinge_line_plane_finalfn(float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_line_plane_finalfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- @end since
+
+COMMENT ON FUNCTION hinge_line_plane_finalfn(float8[]) IS
+'final function of hinge_line_plane';
+
 -- @each X float8[] | real[] | hinge_sparse@1.2
 -- hinge: objective and subgradient, plain and class-weighted
 
@@ -440,4 +450,29 @@ CREATE AGGREGATE hinge_line_planes(line float8[], x @X@, y float8, lambda float8
 COMMENT ON AGGREGATE hinge_line_planes(float8[], @X@, float8, float8, text, float8, float8, float8) IS
 'hinge loss only: at 32 points of the line ARRAY[w_from, w_to], the objective and its subgradient, one scan: a 32 x (d + 2) array of rows [alpha, P, subgradient...]@X_NOTE@';
 
+-- @end each
+
+-- the line search with the plane of one point (1.2): what the solver's
+-- passes use beyond hinge_line_planes' 65,536 weights and for other losses
+-- @each X float8[]@1.2 | real[]@1.2 | hinge_sparse@1.2
+CREATE FUNCTION hinge_line_plane_transfn(float8[], float8[], @X@, float8, float8, text, float8, float8, float8, int4)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'hinge_line_plane_transfn'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION hinge_line_plane_transfn(float8[], float8[], @X@, float8, float8, text, float8, float8, float8, int4) IS
+'transition function of hinge_line_plane@X_NOTE@';
+
+CREATE AGGREGATE hinge_line_plane(line float8[], x @X@, y float8, lambda float8, loss text,
+                                  gamma float8, positive_weight float8, negative_weight float8, point int4) (
+    SFUNC = @extschema@.hinge_line_plane_transfn,
+    STYPE = float8[],
+    INITCOND = '{}',
+    COMBINEFUNC = @extschema@.hinge_binary_combinefn,
+    FINALFUNC = @extschema@.hinge_line_plane_finalfn,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE hinge_line_plane(float8[], @X@, float8, float8, text, float8, float8, float8, int4) IS
+'the objective at the 32 points of the line ARRAY[w_from, w_to] and the cutting plane at its point-th (1 to 32), one scan, one score a row less than hinge_line_objective and hinge_cutting_plane: [32 alphas, 32 objectives, P(w_point), subgradient...], for loss hinge, squared_hinge or smooth_hinge, any number of weights@X_NOTE@';
 -- @end each

@@ -31,7 +31,10 @@
  * point for the other losses);
  * STATE_LINE_PLANES, the same followed by LINE_POINTS x d difference sums
  * of the hinge subgradient along the line, and their compensations (see
- * hinge_line_planes_transfn).
+ * hinge_line_planes_transfn); STATE_LINE_PLANE, STATE_LINE's followed by
+ * PLANE_FIELDS (the 0-based grid point k of the plane, the sum of c_y *
+ * loss there and its compensation) and 2d: the subgradient sums at point k
+ * and their compensations (see hinge_line_plane_transfn).
  */
 #include "postgres.h"
 
@@ -55,6 +58,13 @@
 #define STATE_STATS			HINGE_STATE_STATS
 #define STATE_LINE			HINGE_STATE_LINE
 #define STATE_LINE_PLANES	HINGE_STATE_LINE_PLANES
+#define STATE_LINE_PLANE	HINGE_STATE_LINE_PLANE
+
+/* STATE_LINE_PLANE fields, after the line sums */
+#define PLANE_POINT			0
+#define PLANE_LOSS_SUM		1
+#define PLANE_LOSS_COMP		2
+#define PLANE_FIELDS		3
 
 #define LINE_POINTS		HINGE_LINE_POINTS
 
@@ -102,12 +112,19 @@
 
 typedef HingeBinaryParams BinaryParams;
 
+/* The line aggregates take two weight vectors, stacked in a 2-row array */
+static inline bool
+is_line_tag(float8 tag)
+{
+	return tag == STATE_LINE || tag == STATE_LINE_PLANES || tag == STATE_LINE_PLANE;
+}
+
 /* The arguments after (state, w, x, y): [lambda] [gamma] [c_+, c_-] */
 static BinaryParams
 binary_params(FunctionCallInfo fcinfo, HingeLoss loss, bool has_lambda)
 {
 	/* gamma 1 where the loss has none: only the smoothed hinge reads it */
-	BinaryParams p = {loss, 0.0, 1.0, 1.0, 1.0};
+	BinaryParams p = {loss, 0.0, 1.0, 1.0, 1.0, 0};
 	int			argno = 4;
 
 	if (has_lambda)
@@ -145,6 +162,7 @@ explicit_params(FunctionCallInfo fcinfo)
 	p.gamma = PG_GETARG_FLOAT8(6);
 	p.cpos = PG_GETARG_FLOAT8(7);
 	p.cneg = PG_GETARG_FLOAT8(8);
+	p.point = 0;
 	return p;
 }
 
@@ -187,6 +205,8 @@ extra_length(float8 tag, int d)
 		return d + HINGE_LINE_SUMS;
 	if (tag == STATE_LINE_PLANES)
 		return d + HINGE_LINE_SUMS + 2 * LINE_POINTS * d;
+	if (tag == STATE_LINE_PLANE)
+		return d + HINGE_LINE_SUMS + PLANE_FIELDS + 2 * d;
 	return 0;
 }
 
@@ -195,6 +215,13 @@ int
 hinge_binary_state_size(float8 tag, int d)
 {
 	return ST_HEADER + d + extra_length(tag, d);
+}
+
+/* The PLANE_FIELDS of a STATE_LINE_PLANE state, then its subgradient sums */
+static inline float8 *
+plane_fields(const float8 *st)
+{
+	return (float8 *) st + ST_HEADER + 2 * (int) st[ST_NWEIGHTS] + HINGE_LINE_SUMS;
 }
 
 /*
@@ -210,7 +237,7 @@ hinge_binary_state_length(const float8 *st, float8 min_rows)
 
 	if (st[ST_TAG] != STATE_OBJECTIVE && st[ST_TAG] != STATE_SUBGRADIENT &&
 		st[ST_TAG] != STATE_STATS && st[ST_TAG] != STATE_LINE &&
-		st[ST_TAG] != STATE_LINE_PLANES)
+		st[ST_TAG] != STATE_LINE_PLANES && st[ST_TAG] != STATE_LINE_PLANE)
 		return -1;
 	if (!(d >= 1 && d <= HINGE_MAX_ELEMENTS + 1 && d == floor(d)) ||
 		(st[ST_TAG] == STATE_LINE_PLANES && d > LINE_PLANES_MAX_WEIGHTS) ||
@@ -235,7 +262,16 @@ binary_state_length(const float8 *st)
 static float8 *
 binary_state_data(ArrayType *state, float8 tag)
 {
-	return hinge_state_data(state, tag, ST_HEADER, binary_state_length);
+	float8	   *st = hinge_state_data(state, tag, ST_HEADER, binary_state_length);
+
+	if (tag == STATE_LINE_PLANE)
+	{
+		float8		k = plane_fields(st)[PLANE_POINT];
+
+		if (!(k >= 0 && k < LINE_POINTS && k == floor(k)))
+			hinge_state_corrupt();
+	}
+	return st;
 }
 
 /* Checks the parameters of this row against those the state was made with */
@@ -250,6 +286,8 @@ hinge_binary_check_same_params(const float8 *st, const BinaryParams *p)
 		hinge_params_differ_error("gamma");
 	if (unlikely(st[ST_CPOS] != p->cpos || st[ST_CNEG] != p->cneg))
 		hinge_params_differ_error("class weights");
+	if (unlikely(st[ST_TAG] == STATE_LINE_PLANE && plane_fields(st)[PLANE_POINT] != p->point))
+		hinge_params_differ_error("point");
 }
 
 /*
@@ -261,7 +299,7 @@ weights_arg(FunctionCallInfo fcinfo, float8 tag, int *d)
 {
 	HingeVector w;
 
-	if (tag == STATE_LINE || tag == STATE_LINE_PLANES)
+	if (is_line_tag(tag))
 	{
 		HingeMatrix line = hinge_matrix_arg(PG_GETARG_ARRAYTYPE_P(1), "line");
 
@@ -299,17 +337,13 @@ hinge_binary_state_init(float8 *st, float8 tag, BinaryParams p, int d,
 	st[ST_CPOS] = p.cpos;
 	st[ST_CNEG] = p.cneg;
 	memcpy(st + ST_HEADER, w,
-		   sizeof(float8) * d * (tag == STATE_LINE || tag == STATE_LINE_PLANES ? 2 : 1));
+		   sizeof(float8) * d * (is_line_tag(tag) ? 2 : 1));
 	if (tag == STATE_STATS)
 		st[ST_HEADER + d + STATS_MIN_MARGIN] = get_float8_infinity();
+	if (tag == STATE_LINE_PLANE)
+		plane_fields(st)[PLANE_POINT] = p.point;
 }
 
-/* The line aggregates take two weight vectors, stacked in a 2-row array */
-static inline bool
-is_line_tag(float8 tag)
-{
-	return tag == STATE_LINE || tag == STATE_LINE_PLANES;
-}
 
 /* A new state for the first row, made from its weights and parameters */
 static ArrayType *
@@ -384,6 +418,31 @@ hinge_binary_check_width(const float8 *st, int n_features)
 }
 
 /*
+ * The plane of a STATE_LINE_PLANE state at its grid point k: the row's
+ * loss and subgradient there, from its score interpolated between the
+ * line's ends (as hinge_line_planes does for every point), so that the
+ * plane costs no dot product more than the line.  Returns false on
+ * overflow.
+ */
+static bool
+accumulate_plane(float8 *st, HingeVector x, float8 y, float8 c, float8 from, float8 to)
+{
+	float8	   *fields = plane_fields(st);
+	int			d = (int) st[ST_NWEIGHTS];
+	float8		score = from + hinge_line_alphas[(int) fields[PLANE_POINT]] * (to - from);
+	float8		coef;
+	float8		value = hinge_binary_row((HingeLoss) st[ST_LOSS], st[ST_GAMMA], c, y,
+										 score, &coef);
+
+	if (!isfinite(value))
+		return false;
+	hinge_compensated_add(&fields[PLANE_LOSS_SUM], &fields[PLANE_LOSS_COMP], value);
+	if (coef != 0.0)
+		hinge_compensated_add_row(fields + PLANE_FIELDS, fields + PLANE_FIELDS + d, d, coef, x);
+	return true;
+}
+
+/*
  * The line search: the loss of this row at every point of the grid along
  * w_from + alpha (w_to - w_from), from the two scores.  With tag
  * STATE_LINE_PLANES, also the hinge subgradient at every point: the row
@@ -418,6 +477,8 @@ accumulate_line(float8 *st, HingeVector x, float8 y)
 	else
 		finite = hinge_binary_row_line_points(loss, st[ST_GAMMA], c, y, from, to,
 											  sums, sums + LINE_POINTS);
+	if (tag == STATE_LINE_PLANE)
+		finite &= accumulate_plane(st, x, y, c, from, to);
 	if (unlikely(!finite))
 		hinge_overflow_error();
 	st[ST_N] += 1;
@@ -438,7 +499,7 @@ hinge_binary_accumulate(float8 *st, HingeVector x, float8 y)
 				coef,
 				weighted_loss;
 
-	if (tag == STATE_LINE || tag == STATE_LINE_PLANES)
+	if (is_line_tag(tag))
 	{
 		accumulate_line(st, x, y);
 		return;
@@ -506,6 +567,27 @@ Datum
 hinge_line_objective_transfn(PG_FUNCTION_ARGS)
 {
 	return line_transfn(fcinfo, STATE_LINE);
+}
+
+/*
+ * The line search, and the plane at one of its points (1 to LINE_POINTS,
+ * the extra argument): any loss, any number of weights.
+ */
+PG_FUNCTION_INFO_V1(hinge_line_plane_transfn);
+Datum
+hinge_line_plane_transfn(PG_FUNCTION_ARGS)
+{
+	BinaryParams p = explicit_params(fcinfo);
+	int32		point = PG_GETARG_INT32(9);
+
+	if (point < 1 || point > LINE_POINTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("point must be between 1 and %d, not %d", LINE_POINTS, point),
+				 errhint("The point is the place on the line's grid of %d alphas (the first row of hinge_line_objective's result) where the plane is taken.",
+						 LINE_POINTS)));
+	p.point = point - 1;
+	return binary_transfn(fcinfo, STATE_LINE_PLANE, &p);
 }
 
 PG_FUNCTION_INFO_V1(hinge_line_planes_transfn);
@@ -641,7 +723,9 @@ hinge_binary_merge(float8 *a, const float8 *b)
 
 	if (memcmp(a + ST_LOSS, b + ST_LOSS, sizeof(float8) * (ST_N - ST_LOSS)) != 0 ||
 		memcmp(a + ST_HEADER, b + ST_HEADER,
-			   sizeof(float8) * (tag == STATE_LINE || tag == STATE_LINE_PLANES ? 2 * d : d)) != 0)
+			   sizeof(float8) * (is_line_tag(tag) ? 2 * d : d)) != 0 ||
+		(tag == STATE_LINE_PLANE &&
+		 plane_fields(a)[PLANE_POINT] != plane_fields(b)[PLANE_POINT]))
 		hinge_states_differ_error();
 
 	a[ST_N] += b[ST_N];
@@ -650,12 +734,22 @@ hinge_binary_merge(float8 *a, const float8 *b)
 	if (tag == STATE_SUBGRADIENT)
 		hinge_compensated_merge(a + ST_HEADER + d, a + ST_HEADER + 2 * d,
 								b + ST_HEADER + d, b + ST_HEADER + 2 * d, d);
-	else if (tag == STATE_LINE || tag == STATE_LINE_PLANES)
+	else if (is_line_tag(tag))
 	{
 		float8	   *sa = a + ST_HEADER + 2 * d;
 		const float8 *sb = b + ST_HEADER + 2 * d;
 
 		hinge_line_sums_merge(sa, sb);
+		if (tag == STATE_LINE_PLANE)
+		{
+			float8	   *pa = plane_fields(a);
+			const float8 *pb = plane_fields(b);
+
+			hinge_compensated_merge(&pa[PLANE_LOSS_SUM], &pa[PLANE_LOSS_COMP],
+									&pb[PLANE_LOSS_SUM], &pb[PLANE_LOSS_COMP], 1);
+			hinge_compensated_merge(pa + PLANE_FIELDS, pa + PLANE_FIELDS + d,
+									pb + PLANE_FIELDS, pb + PLANE_FIELDS + d, d);
+		}
 		if (tag == STATE_LINE_PLANES)
 			hinge_compensated_merge(sa + HINGE_LINE_SUMS,
 									sa + HINGE_LINE_SUMS + (Size) LINE_POINTS * d,
@@ -856,6 +950,50 @@ hinge_line_objective_finalfn(PG_FUNCTION_ARGS)
 	result = hinge_new_float8_matrix(2, LINE_POINTS, &out);
 	memcpy(out, hinge_line_alphas, sizeof(float8) * LINE_POINTS);
 	hinge_binary_line_objectives(st, out + LINE_POINTS);
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/*
+ * The line search and the plane at its point k, one array: the
+ * LINE_POINTS alphas, the objective at each, then [P(w_k), subgradient of
+ * P at w_k], w_k = w_from + alpha_k (w_to - w_from).  NULL for no rows.
+ */
+PG_FUNCTION_INFO_V1(hinge_line_plane_finalfn);
+Datum
+hinge_line_plane_finalfn(PG_FUNCTION_ARGS)
+{
+	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	const float8 *st;
+	const float8 *fields;
+	float8	   *out;
+	float8	   *plane;
+	ArrayType  *result;
+	int			d,
+				j;
+	float8		norm2;
+
+	if (hinge_state_is_empty(state))
+		PG_RETURN_NULL();
+	st = binary_state_data(state, STATE_LINE_PLANE);
+	d = (int) st[ST_NWEIGHTS];
+	fields = plane_fields(st);
+	result = hinge_new_float8_array(2 * LINE_POINTS + 1 + d, &out);
+	memcpy(out, hinge_line_alphas, sizeof(float8) * LINE_POINTS);
+	hinge_binary_line_objectives(st, out + LINE_POINTS);
+	plane = out + 2 * LINE_POINTS;
+	/* the point, as hinge_line_point makes it for the solver */
+	hinge_line_point(st + ST_HEADER, st + ST_HEADER + d, d, (int) fields[PLANE_POINT], plane + 1);
+	norm2 = hinge_dot_f8(plane + 1, plane + 1, d);
+	for (j = 0; j < d; j++)
+	{
+		const float8 *sum = fields + PLANE_FIELDS;
+		float8		w = plane[1 + j];
+
+		plane[1 + j] = hinge_check_result(st[ST_LAMBDA] * w +
+										  (sum[j] + sum[d + j]) / rows_of(st));
+	}
+	plane[0] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
+								  (fields[PLANE_LOSS_SUM] + fields[PLANE_LOSS_COMP]) / rows_of(st));
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 

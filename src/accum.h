@@ -21,6 +21,7 @@
 #define HINGE_STATE_STATS			7303.0
 #define HINGE_STATE_LINE			7304.0
 #define HINGE_STATE_LINE_PLANES		7305.0
+#define HINGE_STATE_LINE_PLANE		7306.0
 
 /* hinge_line_planes keeps HINGE_LINE_POINTS x d sums: at most 32 x 65536 */
 #define HINGE_LINE_PLANES_MAX_WEIGHTS	65536
@@ -33,6 +34,7 @@ typedef struct HingeBinaryParams
 	float8		gamma;
 	float8		cpos;
 	float8		cneg;
+	int			point;			/* STATE_LINE_PLANE: the plane's grid point, 0-based */
 } HingeBinaryParams;
 
 extern void hinge_binary_check_params(HingeBinaryParams p, float8 tag, int d);

@@ -32,8 +32,8 @@
 
 #define LINE_POINTS	HINGE_LINE_POINTS
 
-/* the point, the rows and the fold, then at most five parameters */
-#define MAX_PASS_ARGS	8
+/* the point, the rows and the fold, then at most six parameters */
+#define MAX_PASS_ARGS	9
 
 /*
  * The arguments of a pass's aggregate after its point (args[0], which the
@@ -154,6 +154,32 @@ init_line_plane_pass(HingePassOracle *po, const char *ext, HingeCall line_call,
 }
 
 /*
+ * The binary losses' line search with the plane of one of its points in
+ * one aggregate, hinge_line_plane: the plane from each row's score
+ * interpolated between the line's ends, as hinge_line_planes takes its
+ * planes, so a row costs the line's two scores and no third.  The place
+ * of the point on the grid is the last parameter.
+ */
+static void
+init_one_aggregate_line_plane_pass(HingePassOracle *po, const char *ext)
+{
+	HingePass  *pass = &po->line_plane_pass;
+	const char *args[MAX_PASS_ARGS];
+	const char *fold;
+
+	memset(pass, 0, sizeof(*pass));
+	args[0] = hinge_param(&pass->params, FLOAT8ARRAYOID, (Datum) 0);
+	pass_arguments(po, &pass->params, ext, args, &fold);
+	args[8] = hinge_param(&pass->params, INT4OID, Int32GetDatum(1));
+	po->plane_point_param = pass->params.n - 1;
+	po->one_aggregate = true;
+	pass->query = pass_query(po, &pass->params,
+							 hinge_call_sql(HINGE_CALL_LINE_PLANE, ext,
+											po->spec->source.features_type, args),
+							 fold);
+}
+
+/*
  * Runs a pass at point (its first parameter), its result copied to out:
  * the rows it reads must be those the first scan counted.
  */
@@ -267,6 +293,15 @@ pass_line_plane(HingeOracle *oracle, const float8 *from, const float8 *to,
 
 	memcpy(po->line, from, sizeof(float8) * nd);
 	memcpy(po->line + nd, to, sizeof(float8) * nd);
+	if (po->one_aggregate)
+	{
+		/* [alphas, objectives, the plane [P, g]] (one problem: binary) */
+		pass->params.values[po->plane_point_param] = Int32GetDatum(at[0] + 1);
+		run_pass(pass, po->spec, po->line_array, po->results, 2 * LINE_POINTS + 1 + d);
+		memcpy(risks, po->results + LINE_POINTS, sizeof(float8) * LINE_POINTS);
+		memcpy(planes, po->results + 2 * LINE_POINTS, sizeof(float8) * (d + 1));
+		return;
+	}
 	/* a problem's rows of weights are consecutive, d of them in all */
 	for (q = 0; q < n; q++)
 		hinge_line_point(from + (Size) q * d, to + (Size) q * d, d, at[q],
@@ -334,7 +369,10 @@ oracle_init(HingePassOracle *po, const HingeTrainSpec *spec, const HingeFolds *f
 		 */
 		if (!oracle->line_planes)
 		{
-			init_line_plane_pass(po, ext, line_call, plane_call);
+			if (multiclass)
+				init_line_plane_pass(po, ext, line_call, plane_call);
+			else
+				init_one_aggregate_line_plane_pass(po, ext);
 			oracle->line_plane = pass_line_plane;
 		}
 	}
@@ -364,9 +402,11 @@ oracle_init(HingePassOracle *po, const HingeTrainSpec *spec, const HingeFolds *f
 	po->line_array = matrix ?
 		hinge_new_float8_matrix(2 * rows, spec->n_columns, &po->line) :
 		hinge_new_float8_matrix(2, spec->n_weights, &po->line);
-	po->results = palloc(sizeof(float8) * LINE_POINTS *
-						 (oracle->line_planes ? (Size) oracle->n_problems * (oracle->d + 2) :
-						  oracle->n_problems + 1));
+	po->results = palloc(sizeof(float8) *
+						 (oracle->line_planes ?
+						  (Size) LINE_POINTS * oracle->n_problems * (oracle->d + 2) :
+						  po->one_aggregate ? 2 * LINE_POINTS + 1 + (Size) oracle->d :
+						  (Size) LINE_POINTS * (oracle->n_problems + 1)));
 }
 
 void

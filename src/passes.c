@@ -42,7 +42,7 @@ hinge_param(HingeParams *params, Oid type, Datum value)
 
 /* The features argument: float8[] or real[], as the rows hold them */
 #define FEATURES	InvalidOid
-#define MAX_CALL_ARGS	8
+#define MAX_CALL_ARGS	9
 
 typedef struct HingeCallSpec
 {
@@ -67,6 +67,9 @@ static const HingeCallSpec calls[HINGE_N_CALLS] = {
 	FLOAT8ARRAYOID},
 	[HINGE_CALL_LINE_PLANES] = {"hinge_line_planes", true, 8,
 		{FLOAT8ARRAYOID, FEATURES, FLOAT8OID, FLOAT8OID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID},
+	FLOAT8ARRAYOID},
+	[HINGE_CALL_LINE_PLANE] = {"hinge_line_plane", true, 9,
+		{FLOAT8ARRAYOID, FEATURES, FLOAT8OID, FLOAT8OID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID, INT4OID},
 	FLOAT8ARRAYOID},
 	[HINGE_CALL_MC_CUTTING_PLANE] = {"multiclass_hinge_cutting_plane", true, 6,
 		{FLOAT8ARRAYOID, FEATURES, INT4OID, FLOAT8OID, TEXTOID, FLOAT8ARRAYOID},

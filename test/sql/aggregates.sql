@@ -419,6 +419,38 @@ RESET ALL;
 SET extra_float_digits = 0;
 DROP TABLE big;
 
+-- hinge_line_plane: the line of hinge_line_objective and, at its k-th
+-- point, the plane of hinge_cutting_plane there (from each row's score
+-- interpolated between the line's ends: equal within a rounding), for
+-- every loss, class weights and each kind of row; a forged point is XX001
+CREATE TEMP TABLE lp_rows AS
+SELECT array(SELECT sin(i * 3 + j) * (j % 3) FROM generate_series(1, 6) j) AS x,
+       CASE WHEN cos(i * 5) > 0 THEN 1 ELSE -1 END::float8 AS y
+FROM generate_series(1, 2000) i;
+CREATE TEMP TABLE lp_cases AS
+SELECT loss, k, '{{0.1,-0.2,0.3,0.05,0.4,-0.1,0.2},{0.5,0.1,-0.3,0.2,0.0,0.1,-0.2}}'::float8[] AS line
+FROM unnest(ARRAY['hinge', 'squared_hinge', 'smooth_hinge']) AS loss, unnest(ARRAY[1, 9, 32]) AS k;
+SELECT c.loss, c.k,
+       a[1:64] = array(SELECT unnest(o)) AS line_same,
+       pg_temp.close(a[65:72], p) AS plane_close,
+       a = s AS sparse_same, r = r8 AS real_same_as_widened
+FROM lp_cases c,
+     LATERAL (SELECT hinge_line_plane(c.line, x, y, 1e-2, c.loss, 0.5, 1, 2, c.k) AS a,
+                     hinge_line_objective(c.line, x, y, 1e-2, c.loss, 0.5, 1, 2) AS o,
+                     hinge_line_plane(c.line, hinge_sparse(x), y, 1e-2, c.loss, 0.5, 1, 2, c.k) AS s,
+                     hinge_line_plane(c.line, x::real[], y, 1e-2, c.loss, 0.5, 1, 2, c.k) AS r,
+                     hinge_line_plane(c.line, x::real[]::float8[], y, 1e-2, c.loss, 0.5, 1, 2, c.k) AS r8
+              FROM lp_rows) agg,
+     LATERAL (SELECT hinge_cutting_plane(array(SELECT c.line[1][j] + o[1][c.k] * (c.line[2][j] - c.line[1][j])
+                                               FROM generate_series(1, 7) j), x, y, 1e-2, c.loss, 0.5, 1, 2) AS p
+              FROM lp_rows) cp
+ORDER BY 1, 2;
+SELECT hinge_line_plane('{{1,2},{0,1}}', '{1}'::float8[], 1, 0.1, 'hinge', 1, 1, 1, 33);
+SELECT hinge_line_plane('{{1,2},{0,1}}', x, 1, 0.1, 'hinge', 1, 1, 1, CASE WHEN i = 5 THEN 3 ELSE 2 END)
+FROM (SELECT i, '{1}'::float8[] AS x FROM generate_series(1, 5) i) t;
+SELECT hinge_line_plane_finalfn(s[1:cardinality(s) - 3 - 2 * 2] || 40::float8 || s[cardinality(s) - 1 - 2 * 2:])
+FROM (SELECT hinge_line_plane_transfn('{}', '{{1,2},{0,1}}', '{1}'::float8[], 1, 0.1, 'hinge', 1, 1, 1, 2) AS s) t;
+
 -- hinge.wide_kernels: rows accumulated four doubles at a time (AVX2, where
 -- the CPU has it; elsewhere both settings run the same code) and two give
 -- the same sums to the bit: 13 features and an intercept (three wide steps

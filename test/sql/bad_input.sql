@@ -153,6 +153,7 @@ INSERT INTO bi_good VALUES
     ('hinge_cutting_plane', 8, '{"{1,2,3}","{1,1}",1,0.1,hinge,1,2,0.5}'),
     ('hinge_line_objective', 8, '{"{{1,2,3},{0,1,0}}","{1,1}",1,0.1,hinge,1,2,0.5}'),
     ('hinge_line_planes', 8, '{"{{1,2,3},{0,1,0}}","{1,1}",1,0.1,hinge,1,2,0.5}'),
+    ('hinge_line_plane', 9, '{"{{1,2,3},{0,1,0}}","{1,1}",1,0.1,hinge,1,2,0.5,7}'),
     ('hinge_platt', 4, '{0.5,0.9,-1,0}'),
     -- multiclass aggregates: W is 3 classes x (2 features + intercept)
     ('multiclass_hinge_objective', 5, '{"{{1,0,1},{0,1,0},{1,1,1}}","{1,1}",2,0.1,crammer_singer}'),
