@@ -77,7 +77,10 @@ SELECT format('%-24s %-10s %10s %10s %7s', 'pass', 'mode', 'median ms', 'min ms'
 SELECT format('%-24s %-10s %10s %10s %7s', label, mode, to_char(median_ms, 'FM999999990.00'),
               to_char(min_ms, 'FM999999990.00'), to_char(ratio, 'FM990.00'))
 FROM bench_summary ORDER BY k;
-SELECT format('2 workers: the floor %sx faster than serial',
-              to_char(s.median_ms / p.median_ms, 'FM990.00'))
+SELECT format('2 workers: the floor %s serial (%s ms against %s ms)',
+              CASE WHEN p.median_ms <= s.median_ms
+                   THEN to_char(s.median_ms / p.median_ms, 'FM990.00') || 'x faster than'
+                   ELSE to_char(p.median_ms / s.median_ms, 'FM990.00') || 'x slower than' END,
+              to_char(p.median_ms, 'FM999999990.00'), to_char(s.median_ms, 'FM999999990.00'))
 FROM bench_summary s, bench_summary p WHERE s.k = 1 AND p.k = 21;
 SQL
