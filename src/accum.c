@@ -139,13 +139,6 @@ binary_params(FunctionCallInfo fcinfo, HingeLoss loss, bool has_lambda)
 	return p;
 }
 
-/* hinge_loss_by_name for hinge_name_arg */
-static int
-loss_code(const char *name)
-{
-	return (int) hinge_loss_by_name(name);
-}
-
 /*
  * The solver's form, all parameters spelled out:
  * (state, w, x, y, lambda, loss text, gamma, c_+, c_-); gamma counts only
@@ -158,7 +151,7 @@ explicit_params(FunctionCallInfo fcinfo)
 	BinaryParams p;
 
 	p.lambda = PG_GETARG_FLOAT8(4);
-	p.loss = (HingeLoss) hinge_name_arg(fcinfo, 5, loss_code);
+	p.loss = (HingeLoss) hinge_name_arg(fcinfo, 5, hinge_loss_code);
 	p.gamma = PG_GETARG_FLOAT8(6);
 	p.cpos = PG_GETARG_FLOAT8(7);
 	p.cneg = PG_GETARG_FLOAT8(8);
@@ -286,6 +279,7 @@ hinge_binary_check_same_params(const float8 *st, const BinaryParams *p)
 		hinge_params_differ_error("gamma");
 	if (unlikely(st[ST_CPOS] != p->cpos || st[ST_CNEG] != p->cneg))
 		hinge_params_differ_error("class weights");
+	/* (and, with the point checked, a state's point is one to index the grid with) */
 	if (unlikely(st[ST_TAG] == STATE_LINE_PLANE && plane_fields(st)[PLANE_POINT] != p->point))
 		hinge_params_differ_error("point");
 }
@@ -343,7 +337,6 @@ hinge_binary_state_init(float8 *st, float8 tag, BinaryParams p, int d,
 	if (tag == STATE_LINE_PLANE)
 		plane_fields(st)[PLANE_POINT] = p.point;
 }
-
 
 /* A new state for the first row, made from its weights and parameters */
 static ArrayType *
@@ -539,14 +532,10 @@ hinge_binary_accumulate(float8 *st, HingeVector x, float8 y)
 static Datum
 binary_transfn(FunctionCallInfo fcinfo, float8 tag, const BinaryParams *p)
 {
-	HingeVector x;
-	float8		y;
+	HingeVector x = hinge_features_arg(fcinfo, 2);
+	float8		y = PG_GETARG_FLOAT8(3);
 	float8	   *st;
-	ArrayType  *state;
-
-	x = hinge_features_arg(fcinfo, 2);
-	y = PG_GETARG_FLOAT8(3);
-	state = binary_state_for_row(fcinfo, tag, p, x.n, &st);
+	ArrayType  *state = binary_state_for_row(fcinfo, tag, p, x.n, &st);
 
 	hinge_check_finite(y, "label");
 	hinge_check_label(y);
@@ -554,8 +543,18 @@ binary_transfn(FunctionCallInfo fcinfo, float8 tag, const BinaryParams *p)
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 
+/* binary_transfn with the parameters of the user-facing aggregates' forms */
 static Datum
-line_transfn(FunctionCallInfo fcinfo, float8 tag)
+params_transfn(FunctionCallInfo fcinfo, float8 tag, HingeLoss loss, bool has_lambda)
+{
+	BinaryParams p = binary_params(fcinfo, loss, has_lambda);
+
+	return binary_transfn(fcinfo, tag, &p);
+}
+
+/* binary_transfn with the solver's form of the parameters (explicit_params) */
+static Datum
+solver_transfn(FunctionCallInfo fcinfo, float8 tag)
 {
 	BinaryParams p = explicit_params(fcinfo);
 
@@ -566,7 +565,7 @@ PG_FUNCTION_INFO_V1(hinge_line_objective_transfn);
 Datum
 hinge_line_objective_transfn(PG_FUNCTION_ARGS)
 {
-	return line_transfn(fcinfo, STATE_LINE);
+	return solver_transfn(fcinfo, STATE_LINE);
 }
 
 /*
@@ -594,7 +593,7 @@ PG_FUNCTION_INFO_V1(hinge_line_planes_transfn);
 Datum
 hinge_line_planes_transfn(PG_FUNCTION_ARGS)
 {
-	return line_transfn(fcinfo, STATE_LINE_PLANES);
+	return solver_transfn(fcinfo, STATE_LINE_PLANES);
 }
 
 /* Transition functions, one per (aggregate, loss) */
@@ -602,72 +601,56 @@ PG_FUNCTION_INFO_V1(hinge_objective_transfn);
 Datum
 hinge_objective_transfn(PG_FUNCTION_ARGS)
 {
-	BinaryParams p = binary_params(fcinfo, LOSS_HINGE, true);
-
-	return binary_transfn(fcinfo, STATE_OBJECTIVE, &p);
+	return params_transfn(fcinfo, STATE_OBJECTIVE, LOSS_HINGE, true);
 }
 
 PG_FUNCTION_INFO_V1(squared_hinge_objective_transfn);
 Datum
 squared_hinge_objective_transfn(PG_FUNCTION_ARGS)
 {
-	BinaryParams p = binary_params(fcinfo, LOSS_SQUARED, true);
-
-	return binary_transfn(fcinfo, STATE_OBJECTIVE, &p);
+	return params_transfn(fcinfo, STATE_OBJECTIVE, LOSS_SQUARED, true);
 }
 
 PG_FUNCTION_INFO_V1(smooth_hinge_objective_transfn);
 Datum
 smooth_hinge_objective_transfn(PG_FUNCTION_ARGS)
 {
-	BinaryParams p = binary_params(fcinfo, LOSS_SMOOTH, true);
-
-	return binary_transfn(fcinfo, STATE_OBJECTIVE, &p);
+	return params_transfn(fcinfo, STATE_OBJECTIVE, LOSS_SMOOTH, true);
 }
 
 PG_FUNCTION_INFO_V1(hinge_subgradient_transfn);
 Datum
 hinge_subgradient_transfn(PG_FUNCTION_ARGS)
 {
-	BinaryParams p = binary_params(fcinfo, LOSS_HINGE, true);
-
-	return binary_transfn(fcinfo, STATE_SUBGRADIENT, &p);
+	return params_transfn(fcinfo, STATE_SUBGRADIENT, LOSS_HINGE, true);
 }
 
 PG_FUNCTION_INFO_V1(squared_hinge_subgradient_transfn);
 Datum
 squared_hinge_subgradient_transfn(PG_FUNCTION_ARGS)
 {
-	BinaryParams p = binary_params(fcinfo, LOSS_SQUARED, true);
-
-	return binary_transfn(fcinfo, STATE_SUBGRADIENT, &p);
+	return params_transfn(fcinfo, STATE_SUBGRADIENT, LOSS_SQUARED, true);
 }
 
 PG_FUNCTION_INFO_V1(smooth_hinge_subgradient_transfn);
 Datum
 smooth_hinge_subgradient_transfn(PG_FUNCTION_ARGS)
 {
-	BinaryParams p = binary_params(fcinfo, LOSS_SMOOTH, true);
-
-	return binary_transfn(fcinfo, STATE_SUBGRADIENT, &p);
+	return params_transfn(fcinfo, STATE_SUBGRADIENT, LOSS_SMOOTH, true);
 }
 
 PG_FUNCTION_INFO_V1(hinge_loss_avg_transfn);
 Datum
 hinge_loss_avg_transfn(PG_FUNCTION_ARGS)
 {
-	BinaryParams p = binary_params(fcinfo, LOSS_HINGE, false);
-
-	return binary_transfn(fcinfo, STATE_OBJECTIVE, &p);
+	return params_transfn(fcinfo, STATE_OBJECTIVE, LOSS_HINGE, false);
 }
 
 PG_FUNCTION_INFO_V1(hinge_margin_stats_transfn);
 Datum
 hinge_margin_stats_transfn(PG_FUNCTION_ARGS)
 {
-	BinaryParams p = binary_params(fcinfo, LOSS_HINGE, false);
-
-	return binary_transfn(fcinfo, STATE_STATS, &p);
+	return params_transfn(fcinfo, STATE_STATS, LOSS_HINGE, false);
 }
 
 /* The cutting plane of any loss, for solvers: see hinge_cutting_plane_finalfn */
@@ -675,9 +658,7 @@ PG_FUNCTION_INFO_V1(hinge_cutting_plane_transfn);
 Datum
 hinge_cutting_plane_transfn(PG_FUNCTION_ARGS)
 {
-	BinaryParams p = explicit_params(fcinfo);
-
-	return binary_transfn(fcinfo, STATE_SUBGRADIENT, &p);
+	return solver_transfn(fcinfo, STATE_SUBGRADIENT);
 }
 
 /*
@@ -838,20 +819,27 @@ hinge_loss_avg_finalfn(PG_FUNCTION_ARGS)
 }
 
 /*
- * The subgradient lambda w + (1/n) sum c_y dloss/dscore (x, 1) of a
- * subgradient state, written to grad[0:d]
+ * lambda w + (1/n) sum c_y dloss/dscore (x, 1) at w[0:d] into grad[0:d]
+ * (which may be w), from the rows' sums (sum[0:d]) and their compensations
+ * (sum[d:2d]), and the state's lambda and rows
  */
+static void
+subgradient_at(const float8 *st, const float8 *w, int d, const float8 *sum, float8 *grad)
+{
+	int			j;
+
+	for (j = 0; j < d; j++)
+		grad[j] = hinge_check_result(st[ST_LAMBDA] * w[j] + (sum[j] + sum[d + j]) / rows_of(st));
+}
+
+/* The subgradient of a subgradient state, written to grad[0:d] */
 static void
 subgradient_of(const float8 *st, float8 *grad)
 {
 	int			d = (int) st[ST_NWEIGHTS];
 	const float8 *w = st + ST_HEADER;
-	const float8 *sum = w + d;
-	const float8 *comp = sum + d;
-	int			j;
 
-	for (j = 0; j < d; j++)
-		grad[j] = hinge_check_result(st[ST_LAMBDA] * w[j] + (sum[j] + comp[j]) / rows_of(st));
+	subgradient_at(st, w, d, w + d, grad);
 }
 
 /* lambda w + (1/n) sum c_y dloss/dscore (x, 1), or NULL for no rows */
@@ -968,9 +956,7 @@ hinge_line_plane_finalfn(PG_FUNCTION_ARGS)
 	float8	   *out;
 	float8	   *plane;
 	ArrayType  *result;
-	int			d,
-				j;
-	float8		norm2;
+	int			d;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
@@ -983,17 +969,9 @@ hinge_line_plane_finalfn(PG_FUNCTION_ARGS)
 	plane = out + 2 * LINE_POINTS;
 	/* the point, as hinge_line_point makes it for the solver */
 	hinge_line_point(st + ST_HEADER, st + ST_HEADER + d, d, (int) fields[PLANE_POINT], plane + 1);
-	norm2 = hinge_dot_f8(plane + 1, plane + 1, d);
-	for (j = 0; j < d; j++)
-	{
-		const float8 *sum = fields + PLANE_FIELDS;
-		float8		w = plane[1 + j];
-
-		plane[1 + j] = hinge_check_result(st[ST_LAMBDA] * w +
-										  (sum[j] + sum[d + j]) / rows_of(st));
-	}
-	plane[0] = hinge_check_result(st[ST_LAMBDA] / 2.0 * norm2 +
+	plane[0] = hinge_check_result(st[ST_LAMBDA] / 2.0 * hinge_dot_f8(plane + 1, plane + 1, d) +
 								  (fields[PLANE_LOSS_SUM] + fields[PLANE_LOSS_COMP]) / rows_of(st));
+	subgradient_at(st, plane + 1, d, fields + PLANE_FIELDS, plane + 1);
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 

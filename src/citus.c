@@ -400,11 +400,6 @@ hinge_citus_init(void)
 }
 
 /*
- * Does this backend run a task of Citus, sent by a coordinator?  Citus
- * names the connections it opens to its workers "citus_internal gpid=..."
- * (its own test of an internal backend reads application_name too).
- */
-/*
  * Is Citus installed in this database?  A query on a distributed table
  * cannot be planned with its parameters unbound (Citus needs their
  * values), so hinge's passes keep custom plans where it is.
@@ -415,6 +410,11 @@ hinge_citus_present(void)
 	return OidIsValid(get_extension_oid("citus", true));
 }
 
+/*
+ * Does this backend run a task of Citus, sent by a coordinator?  Citus
+ * names the connections it opens to its workers "citus_internal gpid=..."
+ * (its own test of an internal backend reads application_name too).
+ */
 bool
 hinge_in_citus_task(void)
 {

@@ -216,19 +216,6 @@ typedef struct CvArgs
  * gamma; Crammer-Singer and Weston-Watkins, the variant; one-vs-rest,
  * nothing; then class_weights)
  */
-/* The parsers of the names cv_args reads, for hinge_name_arg */
-static int
-loss_code(const char *name)
-{
-	return (int) hinge_loss_by_name(name);
-}
-
-static int
-variant_code(const char *name)
-{
-	return (int) hinge_multiclass_variant(name);
-}
-
 static CvArgs
 cv_args(FunctionCallInfo fcinfo, float8 tag)
 {
@@ -240,11 +227,11 @@ cv_args(FunctionCallInfo fcinfo, float8 tag)
 	a.gamma = 1.0;
 	if (is_binary(tag))
 	{
-		a.loss = (HingeLoss) hinge_name_arg(fcinfo, argno++, loss_code);
+		a.loss = (HingeLoss) hinge_name_arg(fcinfo, argno++, hinge_loss_code);
 		a.gamma = PG_GETARG_FLOAT8(argno++);
 	}
 	else if (!is_one_vs_rest(tag))
-		a.variant = hinge_name_arg(fcinfo, argno++, variant_code);
+		a.variant = hinge_name_arg(fcinfo, argno++, hinge_multiclass_variant_code);
 	else
 		a.variant = HINGE_MC_ONE_VS_REST;
 	a.class_weights = PG_GETARG_ARRAYTYPE_P(argno);

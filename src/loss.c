@@ -37,6 +37,13 @@ hinge_loss_by_name(const char *name)
 			 errhint("Use 'hinge', 'squared_hinge' or 'smooth_hinge'.")));
 }
 
+/* hinge_loss_by_name as an int, for hinge_name_arg (state.h) */
+int
+hinge_loss_code(const char *name)
+{
+	return (int) hinge_loss_by_name(name);
+}
+
 /* Reads and checks (y, score) and returns the functional margin y * score */
 static float8
 functional_margin_args(FunctionCallInfo fcinfo)

@@ -35,6 +35,7 @@ typedef enum HingeLoss
 /* loss.c: 'hinge', 'squared_hinge', 'smooth_hinge' */
 extern const char *const hinge_loss_names[HINGE_N_LOSSES];
 extern HingeLoss hinge_loss_by_name(const char *name);
+extern int	hinge_loss_code(const char *name);
 
 /*
  * The loss of a violation v, and its derivative in v.  gamma is read by the

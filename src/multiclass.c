@@ -35,6 +35,13 @@ hinge_multiclass_variant(const char *name)
 			 errhint("Use 'crammer_singer' (max over wrong classes) or 'weston_watkins' (sum over wrong classes).")));
 }
 
+/* hinge_multiclass_variant as an int, for hinge_name_arg (state.h) */
+int
+hinge_multiclass_variant_code(const char *name)
+{
+	return (int) hinge_multiclass_variant(name);
+}
+
 /*
  * The loss of finite scores s[0..k) with true class label (0-based); when
  * grad is not NULL, also fills grad[0..k) with its subgradient in s.

@@ -15,6 +15,7 @@ typedef enum HingeMulticlassVariant
 } HingeMulticlassVariant;
 
 extern HingeMulticlassVariant hinge_multiclass_variant(const char *name);
+extern int	hinge_multiclass_variant_code(const char *name);
 extern float8 hinge_multiclass_loss(const float8 *scores, int k, int label,
 									HingeMulticlassVariant variant,
 									float8 margin, float8 *grad);

@@ -245,13 +245,6 @@ typedef struct McArgs
 	ArrayType  *class_weights;	/* NULL: all 1 */
 } McArgs;
 
-/* hinge_multiclass_variant for hinge_name_arg */
-static int
-variant_code(const char *name)
-{
-	return (int) hinge_multiclass_variant(name);
-}
-
 static McArgs
 mc_args(FunctionCallInfo fcinfo, float8 tag)
 {
@@ -261,7 +254,7 @@ mc_args(FunctionCallInfo fcinfo, float8 tag)
 	a.lambda = PG_GETARG_FLOAT8(4);
 	a.variant = MC_ONE_VS_REST;
 	if (!is_one_vs_rest(tag))
-		a.variant = hinge_name_arg(fcinfo, argno++, variant_code);
+		a.variant = hinge_name_arg(fcinfo, argno++, hinge_multiclass_variant_code);
 	a.class_weights = PG_NARGS() > argno ? PG_GETARG_ARRAYTYPE_P(argno) : NULL;
 	return a;
 }

@@ -39,9 +39,10 @@
  * The arguments of a pass's aggregate after its point (args[0], which the
  * caller adds first, as $1): binary aggregates take the loss and its
  * parameters, multiclass ones the variant, and all the class weights.
- * *fold is the SQL of the rows' fold column, or "".
+ * *fold is the SQL of the rows' fold column, or "".  Returns the number of
+ * arguments, args[0] included.
  */
-static void
+static int
 pass_arguments(HingePassOracle *po, HingeParams *params, const char *ext, const char **args,
 			   const char **fold)
 {
@@ -98,6 +99,7 @@ pass_arguments(HingePassOracle *po, HingeParams *params, const char *ext, const 
 		args[n++] = hinge_param(params, FLOAT8OID, Float8GetDatum(spec->cpos));
 		args[n++] = hinge_param(params, FLOAT8OID, Float8GetDatum(spec->cneg));
 	}
+	return n;
 }
 
 /* The query of a pass: its aggregates' calls, then the count of the rows */
@@ -111,16 +113,30 @@ pass_query(HingePassOracle *po, HingeParams *params, const char *calls, const ch
 					fold, hinge_row_source_sql(src));
 }
 
-/* A pass of an aggregate over the rows, at the point given as $1 */
+/*
+ * A pass of an aggregate over the rows, at the point given as $1; with
+ * plane_point, the aggregate takes one argument more, the place of its
+ * plane's point on the line's grid (hinge_line_plane: the binary losses'
+ * line search with the plane of one of its points, from each row's score
+ * interpolated between the line's ends, as hinge_line_planes takes its
+ * planes, so a row costs the line's two scores and no third).
+ */
 static void
-init_pass(HingePassOracle *po, HingePass *pass, const char *ext, HingeCall call)
+init_pass(HingePassOracle *po, HingePass *pass, const char *ext, HingeCall call,
+		  bool plane_point)
 {
 	const char *args[MAX_PASS_ARGS];
 	const char *fold;
+	int			n;
 
 	memset(pass, 0, sizeof(*pass));
 	args[0] = hinge_param(&pass->params, FLOAT8ARRAYOID, (Datum) 0);
-	pass_arguments(po, &pass->params, ext, args, &fold);
+	n = pass_arguments(po, &pass->params, ext, args, &fold);
+	if (plane_point)
+	{
+		args[n] = hinge_param(&pass->params, INT4OID, Int32GetDatum(1));
+		po->plane_point_param = pass->params.n - 1;
+	}
 	pass->query = pass_query(po, &pass->params,
 							 hinge_call_sql(call, ext, po->spec->source.features_type, args),
 							 fold);
@@ -150,32 +166,6 @@ init_line_plane_pass(HingePassOracle *po, const char *ext, HingeCall line_call,
 	pass->query = pass_query(po, &pass->params,
 							 psprintf("%s, %s", line_sql,
 									  hinge_call_sql(plane_call, ext, features_type, args)),
-							 fold);
-}
-
-/*
- * The binary losses' line search with the plane of one of its points in
- * one aggregate, hinge_line_plane: the plane from each row's score
- * interpolated between the line's ends, as hinge_line_planes takes its
- * planes, so a row costs the line's two scores and no third.  The place
- * of the point on the grid is the last parameter.
- */
-static void
-init_one_aggregate_line_plane_pass(HingePassOracle *po, const char *ext)
-{
-	HingePass  *pass = &po->line_plane_pass;
-	const char *args[MAX_PASS_ARGS];
-	const char *fold;
-
-	memset(pass, 0, sizeof(*pass));
-	args[0] = hinge_param(&pass->params, FLOAT8ARRAYOID, (Datum) 0);
-	pass_arguments(po, &pass->params, ext, args, &fold);
-	args[8] = hinge_param(&pass->params, INT4OID, Int32GetDatum(1));
-	po->plane_point_param = pass->params.n - 1;
-	po->one_aggregate = true;
-	pass->query = pass_query(po, &pass->params,
-							 hinge_call_sql(HINGE_CALL_LINE_PLANE, ext,
-											po->spec->source.features_type, args),
 							 fold);
 }
 
@@ -275,8 +265,9 @@ pass_line(HingeOracle *oracle, const float8 *from, const float8 *to,
 
 /*
  * The line search and the planes at a point of each problem's line in one
- * pass: the line's result as pass_line reads it without planes, then the
- * planes.
+ * pass.  Binary: hinge_line_plane's [alphas, objectives, the plane [P, g]]
+ * at the point's place.  Multiclass: the line's result as pass_line reads
+ * it without planes, then the planes at the point.
  */
 static void
 pass_line_plane(HingeOracle *oracle, const float8 *from, const float8 *to,
@@ -287,28 +278,30 @@ pass_line_plane(HingeOracle *oracle, const float8 *from, const float8 *to,
 	int			n = oracle->n_problems;
 	int			d = oracle->d;
 	Size		nd = (Size) n * d;
-	float8	   *outs[2] = {po->results, planes};
-	int			n_outs[2] = {(n + 1) * LINE_POINTS, n * (d + 1)};
 	int			q;
 
 	memcpy(po->line, from, sizeof(float8) * nd);
 	memcpy(po->line + nd, to, sizeof(float8) * nd);
-	if (po->one_aggregate)
+	if (!hinge_spec_is_multiclass(po->spec))
 	{
-		/* [alphas, objectives, the plane [P, g]] (one problem: binary) */
 		pass->params.values[po->plane_point_param] = Int32GetDatum(at[0] + 1);
 		run_pass(pass, po->spec, po->line_array, po->results, 2 * LINE_POINTS + 1 + d);
 		memcpy(risks, po->results + LINE_POINTS, sizeof(float8) * LINE_POINTS);
 		memcpy(planes, po->results + 2 * LINE_POINTS, sizeof(float8) * (d + 1));
-		return;
 	}
-	/* a problem's rows of weights are consecutive, d of them in all */
-	for (q = 0; q < n; q++)
-		hinge_line_point(from + (Size) q * d, to + (Size) q * d, d, at[q],
-						 po->plane_point + (Size) q * d);
-	pass->params.values[po->plane_point_param] = PointerGetDatum(po->plane_point_array);
-	run_pass_columns(pass, po->spec, po->line_array, outs, n_outs, 2);
-	memcpy(risks, po->results + LINE_POINTS, sizeof(float8) * n * LINE_POINTS);
+	else
+	{
+		float8	   *outs[2] = {po->results, planes};
+		int			n_outs[2] = {(n + 1) * LINE_POINTS, n * (d + 1)};
+
+		/* a problem's rows of weights are consecutive, d of them in all */
+		for (q = 0; q < n; q++)
+			hinge_line_point(from + (Size) q * d, to + (Size) q * d, d, at[q],
+							 po->plane_point + (Size) q * d);
+		pass->params.values[po->plane_point_param] = PointerGetDatum(po->plane_point_array);
+		run_pass_columns(pass, po->spec, po->line_array, outs, n_outs, 2);
+		memcpy(risks, po->results + LINE_POINTS, sizeof(float8) * n * LINE_POINTS);
+	}
 }
 
 /* A planes pass's point: a weight vector, or a matrix of rows rows */
@@ -354,8 +347,8 @@ oracle_init(HingePassOracle *po, const HingeTrainSpec *spec, const HingeFolds *f
 			multiclass ? HINGE_CALL_MC_LINE_OBJECTIVE :
 			oracle->line_planes ? HINGE_CALL_LINE_PLANES : HINGE_CALL_LINE_OBJECTIVE;
 
-		init_pass(po, &po->plane_pass, ext, plane_call);
-		init_pass(po, &po->line_pass, ext, line_call);
+		init_pass(po, &po->plane_pass, ext, plane_call, false);
+		init_pass(po, &po->line_pass, ext, line_call, false);
 		/*
 		 * Without the planes of the whole line, those of a point of it
 		 * (solver.c, next_plane_point): the line's aggregate and a planes
@@ -374,7 +367,7 @@ oracle_init(HingePassOracle *po, const HingeTrainSpec *spec, const HingeFolds *f
 			if (multiclass)
 				init_line_plane_pass(po, ext, line_call, plane_call);
 			else
-				init_one_aggregate_line_plane_pass(po, ext);
+				init_pass(po, &po->line_plane_pass, ext, HINGE_CALL_LINE_PLANE, true);
 			oracle->line_plane = pass_line_plane;
 		}
 	}
@@ -382,11 +375,11 @@ oracle_init(HingePassOracle *po, const HingeTrainSpec *spec, const HingeFolds *f
 	{
 		init_pass(po, &po->plane_pass, ext,
 				  one_vs_rest ? HINGE_CALL_OVR_CV_CUTTING_PLANES :
-				  multiclass ? HINGE_CALL_MC_CV_CUTTING_PLANES : HINGE_CALL_CV_CUTTING_PLANES);
+				  multiclass ? HINGE_CALL_MC_CV_CUTTING_PLANES : HINGE_CALL_CV_CUTTING_PLANES, false);
 		init_pass(po, &po->line_pass, ext,
 				  one_vs_rest ? HINGE_CALL_OVR_CV_LINE_OBJECTIVE :
 				  multiclass ? HINGE_CALL_MC_CV_LINE_OBJECTIVE :
-				  oracle->line_planes ? HINGE_CALL_CV_LINE_PLANES : HINGE_CALL_CV_LINE_OBJECTIVE);
+				  oracle->line_planes ? HINGE_CALL_CV_LINE_PLANES : HINGE_CALL_CV_LINE_OBJECTIVE, false);
 		po->held_out = palloc0(sizeof(float8) * copies * HINGE_CV_HELD(spec->source.n_classes));
 		po->plane_results = palloc(sizeof(float8) *
 								   ((Size) oracle->n_problems * (oracle->d + 1) +
@@ -399,7 +392,7 @@ oracle_init(HingePassOracle *po, const HingeTrainSpec *spec, const HingeFolds *f
 	 * the ends).
 	 */
 	po->point_array = new_point_array(spec, rows, matrix, &po->point);
-	if (oracle->line_plane != NULL)
+	if (oracle->line_plane != NULL && multiclass)
 		po->plane_point_array = new_point_array(spec, rows, matrix, &po->plane_point);
 	po->line_array = matrix ?
 		hinge_new_float8_matrix(2 * rows, spec->n_columns, &po->line) :
@@ -407,7 +400,8 @@ oracle_init(HingePassOracle *po, const HingeTrainSpec *spec, const HingeFolds *f
 	po->results = palloc(sizeof(float8) *
 						 (oracle->line_planes ?
 						  (Size) LINE_POINTS * oracle->n_problems * (oracle->d + 2) :
-						  po->one_aggregate ? 2 * LINE_POINTS + 1 + (Size) oracle->d :
+						  oracle->line_plane != NULL && !multiclass ?
+						  2 * LINE_POINTS + 1 + (Size) oracle->d :
 						  (Size) LINE_POINTS * (oracle->n_problems + 1)));
 }
 

@@ -236,10 +236,11 @@ run_faster_way(HingePass *pass)
 		 * cannot be planned without its parameters' values, and its passes
 		 * run on the Citus workers, not on parallel workers
 		 */
-		pass->custom = hinge_citus_present();
+		bool		citus = hinge_citus_present();
+
 		pass->plan = prepare_pass(pass, CURSOR_OPT_PARALLEL_OK |
-								  (pass->custom ? 0 : CURSOR_OPT_GENERIC_PLAN));
-		pass->parallel = !pass->custom && plan_is_parallel(pass->plan);
+								  (citus ? 0 : CURSOR_OPT_GENERIC_PLAN));
+		pass->parallel = !citus && plan_is_parallel(pass->plan);
 	}
 	if (!pass->parallel || pass->mode == HINGE_PASS_PARALLEL || pass->runs == 0)
 	{

@@ -60,7 +60,6 @@ typedef enum HingeCall
 extern char *hinge_call_sql(HingeCall call, const char *ext, Oid features_type,
 							const char *const *args);
 
-/* One pass: a query of one row, its first column a float8[] */
 /*
  * Whether a pass whose plan has parallel workers runs with them: they start
  * anew at every pass, and on a machine whose shared memory is in 4 kB
@@ -74,13 +73,13 @@ typedef enum HingePassMode
 	HINGE_PASS_SERIAL			/* serial, as fast as parallel or faster */
 } HingePassMode;
 
+/* One pass: a query of one row, its first column a float8[] */
 typedef struct HingePass
 {
 	char	   *query;
 	HingeParams params;
 	SPIPlanPtr	plan;			/* prepared at the first run */
 	SPIPlanPtr	serial_plan;	/* without workers, when plan has them */
-	bool		custom;			/* custom plans (Citus), never timed */
 	bool		parallel;		/* plan has parallel workers */
 	HingePassMode mode;
 	int			runs;

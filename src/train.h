@@ -141,7 +141,6 @@ typedef struct HingePassOracle
 	HingePass	line_pass;
 	HingePass	line_plane_pass;	/* the line, and the planes at a point of it */
 	int			plane_point_param;	/* that pass's parameter of the point */
-	bool		one_aggregate;	/* binary: hinge_line_plane, by the point's place */
 	ArrayType  *plane_point_array;
 	float8	   *plane_point;
 	ArrayType  *point_array;	/* the planes' parameter */
