@@ -34,9 +34,7 @@
  * hinge_line_planes_transfn); STATE_LINE_PLANE, STATE_LINE's followed by
  * PLANE_FIELDS (the 0-based grid point k of the plane, the sum of c_y *
  * loss there and its compensation) and 2d: the subgradient sums at point k
- * and their compensations (see hinge_line_plane_transfn); then LINE_QUAD d
- * more, a quad a weight: w_from[j] and w_to[j] again, and sparse rows'
- * subgradient sum j and its compensation (line_quads).
+ * and their compensations (see hinge_line_plane_transfn).
  */
 #include "postgres.h"
 
@@ -67,10 +65,6 @@
 #define PLANE_LOSS_SUM		1
 #define PLANE_LOSS_COMP		2
 #define PLANE_FIELDS		3
-
-/* STATE_LINE_PLANE's quads (line_quads): 4 elements a weight, the sum third */
-#define LINE_QUAD			4
-#define QUAD_SUM			2
 
 #define LINE_POINTS		HINGE_LINE_POINTS
 
@@ -205,7 +199,7 @@ extra_length(float8 tag, int d)
 	if (tag == STATE_LINE_PLANES)
 		return d + HINGE_LINE_SUMS + 2 * LINE_POINTS * d;
 	if (tag == STATE_LINE_PLANE)
-		return d + HINGE_LINE_SUMS + PLANE_FIELDS + 2 * d + LINE_QUAD * d;
+		return d + HINGE_LINE_SUMS + PLANE_FIELDS + 2 * d;
 	return 0;
 }
 
@@ -221,64 +215,6 @@ static inline float8 *
 plane_fields(const float8 *st)
 {
 	return (float8 *) st + ST_HEADER + 2 * (int) st[ST_NWEIGHTS] + HINGE_LINE_SUMS;
-}
-
-/*
- * A STATE_LINE_PLANE state's quads, one a weight: [w_from[j], w_to[j],
- * sum j, its compensation], the sums those of sparse rows (dense rows add
- * to the plane's sums, contiguous for their SIMD kernels).  A row's two
- * scores read its weights from here, and a sparse row adds to the plane
- * here too: one cache line an element for all of it, where the separate
- * arrays took four.  At 2^18 weights they are 2 MB each, more than a
- * core's cache: on 10^6 sparse rows of 50 non-zeros, a pass took
- * 80-130 ms less with the two weights interleaved alone.
- */
-static inline float8 *
-line_quads(const float8 *st)
-{
-	return plane_fields(st) + PLANE_FIELDS + 2 * (Size) st[ST_NWEIGHTS];
-}
-
-/* Fills the quads' weights of a line state from its w_from and w_to */
-static void
-interleave_line(float8 *st)
-{
-	int			d = (int) st[ST_NWEIGHTS];
-	const float8 *w_from = st + ST_HEADER;
-	float8	   *quads = line_quads(st);
-	int			j;
-
-	for (j = 0; j < d; j++)
-	{
-		quads[LINE_QUAD * (Size) j] = w_from[j];
-		quads[LINE_QUAD * (Size) j + 1] = w_from[d + j];
-	}
-}
-
-static inline uint64
-float8_bits(float8 v)
-{
-	uint64		bits;
-
-	memcpy(&bits, &v, sizeof(bits));
-	return bits;
-}
-
-/* Whether a line state's quads hold its w_from and w_to, to the bit */
-static bool
-line_quads_match(const float8 *st)
-{
-	int			d = (int) st[ST_NWEIGHTS];
-	const float8 *w_from = st + ST_HEADER;
-	const float8 *quads = line_quads(st);
-	bool		same = true;
-	int			j;
-
-	/* as bits, not as numbers: -0 is not 0 here */
-	for (j = 0; j < d; j++)
-		same &= float8_bits(quads[LINE_QUAD * (Size) j]) == float8_bits(w_from[j]) &&
-			float8_bits(quads[LINE_QUAD * (Size) j + 1]) == float8_bits(w_from[d + j]);
-	return same;
 }
 
 /*
@@ -325,7 +261,7 @@ binary_state_data(ArrayType *state, float8 tag)
 	{
 		float8		k = plane_fields(st)[PLANE_POINT];
 
-		if (!(k >= 0 && k < LINE_POINTS && k == floor(k)) || !line_quads_match(st))
+		if (!(k >= 0 && k < LINE_POINTS && k == floor(k)))
 			hinge_state_corrupt();
 	}
 	return st;
@@ -399,10 +335,7 @@ hinge_binary_state_init(float8 *st, float8 tag, BinaryParams p, int d,
 	if (tag == STATE_STATS)
 		st[ST_HEADER + d + STATS_MIN_MARGIN] = get_float8_infinity();
 	if (tag == STATE_LINE_PLANE)
-	{
 		plane_fields(st)[PLANE_POINT] = p.point;
-		interleave_line(st);
-	}
 }
 
 /* A new state for the first row, made from its weights and parameters */
@@ -497,9 +430,7 @@ accumulate_plane(float8 *st, HingeVector x, float8 y, float8 c, float8 from, flo
 	if (!isfinite(value))
 		return false;
 	hinge_compensated_add(&fields[PLANE_LOSS_SUM], &fields[PLANE_LOSS_COMP], value);
-	if (coef != 0.0 && x.kind == HINGE_SPARSE)
-		hinge_compensated_add_sparse_row(line_quads(st) + QUAD_SUM, LINE_QUAD, d, coef, x);
-	else if (coef != 0.0)
+	if (coef != 0.0)
 		hinge_compensated_add_row(fields + PLANE_FIELDS, fields + PLANE_FIELDS + d, d, coef, x);
 	return true;
 }
@@ -529,13 +460,8 @@ accumulate_line(float8 *st, HingeVector x, float8 y)
 	float8		from,
 				to;
 
-	if (tag == STATE_LINE_PLANE)
-		hinge_row_score_pair(line_quads(st), LINE_QUAD, d, x, &from, &to);
-	else
-	{
-		from = hinge_row_score(w_from, d, x);
-		to = hinge_row_score(w_to, d, x);
-	}
+	from = hinge_row_score(w_from, d, x);
+	to = hinge_row_score(w_to, d, x);
 	if (unlikely(!isfinite(from) || !isfinite(to)))
 		hinge_report_nonfinite(hinge_float8_vector(w_from, 2 * d), "line", x, "features");
 	if (loss == LOSS_HINGE)
@@ -766,22 +692,6 @@ hinge_binary_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(state1);
 }
 
-/* Adds the sums of quads b into those of quads a, as hinge_compensated_merge */
-static void
-merge_quad_sums(float8 *a, const float8 *b, int d)
-{
-	int			j;
-
-	for (j = 0; j < d; j++)
-	{
-		float8	   *at = a + LINE_QUAD * (Size) j + QUAD_SUM;
-		const float8 *from = b + LINE_QUAD * (Size) j + QUAD_SUM;
-
-		hinge_compensated_add(at, at + 1, from[0]);
-		at[1] += from[1];
-	}
-}
-
 /*
  * Adds state b into state a, both of one layout (checked by the caller),
  * after checking that they were made with the same weights and parameters.
@@ -820,7 +730,6 @@ hinge_binary_merge(float8 *a, const float8 *b)
 									&pb[PLANE_LOSS_SUM], &pb[PLANE_LOSS_COMP], 1);
 			hinge_compensated_merge(pa + PLANE_FIELDS, pa + PLANE_FIELDS + d,
 									pb + PLANE_FIELDS, pb + PLANE_FIELDS + d, d);
-			merge_quad_sums(line_quads(a), line_quads(b), d);
 		}
 		if (tag == STATE_LINE_PLANES)
 			hinge_compensated_merge(sa + HINGE_LINE_SUMS,
@@ -1046,10 +955,8 @@ hinge_line_plane_finalfn(PG_FUNCTION_ARGS)
 	const float8 *fields;
 	float8	   *out;
 	float8	   *plane;
-	float8	   *sums;
 	ArrayType  *result;
-	int			d,
-				j;
+	int			d;
 
 	if (hinge_state_is_empty(state))
 		PG_RETURN_NULL();
@@ -1064,17 +971,7 @@ hinge_line_plane_finalfn(PG_FUNCTION_ARGS)
 	hinge_line_point(st + ST_HEADER, st + ST_HEADER + d, d, (int) fields[PLANE_POINT], plane + 1);
 	plane[0] = hinge_check_result(st[ST_LAMBDA] / 2.0 * hinge_dot_f8(plane + 1, plane + 1, d) +
 								  (fields[PLANE_LOSS_SUM] + fields[PLANE_LOSS_COMP]) / rows_of(st));
-	/* the sums of sparse rows join those of dense rows (adding 0 changes none) */
-	sums = palloc(sizeof(float8) * 2 * (Size) d);
-	memcpy(sums, fields + PLANE_FIELDS, sizeof(float8) * 2 * (Size) d);
-	for (j = 0; j < d; j++)
-	{
-		const float8 *quad = line_quads(st) + LINE_QUAD * (Size) j + QUAD_SUM;
-
-		hinge_compensated_add(&sums[j], &sums[d + j], quad[0]);
-		sums[d + j] += quad[1];
-	}
-	subgradient_at(st, plane + 1, d, sums, plane + 1);
+	subgradient_at(st, plane + 1, d, fields + PLANE_FIELDS, plane + 1);
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 

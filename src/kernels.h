@@ -144,101 +144,6 @@ hinge_row_score(const float8 *w, int cols, HingeVector x)
 }
 
 /*
- * The scores of x under two rows of weights held interleaved, stride
- * elements a column: pairs[stride j] of the first and pairs[stride j + 1]
- * of the second (cols of each).  Both scores come from one cache line an
- * element, where two separate rows take two.  Each is added up as
- * hinge_row_score adds it (the same partial sums, in the same order, the
- * same products), so each is bit for bit hinge_row_score's.
- */
-#ifdef HINGE_VECTOR_EXTENSIONS
-#define HINGE_PAIR_SUM(P) \
-	((((P)[0] + (P)[4]) + ((P)[2] + (P)[6])) + (((P)[1] + (P)[5]) + ((P)[3] + (P)[7])))
-
-static inline hinge_v2df
-hinge_pair_at(const float8 *pairs, int stride, int j)
-{
-	return hinge_load_f8(pairs + stride * (Size) j);
-}
-
-/* The dense rows' loop of hinge_row_score_pair, over elements of x's type */
-#define HINGE_PAIR_DENSE(ELEMENTS) \
-	do { \
-		int			i = 0, \
-					l; \
-		for (; i + 8 <= n; i += 8) \
-			for (l = 0; l < 8; l++) \
-				p[l] += hinge_pair_at(pairs, stride, i + l) * (float8) (ELEMENTS)[i + l]; \
-		for (; i < n; i++) \
-			tail += hinge_pair_at(pairs, stride, i) * (float8) (ELEMENTS)[i]; \
-	} while (0)
-
-static inline void
-hinge_row_score_pair(const float8 *pairs, int stride, int cols, HingeVector x,
-					 float8 *first, float8 *second)
-{
-	hinge_v2df	p[8] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}};
-	hinge_v2df	tail = {0, 0};
-	hinge_v2df	sum;
-	int			n = x.n;
-
-	if (x.kind == HINGE_SPARSE)
-	{
-		const float8 *values = (const float8 *) x.data;
-		int32		vector_end = n & ~7;
-		int			k = 0;
-
-		for (; k < x.nnz && x.index[k] < vector_end; k++)
-			p[x.index[k] & 7] += hinge_pair_at(pairs, stride, x.index[k]) * values[k];
-		for (; k < x.nnz; k++)
-			tail += hinge_pair_at(pairs, stride, x.index[k]) * values[k];
-	}
-	else if (x.kind == HINGE_DENSE_FLOAT4)
-		HINGE_PAIR_DENSE((const float4 *) x.data);
-	else
-		HINGE_PAIR_DENSE((const float8 *) x.data);
-	sum = HINGE_PAIR_SUM(p) + tail;
-	*first = sum[0] + (cols > n ? pairs[stride * (Size) n] : 0.0);
-	*second = sum[1] + (cols > n ? pairs[stride * (Size) n + 1] : 0.0);
-}
-#else
-static inline void
-hinge_row_score_pair(const float8 *pairs, int stride, int cols, HingeVector x,
-					 float8 *first, float8 *second)
-{
-	float8		a[8] = {0},
-				b[8] = {0};
-	float8		tail_a = 0.0,
-				tail_b = 0.0;
-	int			n = x.n;
-	int32		vector_end = n & ~7;
-	int			k;
-
-	for (k = 0; k < (x.kind == HINGE_SPARSE ? x.nnz : n); k++)
-	{
-		int			j = x.kind == HINGE_SPARSE ? x.index[k] : k;
-		float8		v = x.kind == HINGE_SPARSE ? ((const float8 *) x.data)[k] :
-			hinge_vector_get(x, k);
-
-		if (j < vector_end)
-		{
-			a[j & 7] += pairs[stride * (Size) j] * v;
-			b[j & 7] += pairs[stride * (Size) j + 1] * v;
-		}
-		else
-		{
-			tail_a += pairs[stride * (Size) j] * v;
-			tail_b += pairs[stride * (Size) j + 1] * v;
-		}
-	}
-	*first = ((((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]))) + tail_a) +
-		(cols > n ? pairs[stride * (Size) n] : 0.0);
-	*second = ((((b[0] + b[4]) + (b[2] + b[6])) + ((b[1] + b[5]) + (b[3] + b[7]))) + tail_b) +
-		(cols > n ? pairs[stride * (Size) n + 1] : 0.0);
-}
-#endif
-
-/*
  * scores[r] = the score of x under row r of the rows x cols matrix W, for
  * every row.  Returns false when a score is not finite.
  */
@@ -364,30 +269,6 @@ hinge_compensated_add_row(float8 *sum, float8 *comp, int cols, float8 coef,
 	hinge_compensated_axpy(sum, comp, coef, x);
 	if (cols > x.n)
 		hinge_compensated_add(&sum[x.n], &comp[x.n], coef);
-}
-
-/*
- * hinge_compensated_add_row for a sparse x into sums held interleaved,
- * stride elements a column: sum j at sums[stride j], its compensation next
- * to it.  Kept beside a row's weights (hinge_row_score_pair), a sparse
- * row's additions find the cache lines its scores have just read.
- */
-static inline void
-hinge_compensated_add_sparse_row(float8 *sums, int stride, int cols, float8 coef,
-								 HingeVector x)
-{
-	const float8 *values = (const float8 *) x.data;
-	int			k;
-
-	Assert(x.kind == HINGE_SPARSE);
-	for (k = 0; k < x.nnz; k++)
-	{
-		float8	   *at = sums + stride * (Size) x.index[k];
-
-		hinge_compensated_add(at, at + 1, coef * values[k]);
-	}
-	if (cols > x.n)
-		hinge_compensated_add(sums + stride * (Size) x.n, sums + stride * (Size) x.n + 1, coef);
 }
 
 /* Adds compensated sums (sum2, comp2)[0:n] into (sum, comp)[0:n] */

@@ -104,14 +104,6 @@ hinge_row_set_dense_bytes(int64 rows, int n_features, Oid features_type)
 	return (Size) rows * ((Size) n_features * element + sizeof(float8));
 }
 
-/* What n rows of nnz non-zeros in all take as sparse rows in memory */
-Size
-hinge_row_set_sparse_bytes(int64 rows, int64 nnz)
-{
-	return (Size) rows * (sizeof(int64) + sizeof(float8)) +
-		(Size) nnz * (sizeof(int32) + sizeof(float8));
-}
-
 typedef struct Gatherer
 {
 	DestReceiver pub;			/* first: the executor sees this */
@@ -460,14 +452,11 @@ param_list(const HingeParams *params)
  * reads them, so stride 1 keeps them all; with folds, each row's fold too.
  * Returns false when they would take more than budget bytes: with rs
  * empty, or with sample_budget, holding a sample (thin_to_sample).  With
- * stride 1, the rows read must be those the first scan counted, unless
- * block_sample: then the scan reads about one block in sample_share
- * (hinge_row_source_block_sample_sql), and keeps its rows.
+ * stride 1, the rows read must be those the first scan counted.
  */
 static bool
 gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass, int64 stride, Size budget,
-	   const HingeFolds *folds, const char *ext, int64 sample_share, Size sample_budget,
-	   bool block_sample)
+	   const HingeFolds *folds, const char *ext, int64 sample_share, Size sample_budget)
 {
 	HingeParams params = {0};
 	char	   *query;
@@ -487,8 +476,7 @@ gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass, int64 stride, Size
 	g.multiclass = multiclass;
 	g.n_folds = folds != NULL ? folds->n_folds : 0;
 	g.stride = Max(stride, 1);
-	g.expected = block_sample ? src->rows_used / sample_share :
-		g.stride == 1 ? src->rows_used : 0;
+	g.expected = g.stride == 1 ? src->rows_used : 0;
 	g.budget = budget;
 	g.sample_share = sample_share;
 	g.sample_budget = sample_budget;
@@ -502,7 +490,6 @@ gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass, int64 stride, Size
 					 folds == NULL ? "" :
 					 psprintf(", (%s)::pg_catalog.int4 AS fold",
 							  hinge_folds_sql(folds, src, ext, &params)),
-					 block_sample ? hinge_row_source_block_sample_sql(src, 100.0 / sample_share) :
 					 hinge_row_source_sql(src));
 	ret = hinge_spi_execute_with_receiver(query, param_list(&params), (DestReceiver *) &g);
 	if (ret < 0)
@@ -514,7 +501,7 @@ gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass, int64 stride, Size
 		hinge_row_set_free(rs);
 		return false;
 	}
-	if (stride == 1 && !block_sample && g.seen != src->rows_used)
+	if (stride == 1 && g.seen != src->rows_used)
 		hinge_rows_changed_error(src, g.seen, src->rows_used);
 	make_sparse_if_worth_it(rs);
 	return !g.sampled;
@@ -524,7 +511,7 @@ bool
 hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 					 int64 stride, Size budget)
 {
-	return gather(rs, src, multiclass, stride, budget, NULL, NULL, 0, 0, false);
+	return gather(rs, src, multiclass, stride, budget, NULL, NULL, 0, 0);
 }
 
 /*
@@ -539,24 +526,7 @@ hinge_row_set_gather_or_sample(HingeRowSet *rs, HingeRowSource *src, bool multic
 							   Size budget, int64 sample_share, Size sample_budget)
 {
 	Assert(sample_share >= 2 && sample_budget > 0);
-	return gather(rs, src, multiclass, 1, budget, NULL, NULL, sample_share, sample_budget, false);
-}
-
-/*
- * A sample of the usable rows of src, known to be too many to gather: the
- * rows of about one block in sample_share, within sample_budget (thinned
- * as thin_to_sample thins, if they outgrow it).  The scan reads only the
- * blocks it samples: on 10^6 sparse rows, 0.1 s where the scan for every
- * sample_share-th row (hinge_row_set_gather_or_sample) took 0.7-0.8 s.
- * For relations TABLESAMPLE reads (hinge_row_source_block_samplable).
- */
-void
-hinge_row_set_gather_block_sample(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
-								  int64 sample_share, Size sample_budget)
-{
-	Assert(sample_share >= 2 && sample_budget > 0);
-	(void) gather(rs, src, multiclass, 1, sample_budget, NULL, NULL, sample_share,
-				  sample_budget, true);
+	return gather(rs, src, multiclass, 1, budget, NULL, NULL, sample_share, sample_budget);
 }
 
 /* Every row, with its fold: a cross-validation's rows */
@@ -564,7 +534,7 @@ bool
 hinge_row_set_gather_folds(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 						   Size budget, const HingeFolds *folds, const char *ext)
 {
-	return gather(rs, src, multiclass, 1, budget, folds, ext, 0, 0, false);
+	return gather(rs, src, multiclass, 1, budget, folds, ext, 0, 0);
 }
 
 /* Frees the rows of rs, and empties it */

@@ -61,10 +61,6 @@ extern bool hinge_row_set_gather(HingeRowSet *rs, HingeRowSource *src,
 extern bool hinge_row_set_gather_or_sample(HingeRowSet *rs, HingeRowSource *src,
 										   bool multiclass, Size budget,
 										   int64 sample_share, Size sample_budget);
-extern Size hinge_row_set_sparse_bytes(int64 rows, int64 nnz);
-extern void hinge_row_set_gather_block_sample(HingeRowSet *rs, HingeRowSource *src,
-											  bool multiclass, int64 sample_share,
-											  Size sample_budget);
 struct HingeFolds;
 extern bool hinge_row_set_gather_folds(HingeRowSet *rs, HingeRowSource *src, bool multiclass,
 									   Size budget, const struct HingeFolds *folds,

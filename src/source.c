@@ -18,7 +18,6 @@
 #include <limits.h>
 
 #include "access/htup_details.h"
-#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -273,7 +272,6 @@ hinge_row_source_init(HingeRowSource *src, Oid namespace, Oid relid, Datum featu
 	int			i;
 
 	memset(src, 0, sizeof(*src));
-	src->nnz_used = -1;
 	/*
 	 * Held to the end of the transaction: the relation cannot be dropped,
 	 * renamed or replaced while the queries built from its name run.
@@ -505,24 +503,13 @@ hinge_row_source_count(HingeRowSource *src)
 	 * ten times the scan).  A label has a group of usable rows, and maybe
 	 * one of rows skipped.
 	 */
-	/*
-	 * hinge_sparse features tell their non-zeros too: what the rows would
-	 * take in memory is known before reading them (hinge_rows_in_memory)
-	 */
-	bool		sparse = !src->feature_list && !src->encoded &&
-		src->features_type == src->sparse_type;
-
-	query = psprintf("SELECT l, pg_catalog.count(*), pg_catalog.min(n), pg_catalog.max(n), u, "
-					 "pg_catalog.sum(z) FROM "
-					 "(SELECT %s AS u, %s AS l, %s AS n, %s AS z FROM %s) AS s "
+	query = psprintf("SELECT l, pg_catalog.count(*), pg_catalog.min(n), pg_catalog.max(n), u FROM "
+					 "(SELECT %s AS u, %s AS l, %s AS n FROM %s) AS s "
 					 "GROUP BY l, u ORDER BY l NULLS FIRST, u",
 					 src->usable_sql, src->label_sql,
 					 src->feature_list || src->encoded ? "NULL::pg_catalog.int4" :
 					 psprintf("%s(%s)", src->width_function,
 							  quote_identifier(src->feature_columns[0])),
-					 sparse ? psprintf("%s.hinge_sparse_nnz(%s)", src->ext,
-									   quote_identifier(src->feature_columns[0])) :
-					 "NULL::pg_catalog.int4",
 					 src->relation);
 	/* two groups a label and one value past the limit, to tell it was passed */
 	if (SPI_execute(query, true, 2 * (HINGE_MAX_CLASSES + 2)) != SPI_OK_SELECT)
@@ -532,7 +519,6 @@ hinge_row_source_count(HingeRowSource *src)
 	src->class_values = palloc(sizeof(Datum) * (HINGE_MAX_CLASSES + 2));
 	src->class_rows = palloc(sizeof(int64) * (HINGE_MAX_CLASSES + 2));
 	src->n_classes = 0;
-	src->nnz_used = sparse ? 0 : -1;
 	for (row = 0; row < SPI_processed && src->n_classes < HINGE_MAX_CLASSES + 1; row++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[row];
@@ -550,12 +536,6 @@ hinge_row_source_count(HingeRowSource *src)
 					  TupleDescAttr(SPI_tuptable->tupdesc, 0)->attlen);
 		src->class_rows[src->n_classes] = count;
 		src->rows_used += count;
-		if (sparse)
-		{
-			Datum		nnz = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 6, &isnull);
-
-			src->nnz_used += isnull ? 0 : DatumGetInt64(nnz);
-		}
 		src->n_classes++;
 		if (!src->feature_list && !src->encoded)
 		{
@@ -729,30 +709,6 @@ char *
 hinge_row_source_sql(HingeRowSource *src)
 {
 	return psprintf("FROM %s WHERE %s", src->relation, src->usable_sql);
-}
-
-/*
- * Whether TABLESAMPLE reads the relation: a table, partitioned or not, or
- * a materialized view (not a view, nor a foreign table)
- */
-bool
-hinge_row_source_block_samplable(HingeRowSource *src)
-{
-	char		kind = get_rel_relkind(src->relid);
-
-	return kind == RELKIND_RELATION || kind == RELKIND_PARTITIONED_TABLE ||
-		kind == RELKIND_MATVIEW;
-}
-
-/*
- * FROM ... WHERE ...: the usable rows of about percent of the relation's
- * blocks, the same blocks every time for the same table (a fixed seed)
- */
-char *
-hinge_row_source_block_sample_sql(HingeRowSource *src, float8 percent)
-{
-	return psprintf("FROM %s TABLESAMPLE SYSTEM (%.17g) REPEATABLE (0) WHERE %s",
-					src->relation, percent, src->usable_sql);
 }
 
 /*

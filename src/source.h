@@ -47,8 +47,6 @@ typedef struct HingeRowSource
 	int64	   *class_rows;		/* counted by hinge_row_source_count */
 	int64		rows_used;
 	int64		rows_skipped;
-	int64		nnz_used;		/* the usable rows' non-zeros, for hinge_sparse
-								 * features (counted with the rows); else -1 */
 } HingeRowSource;
 
 extern void hinge_row_source_init_from_call(HingeRowSource *src, FunctionCallInfo fcinfo);
@@ -56,8 +54,6 @@ extern void hinge_row_source_init(HingeRowSource *src, Oid namespace,
 								  Oid relid, Datum features,
 								  bool feature_list, const char *label);
 extern void hinge_row_source_count(HingeRowSource *src);
-extern bool hinge_row_source_block_samplable(HingeRowSource *src);
-extern char *hinge_row_source_block_sample_sql(HingeRowSource *src, float8 percent);
 extern void hinge_row_source_set_classes(HingeRowSource *src, int n_classes,
 										 char **classes);
 extern void hinge_row_source_choose_positive(HingeRowSource *src,

@@ -355,27 +355,9 @@ dense_features(const HingeRowSource *src)
 }
 
 /*
- * What the usable rows take in memory, where their count tells: dense rows,
- * and hinge_sparse ones (with their non-zeros); 0 for others, which tell
- * as they are read
- */
-static Size
-known_bytes(const HingeRowSource *src)
-{
-	if (dense_features(src))
-		return hinge_row_set_dense_bytes(src->rows_used, src->n_features, src->features_type);
-	if (src->nnz_used >= 0)
-		return hinge_row_set_sparse_bytes(src->rows_used, src->nnz_used);
-	return 0;
-}
-
-/*
  * Gathers the rows into memory when they fit hinge.in_memory_limit: dense
- * and hinge_sparse rows are known to fit or not from their count; others
- * tell as they are read.  Rows known to be too many leave, for a training,
- * the sample of the blocks TABLESAMPLE reads where it reads the relation
- * (the same sample for every training of the same table), else of every
- * SAMPLE_SHARE-th row.  With folds (a cross-validation), each row's fold too.  With
+ * rows are known to fit or not from their count; sparse ones tell as they
+ * are read.  With folds (a cross-validation), each row's fold too.  With
  * sample not NULL (a training), rows that do not fit leave there the
  * sample a training on passes starts from (n 0: none).
  */
@@ -397,21 +379,17 @@ hinge_rows_in_memory(HingeTrainSpec *spec, HingeRowSet *rows, const HingeFolds *
 	 */
 	if (budget == 0 || spec->distributed)
 		return false;
-	if (known_bytes(src) + fold_bytes > budget)
+	if (dense_features(src) &&
+		hinge_row_set_dense_bytes(src->rows_used, src->n_features, src->features_type) +
+		fold_bytes > budget)
 	{
-		Size		row_bytes = Max(known_bytes(src) / src->rows_used, 1);
+		Size		row_bytes = hinge_row_set_dense_bytes(1, src->n_features, src->features_type);
 
 		/* too many: for a training, a sample, if one worth solving fits */
 		if (sample == NULL || folds != NULL ||
 			Min(src->rows_used / SAMPLE_SHARE,
 				(int64) (SAMPLE_BUDGET_SHARE * budget / row_bytes)) < SAMPLE_MIN_ROWS)
 			return false;
-		if (hinge_row_source_block_samplable(src))
-		{
-			hinge_row_set_gather_block_sample(sample, src, multiclass, SAMPLE_SHARE,
-											  (Size) (SAMPLE_BUDGET_SHARE * budget));
-			return false;
-		}
 		budget = 0;				/* the sample from the first row */
 	}
 	if (folds != NULL)

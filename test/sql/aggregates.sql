@@ -448,35 +448,8 @@ ORDER BY 1, 2;
 SELECT hinge_line_plane('{{1,2},{0,1}}', '{1}'::float8[], 1, 0.1, 'hinge', 1, 1, 1, 33);
 SELECT hinge_line_plane('{{1,2},{0,1}}', x, 1, 0.1, 'hinge', 1, 1, 1, CASE WHEN i = 5 THEN 3 ELSE 2 END)
 FROM (SELECT i, '{1}'::float8[] AS x FROM generate_series(1, 5) i) t;
-SELECT hinge_line_plane_finalfn(s[1:cardinality(s) - 3 - 6 * 2] || 40::float8 || s[cardinality(s) - 1 - 6 * 2:])
+SELECT hinge_line_plane_finalfn(s[1:cardinality(s) - 3 - 2 * 2] || 40::float8 || s[cardinality(s) - 1 - 2 * 2:])
 FROM (SELECT hinge_line_plane_transfn('{}', '{{1,2},{0,1}}', '{1}'::float8[], 1, 0.1, 'hinge', 1, 1, 1, 2) AS s) t;
--- the state's second copy of the line, interleaved for the rows' scores
--- (in its last 4d elements, w_to[j] second of four), must be the line to
--- the bit: one element changed is XX001, as is any other forged field
-SELECT hinge_line_plane_finalfn(s[1:cardinality(s) - 3] || (s[cardinality(s) - 2] + 1e-9) || s[cardinality(s) - 1:])
-FROM (SELECT hinge_line_plane_transfn('{}', '{{1,2},{0,1}}', '{1}'::float8[], 1, 0.1, 'hinge', 1, 1, 1, 2) AS s) t;
--- the scores from the interleaved line are hinge_line_objective's to the
--- bit over rows long enough for whole blocks of eight elements and a tail,
--- with and without an intercept, dense, sparse and real[]
-CREATE TEMP TABLE lp_wide AS
-SELECT array(SELECT sin(i * 7 + j) * (j % 4) FROM generate_series(1, 19) j) AS x,
-       CASE WHEN cos(i * 3) > 0 THEN 1 ELSE -1 END::float8 AS y
-FROM generate_series(1, 500) i;
-SELECT c.width, c.loss,
-       a[1:64] = array(SELECT unnest(o)) AS line_same,
-       s[1:64] = array(SELECT unnest(o)) AS sparse_line_same,
-       r[1:64] = array(SELECT unnest(ro)) AS real_line_same
-FROM (SELECT width, loss,
-             array[array(SELECT cos(j * 1.3) / 4 FROM generate_series(1, width) j),
-                   array(SELECT sin(j * 0.7) / 3 FROM generate_series(1, width) j)] AS line
-      FROM unnest(ARRAY[19, 20]) AS width, unnest(ARRAY['hinge', 'squared_hinge']) AS loss) c,
-     LATERAL (SELECT hinge_line_plane(c.line, x, y, 1e-3, c.loss, 1, 1, 1, 7) AS a,
-                     hinge_line_plane(c.line, hinge_sparse(x), y, 1e-3, c.loss, 1, 1, 1, 7) AS s,
-                     hinge_line_plane(c.line, x::real[], y, 1e-3, c.loss, 1, 1, 1, 7) AS r,
-                     hinge_line_objective(c.line, x, y, 1e-3, c.loss, 1, 1, 1) AS o,
-                     hinge_line_objective(c.line, x::real[], y, 1e-3, c.loss, 1, 1, 1) AS ro
-              FROM lp_wide) agg
-ORDER BY 1, 2;
 
 -- hinge.wide_kernels: rows accumulated four doubles at a time (AVX2, where
 -- the CPU has it; elsewhere both settings run the same code) and two give

@@ -171,25 +171,6 @@ FROM (VALUES ('im_long_view', '4MB'), ('im_growing_view', '1200kB')) AS v(relati
      LATERAL pg_temp.train_sparse(v.relation, '256MB') AS w
 ORDER BY v.relation;
 DROP FUNCTION pg_temp.train_sparse(text, text);
--- In a table, hinge_sparse rows that their count shows too many start from
--- the rows of a sample of its blocks (TABLESAMPLE SYSTEM, a fixed seed):
--- the optimum of the rows in memory, certified, and the same model from
--- every training (serial: a pass with workers may add in another order)
-SET hinge.in_memory_limit = '4MB';
-SET max_parallel_workers_per_gather = 0;
-CREATE TEMP TABLE im_block_sampled AS
-SELECT 1 AS k, * FROM hinge_train('blocks_a', 'im_long_rows', 'x', 't', lambda => 1e-4)
-UNION ALL
-SELECT 2, * FROM hinge_train('blocks_b', 'im_long_rows', 'x', 't', lambda => 1e-4);
-RESET hinge.in_memory_limit;
-RESET max_parallel_workers_per_gather;
-SELECT a.converged AND b.converged AS converged,
-       abs(a.objective - w.objective) <= 1e-3 * w.objective AS same_optimum,
-       a.lower_bound <= w.objective AS bound_holds,
-       a.weights = b.weights AND a.passes = b.passes AS same_model_twice
-FROM im_block_sampled AS a, im_block_sampled AS b,
-     hinge_train('blocks_memory', 'im_long_rows', 'x', 't', lambda => 1e-4) AS w
-WHERE a.k = 1 AND b.k = 2;
 DROP VIEW im_long_view, im_growing_view;
 DROP SEQUENCE im_sparse_scans;
 DROP TABLE im_long_rows, im_growing_rows;
