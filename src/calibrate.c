@@ -259,7 +259,7 @@ hinge_calibrate(PG_FUNCTION_ARGS)
 	 * Locked until the transaction ends: a retraining racing this one waits,
 	 * so the parameters stored are those of the weights they were fitted to.
 	 */
-	hinge_model_check_writable(ext, name);
+	hinge_model_check_writable(ext, get_func_namespace(fcinfo->flinfo->fn_oid), name);
 	model = hinge_model_read(ext, name, true);
 	k = model->n_rows;
 	a = palloc(sizeof(Datum) * k);

@@ -62,7 +62,7 @@ extern HeapTuple hinge_model_row(const char *ext, const char *name,
 								 const char *columns, bool for_update);
 extern HingeModel *hinge_model_read(const char *ext, const char *name,
 									bool for_update);
-extern void hinge_model_check_writable(const char *ext, const char *name);
+extern void hinge_model_check_writable(const char *ext, Oid namespace, const char *name);
 pg_noreturn extern void hinge_model_missing_error(const char *name);
 extern void hinge_model_class_scores(HingeModel *model, HingeVector x,
 									 float8 *scores);

@@ -64,7 +64,7 @@ extern char *hinge_call_sql(HingeCall call, const char *ext, Oid features_type,
  * Whether a pass whose plan has parallel workers runs with them: they start
  * anew at every pass, and on a machine whose shared memory is in 4 kB
  * pages each new worker pays a page fault for every buffer it reads, which
- * can cost more than the scan it shares (see hinge_pass_run_columns).
+ * can cost more than the scan it shares (see run_faster_way, passes.c).
  */
 typedef enum HingePassMode
 {

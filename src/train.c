@@ -210,7 +210,7 @@ hinge_train_source(FunctionCallInfo fcinfo, HingeTrainSpec *spec, const char *ex
 {
 	HingeRowSource *src = &spec->source;
 
-	hinge_model_check_writable(ext, spec->model_name);
+	hinge_model_check_writable(ext, get_func_namespace(fcinfo->flinfo->fn_oid), spec->model_name);
 	hinge_row_source_init_from_call(src, fcinfo);
 	if (strcmp(spec->features.impute, "none") != 0)
 		hinge_row_source_set_impute(src);
