@@ -30,6 +30,7 @@ OBJS = \
 	src/pass_oracle.o \
 	src/rowset.o \
 	src/memory_oracle.o \
+	src/dual_cd.o \
 	src/labels.o \
 	src/passes.o \
 	src/source.o \

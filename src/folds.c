@@ -25,17 +25,9 @@
 #include "cv.h"
 #include "finite.h"
 #include "folds.h"
+#include "mix64.h"
 #include "sparse.h"
 #include "validate.h"
-
-/* splitmix64's finaliser: every bit of z moves about half the output bits */
-static inline uint64
-mix64(uint64 z)
-{
-	z = (z ^ (z >> 30)) * UINT64CONST(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64CONST(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 /*
  * A 64-bit hash of a row of features: the dimension's, plus for every
@@ -48,7 +40,7 @@ mix64(uint64 z)
 static uint64
 row_hash(HingeVector x)
 {
-	uint64		h = mix64((uint64) x.n);
+	uint64		h = hinge_mix64((uint64) x.n);
 	int			k;
 
 	for (k = 0; k < hinge_vector_stored(x); k++)
@@ -59,7 +51,7 @@ row_hash(HingeVector x)
 		if (v == 0.0)
 			continue;
 		memcpy(&bits, &v, sizeof(bits));
-		h += mix64(bits ^ mix64((uint64) hinge_vector_stored_position(x, k) + 1));
+		h += hinge_mix64(bits ^ hinge_mix64((uint64) hinge_vector_stored_position(x, k) + 1));
 	}
 	return h;
 }

@@ -162,6 +162,40 @@ hinge_row_scores(const float8 *W, int rows, int cols, HingeVector x,
 	return all_finite;
 }
 
+/* w[0:x.n] += a x: plain sums, for solvers whose iterates need no certificate */
+static inline void
+hinge_axpy(float8 *w, float8 a, HingeVector x)
+{
+	int			k;
+
+	if (x.kind == HINGE_SPARSE)
+	{
+		const float8 *values = (const float8 *) x.data;
+
+		for (k = 0; k < x.nnz; k++)
+			w[x.index[k]] += a * values[k];
+	}
+	else
+		for (k = 0; k < x.n; k++)
+			w[k] += a * hinge_vector_get(x, k);
+}
+
+/* x . x, the sum of the squares of x's stored elements */
+static inline float8
+hinge_squared_length(HingeVector x)
+{
+	float8		sum = 0.0;
+	int			k;
+
+	for (k = 0; k < hinge_vector_stored(x); k++)
+	{
+		float8		v = hinge_vector_stored_value(x, k);
+
+		sum += v * v;
+	}
+	return sum;
+}
+
 /*
  * Euclidean norm of v[0:n], scaled by the largest magnitude first so that
  * weights near the float8 limits neither overflow nor underflow.

@@ -18,6 +18,7 @@
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
+#include "dual_cd.h"
 #include "finite.h"
 #include "folds.h"
 #include "losses.h"
@@ -347,6 +348,7 @@ search_args(const HingeSearch *search, Oid *argtypes, Datum *values, char *nulls
 #define SAMPLE_SHARE		10
 #define SAMPLE_BUDGET_SHARE	0.5
 #define SAMPLE_MIN_ROWS		1000
+#define SAMPLE_DUAL_EPOCHS	2
 
 static bool
 dense_features(const HingeRowSource *src)
@@ -420,6 +422,30 @@ solve_sample(HingeTrainSpec *spec, HingeRowSet *sample, float8 tolerance,
 
 	if (sample->n < SAMPLE_MIN_ROWS)
 		return NULL;
+	/*
+	 * Two epochs of dual coordinate descent first, then the bundle
+	 * method from where they left the weights.  On 10^6 sparse rows
+	 * (bench/sparse.sh, a sample of 10^5) the sample took 0.16 s of epochs
+	 * and 8 sweeps (0.46 s), where from zero it took 26 sweeps (1.4 s).
+	 * The epochs alone, to the tolerance, took 0.26 s, but from their
+	 * solution the training needed 12 passes (11 to 13 over six orders of
+	 * the rows), from the bundle's 11.
+	 */
+	if (center == NULL && hinge_dual_cd_applies(spec))
+	{
+		float8		gap;
+
+		options.start = hinge_dual_cd_solve(sample, spec, tolerance,
+											SAMPLE_DUAL_EPOCHS, &gap);
+		ereport(DEBUG1,
+				(errmsg_internal("hinge_train \"%s\": the start, on a sample of " INT64_FORMAT " rows: %d epochs of dual coordinate descent, duality gap %.1e, %s",
+								 spec->model_name, sample->n, SAMPLE_DUAL_EPOCHS, gap,
+								 options.start == NULL ? "overflowed" :
+								 gap <= tolerance ? "within the tolerance" :
+								 "then the bundle method")));
+		if (options.start != NULL && gap <= tolerance)
+			return (float8 *) options.start;
+	}
 	hinge_memory_oracle_init(&memory, sample, spec, 1, NULL, NULL);
 	options.lambda = spec->lambda;
 	options.tolerance = tolerance;

@@ -125,6 +125,35 @@ SELECT s.converged AND z.converged AND w.converged AS converged,
        s.lower_bound <= least(w.objective, z.objective) AS bound_holds,
        s.passes <= z.passes AS no_more_passes
 FROM im_sampled AS s, im_zero AS z, im_whole AS w;
+-- The sample's solve begins with dual coordinate descent (dual_cd.c),
+-- whose box and diagonal differ by loss: each loss, with and without an
+-- intercept and class weights, from a start no worse than zero
+CREATE FUNCTION pg_temp.train_big(limit_setting text, loss text, intercept bool, class_weight text)
+RETURNS hinge_model LANGUAGE plpgsql AS $$
+DECLARE
+    m hinge_model;
+BEGIN
+    PERFORM set_config('hinge.in_memory_limit', limit_setting, true);
+    SELECT * INTO m FROM hinge_train('big_' || limit_setting, 'im_big', 'x', 't', lambda => 1e-4,
+                                     loss => loss, intercept => intercept,
+                                     class_weight => class_weight, gamma => 0.5);
+    RETURN m;
+END
+$$;
+SELECT v.loss, v.intercept, v.class_weight,
+       s.converged AND z.converged AND w.converged AS converged,
+       abs(s.objective - w.objective) <= 1e-3 * w.objective AS same_optimum,
+       s.lower_bound <= least(w.objective, z.objective) AS bound_holds,
+       s.passes <= z.passes AS no_more_passes
+FROM (VALUES ('hinge', false, NULL), ('hinge', true, 'balanced'),
+             ('squared_hinge', true, NULL), ('squared_hinge', false, 'balanced'),
+             ('smooth_hinge', true, NULL), ('smooth_hinge', false, 'balanced'))
+         AS v(loss, intercept, class_weight),
+     LATERAL pg_temp.train_big('300kB', v.loss, v.intercept, v.class_weight) AS s,
+     LATERAL pg_temp.train_big('0', v.loss, v.intercept, v.class_weight) AS z,
+     LATERAL pg_temp.train_big('256MB', v.loss, v.intercept, v.class_weight) AS w
+ORDER BY v.loss, v.intercept;
+DROP FUNCTION pg_temp.train_big(text, text, bool, text);
 
 -- Sparse rows that do not fit give their sample in the scan that finds them
 -- too many: the count, that scan, then the passes (a view counts its scans).
