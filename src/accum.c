@@ -460,8 +460,7 @@ accumulate_line(float8 *st, HingeVector x, float8 y)
 	float8		from,
 				to;
 
-	from = hinge_row_score(w_from, d, x);
-	to = hinge_row_score(w_to, d, x);
+	hinge_row_score_pair(w_from, w_to, d, x, &from, &to);
 	if (unlikely(!isfinite(from) || !isfinite(to)))
 		hinge_report_nonfinite(hinge_float8_vector(w_from, 2 * d), "line", x, "features");
 	if (loss == LOSS_HINGE)

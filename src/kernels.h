@@ -144,6 +144,48 @@ hinge_row_score(const float8 *w, int cols, HingeVector x)
 }
 
 /*
+ * The scores of x under two rows of weights, *score_a under w_a and
+ * *score_b under w_b, each bit for bit hinge_row_score's.  A sparse row is
+ * read once for both: its positions and values are loaded once, and the two
+ * weight vectors' loads, at random positions, overlap.
+ */
+static inline void
+hinge_row_score_pair(const float8 *w_a, const float8 *w_b, int cols, HingeVector x,
+					 float8 *score_a, float8 *score_b)
+{
+	if (x.kind == HINGE_SPARSE)
+	{
+		const float8 *values = (const float8 *) x.data;
+		float8		a[8] = {0},
+					b[8] = {0};
+		float8		tail_a = 0.0,
+					tail_b = 0.0;
+		int32		vector_end = x.n & ~7;
+		int			k = 0;
+
+		for (; k < x.nnz && x.index[k] < vector_end; k++)
+		{
+			int32		j = x.index[k];
+
+			a[j & 7] += w_a[j] * values[k];
+			b[j & 7] += w_b[j] * values[k];
+		}
+		for (; k < x.nnz; k++)
+		{
+			tail_a += w_a[x.index[k]] * values[k];
+			tail_b += w_b[x.index[k]] * values[k];
+		}
+		*score_a = (((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]))) + tail_a +
+			(cols > x.n ? w_a[x.n] : 0.0);
+		*score_b = (((b[0] + b[4]) + (b[2] + b[6])) + ((b[1] + b[5]) + (b[3] + b[7]))) + tail_b +
+			(cols > x.n ? w_b[x.n] : 0.0);
+		return;
+	}
+	*score_a = hinge_row_score(w_a, cols, x);
+	*score_b = hinge_row_score(w_b, cols, x);
+}
+
+/*
  * scores[r] = the score of x under row r of the rows x cols matrix W, for
  * every row.  Returns false when a score is not finite.
  */

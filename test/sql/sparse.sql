@@ -889,6 +889,29 @@ FROM sp_ref_line AS r,
               FROM sp WHERE r.loss = 'hinge') AS p
 ORDER BY r.loss, r.lambda;
 
+-- A sparse row's two scores on a line come from one loop over its elements
+-- (kernels.h, hinge_row_score_pair): the same sums in the same order as the
+-- dense rows', to the bit.  Rows of 43 elements, most of them non-zero and
+-- none exact, so that a partial sum added in another order, or a position
+-- of the tail (40 to 42) added to the wrong one, shows; 44 columns add an
+-- intercept.
+CREATE TEMP TABLE sp_pair AS
+SELECT i, x, x::hinge_sparse AS s, CASE WHEN sin(3 * i) > 0 THEN 1 ELSE -1 END AS y
+FROM (SELECT i, array(SELECT CASE WHEN (i * j) % 10 < 7 THEN sin(i * j) * exp(cos(j)) ELSE 0 END
+                      FROM generate_series(1, 43) AS j) AS x
+      FROM generate_series(1, 300) AS i) AS r;
+SELECT v.loss, c.columns,
+       hinge_line_objective(c.line, s, y, 1e-3, v.loss, 0.5, 1, 1)
+           = hinge_line_objective(c.line, x, y, 1e-3, v.loss, 0.5, 1, 1) AS same_as_dense
+FROM sp_pair, (VALUES ('hinge'), ('squared_hinge'), ('smooth_hinge')) AS v(loss),
+     (SELECT n AS columns,
+             array[array(SELECT 0.3 * sin(7 * j) + 1e-3 * j FROM generate_series(1, n) AS j),
+                   array(SELECT 0.2 * cos(5 * j) - 1e-3 * j FROM generate_series(1, n) AS j)] AS line
+      FROM (VALUES (43), (44)) AS n(n)) AS c
+GROUP BY v.loss, c.columns, c.line
+ORDER BY v.loss, c.columns;
+DROP TABLE sp_pair;
+
 -- multiclass aggregates: Crammer-Singer, Weston-Watkins and one-vs-rest,
 -- with and without intercept and class weights
 SELECT r.variant, cardinality(r.w[1:1]) AS columns, r.class_weights IS NOT NULL AS weighted,
