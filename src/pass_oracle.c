@@ -55,13 +55,14 @@ pass_arguments(HingePassOracle *po, HingeParams *params, const char *ext, const 
 	args[n++] = "y";
 	if (po->folds != NULL)
 		args[n++] = "fold";
-	args[n++] = hinge_param(params, FLOAT8OID, Float8GetDatum(0.0));
+	/* lambda 0: the solver adds the regulariser itself */
+	args[n++] = hinge_float8_literal(0.0);
 	if (hinge_spec_is_multiclass(spec) && !hinge_spec_is_one_vs_rest(spec))
-		args[n++] = hinge_param(params, TEXTOID, CStringGetTextDatum(spec->multiclass));
+		args[n++] = hinge_text_literal(spec->multiclass);
 	if (!hinge_spec_is_multiclass(spec))
 	{
-		args[n++] = hinge_param(params, TEXTOID, CStringGetTextDatum(spec->loss));
-		args[n++] = hinge_param(params, FLOAT8OID, Float8GetDatum(spec->gamma));
+		args[n++] = hinge_text_literal(spec->loss);
+		args[n++] = hinge_float8_literal(spec->gamma);
 	}
 	if (po->folds != NULL)
 	{
@@ -96,8 +97,8 @@ pass_arguments(HingePassOracle *po, HingeParams *params, const char *ext, const 
 	}
 	else
 	{
-		args[n++] = hinge_param(params, FLOAT8OID, Float8GetDatum(spec->cpos));
-		args[n++] = hinge_param(params, FLOAT8OID, Float8GetDatum(spec->cneg));
+		args[n++] = hinge_float8_literal(spec->cpos);
+		args[n++] = hinge_float8_literal(spec->cneg);
 	}
 	return n;
 }

@@ -40,6 +40,24 @@ hinge_param(HingeParams *params, Oid type, Datum value)
 	return psprintf("$%d", params->n);
 }
 
+/*
+ * A float8 or text constant of a pass query, for a value fixed for the
+ * whole training: the executor evaluates a Const once, where it fetches a
+ * parameter at every row.  Floats are written with 17 significant digits,
+ * which read back to the same double.
+ */
+char *
+hinge_float8_literal(float8 value)
+{
+	return psprintf("'%.17g'::pg_catalog.float8", value);
+}
+
+char *
+hinge_text_literal(const char *value)
+{
+	return psprintf("%s::pg_catalog.text", quote_literal_cstr(value));
+}
+
 /* The features argument: float8[] or real[], as the rows hold them */
 #define FEATURES	InvalidOid
 #define MAX_CALL_ARGS	9

@@ -28,6 +28,8 @@ typedef struct HingeParams
 } HingeParams;
 
 extern char *hinge_param(HingeParams *params, Oid type, Datum value);
+extern char *hinge_float8_literal(float8 value);
+extern char *hinge_text_literal(const char *value);
 extern char *hinge_extension_schema(FunctionCallInfo fcinfo);
 
 /* The functions and aggregates hinge's queries call */
