@@ -152,7 +152,9 @@ SQL
 # sleep) took CPU from the 2-core machine it measured
 sample_memory() {  # pid, stop file, out file
     local peak=0 key kb rest tick
-    mkfifo "$3.tick" && exec {tick}<>"$3.tick"
+    rm -f "$3.tick"
+    mkfifo "$3.tick"
+    exec {tick}<>"$3.tick"
     while [ ! -e "$2" ] && [ -e "/proc/$1" ]; do
         while read -r key kb rest; do
             [ "$key" != RssAnon: ] || [ "$kb" -le "$peak" ] || peak=$kb

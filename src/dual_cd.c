@@ -51,7 +51,7 @@ typedef struct DualRow
 bool
 hinge_dual_cd_applies(const HingeTrainSpec *spec)
 {
-	return spec->n_rows == 1 && !hinge_spec_is_multiclass(spec);
+	return !hinge_spec_is_multiclass(spec);
 }
 
 /* U_i and D_i of a row whose loss weighs C (C > 0) */

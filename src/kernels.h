@@ -47,6 +47,13 @@ hinge_load_f4(const float4 *p)
 }
 #endif
 
+/* Eight partial sums s[0:8] added pairwise, in the order every kernel uses */
+static inline float8
+hinge_sum_lanes(const float8 *s)
+{
+	return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
+}
+
 /* The eight partial sums added pairwise, then the tail */
 #define HINGE_DOT_BODY(LOAD_B) \
 	int			i = 0; \
@@ -74,8 +81,7 @@ hinge_load_f4(const float4 *p)
 	for (; i + 8 <= n; i += 8) \
 		for (int l = 0; l < 8; l++) \
 			s[l] += a[i + l] * (float8) b[i + l];
-#define HINGE_DOT_SUM \
-	(((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7])))
+#define HINGE_DOT_SUM hinge_sum_lanes(s)
 #endif
 
 /* a[0:n] . b[0:n] */
@@ -114,7 +120,7 @@ hinge_dot_sparse(const float8 *w, const int32 *index, const float8 *values, int 
 		s[index[k] & 7] += w[index[k]] * values[k];
 	for (; k < nnz; k++)
 		tail += w[index[k]] * values[k];
-	return (((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]))) + tail;
+	return hinge_sum_lanes(s) + tail;
 }
 
 /* w[0:n] . x, with x dense float8 or float4 (n of its elements), or sparse */
@@ -133,14 +139,18 @@ hinge_dot(const float8 *w, HingeVector x, int n)
 	}
 }
 
-/*
- * The score of x under one row of weights w[0:cols]: w[0:d].x, plus the
- * intercept w[d] when the row has one element more than x.
- */
+/* The intercept w[d] when the row of weights has one element more than x */
+static inline float8
+hinge_row_intercept(const float8 *w, int cols, HingeVector x)
+{
+	return cols > x.n ? w[x.n] : 0.0;
+}
+
+/* The score of x under one row of weights w[0:cols]: w[0:d].x, plus the intercept */
 static inline float8
 hinge_row_score(const float8 *w, int cols, HingeVector x)
 {
-	return hinge_dot(w, x, x.n) + (cols > x.n ? w[x.n] : 0.0);
+	return hinge_dot(w, x, x.n) + hinge_row_intercept(w, cols, x);
 }
 
 /*
@@ -175,10 +185,8 @@ hinge_row_score_pair(const float8 *w_a, const float8 *w_b, int cols, HingeVector
 			tail_a += w_a[x.index[k]] * values[k];
 			tail_b += w_b[x.index[k]] * values[k];
 		}
-		*score_a = (((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]))) + tail_a +
-			(cols > x.n ? w_a[x.n] : 0.0);
-		*score_b = (((b[0] + b[4]) + (b[2] + b[6])) + ((b[1] + b[5]) + (b[3] + b[7]))) + tail_b +
-			(cols > x.n ? w_b[x.n] : 0.0);
+		*score_a = hinge_sum_lanes(a) + tail_a + hinge_row_intercept(w_a, cols, x);
+		*score_b = hinge_sum_lanes(b) + tail_b + hinge_row_intercept(w_b, cols, x);
 		return;
 	}
 	*score_a = hinge_row_score(w_a, cols, x);
