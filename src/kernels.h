@@ -26,7 +26,6 @@
 #define HINGE_VECTOR_EXTENSIONS 1
 typedef double hinge_v2df __attribute__((vector_size(16)));
 typedef float hinge_v2sf __attribute__((vector_size(8)));
-typedef long long hinge_v2di __attribute__((vector_size(16)));
 
 static inline hinge_v2df
 hinge_load_f8(const float8 *p)
@@ -271,23 +270,28 @@ hinge_norm(const float8 *v, int n)
 }
 
 /*
- * Neumaier's compensated summation: *sum + *comp carries the sum of all
- * values added with about one rounding in total, whatever their order.
+ * Compensated summation: *sum + *comp carries the sum of all values added
+ * with about one rounding in total, whatever their order.  Each addition's
+ * exact rounding error goes to *comp, computed by Knuth's TwoSum, which
+ * needs no comparison: Neumaier's form (the same error, from whichever of
+ * the two is larger) branched on the magnitudes, and scattering a sparse
+ * row into a subgradient mispredicted that branch.
  */
 static inline void
 hinge_compensated_add(float8 *sum, float8 *comp, float8 value)
 {
 	float8		s = *sum;
 	float8		t = s + value;
+	float8		value_part = t - s;
 
-	*comp += fabs(s) >= fabs(value) ? (s - t) + value : (value - t) + s;
+	*comp += (s - (t - value_part)) + (value - value_part);
 	*sum = t;
 }
 
 /*
  * sum[j] + comp[j] += coef * x[j] for j < n, compensated as above: the
  * accumulation of a row into a subgradient.  Elements are independent, so
- * the SIMD version does exactly what the scalar loop does.
+ * the SIMD version does exactly what the scalar loop does (the same TwoSum).
  */
 static inline void
 hinge_compensated_axpy(float8 *sum, float8 *comp, float8 coef, HingeVector x)
@@ -296,7 +300,6 @@ hinge_compensated_axpy(float8 *sum, float8 *comp, float8 coef, HingeVector x)
 
 #ifdef HINGE_VECTOR_EXTENSIONS
 	const hinge_v2df c = {coef, coef};
-	const hinge_v2di no_sign = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
 #endif
 
 	if (x.kind == HINGE_SPARSE)
@@ -327,12 +330,8 @@ hinge_compensated_axpy(float8 *sum, float8 *comp, float8 coef, HingeVector x)
 							 : hinge_load_f8((const float8 *) x.data + j));
 		hinge_v2df	s = hinge_load_f8(sum + j);
 		hinge_v2df	t = s + v;
-		hinge_v2di	s_larger = (hinge_v2di) ((hinge_v2df) ((hinge_v2di) s & no_sign) >=
-											 (hinge_v2df) ((hinge_v2di) v & no_sign));
-		hinge_v2di	if_s = (hinge_v2di) ((s - t) + v);
-		hinge_v2di	if_v = (hinge_v2di) ((v - t) + s);
-		hinge_v2df	cj = hinge_load_f8(comp + j) +
-			(hinge_v2df) ((if_s & s_larger) | (if_v & ~s_larger));
+		hinge_v2df	v_part = t - s;
+		hinge_v2df	cj = hinge_load_f8(comp + j) + ((s - (t - v_part)) + (v - v_part));
 
 		memcpy(sum + j, &t, sizeof(t));
 		memcpy(comp + j, &cj, sizeof(cj));

@@ -11,9 +11,10 @@
  * first row replaces it with a state of the right size, and a combine
  * function treats it as the identity (a parallel worker that saw no rows).
  *
- * Sums are compensated (Neumaier's variant of Kahan summation), so that a
- * million rows agree with an exactly rounded sum to about 1e-15 relative,
- * whatever the order in which workers visit and combine them.
+ * Sums are compensated (each addition's exact rounding error, from Knuth's
+ * TwoSum, kept beside the sum: kernels.h), so that a million rows agree
+ * with an exactly rounded sum to about 1e-15 relative, whatever the order
+ * in which workers visit and combine them.
  */
 #include "postgres.h"
 

@@ -56,9 +56,8 @@ hinge_wide_kernels_usable(void)
 
 /*
  * sum[j] + comp[j] += coef * x[j] for j < n (x float8, or float4 widened
- * exactly), compensated by Knuth's TwoSum: the exact rounding error of each
- * addition, which is what hinge_compensated_add's Neumaier branch computes
- * too, so the result is that of the scalar loop bit for bit.
+ * exactly), compensated by Knuth's TwoSum as hinge_compensated_add is, so
+ * the result is that of the scalar loop bit for bit.
  */
 #define WIDE_AXPY_BODY(LOAD_X) \
 	const hinge_v4df c = {coef, coef, coef, coef}; \
