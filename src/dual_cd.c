@@ -76,12 +76,14 @@ dual_box(HingeLoss loss, float8 gamma, float8 C, DualRow *r)
 }
 
 /*
- * The duality gap relative to the primal, both divided by lambda; alpha
- * and w as the epochs left them
+ * The objective and the dual at alpha and w as the epochs left them, and
+ * their gap relative to the objective; both are computed divided by
+ * lambda, as the epochs work, and reported as spec's objective is
  */
-static float8
-relative_gap(const HingeRowSet *rows, const DualRow *dual, const float8 *alpha,
-			 const float8 *w, int cols, HingeLoss loss, float8 gamma)
+static void
+measure_progress(const HingeRowSet *rows, const DualRow *dual, const float8 *alpha,
+				 const float8 *w, int cols, HingeLoss loss, float8 gamma, float8 lambda,
+				 HingeDualProgress *progress)
 {
 	float8		half_ww = 0.5 * hinge_dot_f8(w, w, cols);
 	float8		primal = half_ww;
@@ -99,14 +101,17 @@ relative_gap(const HingeRowSet *rows, const DualRow *dual, const float8 *alpha,
 		primal += dual[i].weight * hinge_loss_of_violation(loss, gamma, v, &dloss);
 		dual_value += alpha[i] - 0.5 * dual[i].diag * alpha[i] * alpha[i];
 	}
+	progress->objective = lambda * primal;
+	progress->dual = lambda * dual_value;
 	if (!isfinite(primal) || primal <= 0.0)
-		return primal == 0.0 ? 0.0 : get_float8_infinity();
-	return (primal - dual_value) / primal;
+		progress->gap = primal == 0.0 ? 0.0 : get_float8_infinity();
+	else
+		progress->gap = (primal - dual_value) / primal;
 }
 
 float8 *
 hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec, float8 tolerance,
-					int max_epochs, float8 *gap)
+					int max_epochs, HingeDualProgress *progress)
 {
 	int			cols = spec->n_columns;
 	bool		intercept = cols > rows->n_features;
@@ -142,8 +147,9 @@ hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec, float8 
 			alpha[i] = dual[i].upper;
 	}
 
-	*gap = get_float8_infinity();
-	for (epoch = 1; epoch <= max_epochs && *gap > tolerance; epoch++)
+	progress->objective = progress->dual = get_float8_nan();
+	progress->gap = get_float8_infinity();
+	for (epoch = 1; epoch <= max_epochs && progress->gap > tolerance; epoch++)
 	{
 		CHECK_FOR_INTERRUPTS();
 		/* a new order each epoch (Fisher-Yates), the same on every run */
@@ -179,7 +185,8 @@ hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec, float8 
 			alpha[r] = a;
 		}
 		if (epoch % DUAL_CD_GAP_EVERY == 0)
-			*gap = relative_gap(rows, dual, alpha, w, cols, loss, spec->gamma);
+			measure_progress(rows, dual, alpha, w, cols, loss, spec->gamma, spec->lambda,
+							 progress);
 	}
 	pfree(order);
 	pfree(dual);

@@ -13,12 +13,25 @@
 extern bool hinge_dual_cd_applies(const HingeTrainSpec *spec);
 
 /*
+ * Where the epochs left the problem on the rows: spec's objective at their
+ * weights, the dual's value at their alphas (a lower bound on the rows'
+ * optimum, up to the rounding of the weights they move), and the gap
+ * between them relative to the objective; infinite before it is computed.
+ */
+typedef struct HingeDualProgress
+{
+	float8		objective;
+	float8		dual;
+	float8		gap;
+} HingeDualProgress;
+
+/*
  * Weights (spec->n_columns) near the minimum over rows (binary labels) of
- * spec's objective: once *gap, the duality gap relative to the objective
- * (about; not a certificate), is at most tolerance, or after
+ * spec's objective: once progress->gap is at most tolerance, or after
  * max_epochs epochs.  NULL if they overflowed.
  */
 extern float8 *hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec,
-								   float8 tolerance, int max_epochs, float8 *gap);
+								   float8 tolerance, int max_epochs,
+								   HingeDualProgress *progress);
 
 #endif							/* HINGE_DUAL_CD_H */

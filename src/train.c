@@ -433,17 +433,19 @@ solve_sample(HingeTrainSpec *spec, HingeRowSet *sample, float8 tolerance,
 	 */
 	if (center == NULL && hinge_dual_cd_applies(spec))
 	{
-		float8		gap;
+		HingeDualProgress progress;
 
 		options.start = hinge_dual_cd_solve(sample, spec, tolerance,
-											SAMPLE_DUAL_EPOCHS, &gap);
+											SAMPLE_DUAL_EPOCHS, &progress);
+		/* (scripts/test_dual_cd.py checks these figures against liblinear's) */
 		ereport(DEBUG1,
-				(errmsg_internal("hinge_train \"%s\": the start, on a sample of " INT64_FORMAT " rows: %d epochs of dual coordinate descent, duality gap %.1e, %s",
-								 spec->model_name, sample->n, SAMPLE_DUAL_EPOCHS, gap,
+				(errmsg_internal("hinge_train \"%s\": the start, on a sample of " INT64_FORMAT " rows: %d epochs of dual coordinate descent, objective %.17g, dual %.17g, duality gap %.1e, %s",
+								 spec->model_name, sample->n, SAMPLE_DUAL_EPOCHS,
+								 progress.objective, progress.dual, progress.gap,
 								 options.start == NULL ? "overflowed" :
-								 gap <= tolerance ? "within the tolerance" :
+								 progress.gap <= tolerance ? "within the tolerance" :
 								 "then the bundle method")));
-		if (options.start != NULL && gap <= tolerance)
+		if (options.start != NULL && progress.gap <= tolerance)
 			return (float8 *) options.start;
 	}
 	hinge_memory_oracle_init(&memory, sample, spec, 1, NULL, NULL);
