@@ -24,7 +24,8 @@
 #    sampled from /proc every 0.1 s) of its backend; against the export of
 #    the rows as libsvm text (psql's \copy) + liblinear-train -s 3 -c C,
 #    C = 1 / (lambda N), on it; the objective of liblinear's weights
-#    computed in SQL against hinge's and its certified lower bound.
+#    computed in SQL against hinge's and its certified lower bound.  The
+#    three run R times in turn: each run's ratio is shown, and their median.
 # 4. Text: scripts/make_text_data.py's packages table (apt-cache
 #    dumpavail), its descriptions as tsvector (to_tsvector('english', ...)
 #    of the one-line and the long description), hinge_train of is_library
@@ -144,7 +145,7 @@ SQL
 
 # 3. hinge_train against export + liblinear.
 "${PSQL[@]}" -q -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS bench_sparse_results" \
-    -c "CREATE UNLOGGED TABLE bench_sparse_results (step text, seconds float8, passes int,
+    -c "CREATE UNLOGGED TABLE bench_sparse_results (run int, step text, seconds float8, passes int,
           objective float8, lower_bound float8, converged bool, cpu_seconds float8, peak_anon_kb bigint)"
 
 # the peak RssAnon of a process, sampled until the file $2 exists
@@ -166,7 +167,10 @@ sample_memory() {  # pid, stop file, out file
     echo "$peak" >"$3"
 }
 
-echo "hinge_train..."
+# hinge_train, then export + liblinear, REPS times: the machine's speed moves
+# by a third within minutes, so each run's ratio is shown, and their median
+for run in $(seq 1 "$REPS"); do
+echo "hinge_train (run $run of $REPS)..."
 { echo "$CPU_SQL"; cat <<SQL; } >"$WORK/hinge.sql"
 SET client_min_messages = warning;
 SET jit = off;
@@ -182,17 +186,18 @@ SELECT passes, objective, lower_bound, converged
 FROM hinge_train('bench_sparse', 'bench_sparse', 'x', 'y', lambda => :lambda,
                  intercept => false, tolerance => :tolerance);
 SET client_min_messages = warning;
-INSERT INTO bench_sparse_results (step, seconds, passes, objective, lower_bound, converged, cpu_seconds)
-SELECT 'hinge_train', extract(epoch FROM clock_timestamp() - t0), passes, objective, lower_bound,
+INSERT INTO bench_sparse_results (run, step, seconds, passes, objective, lower_bound, converged, cpu_seconds)
+SELECT $run, 'hinge_train', extract(epoch FROM clock_timestamp() - t0), passes, objective, lower_bound,
        converged, pg_temp.cpu_seconds() - cpu0
 FROM t, m;
 \\! touch $WORK/hinge.done
 SQL
 declare -f sample_memory >"$WORK/sampler.sh"
+rm -f "$WORK/hinge.done" "$WORK/hinge.peak" "$WORK/hinge.pid"
 "${PSQL[@]}" -A -t -f "$WORK/hinge.sql" 2>"$WORK/hinge.log" ||
     { cat "$WORK/hinge.log" >&2; bench_die "hinge_train failed"; }
 for _ in $(seq 1 50); do [ -s "$WORK/hinge.peak" ] && break; sleep 0.1; done
-"${PSQL[@]}" -c "UPDATE bench_sparse_results SET peak_anon_kb = nullif('$(cat "$WORK/hinge.peak" 2>/dev/null)', '')::bigint WHERE step = 'hinge_train'"
+"${PSQL[@]}" -c "UPDATE bench_sparse_results SET peak_anon_kb = nullif('$(cat "$WORK/hinge.peak" 2>/dev/null)', '')::bigint WHERE step = 'hinge_train' AND run = $run"
 echo "last NOTICE of hinge_train: $(grep -h 'NOTICE' "$WORK/hinge.log" | tail -1 | sed 's/^.*NOTICE: *//')"
 
 # The export: one libsvm line a row, "y i:v i:v ...", from the text form
@@ -212,16 +217,16 @@ SQL
 { time "${PSQL[@]}" -A -t -f "$WORK/export.sql" 2>"$WORK/export.err" ; } 2>"$WORK/export.time" ||
     { cat "$WORK/export.err" >&2; bench_die "the export failed"; }
 # CPU: the backend's during the \copy and the whole psql process's
-"${PSQL[@]}" -c "INSERT INTO bench_sparse_results (step, seconds, cpu_seconds) VALUES
-                 ('export', $(elapsed "$(cat "$WORK/export.t0")" "$(cat "$WORK/export.t1")"),
+"${PSQL[@]}" -c "INSERT INTO bench_sparse_results (run, step, seconds, cpu_seconds) VALUES
+                 ($run, 'export', $(elapsed "$(cat "$WORK/export.t0")" "$(cat "$WORK/export.t1")"),
                   nullif('$(cat "$WORK/export.cpu")', '')::float8 + $(cpu_of "$WORK/export.time"))"
 
 echo "liblinear-train..."
 { time "$LIBLINEAR" -s 3 -c "$C" "$SVM" "$WORK/model" >"$WORK/liblinear.log" 2>&1 ; } \
     2>"$WORK/liblinear.time" ||
     { cat "$WORK/liblinear.log" >&2; bench_die "$LIBLINEAR failed"; }
-"${PSQL[@]}" -c "INSERT INTO bench_sparse_results (step, seconds, cpu_seconds)
-                 VALUES ('liblinear', $(wall_of "$WORK/liblinear.time"), $(cpu_of "$WORK/liblinear.time"))"
+"${PSQL[@]}" -c "INSERT INTO bench_sparse_results (run, step, seconds, cpu_seconds)
+                 VALUES ($run, 'liblinear', $(wall_of "$WORK/liblinear.time"), $(cpu_of "$WORK/liblinear.time"))"
 echo "libsvm file: $(wc -c <"$SVM") bytes; first line starts: $(head -c 60 "$SVM")..."
 echo "liblinear-train log: $(grep -E 'iter|Objective|nSV|WARNING' "$WORK/liblinear.log" | tail -4 | tr '\n' ' ' | tr -s ' ')"
 
@@ -236,6 +241,7 @@ esac
 awk -v s="$sign" 'found { print NR - start "\t" s * $1 } $1 == "w" { found = 1; start = NR }' \
     "$WORK/model" >"$WORK/w.tsv"
 ll_dual=$(awk '/Objective value/ { v = $NF } END { print (v == "" ? "NaN" : v) }' "$WORK/liblinear.log")
+done
 
 "${PSQL[@]}" -A -t -v c="$C" -v ll_dual="$ll_dual" <<SQL
 SET client_min_messages = warning;
@@ -249,37 +255,47 @@ SELECT hinge_objective(:'w_ll'::float8[], x, y, :lambda) AS ll_objective FROM be
 SELECT hinge_objective((SELECT weights FROM hinge_model WHERE name = 'bench_sparse'), x, y, :lambda)
        AS hs_objective FROM bench_sparse \\gset
 CREATE TEMP VIEW s AS SELECT * FROM bench_sparse_results;
-SELECT format('%-12s %9s %9s %6s %13s %13s %9s %5s %12s', 'step', 'seconds', 'cpu s', 'passes',
+CREATE TEMP VIEW last_run AS SELECT * FROM bench_sparse_results
+WHERE run = (SELECT max(run) FROM bench_sparse_results);
+SELECT format('%3s %-12s %9s %9s %6s %13s %13s %9s %5s %12s', 'run', 'step', 'seconds', 'cpu s', 'passes',
               'objective', 'lower bound', 'gap', 'conv', 'peak anon');
-SELECT format('%-12s %9s %9s %6s %13s %13s %9s %5s %12s', step, to_char(seconds, 'FM99990.000'),
+SELECT format('%3s %-12s %9s %9s %6s %13s %13s %9s %5s %12s', run, step, to_char(seconds, 'FM99990.000'),
               coalesce(to_char(cpu_seconds, 'FM99990.000'), ''), coalesce(passes::text, ''),
               coalesce(to_char(objective, 'FM999990.000000000'), ''),
               coalesce(to_char(lower_bound, 'FM999990.000000000'), ''),
               coalesce(to_char((objective - lower_bound) / objective, '9.99EEEE'), ''),
               coalesce(converged::text, ''),
               coalesce(pg_size_pretty(peak_anon_kb * 1024), ''))
-FROM s ORDER BY CASE step WHEN 'hinge_train' THEN 1 WHEN 'export' THEN 2 ELSE 3 END;
-SELECT format('hinge_train: %s s, %s passes, %s s a pass; peak anonymous memory of its backend %s (the weights are %s)',
-              to_char(seconds, 'FM99990.000'), passes, to_char(seconds / passes, 'FM990.000'),
+FROM s ORDER BY run, CASE step WHEN 'hinge_train' THEN 1 WHEN 'export' THEN 2 ELSE 3 END;
+SELECT format('hinge_train, run %s: %s s, %s passes, %s s a pass; peak anonymous memory of its backend %s (the weights are %s)',
+              run, to_char(seconds, 'FM99990.000'), passes, to_char(seconds / passes, 'FM990.000'),
               pg_size_pretty(peak_anon_kb * 1024), pg_size_pretty(8 * :features::bigint))
-FROM s WHERE step = 'hinge_train';
-SELECT format('export %s s + liblinear-train -s 3 -c %s %s s = %s s',
-              to_char(e.seconds, 'FM99990.000'), :'c', to_char(l.seconds, 'FM99990.000'),
+FROM s WHERE step = 'hinge_train' ORDER BY run;
+SELECT format('run %s: export %s s + liblinear-train -s 3 -c %s %s s = %s s',
+              e.run, to_char(e.seconds, 'FM99990.000'), :'c', to_char(l.seconds, 'FM99990.000'),
               to_char(e.seconds + l.seconds, 'FM99990.000'))
-FROM s e, s l WHERE e.step = 'export' AND l.step = 'liblinear';
+FROM s e JOIN s l USING (run) WHERE e.step = 'export' AND l.step = 'liblinear' ORDER BY run;
 SELECT format('objective (lambda/2 ||w||^2 + mean hinge loss): hinge %s (recomputed %s), certified lower bound %s; liblinear %s, its dual bound %s',
               to_char(h.objective, 'FM999990.000000000'), to_char(:hs_objective, 'FM999990.000000000'),
               to_char(h.lower_bound, 'FM999990.000000000'), to_char(:ll_objective, 'FM999990.000000000'),
               to_char(-(:'ll_dual')::float8 * :lambda, 'FM999990.000000000'))
-FROM s h WHERE h.step = 'hinge_train';
+FROM last_run h WHERE h.step = 'hinge_train';
 SELECT format('liblinear''s objective relative to hinge''s lower bound: %s (hinge''s certified gap %s)',
               to_char((:ll_objective - h.lower_bound) / :ll_objective, '9.99EEEE'),
               to_char((h.objective - h.lower_bound) / h.objective, '9.99EEEE'))
-FROM s h WHERE h.step = 'hinge_train';
-SELECT format('ratio hinge_train/(export + liblinear): %s wall clock (goal <= 0.20), %s CPU seconds',
-              to_char(h.seconds / (e.seconds + l.seconds), 'FM990.000'),
-              coalesce(to_char(h.cpu_seconds / (e.cpu_seconds + l.cpu_seconds), 'FM990.000'), '?'))
-FROM s h, s e, s l WHERE h.step = 'hinge_train' AND e.step = 'export' AND l.step = 'liblinear';
+FROM last_run h WHERE h.step = 'hinge_train';
+CREATE TEMP VIEW ratios AS
+SELECT h.run, h.seconds / (e.seconds + l.seconds) AS wall,
+       h.cpu_seconds / (e.cpu_seconds + l.cpu_seconds) AS cpu
+FROM s h JOIN s e USING (run) JOIN s l USING (run)
+WHERE h.step = 'hinge_train' AND e.step = 'export' AND l.step = 'liblinear';
+SELECT format('ratio hinge_train/(export + liblinear), run %s: %s wall clock (goal <= 0.20), %s CPU seconds',
+              run, to_char(wall, 'FM990.000'), coalesce(to_char(cpu, 'FM990.000'), '?'))
+FROM ratios ORDER BY run;
+SELECT format('ratio hinge_train/(export + liblinear), the median of %s runs: %s wall clock (goal <= 0.20), %s CPU seconds',
+              count(*), to_char(percentile_cont(0.5) WITHIN GROUP (ORDER BY wall), 'FM990.000'),
+              coalesce(to_char(percentile_cont(0.5) WITHIN GROUP (ORDER BY cpu), 'FM990.000'), '?'))
+FROM ratios HAVING count(*) > 1;
 SQL
 rm -f "$SVM"
 
