@@ -16,7 +16,8 @@ extern bool hinge_dual_cd_applies(const HingeTrainSpec *spec);
  * Where the epochs left the problem on the rows: spec's objective at their
  * weights, the dual's value at their alphas (a lower bound on the rows'
  * optimum, up to the rounding of the weights they move), and the gap
- * between them relative to the objective; infinite before it is computed.
+ * between them relative to the objective; until the first is computed
+ * (every second epoch), NaN, NaN and infinity.
  */
 typedef struct HingeDualProgress
 {

@@ -437,7 +437,7 @@ solve_sample(HingeTrainSpec *spec, HingeRowSet *sample, float8 tolerance,
 
 		options.start = hinge_dual_cd_solve(sample, spec, tolerance,
 											SAMPLE_DUAL_EPOCHS, &progress);
-		/* (scripts/test_dual_cd.py checks these figures against liblinear's) */
+		/* (scripts/test_dual_cd.py checks these figures against independent solvers) */
 		ereport(DEBUG1,
 				(errmsg_internal("hinge_train \"%s\": the start, on a sample of " INT64_FORMAT " rows: %d epochs of dual coordinate descent, objective %.17g, dual %.17g, duality gap %.1e, %s",
 								 spec->model_name, sample->n, SAMPLE_DUAL_EPOCHS,
