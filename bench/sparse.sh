@@ -167,6 +167,8 @@ sample_memory() {  # pid, stop file, out file
     echo "$peak" >"$3"
 }
 
+declare -f sample_memory >"$WORK/sampler.sh"
+
 # hinge_train, then export + liblinear, REPS times: the machine's speed moves
 # by a third within minutes, so each run's ratio is shown, and their median
 for run in $(seq 1 "$REPS"); do
@@ -192,7 +194,6 @@ SELECT $run, 'hinge_train', extract(epoch FROM clock_timestamp() - t0), passes, 
 FROM t, m;
 \\! touch $WORK/hinge.done
 SQL
-declare -f sample_memory >"$WORK/sampler.sh"
 rm -f "$WORK/hinge.done" "$WORK/hinge.peak" "$WORK/hinge.pid"
 "${PSQL[@]}" -A -t -f "$WORK/hinge.sql" 2>"$WORK/hinge.log" ||
     { cat "$WORK/hinge.log" >&2; bench_die "hinge_train failed"; }
@@ -230,8 +231,11 @@ echo "liblinear-train..."
 echo "libsvm file: $(wc -c <"$SVM") bytes; first line starts: $(head -c 60 "$SVM")..."
 echo "liblinear-train log: $(grep -E 'iter|Objective|nSV|WARNING' "$WORK/liblinear.log" | tail -4 | tr '\n' ' ' | tr -s ' ')"
 
+done
+
 # liblinear's weights for y = +1 (its first label scores positive), padded
-# with zeros to D (nr_feature is the largest position it saw)
+# with zeros to D (nr_feature is the largest position it saw), from the last
+# run's model: every run trains the same
 first_label=$(awk '$1 == "label" { print $2; exit }' "$WORK/model")
 case "$first_label" in
     1|+1) sign=1 ;;
@@ -241,7 +245,6 @@ esac
 awk -v s="$sign" 'found { print NR - start "\t" s * $1 } $1 == "w" { found = 1; start = NR }' \
     "$WORK/model" >"$WORK/w.tsv"
 ll_dual=$(awk '/Objective value/ { v = $NF } END { print (v == "" ? "NaN" : v) }' "$WORK/liblinear.log")
-done
 
 "${PSQL[@]}" -A -t -v c="$C" -v ll_dual="$ll_dual" <<SQL
 SET client_min_messages = warning;

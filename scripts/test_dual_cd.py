@@ -49,17 +49,14 @@ def rows():
     return X, t
 
 
-def objective(w, X, y, c, loss, intercept):
-    """lambda/2 ||w||^2 + mean c_i loss(y_i w.x_i), the intercept a weight"""
-    Xb = np.hstack([X, np.ones((len(y), 1))]) if intercept else X
-    z = y * (Xb @ w)
-    losses = {"hinge": lambda: reference.hinge(z, 1.0),
-              "squared_hinge": lambda: reference.squared_hinge(z, 1.0),
-              "smooth_hinge": lambda: reference.smooth_hinge(z, GAMMA)}[loss]()
-    return LAMBDA / 2 * (w @ w) + np.mean(c * losses)
+def objective(w, X, y, loss, cneg, cpos):
+    """lambda/2 ||w||^2 + mean c_i loss(y_i w.x_i), with its gradient (numpy's
+    reference.binary_aggregates: an intercept when w is one longer than x)"""
+    value, gradient, _, _ = reference.binary_aggregates(X, y, w, LAMBDA, loss, GAMMA, cpos, cneg)
+    return value, np.array(gradient)
 
 
-def optimum(X, y, c, cneg, cpos, loss, intercept):
+def optimum(X, y, loss, cneg, cpos, intercept):
     """The sample's optimal objective, without hinge's code"""
     if loss in ("hinge", "squared_hinge"):
         labels = np.where(y > 0, 2, 1)                     # 1 the negative class
@@ -68,16 +65,10 @@ def optimum(X, y, c, cneg, cpos, loss, intercept):
         order = [int(v) for v in next(l for l in lines if l.startswith("label")).split()[1:]]
         start = lines.index("w") + 1
         w = np.array([float(l) for l in lines[start:start + X.shape[1] + intercept]])
-        return objective(w if order[0] == 2 else -w, X, y, c, loss, intercept)
-    Xb = np.hstack([X, np.ones((len(y), 1))]) if intercept else X
-
-    def value_and_gradient(w):
-        z = y * (Xb @ w)
-        g = reference.smooth_hinge_grad(y, z, GAMMA)      # d loss / d score
-        return (LAMBDA / 2 * (w @ w) + np.mean(c * reference.smooth_hinge(z, GAMMA)),
-                LAMBDA * w + Xb.T @ (c * g) / len(y))
-
-    result = minimize(value_and_gradient, np.zeros(Xb.shape[1]), jac=True, method="L-BFGS-B",
+        return objective(w if order[0] == 2 else -w, X, y, loss, cneg, cpos)[0]
+    # the smooth hinge is differentiable: L-BFGS on the primal
+    result = minimize(objective, np.zeros(X.shape[1] + intercept), args=(X, y, loss, cneg, cpos),
+                      jac=True, method="L-BFGS-B",
                       options={"maxiter": 100000, "ftol": 1e-15, "gtol": 1e-12})
     return result.fun
 
@@ -124,8 +115,7 @@ def main():
             n, p, d, gap = (int(found[0].group(1)), float(found[0].group(2)),
                             float(found[0].group(3)), float(found[0].group(4)))
             cneg, cpos = balanced if class_weight else (1.0, 1.0)
-            c = np.where(ys > 0, cpos, cneg)
-            best = optimum(Xs, ys, c, cneg, cpos, loss, intercept)
+            best = optimum(Xs, ys, loss, cneg, cpos, intercept)
             checks = {
                 "the sample is every tenth row": n == len(ys),
                 "the dual is below the optimum": d <= best + 1e-9 * best,

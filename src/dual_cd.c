@@ -179,9 +179,7 @@ hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec, float8 
 			a = Min(Max(alpha[r] - g / dual[r].q, 0.0), dual[r].upper);
 			if (a == alpha[r])
 				continue;
-			hinge_axpy(w, (a - alpha[r]) * y, x);
-			if (intercept)
-				w[cols - 1] += (a - alpha[r]) * y;
+			hinge_add_row(w, cols, (a - alpha[r]) * y, x);
 			alpha[r] = a;
 		}
 		if (epoch % DUAL_CD_GAP_EVERY == 0)

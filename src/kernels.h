@@ -211,9 +211,14 @@ hinge_row_scores(const float8 *W, int rows, int cols, HingeVector x,
 	return all_finite;
 }
 
-/* w[0:x.n] += a x: plain sums, for solvers whose iterates need no certificate */
+/*
+ * w[0:cols] += a (x, 1): a row of weights moved along a row of features,
+ * and its intercept w[x.n] by a when the row has one element more than x.
+ * Plain sums, for the steps of solvers whose iterates need no certificate
+ * (Pegasos, dual coordinate descent).
+ */
 static inline void
-hinge_axpy(float8 *w, float8 a, HingeVector x)
+hinge_add_row(float8 *w, int cols, float8 a, HingeVector x)
 {
 	int			k;
 
@@ -227,6 +232,8 @@ hinge_axpy(float8 *w, float8 a, HingeVector x)
 	else
 		for (k = 0; k < x.n; k++)
 			w[k] += a * hinge_vector_get(x, k);
+	if (cols > x.n)
+		w[x.n] += a;
 }
 
 /* x . x, the sum of the squares of x's stored elements */

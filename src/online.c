@@ -33,6 +33,7 @@
 #include "utils/typcache.h"
 
 #include "finite.h"
+#include "kernels.h"
 #include "labels.h"
 #include "losses.h"
 #include "model.h"
@@ -62,14 +63,7 @@ pegasos_step(HingeVector w, HingeVector x, float8 y, float8 lambda, float8 t, fl
 	for (j = 0; j < w.n; j++)
 		out[j] = shrink * ((const float8 *) w.data)[j];
 	if (step != 0.0)
-	{
-		int			k;
-
-		for (k = 0; k < hinge_vector_stored(x); k++)
-			out[hinge_vector_stored_position(x, k)] += step * hinge_vector_stored_value(x, k);
-		if (w.n > x.n)
-			out[x.n] += step;	/* the intercept */
-	}
+		hinge_add_row(out, w.n, step, x);
 	for (j = 0; j < w.n; j++)
 		(void) hinge_check_result(out[j]);
 }
