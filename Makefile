@@ -31,6 +31,7 @@ OBJS = \
 	src/rowset.o \
 	src/memory_oracle.o \
 	src/dual_cd.o \
+	src/working_set.o \
 	src/labels.o \
 	src/passes.o \
 	src/source.o \

@@ -352,16 +352,22 @@ def run_liblinear(X, labels, solver, lam, class_weights=None, bias=False):
     """Trains liblinear-train -s solver with C = 1 / (lambda n), no bias (or
     -B 1: an intercept regularised as a weight, as hinge's is), on rows X
     with integer labels, and returns the model file's lines."""
+    return run_liblinear_lines([libsvm_line(xi, yi) for xi, yi in zip(X, labels)],
+                               solver, lam, class_weights, bias)
+
+
+def run_liblinear_lines(lines, solver, lam, class_weights=None, bias=False):
+    """run_liblinear on rows already in libsvm's text (libsvm_line)"""
     exe = shutil.which("liblinear-train")
     if exe is None:
         sys.exit("liblinear-train is missing: apt-get install liblinear-tools")
     with tempfile.TemporaryDirectory() as tmp:
         data = pathlib.Path(tmp) / "train.svm"
         with open(data, "w") as f:
-            for xi, yi in zip(X, labels):
-                f.write(libsvm_line(xi, yi) + "\n")
+            for line in lines:
+                f.write(line + "\n")
         model = pathlib.Path(tmp) / "model"
-        C = 1.0 / (lam * len(labels))
+        C = 1.0 / (lam * len(lines))
         weights = [arg for i, c in enumerate(class_weights or [])
                    for arg in (f"-w{i + 1}", repr(float(c)))]
         subprocess.run([exe, "-s", str(solver), "-c", repr(C), "-e", "1e-6", "-q", *weights,

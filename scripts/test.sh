@@ -6,8 +6,9 @@
 # trusted install and upgrade tests, the client drivers' test (README.md's
 # snippets and every call through psycopg2, psycopg 3 and node-postgres,
 # scripts/test_clients.sh), the text data's (scripts/test_text_data.sh), the
-# sample's dual coordinate descent against liblinear (scripts/test_dual_cd.py), a
-# short stress run (scripts/stress.sh), a short fuzzing run, and, where
+# sample's dual coordinate descent against liblinear (scripts/test_dual_cd.py), the
+# working set of a training on passes against liblinear
+# (scripts/test_working_set.py), a short stress run (scripts/stress.sh), a short fuzzing run, and, where
 # Citus is installed, the Citus cluster test (scripts/test_citus.sh).
 # docs/testing.md describes each test.
 set -eu
@@ -26,7 +27,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 # -t: the cluster lives in a temporary directory, even when run as root
-pg_virtualenv -t -v 15 sh -c 'make -s installcheck && scripts/test_dump.sh && scripts/test_trusted.sh && scripts/test_upgrade.sh && scripts/test_clients.sh && scripts/test_text_data.sh && /usr/bin/python3 scripts/test_dual_cd.py && scripts/stress.sh --seconds 10' \
+pg_virtualenv -t -v 15 sh -c 'make -s installcheck && scripts/test_dump.sh && scripts/test_trusted.sh && scripts/test_upgrade.sh && scripts/test_clients.sh && scripts/test_text_data.sh && /usr/bin/python3 scripts/test_dual_cd.py && /usr/bin/python3 scripts/test_working_set.py && scripts/stress.sh --seconds 10' \
     >"$log" 2>&1 || status=$?
 cat "$log"
 [ "$status" -eq 0 ] || status=1
@@ -37,6 +38,7 @@ grep -q '^test upgrade .* ok' "$log" || status=1
 grep -q '^test clients .* ok' "$log" || status=1
 grep -q '^test text_data .* ok' "$log" || status=1
 grep -q '^test dual_cd .* ok' "$log" || status=1
+grep -q '^test working_set .* ok' "$log" || status=1
 for stress in concurrency concurrent_writes cancel; do
     grep -q "^test stress_$stress .* ok" "$log" || status=1
 done

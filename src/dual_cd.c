@@ -7,9 +7,10 @@
  *		passes its start, the solution on a sample of the rows: each of its
  *		epochs moves the weights after every row, where a bundle sweep
  *		gives one plane, so the sample is solved in a few epochs instead of
- *		tens of sweeps.  What it returns is only a start: the training's
- *		certificate comes from its own planes of all the rows, never from
- *		here.
+ *		tens of sweeps.  What it returns is only a start.  The working set
+ *		of a training on passes (working_set.c) also takes its certified
+ *		lower bound from here: hinge_dual_cd_bound, the dual of all the
+ *		rows, with those kept in memory free and the others fixed.
  *
  * The objective, lambda/2 ||w||^2 + (1/n) sum_i c_i loss(1 - y_i w.x_i)
  * (x_i with a 1 appended for an intercept, regularised as every weight
@@ -109,12 +110,84 @@ measure_progress(const HingeRowSet *rows, const DualRow *dual, const float8 *alp
 		progress->gap = (primal - dual_value) / primal;
 }
 
+/*
+ * Each row's C_i = c_i / (lambda n), its box and diagonal (dual[]), its
+ * place in order[], and for a row of zeros under the hinge, alpha_i = C_i:
+ * its best dual value, which moves no weight.
+ */
+static void
+set_up_rows(const HingeRowSet *rows, const HingeTrainSpec *spec, HingeLoss loss, float8 n,
+			DualRow *dual, float8 *alpha, int64 *order)
+{
+	bool		intercept = spec->n_columns > rows->n_features;
+	int64		i;
+
+	for (i = 0; i < rows->n; i++)
+	{
+		float8		C = (rows->y[i] > 0 ? spec->cpos : spec->cneg) / (spec->lambda * n);
+
+		order[i] = i;
+		if (!(C > 0.0))
+		{
+			dual[i].weight = dual[i].upper = dual[i].diag = dual[i].q = 0.0;
+			continue;
+		}
+		dual[i].weight = C;
+		dual_box(loss, spec->gamma, C, &dual[i]);
+		dual[i].q = dual[i].diag + hinge_squared_length(hinge_row_set_row(rows, i)) +
+			(intercept ? 1.0 : 0.0);
+		if (dual[i].q == 0.0)
+			alpha[i] = dual[i].upper;
+	}
+}
+
+/*
+ * One epoch: every row's coordinate step, in a new order (Fisher-Yates,
+ * the same on every run); w = (offset +) sum_i alpha_i y_i x_i follows.
+ */
+static void
+run_epoch(const HingeRowSet *rows, const DualRow *dual, float8 *alpha, float8 *w, int cols,
+		  int64 *order, uint64 *random_state)
+{
+	int64		i;
+
+	CHECK_FOR_INTERRUPTS();
+	for (i = rows->n - 1; i > 0; i--)
+	{
+		int64		j = (int64) (hinge_splitmix64(random_state) % (uint64) (i + 1));
+		int64		t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (i = 0; i < rows->n; i++)
+	{
+		int64		r = order[i];
+		HingeVector x;
+		float8		y = rows->y[r],
+					g,
+					a;
+
+		if (dual[r].q == 0.0)
+			continue;
+		x = hinge_row_set_row(rows, r);
+		g = y * hinge_row_score(w, cols, x) - 1.0 + dual[r].diag * alpha[r];
+		/* the projected gradient is 0 at a bound it points out of */
+		if ((alpha[r] == 0.0 && g >= 0.0) || (alpha[r] == dual[r].upper && g <= 0.0))
+			continue;
+		a = Min(Max(alpha[r] - g / dual[r].q, 0.0), dual[r].upper);
+		if (a == alpha[r])
+			continue;
+		hinge_add_row(w, cols, (a - alpha[r]) * y, x);
+		alpha[r] = a;
+	}
+}
+
 float8 *
 hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec, float8 tolerance,
 					int max_epochs, HingeDualProgress *progress)
 {
 	int			cols = spec->n_columns;
-	bool		intercept = cols > rows->n_features;
 	HingeLoss	loss = hinge_loss_by_name(spec->loss);
 	float8	   *w = palloc0(sizeof(float8) * cols);
 	/* 48 bytes a row: past 1 GB for a sample of 22 million rows */
@@ -127,61 +200,13 @@ hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec, float8 
 	int			epoch;
 
 	Assert(hinge_dual_cd_applies(spec) && rows->y != NULL);
-	for (i = 0; i < rows->n; i++)
-	{
-		float8		C = (rows->y[i] > 0 ? spec->cpos : spec->cneg) /
-			(spec->lambda * (float8) rows->n);
-
-		order[i] = i;
-		if (!(C > 0.0))
-		{
-			dual[i].weight = dual[i].upper = dual[i].diag = dual[i].q = 0.0;
-			continue;
-		}
-		dual[i].weight = C;
-		dual_box(loss, spec->gamma, C, &dual[i]);
-		dual[i].q = dual[i].diag + hinge_squared_length(hinge_row_set_row(rows, i)) +
-			(intercept ? 1.0 : 0.0);
-		/* a row of zeros, hinge: its best dual value moves no weight */
-		if (dual[i].q == 0.0)
-			alpha[i] = dual[i].upper;
-	}
+	set_up_rows(rows, spec, loss, (float8) rows->n, dual, alpha, order);
 
 	progress->objective = progress->dual = get_float8_nan();
 	progress->gap = get_float8_infinity();
 	for (epoch = 1; epoch <= max_epochs && progress->gap > tolerance; epoch++)
 	{
-		CHECK_FOR_INTERRUPTS();
-		/* a new order each epoch (Fisher-Yates), the same on every run */
-		for (i = rows->n - 1; i > 0; i--)
-		{
-			int64		j = (int64) (hinge_splitmix64(&random_state) % (uint64) (i + 1));
-			int64		t = order[i];
-
-			order[i] = order[j];
-			order[j] = t;
-		}
-		for (i = 0; i < rows->n; i++)
-		{
-			int64		r = order[i];
-			HingeVector x;
-			float8		y = rows->y[r],
-						g,
-						a;
-
-			if (dual[r].q == 0.0)
-				continue;
-			x = hinge_row_set_row(rows, r);
-			g = y * hinge_row_score(w, cols, x) - 1.0 + dual[r].diag * alpha[r];
-			/* the projected gradient is 0 at a bound it points out of */
-			if ((alpha[r] == 0.0 && g >= 0.0) || (alpha[r] == dual[r].upper && g <= 0.0))
-				continue;
-			a = Min(Max(alpha[r] - g / dual[r].q, 0.0), dual[r].upper);
-			if (a == alpha[r])
-				continue;
-			hinge_add_row(w, cols, (a - alpha[r]) * y, x);
-			alpha[r] = a;
-		}
+		run_epoch(rows, dual, alpha, w, cols, order, &random_state);
 		if (epoch % DUAL_CD_GAP_EVERY == 0)
 			measure_progress(rows, dual, alpha, w, cols, loss, spec->gamma, spec->lambda,
 							 progress);
@@ -196,4 +221,53 @@ hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec, float8 
 			return NULL;
 		}
 	return w;
+}
+
+/*
+ * The dual of all the rows with only some of them free: every row left out
+ * keeps the dual value it was given, summed up in offset (sum a_i y_i (x_i,
+ * 1)) and offset_mass (sum a_i), in the scale of C_i = c_i / (lambda n_all).
+ * By weak duality, any a in the box gives a lower bound on the optimum of
+ * all the rows, however far from their best the fixed ones are: lambda
+ * (offset_mass + sum alpha_i - 1/2 ||w(alpha)||^2), hinge loss.  The epochs
+ * move the free rows' alpha (in: where to start, in [0, C_i]); then w(alpha)
+ * is summed anew from offset and the rows, so that the bound is the dual's
+ * value at the alphas returned, not at weights the steps drifted to (only
+ * the rounding of that one sum remains, about 1e-16 of the norm).  w gets
+ * w(alpha): when the fixed rows hold their optimal dual values, a point
+ * near the optimum.
+ */
+float8
+hinge_dual_cd_bound(const HingeRowSet *rows, const HingeTrainSpec *spec, int64 n_all,
+					const float8 *offset, float8 offset_mass, float8 *alpha, int epochs,
+					float8 *w)
+{
+	int			cols = spec->n_columns;
+	DualRow    *dual = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(DualRow) * Max(rows->n, 1));
+	int64	   *order = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * Max(rows->n, 1));
+	uint64		random_state = DUAL_CD_SEED;
+	float8		value = offset_mass;
+	int64		i;
+	int			epoch;
+
+	Assert(strcmp(spec->loss, "hinge") == 0 && !hinge_spec_is_multiclass(spec));
+	set_up_rows(rows, spec, HINGE_LOSS_HINGE, (float8) n_all, dual, alpha, order);
+	memcpy(w, offset, sizeof(float8) * cols);
+	for (i = 0; i < rows->n; i++)
+		if (alpha[i] != 0.0)
+			hinge_add_row(w, cols, alpha[i] * rows->y[i], hinge_row_set_row(rows, i));
+	for (epoch = 0; epoch < epochs; epoch++)
+		run_epoch(rows, dual, alpha, w, cols, order, &random_state);
+
+	memcpy(w, offset, sizeof(float8) * cols);
+	for (i = 0; i < rows->n; i++)
+	{
+		if (alpha[i] == 0.0)
+			continue;
+		value += alpha[i];
+		hinge_add_row(w, cols, alpha[i] * rows->y[i], hinge_row_set_row(rows, i));
+	}
+	pfree(order);
+	pfree(dual);
+	return spec->lambda * (value - 0.5 * hinge_dot_f8(w, w, cols));
 }

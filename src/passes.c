@@ -9,6 +9,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "nodes/params.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -46,6 +47,23 @@ hinge_param(HingeParams *params, Oid type, Datum value)
  * parameter at every row.  Floats are written with 17 significant digits,
  * which read back to the same double.
  */
+/* The parameters as a ParamListInfo, for a query run with a receiver */
+ParamListInfo
+hinge_param_list(const HingeParams *params)
+{
+	ParamListInfo list = makeParamList(params->n);
+	int			i;
+
+	for (i = 0; i < params->n; i++)
+	{
+		list->params[i].value = params->values[i];
+		list->params[i].isnull = false;
+		list->params[i].pflags = PARAM_FLAG_CONST;
+		list->params[i].ptype = params->types[i];
+	}
+	return list;
+}
+
 char *
 hinge_float8_literal(float8 value)
 {

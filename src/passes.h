@@ -28,6 +28,8 @@ typedef struct HingeParams
 } HingeParams;
 
 extern char *hinge_param(HingeParams *params, Oid type, Datum value);
+struct ParamListInfoData;
+extern struct ParamListInfoData *hinge_param_list(const HingeParams *params);
 extern char *hinge_float8_literal(float8 value);
 extern char *hinge_text_literal(const char *value);
 extern char *hinge_extension_schema(FunctionCallInfo fcinfo);

@@ -429,23 +429,6 @@ make_sparse_if_worth_it(HingeRowSet *rs)
 		(rs->fold != NULL ? sizeof(int32) * (Size) rs->n : 0);
 }
 
-/* The query's parameters as a ParamListInfo */
-static ParamListInfo
-param_list(const HingeParams *params)
-{
-	ParamListInfo list = makeParamList(params->n);
-	int			i;
-
-	for (i = 0; i < params->n; i++)
-	{
-		list->params[i].value = params->values[i];
-		list->params[i].isnull = false;
-		list->params[i].pflags = PARAM_FLAG_CONST;
-		list->params[i].ptype = params->types[i];
-	}
-	return list;
-}
-
 /*
  * Gathers the usable rows of src with a known label into rs (allocated in
  * the current memory context): every stride-th one, in the order the scan
@@ -491,7 +474,7 @@ gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass, int64 stride, Size
 					 psprintf(", (%s)::pg_catalog.int4 AS fold",
 							  hinge_folds_sql(folds, src, ext, &params)),
 					 hinge_row_source_sql(src));
-	ret = hinge_spi_execute_with_receiver(query, param_list(&params), (DestReceiver *) &g);
+	ret = hinge_spi_execute_with_receiver(query, hinge_param_list(&params), (DestReceiver *) &g);
 	if (ret < 0)
 		elog(ERROR, "could not read the rows of %s: %s", src->relation_name,
 			 SPI_result_code_string(ret));

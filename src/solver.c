@@ -154,6 +154,25 @@ next_plane_point(int best)
 	return nearest_grid_point(alpha + PLANE_STEP * (1.0 - alpha));
 }
 
+/*
+ * The oracle's dual point after an evaluation: its bound raises the lower
+ * bound (any dual point's value is a bound: the bundle's is one too), and
+ * its weights are the next line's target when that bound is the best so
+ * far, a sign that they are nearer the optimum than the bundle's
+ * minimiser.  True when they are.
+ */
+static bool
+take_dual_point(HingeOracle *oracle, int best, HingeProgress *p, float8 *target)
+{
+	float8		lower;
+	bool		better;
+	bool		usable = oracle->dual_point(oracle, best, &lower, target);
+
+	better = lower >= p->lowers[0];
+	p->lowers[0] = fmax(p->lowers[0], lower);
+	return usable && better;
+}
+
 HingeProgress
 hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_best)
 {
@@ -175,6 +194,11 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 	float8	   *moved = palloc0(sizeof(float8) * n);
 	HingeBundle *bundles = options->bundles != NULL ? options->bundles :
 		palloc0(sizeof(HingeBundle) * n);
+	/* the oracle's dual point: the next line's target while its lines pay */
+	bool		dual_points = oracle->dual_point != NULL && n == 1;
+	float8	   *target = dual_points ? palloc(sizeof(float8) * d) : NULL;
+	bool		have_target = false;
+	int			last_best = -1;
 	HingeProgress p = {0};
 	int			q,
 				j;
@@ -233,6 +257,8 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 													hinge_norm(row + 1, d));
 			}
 			p.passes++;
+			if (dual_points)
+				have_target = take_dual_point(oracle, -1, &p, target);
 		}
 
 		/* 2. each model's minimiser, and the lower bounds */
@@ -240,6 +266,9 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 			p.lowers[q] = fmax(p.lowers[q],
 							   hinge_bundle_solve(&bundles[q], w_c + (Size) q * d,
 												  fmax(0.05 * options->tolerance * p.uppers[q], 1e-15)));
+		/* a dual point's target instead, unless its last line found nothing better */
+		if (have_target)
+			memcpy(w_c, target, sizeof(float8) * d);
 		converged = sum_bounds(&p, n, options->tolerance);
 		if (converged || p.passes >= options->max_passes)
 			break;
@@ -277,6 +306,7 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 			else
 				best = -1;
 			moved[q] = alpha_best;
+			last_best = best;
 
 			/* 4. planes: at the new best point and just past it, towards w_c */
 			if (with_plane)
@@ -312,6 +342,9 @@ hinge_solve(HingeOracle *oracle, const HingeSolverOptions *options, float8 *w_be
 		/* the next line starts at each problem's best point */
 		if (oracle->line_moved != NULL)
 			oracle->line_moved(oracle, moved);
+		if (dual_points)
+			have_target = take_dual_point(oracle, last_best, &p, target) &&
+				!(have_target && last_best < 0);
 		converged = sum_bounds(&p, n, options->tolerance);
 		if (converged || p.passes >= options->max_passes)
 			break;

@@ -51,6 +51,16 @@ struct HingeOracle
 	 * a dot product; alphas NULL says the next line starts elsewhere.
 	 */
 	void		(*line_moved) (HingeOracle *oracle, const float8 *alphas);
+
+	/*
+	 * Optional (NULL: none), for one problem: after each evaluation, a
+	 * certified lower bound on the objective's minimum into *lower (0 when
+	 * it has none), and in target a point to search towards next, from the
+	 * oracle's own dual (working_set.c); returns false when target holds
+	 * none.  best is the grid point of the last line where the best point
+	 * now is (-1: that line's start, or there was no line).
+	 */
+	bool		(*dual_point) (HingeOracle *oracle, int best, float8 *lower, float8 *target);
 };
 
 typedef struct HingeSolverOptions

@@ -31,6 +31,7 @@
 #include "citus.h"
 #include "train.h"
 #include "validate.h"
+#include "working_set.h"
 
 /* Where hinge_train's arguments are: the training options follow the four required ones */
 static const HingeOptionPositions train_positions = {
@@ -634,6 +635,7 @@ hinge_train(PG_FUNCTION_ARGS)
 	HingeRowSource *src = &spec.source;
 	char	   *ext = hinge_extension_schema(fcinfo);
 	HingePassOracle passes;
+	HingeWorkingSetOracle working_set;
 	HingeMemoryOracle memory;
 	HingeRowSet rows,
 				sample;
@@ -667,8 +669,16 @@ hinge_train(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		hinge_pass_oracle_init(&passes, &spec, ext);
-		oracle = &passes.oracle;
+		if (hinge_working_set_applies(&spec, scaled))
+		{
+			hinge_working_set_oracle_init(&working_set, &spec, ext);
+			oracle = &working_set.oracle;
+		}
+		else
+		{
+			hinge_pass_oracle_init(&passes, &spec, ext);
+			oracle = &passes.oracle;
+		}
 		if (sample.n > 0)
 		{
 			options.start = solve_sample(&spec, &sample, spec.tolerance,
