@@ -144,11 +144,14 @@ set_up_rows(const HingeRowSet *rows, const HingeTrainSpec *spec, HingeLoss loss,
 /*
  * One epoch: every row's coordinate step, in a new order (Fisher-Yates,
  * the same on every run); w = (offset +) sum_i alpha_i y_i x_i follows.
+ * Returns how much the dual rose: a step t on alpha_i raises it by
+ * -G t - q t^2 / 2.
  */
-static void
+static float8
 run_epoch(const HingeRowSet *rows, const DualRow *dual, float8 *alpha, float8 *w, int cols,
 		  int64 *order, uint64 *random_state)
 {
+	float8		rise = 0.0;
 	int64		i;
 
 	CHECK_FOR_INTERRUPTS();
@@ -179,8 +182,10 @@ run_epoch(const HingeRowSet *rows, const DualRow *dual, float8 *alpha, float8 *w
 		if (a == alpha[r])
 			continue;
 		hinge_add_row(w, cols, (a - alpha[r]) * y, x);
+		rise -= (a - alpha[r]) * (g + 0.5 * dual[r].q * (a - alpha[r]));
 		alpha[r] = a;
 	}
+	return rise;
 }
 
 float8 *
@@ -206,7 +211,7 @@ hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec, float8 
 	progress->gap = get_float8_infinity();
 	for (epoch = 1; epoch <= max_epochs && progress->gap > tolerance; epoch++)
 	{
-		run_epoch(rows, dual, alpha, w, cols, order, &random_state);
+		(void) run_epoch(rows, dual, alpha, w, cols, order, &random_state);
 		if (epoch % DUAL_CD_GAP_EVERY == 0)
 			measure_progress(rows, dual, alpha, w, cols, loss, spec->gamma, spec->lambda,
 							 progress);
@@ -230,7 +235,9 @@ hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec, float8 
  * By weak duality, any a in the box gives a lower bound on the optimum of
  * all the rows, however far from their best the fixed ones are: lambda
  * (offset_mass + sum alpha_i - 1/2 ||w(alpha)||^2), hinge loss.  The epochs
- * move the free rows' alpha (in: where to start, in [0, C_i]); then w(alpha)
+ * move the free rows' alpha (in: where to start, in [0, C_i]), at most
+ * max_epochs of them, until one raises the bound by less than stop_below;
+ * then w(alpha)
  * is summed anew from offset and the rows, so that the bound is the dual's
  * value at the alphas returned, not at weights the steps drifted to (only
  * the rounding of that one sum remains, about 1e-16 of the norm).  w gets
@@ -239,8 +246,8 @@ hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec, float8 
  */
 float8
 hinge_dual_cd_bound(const HingeRowSet *rows, const HingeTrainSpec *spec, int64 n_all,
-					const float8 *offset, float8 offset_mass, float8 *alpha, int epochs,
-					float8 *w)
+					const float8 *offset, float8 offset_mass, float8 *alpha, int max_epochs,
+					float8 stop_below, float8 *w)
 {
 	int			cols = spec->n_columns;
 	DualRow    *dual = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(DualRow) * Max(rows->n, 1));
@@ -256,8 +263,9 @@ hinge_dual_cd_bound(const HingeRowSet *rows, const HingeTrainSpec *spec, int64 n
 	for (i = 0; i < rows->n; i++)
 		if (alpha[i] != 0.0)
 			hinge_add_row(w, cols, alpha[i] * rows->y[i], hinge_row_set_row(rows, i));
-	for (epoch = 0; epoch < epochs; epoch++)
-		run_epoch(rows, dual, alpha, w, cols, order, &random_state);
+	for (epoch = 0; epoch < max_epochs; epoch++)
+		if (spec->lambda * run_epoch(rows, dual, alpha, w, cols, order, &random_state) < stop_below)
+			break;
 
 	memcpy(w, offset, sizeof(float8) * cols);
 	for (i = 0; i < rows->n; i++)

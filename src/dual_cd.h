@@ -39,11 +39,13 @@ extern float8 *hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec
  * A lower bound on the optimum of spec's objective (the hinge) over n_all
  * rows, of which those of rows are free and every other one's dual value is
  * fixed, summed in offset (cols) and offset_mass: see dual_cd.c.  alpha
- * (rows->n) is where the epochs start and where they leave the free rows;
- * w gets the weights of that dual point.
+ * (rows->n) is where the epochs start and where they leave the free rows
+ * (at most max_epochs, until one raises the bound by less than
+ * stop_below); w gets the weights of that dual point.
  */
 extern float8 hinge_dual_cd_bound(const HingeRowSet *rows, const HingeTrainSpec *spec,
 								  int64 n_all, const float8 *offset, float8 offset_mass,
-								  float8 *alpha, int epochs, float8 *w);
+								  float8 *alpha, int max_epochs, float8 stop_below,
+								  float8 *w);
 
 #endif							/* HINGE_DUAL_CD_H */

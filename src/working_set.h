@@ -41,6 +41,7 @@ typedef struct HingeWorkingSetOracle
 	const float8 *to;
 	float8		plane_alpha;
 	float8		sums[HINGE_LINE_SUMS];
+	float8		start_objective;	/* about the objective at the line's start */
 	int64		seen;
 	MemoryContext row_context;
 } HingeWorkingSetOracle;

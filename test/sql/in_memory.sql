@@ -241,6 +241,37 @@ ORDER BY c.name;
 DROP FUNCTION pg_temp.train_many(text, im_many_configs);
 DROP TABLE im_many, im_many_configs;
 
+-- Over 65,536 weights, a binary hinge training on passes keeps the rows
+-- near the margin in memory (src/working_set.c) and takes a bound from
+-- their dual: the same optimum as in memory, each bound below both
+-- objectives, with and without an intercept and class weights
+CREATE TABLE im_wide AS
+SELECT hinge_sparse(ARRAY[1 + i % 13, 14 + (i * 31) % 17, 31 + (i * 7) % 11, 100 + (i * 7919) % 69000],
+                    ARRAY[1.0, sin(i), cos(i * 0.3), 0.5], 70000) AS x,
+       (i % 13) * 0.3 + sin(i) - 1.5 + 0.5 * cos(i * 0.3) + 0.3 * sin(i * 7919) > 0 AS t
+FROM generate_series(1, 3000) AS i;
+CREATE FUNCTION pg_temp.train_wide(limit_setting text, intercept bool, class_weight text)
+RETURNS hinge_model LANGUAGE plpgsql AS $$
+DECLARE
+    m hinge_model;
+BEGIN
+    PERFORM set_config('hinge.in_memory_limit', limit_setting, true);
+    SELECT * INTO m FROM hinge_train('wide_' || limit_setting, 'im_wide', 'x', 't', lambda => 1e-3,
+                                     intercept => intercept, class_weight => class_weight);
+    RETURN m;
+END
+$$;
+SELECT v.intercept, v.class_weight, pass.converged AND mem.converged AS converged,
+       abs(pass.objective - mem.objective) <= 1e-3 * mem.objective AS same_optimum,
+       pass.lower_bound <= least(pass.objective, mem.objective) AS bound_holds,
+       pass.rows_used = 3000 AS every_row
+FROM (VALUES (false, NULL), (true, 'balanced')) AS v(intercept, class_weight),
+     LATERAL pg_temp.train_wide('160kB', v.intercept, v.class_weight) AS pass,
+     LATERAL pg_temp.train_wide('256MB', v.intercept, v.class_weight) AS mem
+ORDER BY v.intercept;
+DROP FUNCTION pg_temp.train_wide(text, bool, text);
+DROP TABLE im_wide;
+
 -- Bad rows are reported as on passes
 CREATE TABLE im_bad (x float8[], y int);
 INSERT INTO im_bad VALUES ('{1, 2}', 1), ('{-1, 0}', -1), ('{NaN, 1}', 1);
