@@ -33,7 +33,8 @@ import reference  # noqa: E402  (its liblinear runner)
 ROWS, DIM, NNZ, LAMBDA, TOLERANCE = 20000, 131072, 20, 1e-3, 1e-3
 ROOMY, CRAMPED = "2MB", "160kB"     # the rows take 5 MB: passes either way
 DB = "hinge_working_set"
-KEPT = re.compile(r"(\d+) rows kept within (\S+) of the margin( \(more did not fit\))?, dual bound (\S+)")
+KEPT = re.compile(r"(\d+) rows kept within (\S+) of the margin( \(more did not fit\))?, "
+                  r"\d+ epochs, dual bound (\S+)")
 
 
 def rows():

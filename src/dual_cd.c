@@ -236,8 +236,8 @@ hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec, float8 
  * all the rows, however far from their best the fixed ones are: lambda
  * (offset_mass + sum alpha_i - 1/2 ||w(alpha)||^2), hinge loss.  The epochs
  * move the free rows' alpha (in: where to start, in [0, C_i]), at most
- * max_epochs of them, until one raises the bound by less than stop_below;
- * then w(alpha)
+ * max_epochs of them, until one raises the bound by less than stop_below
+ * (*epochs: how many); then w(alpha)
  * is summed anew from offset and the rows, so that the bound is the dual's
  * value at the alphas returned, not at weights the steps drifted to (only
  * the rounding of that one sum remains, about 1e-16 of the norm).  w gets
@@ -247,7 +247,7 @@ hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec, float8 
 float8
 hinge_dual_cd_bound(const HingeRowSet *rows, const HingeTrainSpec *spec, int64 n_all,
 					const float8 *offset, float8 offset_mass, float8 *alpha, int max_epochs,
-					float8 stop_below, float8 *w)
+					float8 stop_below, float8 *w, int *epochs)
 {
 	int			cols = spec->n_columns;
 	DualRow    *dual = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(DualRow) * Max(rows->n, 1));
@@ -263,9 +263,10 @@ hinge_dual_cd_bound(const HingeRowSet *rows, const HingeTrainSpec *spec, int64 n
 	for (i = 0; i < rows->n; i++)
 		if (alpha[i] != 0.0)
 			hinge_add_row(w, cols, alpha[i] * rows->y[i], hinge_row_set_row(rows, i));
-	for (epoch = 0; epoch < max_epochs; epoch++)
+	for (epoch = 1; epoch <= max_epochs; epoch++)
 		if (spec->lambda * run_epoch(rows, dual, alpha, w, cols, order, &random_state) < stop_below)
 			break;
+	*epochs = Min(epoch, max_epochs);
 
 	memcpy(w, offset, sizeof(float8) * cols);
 	for (i = 0; i < rows->n; i++)

@@ -41,11 +41,11 @@ extern float8 *hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec
  * fixed, summed in offset (cols) and offset_mass: see dual_cd.c.  alpha
  * (rows->n) is where the epochs start and where they leave the free rows
  * (at most max_epochs, until one raises the bound by less than
- * stop_below); w gets the weights of that dual point.
+ * stop_below, *epochs of them); w gets the weights of that dual point.
  */
 extern float8 hinge_dual_cd_bound(const HingeRowSet *rows, const HingeTrainSpec *spec,
 								  int64 n_all, const float8 *offset, float8 offset_mass,
 								  float8 *alpha, int max_epochs, float8 stop_below,
-								  float8 *w);
+								  float8 *w, int *epochs);
 
 #endif							/* HINGE_DUAL_CD_H */

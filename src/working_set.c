@@ -340,6 +340,7 @@ ws_dual_point(HingeOracle *oracle, int best, float8 *lower, float8 *target)
 	float8		scale = 1.0 / (spec->lambda * (float8) ws->seen);
 	float8	   *offset = palloc(sizeof(float8) * ws->cols);
 	float8		bound;
+	int			epochs;
 	int64		i;
 	int			j;
 
@@ -357,12 +358,12 @@ ws_dual_point(HingeOracle *oracle, int best, float8 *lower, float8 *target)
 	bound = hinge_dual_cd_bound(&ws->kept, spec, ws->seen, offset,
 								(ws->fixed_mass[0] + ws->fixed_mass[1]) * scale,
 								ws->alpha, MAX_EPOCHS,
-								STALL * spec->tolerance * ws->start_objective, target);
+								STALL * spec->tolerance * ws->start_objective, target, &epochs);
 	pfree(offset);
 	ereport(DEBUG1,
-			(errmsg_internal("hinge_train \"%s\": " INT64_FORMAT " rows kept within %g of the margin%s, dual bound %.17g",
+			(errmsg_internal("hinge_train \"%s\": " INT64_FORMAT " rows kept within %g of the margin%s, %d epochs, dual bound %.17g",
 							 spec->model_name, ws->kept.n, ws->delta,
-							 ws->full ? " (more did not fit)" : "", bound)));
+							 ws->full ? " (more did not fit)" : "", epochs, bound)));
 	*lower = isfinite(bound) ? bound : 0.0;
 	for (j = 0; j < ws->cols; j++)
 		if (!isfinite(target[j]))
