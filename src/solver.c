@@ -16,7 +16,11 @@
  *
  * When the oracle's line search gives the subgradient at every grid point
  * too, steps 3 and 4 are one evaluation: the planes at the new best point
- * and at OCAS's next point come with it.
+ * and at OCAS's next point come with it.  An oracle that keeps rows of its
+ * own may also give a dual point after each evaluation (working_set.c):
+ * its value is a lower bound as the model's is, and its weights replace the
+ * model's minimiser as the next line's target while that bound is the
+ * better one.
  *
  * Problems solved side by side (one-vs-rest's classes, cross-validation's
  * folds) each have their own bundle and points; every evaluation of the
