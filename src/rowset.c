@@ -46,7 +46,7 @@ hinge_row_set_define_setting(void)
 {
 	DefineCustomIntVariable("hinge.in_memory_limit",
 							"Memory a training may hold its rows in, to solve without a pass per iteration.",
-							"hinge_train reads the rows once into memory when they fit, and then iterates there; 0 keeps every training on aggregate passes over the relation.",
+							"hinge_train reads the rows once into memory when they fit, and then iterates there; on passes, a sample of the rows and the rows near the margin take at most half of it; 0 keeps every training on aggregate passes over the relation.",
 							&hinge_in_memory_limit, 262144, 0, MAX_KILOBYTES,
 							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
 }
