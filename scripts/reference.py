@@ -379,11 +379,20 @@ def liblinear_weights(X, y, lam, bias=False):
     """w of liblinear-train -s 3 (hinge, L2, dual coordinate descent) with
     C = 1 / (lambda n), no bias: the minimiser of lambda/2 ||w||^2 + mean hinge
     (with bias, the intercept last, regularised as a weight)."""
-    lines = run_liblinear(X, y, 3, lam, bias=bias)
-    labels = lines[2].split()[1:]
+    return liblinear_model_weights(run_liblinear(X, y, 3, lam, bias=bias), 1, X.shape[1], bias)
+
+
+def liblinear_model_weights(lines, positive, n_features, bias=False):
+    """The weights of a binary liblinear model (its file's lines) that score
+    the label positive as positive: n_features of them (liblinear writes one
+    a feature up to the largest position it read; the rest are 0), then the
+    intercept with bias."""
+    labels = [int(v) for v in next(l for l in lines if l.startswith("label")).split()[1:]]
     w = np.array([float(v) for v in lines[lines.index("w") + 1:] if v.strip()])
     # liblinear's w scores its first label as positive
-    return w if labels[0] == "1" else -w
+    w = w if labels[0] == positive else -w
+    read = len(w) - bias
+    return np.concatenate([w[:read], np.zeros(n_features - read), w[read:]])
 
 
 def breast_cancer():

@@ -26,11 +26,11 @@ import re
 import sys
 
 import numpy as np
-import psycopg2
 from scipy.optimize import minimize
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import reference  # noqa: E402  (its losses and its liblinear runner)
+from scratch_db import report, scratch_database  # noqa: E402
 
 ROWS, FEATURES, SHARE, LAMBDA, GAMMA = 20000, 5, 10, 0.1, 0.5
 LIMIT = "400kB"                 # 20,000 rows of 48 bytes do not fit: a sample of 2,000
@@ -62,10 +62,8 @@ def optimum(X, y, loss, cneg, cpos, intercept):
         labels = np.where(y > 0, 2, 1)                     # 1 the negative class
         lines = reference.run_liblinear(X, labels, 3 if loss == "hinge" else 1, LAMBDA,
                                         class_weights=[cneg, cpos], bias=intercept)
-        order = [int(v) for v in next(l for l in lines if l.startswith("label")).split()[1:]]
-        start = lines.index("w") + 1
-        w = np.array([float(l) for l in lines[start:start + X.shape[1] + intercept]])
-        return objective(w if order[0] == 2 else -w, X, y, loss, cneg, cpos)[0]
+        return objective(reference.liblinear_model_weights(lines, 2, X.shape[1], intercept),
+                         X, y, loss, cneg, cpos)[0]
     # the smooth hinge is differentiable: L-BFGS on the primal
     result = minimize(objective, np.zeros(X.shape[1] + intercept), args=(X, y, loss, cneg, cpos),
                       jac=True, method="L-BFGS-B",
@@ -75,17 +73,9 @@ def optimum(X, y, loss, cneg, cpos, intercept):
 
 def main():
     X, t = rows()
-    admin = psycopg2.connect("")
-    admin.autocommit = True
-    admin.cursor().execute(f"DROP DATABASE IF EXISTS {DB}")
-    admin.cursor().execute(f"CREATE DATABASE {DB}")
     failures = []
-    try:
-        conn = psycopg2.connect(dbname=DB)
-        conn.autocommit = True
-        conn.notices = []           # every message, not the last 50
+    with scratch_database(DB) as conn:
         q = conn.cursor()
-        q.execute("CREATE EXTENSION hinge")
         q.execute("CREATE TABLE dcd_rows (x float8[], t boolean)")
         data = io.StringIO("".join("{%s}\t%s\n" % (",".join(repr(float(v)) for v in x), "t" if ti else "f")
                                    for x, ti in zip(X, t)))
@@ -130,15 +120,7 @@ def main():
                                     f"optimum {best!r}, {n} rows)")
             print(f"  {case}: objective {(p - best) / best:.1e} above the optimum, "
                   f"dual {(best - d) / best:.1e} below")
-        conn.close()
-    finally:
-        admin.cursor().execute(f"DROP DATABASE IF EXISTS {DB}")
-        admin.close()
-    if failures:
-        print("\n".join(failures))
-        print("test dual_cd                     ... FAILED")
-        sys.exit(1)
-    print("test dual_cd                     ... ok (6 losses and options against liblinear and L-BFGS)")
+    report("dual_cd", failures, "6 losses and options against liblinear and L-BFGS")
 
 
 if __name__ == "__main__":

@@ -24,11 +24,11 @@ import re
 import sys
 
 import numpy as np
-import psycopg2
 import scipy.sparse as sp
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import reference  # noqa: E402  (its liblinear runner)
+from scratch_db import report, scratch_database  # noqa: E402
 
 ROWS, DIM, NNZ, LAMBDA, TOLERANCE = 20000, 131072, 20, 1e-3, 1e-3
 ROOMY, CRAMPED = "2MB", "160kB"     # the rows take 5 MB: passes either way
@@ -60,45 +60,30 @@ def objective(X, y, w, b, cneg, cpos):
     return LAMBDA / 2 * (w @ w + b * b) + np.mean(c * np.maximum(0.0, 1.0 - y * (X @ w + b)))
 
 
+def elements(X, i):
+    """Row i's non-zeros as "position:value", positions 1-based"""
+    return [f"{j + 1}:{v!r}" for j, v in zip(X.indices[X.indptr[i]:X.indptr[i + 1]],
+                                              X.data[X.indptr[i]:X.indptr[i + 1]])]
+
+
 def optimum(X, y, cneg, cpos, intercept):
     """The optimal objective, by liblinear -s 3 (the intercept as its -B 1)"""
-    lines = [f"{2 if yi > 0 else 1} " + " ".join(f"{j + 1}:{v!r}" for j, v in
-                                                 zip(X.indices[X.indptr[i]:X.indptr[i + 1]],
-                                                     X.data[X.indptr[i]:X.indptr[i + 1]]))
-             for i, yi in enumerate(y)]
+    lines = [f"{2 if yi > 0 else 1} " + " ".join(elements(X, i)) for i, yi in enumerate(y)]
     model = reference.run_liblinear_lines(lines, 3, LAMBDA, class_weights=[cneg, cpos],
                                           bias=intercept)
-    order = [int(v) for v in next(l for l in model if l.startswith("label")).split()[1:]]
-    # one weight a line up to the largest position seen, then the intercept's
-    w = np.array([float(l) for l in model[model.index("w") + 1:] if l.strip()])
-    w = w if order[0] == 2 else -w
-    b = w[-1] if intercept else 0.0
-    w = np.concatenate([w[:len(w) - intercept], np.zeros(DIM - (len(w) - intercept))])
-    return objective(X, y, w, b, cneg, cpos)
+    w = reference.liblinear_model_weights(model, 2, DIM, intercept)
+    return objective(X, y, w[:DIM], w[DIM] if intercept else 0.0, cneg, cpos)
 
 
 def main():
     X, t = rows()
     y = np.where(t, 1.0, -1.0)
-    admin = psycopg2.connect("")
-    admin.autocommit = True
-    admin.cursor().execute(f"DROP DATABASE IF EXISTS {DB}")
-    admin.cursor().execute(f"CREATE DATABASE {DB}")
     failures = []
-    conn = None
-    try:
-        conn = psycopg2.connect(dbname=DB)
-        conn.autocommit = True
-        conn.notices = []           # every message, not the last 50
+    with scratch_database(DB) as conn:
         q = conn.cursor()
-        q.execute("CREATE EXTENSION hinge")
         q.execute("CREATE TABLE ws_rows (x hinge_sparse, t boolean)")
-        data = io.StringIO("".join(
-            "{%s}/%d\t%s\n" % (",".join(f"{j + 1}:{v!r}" for j, v in
-                                        zip(X.indices[X.indptr[i]:X.indptr[i + 1]],
-                                            X.data[X.indptr[i]:X.indptr[i + 1]])),
-                               DIM, "t" if t[i] else "f")
-            for i in range(ROWS)))
+        data = io.StringIO("".join("{%s}/%d\t%s\n" % (",".join(elements(X, i)), DIM, "t" if t[i] else "f")
+                                   for i in range(ROWS)))
         q.copy_expert("COPY ws_rows FROM STDIN", data)
         q.execute("SET client_min_messages = debug1")
         positives = t.sum()
@@ -142,16 +127,7 @@ def main():
             print(f"  {case}: {passes} passes, objective {(p - best) / best:.1e} above the "
                   f"optimum, bound {(best - lower) / best:.1e} below, rows kept "
                   f"{', '.join(m.group(1) for m in kept)}")
-    finally:
-        if conn is not None:
-            conn.close()
-        admin.cursor().execute(f"DROP DATABASE IF EXISTS {DB}")
-        admin.close()
-    if failures:
-        print("\n".join(failures))
-        print("test working_set                 ... FAILED")
-        sys.exit(1)
-    print("test working_set                 ... ok (3 trainings against liblinear)")
+    report("working_set", failures, "3 trainings against liblinear")
 
 
 if __name__ == "__main__":

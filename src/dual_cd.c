@@ -124,7 +124,7 @@ set_up_rows(const HingeRowSet *rows, const HingeTrainSpec *spec, HingeLoss loss,
 
 	for (i = 0; i < rows->n; i++)
 	{
-		float8		C = (rows->y[i] > 0 ? spec->cpos : spec->cneg) / (spec->lambda * n);
+		float8		C = hinge_spec_class_weight(spec, rows->y[i]) / (spec->lambda * n);
 
 		order[i] = i;
 		if (!(C > 0.0))
@@ -229,53 +229,73 @@ hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec *spec, float8 
 }
 
 /*
- * The dual of all the rows with only some of them free: every row left out
- * keeps the dual value it was given, summed up in offset (sum a_i y_i (x_i,
- * 1)) and offset_mass (sum a_i), in the scale of C_i = c_i / (lambda n_all).
- * By weak duality, any a in the box gives a lower bound on the optimum of
- * all the rows, however far from their best the fixed ones are: lambda
- * (offset_mass + sum alpha_i - 1/2 ||w(alpha)||^2), hinge loss.  The epochs
- * move the free rows' alpha (in: where to start, in [0, C_i]), at most
- * max_epochs of them, until one raises the bound by less than stop_below
- * (*epochs: how many); then w(alpha)
- * is summed anew from offset and the rows, so that the bound is the dual's
- * value at the alphas returned, not at weights the steps drifted to (only
- * the rounding of that one sum remains, about 1e-16 of the norm).  w gets
- * w(alpha): when the fixed rows hold their optimal dual values, a point
- * near the optimum.
+ * w = offset + sum_i alpha_i y_i (x_i, 1) over rows; returns sum_i alpha_i
  */
-float8
-hinge_dual_cd_bound(const HingeRowSet *rows, const HingeTrainSpec *spec, int64 n_all,
-					const float8 *offset, float8 offset_mass, float8 *alpha, int max_epochs,
-					float8 stop_below, float8 *w, int *epochs)
+static float8
+weights_of(const HingeRowSet *rows, const float8 *alpha, const float8 *offset, int cols,
+		   float8 *w)
 {
-	int			cols = spec->n_columns;
-	DualRow    *dual = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(DualRow) * Max(rows->n, 1));
-	int64	   *order = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * Max(rows->n, 1));
-	uint64		random_state = DUAL_CD_SEED;
-	float8		value = offset_mass;
+	float8		mass = 0.0;
 	int64		i;
-	int			epoch;
-
-	Assert(strcmp(spec->loss, "hinge") == 0 && !hinge_spec_is_multiclass(spec));
-	set_up_rows(rows, spec, HINGE_LOSS_HINGE, (float8) n_all, dual, alpha, order);
-	memcpy(w, offset, sizeof(float8) * cols);
-	for (i = 0; i < rows->n; i++)
-		if (alpha[i] != 0.0)
-			hinge_add_row(w, cols, alpha[i] * rows->y[i], hinge_row_set_row(rows, i));
-	for (epoch = 1; epoch <= max_epochs; epoch++)
-		if (spec->lambda * run_epoch(rows, dual, alpha, w, cols, order, &random_state) < stop_below)
-			break;
-	*epochs = Min(epoch, max_epochs);
 
 	memcpy(w, offset, sizeof(float8) * cols);
 	for (i = 0; i < rows->n; i++)
 	{
 		if (alpha[i] == 0.0)
 			continue;
-		value += alpha[i];
+		mass += alpha[i];
 		hinge_add_row(w, cols, alpha[i] * rows->y[i], hinge_row_set_row(rows, i));
 	}
+	return mass;
+}
+
+/*
+ * The dual of all the rows with only some of them free: every other row
+ * keeps its dual value at the top of its box, c_i (scaled as the epochs
+ * work, C_i = c_i / (lambda n_all)), summed up in fixed_sum (sum c_i y_i
+ * (x_i, 1)) and fixed_mass (sum c_i).  By weak duality, any alpha in the
+ * box gives a lower bound on the optimum of all the rows, however far from
+ * their best the fixed ones are: lambda (sum_i alpha_i - 1/2
+ * ||w(alpha)||^2), hinge loss.  The free rows start at share[i] of their
+ * box (0 or 1: the subgradient's); the epochs move them, at most
+ * max_epochs of them, until one raises the bound by less than stop_below
+ * (*epochs: how many); then w(alpha) is summed anew, so that the bound is
+ * the dual's value at the alphas returned, not at weights the steps
+ * drifted to (only the rounding of that one sum remains, about 1e-16 of
+ * the norm).  w gets w(alpha): when the fixed rows hold their optimal dual
+ * values, a point near the optimum.  share is overwritten.
+ */
+float8
+hinge_dual_cd_bound(const HingeRowSet *rows, const HingeTrainSpec *spec, int64 n_all,
+					const float8 *fixed_sum, float8 fixed_mass, float8 *share, int max_epochs,
+					float8 stop_below, float8 *w, int *epochs)
+{
+	int			cols = spec->n_columns;
+	float8		scale = 1.0 / (spec->lambda * (float8) n_all);
+	float8	   *alpha = share;
+	float8	   *offset = palloc(sizeof(float8) * cols);
+	DualRow    *dual = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(DualRow) * Max(rows->n, 1));
+	int64	   *order = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * Max(rows->n, 1));
+	uint64		random_state = DUAL_CD_SEED;
+	float8		value;
+	int64		i;
+	int			j,
+				epoch;
+
+	Assert(strcmp(spec->loss, "hinge") == 0 && !hinge_spec_is_multiclass(spec));
+	for (j = 0; j < cols; j++)
+		offset[j] = fixed_sum[j] * scale;
+	for (i = 0; i < rows->n; i++)
+		alpha[i] = share[i] * hinge_spec_class_weight(spec, rows->y[i]) * scale;
+	set_up_rows(rows, spec, HINGE_LOSS_HINGE, (float8) n_all, dual, alpha, order);
+	(void) weights_of(rows, alpha, offset, cols, w);
+	for (epoch = 1; epoch <= max_epochs; epoch++)
+		if (spec->lambda * run_epoch(rows, dual, alpha, w, cols, order, &random_state) < stop_below)
+			break;
+	*epochs = Min(epoch, max_epochs);
+
+	value = fixed_mass * scale + weights_of(rows, alpha, offset, cols, w);
+	pfree(offset);
 	pfree(order);
 	pfree(dual);
 	return spec->lambda * (value - 0.5 * hinge_dot_f8(w, w, cols));

@@ -37,15 +37,16 @@ extern float8 *hinge_dual_cd_solve(const HingeRowSet *rows, const HingeTrainSpec
 
 /*
  * A lower bound on the optimum of spec's objective (the hinge) over n_all
- * rows, of which those of rows are free and every other one's dual value is
- * fixed, summed in offset (cols) and offset_mass: see dual_cd.c.  alpha
- * (rows->n) is where the epochs start and where they leave the free rows
- * (at most max_epochs, until one raises the bound by less than
- * stop_below, *epochs of them); w gets the weights of that dual point.
+ * rows, of which those of rows are free and every other one's dual value
+ * is c_i, summed in fixed_sum (sum c_i y_i (x_i, 1), cols) and fixed_mass
+ * (sum c_i): see dual_cd.c.  share (rows->n) is where each free row starts,
+ * as a share of its box, and is overwritten; the epochs run until one
+ * raises the bound by less than stop_below (at most max_epochs, *epochs of
+ * them); w gets the weights of the dual point they reach.
  */
 extern float8 hinge_dual_cd_bound(const HingeRowSet *rows, const HingeTrainSpec *spec,
-								  int64 n_all, const float8 *offset, float8 offset_mass,
-								  float8 *alpha, int max_epochs, float8 stop_below,
+								  int64 n_all, const float8 *fixed_sum, float8 fixed_mass,
+								  float8 *share, int max_epochs, float8 stop_below,
 								  float8 *w, int *epochs);
 
 #endif							/* HINGE_DUAL_CD_H */

@@ -41,12 +41,6 @@ hinge_param(HingeParams *params, Oid type, Datum value)
 	return psprintf("$%d", params->n);
 }
 
-/*
- * A float8 or text constant of a pass query, for a value fixed for the
- * whole training: the executor evaluates a Const once, where it fetches a
- * parameter at every row.  Floats are written with 17 significant digits,
- * which read back to the same double.
- */
 /* The parameters as a ParamListInfo, for a query run with a receiver */
 ParamListInfo
 hinge_param_list(const HingeParams *params)
@@ -64,6 +58,12 @@ hinge_param_list(const HingeParams *params)
 	return list;
 }
 
+/*
+ * A float8 or text constant of a pass query, for a value fixed for the
+ * whole training: the executor evaluates a Const once, where it fetches a
+ * parameter at every row.  Floats are written with 17 significant digits,
+ * which read back to the same double.
+ */
 char *
 hinge_float8_literal(float8 value)
 {

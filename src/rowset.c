@@ -28,7 +28,6 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
-#include "nodes/params.h"
 #include "tcop/dest.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -102,6 +101,48 @@ hinge_row_set_dense_bytes(int64 rows, int n_features, Oid features_type)
 	Size		element = features_type == FLOAT4ARRAYOID ? sizeof(float4) : sizeof(float8);
 
 	return (Size) rows * ((Size) n_features * element + sizeof(float8));
+}
+
+/*
+ * The features of a scan's row (its first column) as the kernels read
+ * them, detoasted in the current memory context (the caller's per-row
+ * one), and checked as the aggregates check a row's: n_features wide,
+ * every value finite.
+ */
+HingeVector
+hinge_slot_features(TupleTableSlot *slot, int n_features)
+{
+	HingeVector x;
+
+	hinge_prefetch_next_row(DatumGetPointer(slot->tts_values[0]));
+	x = hinge_vector_arg((ArrayType *) PG_DETOAST_DATUM(slot->tts_values[0]), "features");
+	if (x.n != n_features)
+		hinge_row_width_error(x.n, n_features, "weights");
+	hinge_check_finite_vector(x, "features");
+	return x;
+}
+
+static void
+receiver_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+receiver_nothing(DestReceiver *self)
+{
+}
+
+/* A receiver of a scan's rows that does nothing but receive_slot for each */
+void
+hinge_row_receiver_init(DestReceiver *receiver,
+						bool (*receive_slot) (TupleTableSlot *slot, DestReceiver *self))
+{
+	memset(receiver, 0, sizeof(*receiver));
+	receiver->receiveSlot = receive_slot;
+	receiver->rStartup = receiver_startup;
+	receiver->rShutdown = receiver_nothing;
+	receiver->rDestroy = receiver_nothing;
+	receiver->mydest = DestNone;
 }
 
 typedef struct Gatherer
@@ -324,11 +365,7 @@ gather_slot(TupleTableSlot *slot, DestReceiver *self)
 	if ((g->seen & 1023) == 0)
 		CHECK_FOR_INTERRUPTS();
 	old = MemoryContextSwitchTo(g->row_context);
-	hinge_prefetch_next_row(DatumGetPointer(slot->tts_values[0]));
-	x = hinge_vector_arg((ArrayType *) PG_DETOAST_DATUM(slot->tts_values[0]), "features");
-	if (x.n != g->rs->n_features)
-		hinge_row_width_error(x.n, g->rs->n_features, "weights");
-	hinge_check_finite_vector(x, "features");
+	x = hinge_slot_features(slot, g->rs->n_features);
 	MemoryContextSwitchTo(g->context);
 	append_row(g, x, slot->tts_values[1], fold);
 	MemoryContextSwitchTo(old);
@@ -353,21 +390,6 @@ gather_slot(TupleTableSlot *slot, DestReceiver *self)
 		}
 	}
 	return true;
-}
-
-static void
-gather_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
-{
-}
-
-static void
-gather_shutdown(DestReceiver *self)
-{
-}
-
-static void
-gather_destroy(DestReceiver *self)
-{
 }
 
 /*
@@ -450,11 +472,7 @@ gather(HingeRowSet *rs, HingeRowSource *src, bool multiclass, int64 stride, Size
 	rs->n_features = src->n_features;
 	trim_at_transaction_end();
 	memset(&g, 0, sizeof(g));
-	g.pub.receiveSlot = gather_slot;
-	g.pub.rStartup = gather_startup;
-	g.pub.rShutdown = gather_shutdown;
-	g.pub.rDestroy = gather_destroy;
-	g.pub.mydest = DestNone;
+	hinge_row_receiver_init(&g.pub, gather_slot);
 	g.rs = rs;
 	g.multiclass = multiclass;
 	g.n_folds = folds != NULL ? folds->n_folds : 0;

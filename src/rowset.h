@@ -69,4 +69,12 @@ extern void hinge_row_set_subsample(const HingeRowSet *rs, int64 stride,
 									HingeRowSet *out);
 extern void hinge_row_set_free(HingeRowSet *rs);
 
+/* Scans read row by row, through a receiver (rowset.c, working_set.c) */
+struct TupleTableSlot;
+struct _DestReceiver;
+extern HingeVector hinge_slot_features(struct TupleTableSlot *slot, int n_features);
+extern void hinge_row_receiver_init(struct _DestReceiver *receiver,
+									bool (*receive_slot) (struct TupleTableSlot *slot,
+														  struct _DestReceiver *self));
+
 #endif							/* HINGE_ROWSET_H */

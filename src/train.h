@@ -121,6 +121,13 @@ hinge_spec_is_one_vs_rest(const HingeTrainSpec *spec)
 		strcmp(spec->multiclass, "one_vs_rest") == 0;
 }
 
+/* A binary problem's weight c of a row's loss, by its label y (-1 or +1) */
+static inline float8
+hinge_spec_class_weight(const HingeTrainSpec *spec, float8 y)
+{
+	return y > 0 ? spec->cpos : spec->cneg;
+}
+
 struct HingeFolds;
 
 /*

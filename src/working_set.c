@@ -50,7 +50,6 @@
 #include "finite.h"
 #include "kernels.h"
 #include "rows.h"
-#include "validate.h"
 #include "working_set.h"
 
 #define LINE_POINTS	HINGE_LINE_POINTS
@@ -151,7 +150,7 @@ keep_row(HingeWorkingSetOracle *ws, HingeVector x, float8 y, float8 from, float8
 static void
 read_row(HingeWorkingSetOracle *ws, HingeVector x, float8 y)
 {
-	float8		c = y > 0 ? ws->spec->cpos : ws->spec->cneg;
+	float8		c = hinge_spec_class_weight(ws->spec, y);
 	float8		from,
 				to,
 				at_plane,
@@ -191,25 +190,11 @@ receive_row(TupleTableSlot *slot, DestReceiver *self)
 	if ((++ws->seen & 1023) == 0)
 		CHECK_FOR_INTERRUPTS();
 	old = MemoryContextSwitchTo(ws->row_context);
-	hinge_prefetch_next_row(DatumGetPointer(slot->tts_values[0]));
-	x = hinge_vector_arg((ArrayType *) PG_DETOAST_DATUM(slot->tts_values[0]), "features");
-	if (x.n != ws->spec->source.n_features)
-		hinge_row_width_error(x.n, ws->spec->source.n_features, "weights");
-	hinge_check_finite_vector(x, "features");
+	x = hinge_slot_features(slot, ws->spec->source.n_features);
 	read_row(ws, x, DatumGetFloat8(slot->tts_values[1]));
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(ws->row_context);
 	return true;
-}
-
-static void
-receiver_nothing(DestReceiver *self)
-{
-}
-
-static void
-receiver_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
-{
 }
 
 /*
@@ -226,12 +211,7 @@ run_pass(HingeWorkingSetOracle *ws, const float8 *from, const float8 *to, float8
 	PassReceiver receiver;
 	int			ret;
 
-	memset(&receiver, 0, sizeof(receiver));
-	receiver.pub.receiveSlot = receive_row;
-	receiver.pub.rStartup = receiver_startup;
-	receiver.pub.rShutdown = receiver_nothing;
-	receiver.pub.rDestroy = receiver_nothing;
-	receiver.pub.mydest = DestNone;
+	hinge_row_receiver_init(&receiver.pub, receive_row);
 	receiver.ws = ws;
 
 	ws->from = from;
@@ -275,6 +255,13 @@ run_pass(HingeWorkingSetOracle *ws, const float8 *from, const float8 *to, float8
 	}
 }
 
+/* Kept row i's score at alpha on the pass's line */
+static inline float8
+kept_score(const HingeWorkingSetOracle *ws, int64 i, float8 alpha)
+{
+	return ws->from_scores[i] + alpha * (ws->to_scores[i] - ws->from_scores[i]);
+}
+
 /*
  * The plane at the pass's plane point: R there, and the subgradient, the
  * fixed rows' sums and the kept rows' coefficients there
@@ -293,9 +280,8 @@ plane_at(HingeWorkingSetOracle *ws, float8 risk, float8 *plane)
 		float8		y = ws->kept.y[i];
 		float8		coef;
 
-		(void) hinge_binary_row(HINGE_LOSS_HINGE, 0.0, y > 0 ? ws->spec->cpos : ws->spec->cneg, y,
-								ws->from_scores[i] + ws->plane_alpha *
-								(ws->to_scores[i] - ws->from_scores[i]), &coef);
+		(void) hinge_binary_row(HINGE_LOSS_HINGE, 0.0, hinge_spec_class_weight(ws->spec, y), y,
+								kept_score(ws, i, ws->plane_alpha), &coef);
 		if (coef != 0.0)
 			hinge_compensated_add_row(g, g + cols, cols, coef, hinge_row_set_row(&ws->kept, i));
 	}
@@ -337,29 +323,21 @@ ws_dual_point(HingeOracle *oracle, int best, float8 *lower, float8 *target)
 	HingeWorkingSetOracle *ws = (HingeWorkingSetOracle *) oracle;
 	const HingeTrainSpec *spec = ws->spec;
 	float8		alpha_best = best >= 0 ? hinge_line_alphas[best] : 0.0;
-	float8		scale = 1.0 / (spec->lambda * (float8) ws->seen);
-	float8	   *offset = palloc(sizeof(float8) * ws->cols);
+	float8	   *fixed_sum = palloc(sizeof(float8) * ws->cols);
 	float8		bound;
 	int			epochs;
 	int64		i;
 	int			j;
 
-	/* sum a_i y_i (x_i, 1) of the fixed rows, a_i = C_i = c_i scale: -coef scale */
+	/* sum c_i y_i (x_i, 1): the subgradient's sum, -c_i y_i (x_i, 1) a row */
 	for (j = 0; j < ws->cols; j++)
-		offset[j] = -(ws->fixed[j] + ws->fixed[ws->cols + j]) * scale;
+		fixed_sum[j] = -(ws->fixed[j] + ws->fixed[ws->cols + j]);
 	for (i = 0; i < ws->kept.n; i++)
-	{
-		float8		y = ws->kept.y[i];
-		float8		margin = y * (ws->from_scores[i] + alpha_best *
-								  (ws->to_scores[i] - ws->from_scores[i]));
-
-		ws->alpha[i] = margin < 1.0 ? (y > 0 ? spec->cpos : spec->cneg) * scale : 0.0;
-	}
-	bound = hinge_dual_cd_bound(&ws->kept, spec, ws->seen, offset,
-								(ws->fixed_mass[0] + ws->fixed_mass[1]) * scale,
-								ws->alpha, MAX_EPOCHS,
+		ws->share[i] = ws->kept.y[i] * kept_score(ws, i, alpha_best) < 1.0;
+	bound = hinge_dual_cd_bound(&ws->kept, spec, ws->seen, fixed_sum,
+								ws->fixed_mass[0] + ws->fixed_mass[1], ws->share, MAX_EPOCHS,
 								STALL * spec->tolerance * ws->start_objective, target, &epochs);
-	pfree(offset);
+	pfree(fixed_sum);
 	ereport(DEBUG1,
 			(errmsg_internal("hinge_train \"%s\": " INT64_FORMAT " rows kept within %g of the margin%s, %d epochs, dual bound %.17g",
 							 spec->model_name, ws->kept.n, ws->delta,
@@ -406,7 +384,7 @@ hinge_working_set_oracle_init(HingeWorkingSetOracle *ws, const HingeTrainSpec *s
 	ws->kept.y = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(float8) * ws->max_rows);
 	ws->from_scores = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(float8) * ws->max_rows);
 	ws->to_scores = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(float8) * ws->max_rows);
-	ws->alpha = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(float8) * ws->max_rows);
+	ws->share = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(float8) * ws->max_rows);
 	ws->kept.index = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * ws->max_elements);
 	ws->kept.values = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(float8) * ws->max_elements);
 	ws->fixed = palloc(sizeof(float8) * 2 * ws->cols);

@@ -29,7 +29,7 @@ typedef struct HingeWorkingSetOracle
 	int64		max_elements;
 	float8	   *from_scores;	/* at the line's start */
 	float8	   *to_scores;		/* at its end */
-	float8	   *alpha;			/* their dual values */
+	float8	   *share;			/* their dual values, as shares of their boxes */
 	bool		full;			/* some rows near the margin did not fit */
 
 	/* the other rows, at the plane's point */

@@ -128,14 +128,15 @@ FROM im_sampled AS s, im_zero AS z, im_whole AS w;
 -- The sample's solve begins with dual coordinate descent (dual_cd.c),
 -- whose box and diagonal differ by loss: each loss, with and without an
 -- intercept and class weights, from a start no worse than zero
-CREATE FUNCTION pg_temp.train_big(limit_setting text, loss text, intercept bool, class_weight text)
+CREATE FUNCTION pg_temp.train_under(limit_setting text, relation text, lambda float8, loss text,
+                                     intercept bool, class_weight text)
 RETURNS hinge_model LANGUAGE plpgsql AS $$
 DECLARE
     m hinge_model;
 BEGIN
     PERFORM set_config('hinge.in_memory_limit', limit_setting, true);
-    SELECT * INTO m FROM hinge_train('big_' || limit_setting, 'im_big', 'x', 't', lambda => 1e-4,
-                                     loss => loss, intercept => intercept,
+    SELECT * INTO m FROM hinge_train(relation || '_' || limit_setting, relation, 'x', 't',
+                                     lambda => lambda, loss => loss, intercept => intercept,
                                      class_weight => class_weight, gamma => 0.5);
     RETURN m;
 END
@@ -149,11 +150,10 @@ FROM (VALUES ('hinge', false, NULL), ('hinge', true, 'balanced'),
              ('squared_hinge', true, NULL), ('squared_hinge', false, 'balanced'),
              ('smooth_hinge', true, NULL), ('smooth_hinge', false, 'balanced'))
          AS v(loss, intercept, class_weight),
-     LATERAL pg_temp.train_big('300kB', v.loss, v.intercept, v.class_weight) AS s,
-     LATERAL pg_temp.train_big('0', v.loss, v.intercept, v.class_weight) AS z,
-     LATERAL pg_temp.train_big('256MB', v.loss, v.intercept, v.class_weight) AS w
+     LATERAL pg_temp.train_under('300kB', 'im_big', 1e-4, v.loss, v.intercept, v.class_weight) AS s,
+     LATERAL pg_temp.train_under('0', 'im_big', 1e-4, v.loss, v.intercept, v.class_weight) AS z,
+     LATERAL pg_temp.train_under('256MB', 'im_big', 1e-4, v.loss, v.intercept, v.class_weight) AS w
 ORDER BY v.loss, v.intercept;
-DROP FUNCTION pg_temp.train_big(text, text, bool, text);
 
 -- Sparse rows that do not fit give their sample in the scan that finds them
 -- too many: the count, that scan, then the passes (a view counts its scans).
@@ -250,26 +250,15 @@ SELECT hinge_sparse(ARRAY[1 + i % 13, 14 + (i * 31) % 17, 31 + (i * 7) % 11, 100
                     ARRAY[1.0, sin(i), cos(i * 0.3), 0.5], 70000) AS x,
        (i % 13) * 0.3 + sin(i) - 1.5 + 0.5 * cos(i * 0.3) + 0.3 * sin(i * 7919) > 0 AS t
 FROM generate_series(1, 3000) AS i;
-CREATE FUNCTION pg_temp.train_wide(limit_setting text, intercept bool, class_weight text)
-RETURNS hinge_model LANGUAGE plpgsql AS $$
-DECLARE
-    m hinge_model;
-BEGIN
-    PERFORM set_config('hinge.in_memory_limit', limit_setting, true);
-    SELECT * INTO m FROM hinge_train('wide_' || limit_setting, 'im_wide', 'x', 't', lambda => 1e-3,
-                                     intercept => intercept, class_weight => class_weight);
-    RETURN m;
-END
-$$;
 SELECT v.intercept, v.class_weight, pass.converged AND mem.converged AS converged,
        abs(pass.objective - mem.objective) <= 1e-3 * mem.objective AS same_optimum,
        pass.lower_bound <= least(pass.objective, mem.objective) AS bound_holds,
        pass.rows_used = 3000 AS every_row
 FROM (VALUES (false, NULL), (true, 'balanced')) AS v(intercept, class_weight),
-     LATERAL pg_temp.train_wide('160kB', v.intercept, v.class_weight) AS pass,
-     LATERAL pg_temp.train_wide('256MB', v.intercept, v.class_weight) AS mem
+     LATERAL pg_temp.train_under('160kB', 'im_wide', 1e-3, 'hinge', v.intercept, v.class_weight) AS pass,
+     LATERAL pg_temp.train_under('256MB', 'im_wide', 1e-3, 'hinge', v.intercept, v.class_weight) AS mem
 ORDER BY v.intercept;
-DROP FUNCTION pg_temp.train_wide(text, bool, text);
+DROP FUNCTION pg_temp.train_under(text, text, float8, text, bool, text);
 DROP TABLE im_wide;
 
 -- Bad rows are reported as on passes
